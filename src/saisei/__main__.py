@@ -1,0 +1,3 @@
+from saisei.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,130 @@
+"""Typed access to environment variables.
+
+Every helper fails loudly with the variable's name when a value is malformed: a
+misspelt boolean silently read as False is how production ends up in debug mode.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_str(
+    name: str, default: str | None = None, *, environ: Mapping[str, str] = os.environ
+) -> str:
+    value = environ.get(name)
+    if value is None or value == "":
+        if default is None:
+            raise ImproperlyConfigured(f"Environment variable {name} must be set.")
+        return default
+    return value
+
+
+def env_optional(name: str, *, environ: Mapping[str, str] = os.environ) -> str | None:
+    value = environ.get(name)
+    return value if value else None
+
+
+def env_bool(name: str, default: bool, *, environ: Mapping[str, str] = os.environ) -> bool:
+    value = environ.get(name)
+    if value is None or value == "":
+        return default
+    folded = value.strip().lower()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"Environment variable {name} must be a boolean (1/0, true/false, yes/no, on/off), "
+        f"got {value!r}."
+    )
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> int:
+    value = environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be an integer, got {value!r}."
+        ) from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be at least {minimum}, got {number}."
+        )
+    return number
+
+
+def env_list(
+    name: str, default: list[str], *, environ: Mapping[str, str] = os.environ
+) -> list[str]:
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        return list(default)
+    items = [item.strip() for item in value.split(",")]
+    if any(item == "" for item in items):
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be a comma-separated list with no empty items, "
+            f"got {value!r}."
+        )
+    return items
+
+
+def env_choice(
+    name: str, choices: tuple[str, ...], default: str, *, environ: Mapping[str, str] = os.environ
+) -> str:
+    value = environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be one of {', '.join(choices)}, got {value!r}."
+        )
+    return value
+
+
+def database_config(url: str | None, *, sqlite_path: str) -> dict[str, object]:
+    """Turn DATABASE_URL into Django's DATABASES['default'].
+
+    Without a URL the database is an SQLite file in the data directory. SQLite runs in
+    IMMEDIATE transaction mode so that a transaction takes the write lock when it begins:
+    the audit chain reads its head and then appends, and a deferred transaction that
+    upgrades from read to write would fail under concurrency instead of waiting.
+    """
+    import dj_database_url
+
+    if url is None:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": sqlite_path,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    try:
+        config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+    engine = str(config.get("ENGINE", ""))
+    if engine.endswith("sqlite3"):
+        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        config["CONN_MAX_AGE"] = 0
+    elif not engine.endswith("postgresql"):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must name an sqlite:// or postgres:// database, got engine {engine!r}."
+        )
+    return config
