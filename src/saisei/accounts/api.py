@@ -1,0 +1,77 @@
+"""The signed-in user's own API tokens.
+
+Creating a token needs the browser session (with CSRF): a token cannot mint further tokens,
+so a leaked token cannot make itself permanent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from saisei.accounts.auth import session_auth
+from saisei.accounts.models import ApiToken
+from saisei.accounts.services import token_create, token_revoke
+from saisei.api.schemas import ErrorOut
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+@router.get("/tokens", response={200: list[TokenOut], 401: ErrorOut})
+@paginate(LimitOffsetPagination)
+def tokens_list(request: HttpRequest) -> object:
+    return ApiToken.objects.filter(user=request.auth).order_by("-created_at")  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/tokens",
+    auth=session_auth,
+    response={201: TokenCreatedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Create a token (browser session only); the secret is in this response only",
+)
+def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
+    issued = token_create(user=request.auth, name=payload.name, actor=request.auth)  # type: ignore[attr-defined]
+    t = issued.token
+    return Status(
+        201,
+        {
+            "id": t.pk,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at,
+            "last_used_at": t.last_used_at,
+            "revoked_at": t.revoked_at,
+            "token": issued.secret,
+        },
+    )
+
+
+@router.post(
+    "/tokens/{token_id}/revoke",
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def tokens_revoke(request: HttpRequest, token_id: int) -> ApiToken:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)  # type: ignore[attr-defined]
+    return token_revoke(token=token, actor=request.auth)  # type: ignore[attr-defined]

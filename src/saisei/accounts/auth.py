@@ -1,0 +1,29 @@
+"""Authentication for the API: bearer tokens for programs, the session for the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security.session import SessionAuth
+
+from saisei.accounts.services import token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+class BrowserSession(SessionAuth):
+    """The signed-in browser session; unsafe methods need the CSRF token."""
+
+
+session_auth = BrowserSession(csrf=True)
+token_auth = TokenAuth()
+API_AUTH: list[APIKeyCookie | HttpBearer] = [token_auth, session_auth]

@@ -1,0 +1,67 @@
+"""Roles and the permission strings each grants: the permission matrix as data.
+
+A membership ties a user to one organisation with one role. A permission granted by a
+membership applies to objects within that organisation's scope, except for regulator
+offices, whose permissions apply nationwide (the Minister and the Regional Bureaus
+oversee every institution). Later capabilities add their permission strings here, and
+the permission-matrix tests read this table.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    INSTITUTION = "institution", _("Providing institution")
+    COMMITTEE = "committee", _("Certified committee")
+    REGULATOR = "regulator", _("Regulator office")
+    HOLDER = "holder", _("Marketing-authorisation holder")
+
+
+class Role(models.TextChoices):
+    INSTITUTION_OFFICER = "institution_officer", _("Institution officer")
+    INSTITUTION_STAFF = "institution_staff", _("Institution staff")
+    COMMITTEE_SECRETARIAT = "committee_secretariat", _("Committee secretariat")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    REGULATOR = "regulator", _("Regulator")
+    HOLDER_OFFICER = "holder_officer", _("Marketing-authorisation holder officer")
+
+
+# Which organisation kind each role belongs to; a membership with another pairing is refused.
+ROLE_ORGANISATION_KIND: dict[str, str] = {
+    Role.INSTITUTION_OFFICER: OrganisationKind.INSTITUTION,
+    Role.INSTITUTION_STAFF: OrganisationKind.INSTITUTION,
+    Role.COMMITTEE_SECRETARIAT: OrganisationKind.COMMITTEE,
+    Role.COMMITTEE_MEMBER: OrganisationKind.COMMITTEE,
+    Role.REGULATOR: OrganisationKind.REGULATOR,
+    Role.HOLDER_OFFICER: OrganisationKind.HOLDER,
+}
+
+# Organisation kinds whose members' permissions are not limited to their own organisation.
+NATIONWIDE_KINDS: frozenset[str] = frozenset({OrganisationKind.REGULATOR})
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.INSTITUTION_OFFICER: frozenset(
+        {
+            "organisation.view_private",
+            "organisation.view_audit",
+        }
+    ),
+    Role.INSTITUTION_STAFF: frozenset({"organisation.view_private"}),
+    Role.COMMITTEE_SECRETARIAT: frozenset({"organisation.view_private", "organisation.view_audit"}),
+    Role.COMMITTEE_MEMBER: frozenset({"organisation.view_private"}),
+    Role.REGULATOR: frozenset(
+        {"organisation.view_private", "organisation.view_audit", "audit.view_all"}
+    ),
+    Role.HOLDER_OFFICER: frozenset({"organisation.view_private"}),
+}
+
+
+def permissions_of_role(role: str) -> frozenset[str]:
+    return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def all_permissions() -> frozenset[str]:
+    return frozenset().union(*ROLE_PERMISSIONS.values())
