@@ -1,0 +1,63 @@
+# Saisei: every command a developer needs. `make run` and `make test` work from a fresh clone
+# on a machine with Python 3.11+ and make.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help install run serve test test-fast lint fmt bench messages clean
+
+help:
+	@echo "make run     install, migrate, load reference + demo data, serve on $(HOST):$(PORT)"
+	@echo "make test    run the test suite (DATABASE_URL selects PostgreSQL; SQLite by default)"
+	@echo "make lint    ruff check, ruff format --check, mypy"
+	@echo "make fmt     format and autofix"
+	@echo "make bench   benchmarks (data generators and timings; not part of the tests)"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Saisei needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/saisei migrate --no-input
+	$(BIN)/saisei load-reference
+	$(BIN)/saisei demo --quiet
+	$(BIN)/saisei runserver $(HOST):$(PORT)
+
+# The same as `run` without the install step, for a second terminal or a prepared machine.
+serve:
+	$(BIN)/saisei runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+fmt: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+bench: install
+	$(BIN)/python -m bench
+
+# Needs GNU gettext (apt-get install gettext) to extract strings; .mo files are committed.
+messages: install
+	cd src/saisei && ../../$(BIN)/saisei makemessages -l ja --no-obsolete --ignore "law/*"
+	$(BIN)/python -m saisei.core.compile_messages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
