@@ -1,0 +1,123 @@
+"""The law engine: Japan's regenerative-medicine regulations as pure Python.
+
+This package imports nothing from Django or from the rest of Saisei; the apps import it. Every
+result carries the legal basis it rests on. See README.md beside this file for how to read a result.
+"""
+
+from saisei.law.approvals import (
+    IN_FORCE_STATUSES,
+    ApprovalEvent,
+    ApprovalEventKind,
+    ApprovalFacts,
+    ApprovalReason,
+    ApprovalStatus,
+    ApprovalStatusCode,
+    ApprovalType,
+    approval_status,
+)
+from saisei.law.classification import (
+    CLASSIFICATION_RULES,
+    CellKind,
+    Cells,
+    CellSource,
+    Classification,
+    ClassificationAnswers,
+    ClassificationRule,
+    ExcludedPractice,
+    Purpose,
+    Species,
+    Step,
+    Track,
+    classify,
+)
+from saisei.law.deadlines import DueDate, due_date, period_bounds
+from saisei.law.errors import LawConfigError, LawError, LawInputError
+from saisei.law.legal_calendar import (
+    ClosedDay,
+    ClosedDayKind,
+    SkippedDay,
+    closed_day,
+    is_closed_day,
+    roll_forward,
+)
+from saisei.law.obligations import (
+    OVERRIDES_ENV_VAR,
+    RULES,
+    Rule,
+    RuleKind,
+    RuleSet,
+    Unit,
+    load_overrides_file,
+    load_rules,
+    rules_from_environment,
+)
+from saisei.law.periods import add_years, day_period, time_limit_end, yearly_period
+from saisei.law.procedures import (
+    CLASS1_RESTRICTION_DAYS,
+    CommitteeKind,
+    FiledWith,
+    Procedure,
+    RiskClass,
+    procedure_for,
+)
+from saisei.law.regimes import REGIMES, RM_ACT_IN_FORCE, Regime, regime_on
+
+__all__ = [
+    "CLASS1_RESTRICTION_DAYS",
+    "CLASSIFICATION_RULES",
+    "IN_FORCE_STATUSES",
+    "OVERRIDES_ENV_VAR",
+    "REGIMES",
+    "RM_ACT_IN_FORCE",
+    "RULES",
+    "ApprovalEvent",
+    "ApprovalEventKind",
+    "ApprovalFacts",
+    "ApprovalReason",
+    "ApprovalStatus",
+    "ApprovalStatusCode",
+    "ApprovalType",
+    "CellKind",
+    "CellSource",
+    "Cells",
+    "Classification",
+    "ClassificationAnswers",
+    "ClassificationRule",
+    "ClosedDay",
+    "ClosedDayKind",
+    "CommitteeKind",
+    "DueDate",
+    "ExcludedPractice",
+    "FiledWith",
+    "LawConfigError",
+    "LawError",
+    "LawInputError",
+    "Procedure",
+    "Purpose",
+    "Regime",
+    "RiskClass",
+    "Rule",
+    "RuleKind",
+    "RuleSet",
+    "SkippedDay",
+    "Species",
+    "Step",
+    "Track",
+    "Unit",
+    "add_years",
+    "approval_status",
+    "classify",
+    "closed_day",
+    "day_period",
+    "due_date",
+    "is_closed_day",
+    "load_overrides_file",
+    "load_rules",
+    "period_bounds",
+    "procedure_for",
+    "regime_on",
+    "roll_forward",
+    "rules_from_environment",
+    "time_limit_end",
+    "yearly_period",
+]
