@@ -138,7 +138,8 @@ def _classify(path: str, stdin: IO[str]) -> dict[str, object]:
     try:
         text = stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        where = "stdin" if path == "-" else describe_value(path)
+        # The whole path, not shortened: the user has to find the file.
+        where = "stdin" if path == "-" else json.dumps(path, ensure_ascii=False)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise _Failure(prog, f"FILE: cannot read {where}: {reason}") from None
     try:
