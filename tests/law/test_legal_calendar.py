@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saisei.law import ClosedDayKind, LawInputError, closed_day, is_closed_day, roll_forward
@@ -95,6 +95,7 @@ def test_years_outside_the_holiday_calendar_are_refused_rather_than_guessed() ->
     assert "2100" in excinfo.value.message
 
 
+@settings(deadline=None)  # the first lookup of a year builds its holiday table
 @given(legal_dates)
 def test_a_rolled_date_is_open_and_never_earlier_than_nominal(nominal: date) -> None:
     due, skipped = roll_forward(nominal)
@@ -107,6 +108,7 @@ def test_a_rolled_date_is_open_and_never_earlier_than_nominal(nominal: date) -> 
     assert all(s.reason for s in skipped)
 
 
+@settings(deadline=None)  # the first lookup of a year builds its holiday table
 @given(legal_dates)
 def test_weekends_are_always_closed(day: date) -> None:
     if day.weekday() >= 5:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saisei.law import (
@@ -366,6 +366,7 @@ def test_malformed_overrides_file(tmp_path: Path, content: str | None, message: 
 starts = st.dates(min_value=date(2014, 11, 25), max_value=date(2080, 12, 31))
 
 
+@settings(deadline=None)  # the first lookup of a year builds its holiday table
 @given(st.sampled_from(EXPECTED_RULES), starts, st.integers(min_value=1, max_value=5))
 def test_due_dates_are_never_on_closed_days_unless_the_rule_never_rolls(
     rule_id: str, start: date, period: int
@@ -385,6 +386,7 @@ def test_due_dates_are_never_on_closed_days_unless_the_rule_never_rolls(
         assert result.period is result.period_start is result.period_end is None
 
 
+@settings(deadline=None)  # the first lookup of a year builds its holiday table
 @given(starts)
 def test_restriction_is_day_91_counting_the_filing_day(start: date) -> None:
     result = due_date("class1_restriction", start)
