@@ -276,6 +276,11 @@ def test_a_due_date_past_the_holiday_calendar_is_refused() -> None:
         due_date("periodic_report", D("2026-04-01"), period=80)
     assert excinfo.value.field == "period"
     assert "holiday calendar" in excinfo.value.message
+    # Rolling from 29 December 2099 would need 2100's holidays.
+    with pytest.raises(LawInputError) as excinfo:
+        due_date("ae_death", D("2099-12-22"))
+    assert excinfo.value.field == "from"
+    assert excinfo.value.message.startswith("the due date 2099-12-29 is outside the holiday")
     # A retention end is not rolled, so it needs no holiday calendar.
     assert due_date("record_retention", D("2095-01-01")).due == D("2105-01-01")
 

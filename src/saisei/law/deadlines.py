@@ -134,22 +134,29 @@ def due_date(
         raise LawInputError(
             "period", f"not allowed for {rule_id}, which is not a periodic rule ({spec.kind})"
         )
+    # A date the request makes impossible is blamed on the input that moves it: the period
+    # number for periodic rules, the start date otherwise.
+    field_name = "period" if spec.kind.periodic else "from"
     try:
         period_start, period_end, nominal = _nominal(spec, start, 1 if period is None else period)
+    except LawInputError:
+        raise
     except (OverflowError, ValueError):
-        field_name = "period" if spec.kind.periodic else "from"
         raise LawInputError(field_name, "the computed date is out of range") from None
 
     due, skipped = nominal, list[SkippedDay]()
     if spec.rolls_forward:
-        low, high = HOLIDAY_CALENDAR_YEARS
-        if not low <= nominal.year <= high:
+        try:
+            due, skipped = roll_forward(nominal)
+        except LawInputError:
+            # The only refusal roll_forward makes: a year the holiday calendar does not know
+            # (also reached by rolling from late December into the next year).
+            low, high = HOLIDAY_CALENDAR_YEARS
             raise LawInputError(
-                "period" if spec.kind.periodic else "from",
+                field_name,
                 f"the due date {nominal.isoformat()} is outside the holiday calendar "
                 f"({low}-{high}), so closed days cannot be determined",
-            )
-        due, skipped = roll_forward(nominal)
+            ) from None
     return DueDate(
         rule=spec.id,
         basis=spec.basis,
