@@ -47,15 +47,46 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             "organisation.view_private",
             "organisation.view_audit",
+            "plans.view",
+            "plans.edit",
+            "plans.submit",
+            "plans.file",
+            "plans.change",
+            "plans.discontinue",
+            "obligations.view",
         }
     ),
-    Role.INSTITUTION_STAFF: frozenset({"organisation.view_private"}),
-    Role.COMMITTEE_SECRETARIAT: frozenset({"organisation.view_private", "organisation.view_audit"}),
-    Role.COMMITTEE_MEMBER: frozenset({"organisation.view_private"}),
-    Role.REGULATOR: frozenset(
-        {"organisation.view_private", "organisation.view_audit", "audit.view_all"}
+    Role.INSTITUTION_STAFF: frozenset(
+        {"organisation.view_private", "plans.view", "plans.edit", "obligations.view"}
     ),
-    Role.HOLDER_OFFICER: frozenset({"organisation.view_private"}),
+    Role.COMMITTEE_SECRETARIAT: frozenset(
+        {
+            "organisation.view_private",
+            "organisation.view_audit",
+            "plans.view",
+            "plans.review",
+            "registry.committee.manage",
+            "obligations.view",
+        }
+    ),
+    Role.COMMITTEE_MEMBER: frozenset(
+        {"organisation.view_private", "plans.view", "obligations.view"}
+    ),
+    Role.REGULATOR: frozenset(
+        {
+            "organisation.view_private",
+            "organisation.view_audit",
+            "audit.view_all",
+            "plans.view",
+            "plans.accept",
+            "orders.issue",
+            "registry.manage",
+            "registry.committee.manage",
+            "obligations.view",
+            "obligations.waive",
+        }
+    ),
+    Role.HOLDER_OFFICER: frozenset({"organisation.view_private", "obligations.view"}),
 }
 
 

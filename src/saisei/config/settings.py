@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "saisei.accounts",
     "saisei.audit",
     "saisei.portal",
+    "saisei.obligations",
     "saisei.api",
 ]
 

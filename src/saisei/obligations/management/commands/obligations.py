@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from saisei.core.time import legal_today
+from saisei.obligations.services import obligations_remind, obligations_tick, obligations_verify
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--today must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Obligations: `tick` creates the next periodic obligations and marks overdue ones "
+        "(idempotent); `verify` recomputes every obligation from the recorded events and lists "
+        "each difference (exit 1 if any); `remind` e-mails duties due soon and overdue."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        for name in ("tick", "verify", "remind"):
+            p = sub.add_parser(name)
+            p.add_argument("--today", help="the legal date to act as of (default: today in Japan)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = _date(options["today"]) if options.get("today") else legal_today()
+        action = options["action"]
+        if action == "tick":
+            result = obligations_tick(today=today)
+            self.stdout.write(
+                f"obligations tick {today}: {result.created} created, "
+                f"{result.marked_overdue} marked overdue"
+            )
+        elif action == "verify":
+            differences = obligations_verify(today=today)
+            for difference in differences:
+                self.stdout.write(str(difference))
+            if differences:
+                raise CommandError(
+                    f"{len(differences)} obligation(s) differ from the recorded events"
+                )
+            self.stdout.write(f"obligations verify {today}: no differences")
+        else:
+            sent = obligations_remind(today=today)
+            self.stdout.write(f"obligations remind {today}: {sent} reminder(s)")

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ObligationStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    MET = "met", _("met")
+    MET_LATE = "met_late", _("met late")
+    OVERDUE = "overdue", _("overdue")
+    WAIVED = "waived", _("waived")
+
+
+# Statuses from which an obligation can still be met or waived.
+OUTSTANDING = (ObligationStatus.OPEN, ObligationStatus.OVERDUE)
+
+
+class Obligation(models.Model):
+    """One duty the law creates, with the date it is due and what met it.
+
+    A row is created by the service that records the event starting its clock (a filing,
+    an adverse event, a change), or by `saisei obligations tick` for the next period of a
+    periodic duty. The due date comes from saisei.law and `explanation` keeps the law's
+    own account of it (nominal date, days skipped and why), so every date can explain
+    itself later even if the rules change.
+    """
+
+    rule = models.CharField(_("rule"), max_length=40)
+    # Who must act (an institution, a facility operator's organisation, a holder) ...
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="obligations"
+    )
+    # ... and who else may see it (the committee that receives the report).
+    also_visible_to = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.CharField(max_length=60)
+    subject_label = models.CharField(max_length=300)
+    # The day the clock starts (the event, or day 1 of a periodic count); 0 for single events.
+    starts_on = models.DateField(_("clock starts"))
+    period = models.PositiveIntegerField(_("period"), default=0)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    nominal_due = models.DateField(_("nominal due date"))
+    due_on = models.DateField(_("due date"))
+    explanation = models.JSONField(default=dict)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ObligationStatus.choices, default=ObligationStatus.OPEN
+    )
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    met_by_type = models.CharField(max_length=60, blank=True)
+    met_by_id = models.CharField(max_length=60, blank=True)
+    waived_reason = models.TextField(_("reason for waiver"), blank=True)
+    reminded_due_soon_at = models.DateTimeField(null=True, blank=True)
+    reminded_overdue_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            # One duty per rule, subject, clock start and period: what makes `tick` idempotent
+            # and safe to run twice at once.
+            models.UniqueConstraint(
+                fields=["rule", "subject_type", "subject_id", "starts_on", "period"],
+                name="obligation_unique_duty",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("nominal_due")),
+                name="obligation_due_not_before_nominal",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="waived") | ~models.Q(waived_reason=""),
+                name="obligation_waiver_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status", "due_on"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["also_visible_to", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} · {self.subject_label} · {self.due_on}"
+
+    def scope_organisation_ids(self) -> set[int]:
+        ids = {self.organisation_id}
+        if self.also_visible_to_id:
+            ids.add(self.also_visible_to_id)
+        return ids
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.status in OUTSTANDING

@@ -1,0 +1,426 @@
+"""Writes to obligations: open, meet, waive; the periodic tick; verification; reminders."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saisei.accounts.models import Membership
+from saisei.accounts.permissions import ensure_can
+from saisei.accounts.roles import Role
+from saisei.audit.services import audit_record
+from saisei.core.errors import DomainError, ErrorCode
+from saisei.law import DueDate, RuleSet, due_date, load_overrides_file, load_rules
+from saisei.obligations.models import OUTSTANDING, Obligation, ObligationStatus
+from saisei.obligations.sources import SOURCES, ObligationSpec, covered_rules
+
+log = logging.getLogger(__name__)
+
+# Reminders for duties due within this many days.
+DUE_SOON_DAYS = 7
+
+
+@functools.cache
+def current_rules() -> RuleSet:
+    """The law's rules with the operator's overrides for uncertain ones (SAISEI_LAW_OVERRIDES)."""
+    path = settings.SAISEI_LAW_OVERRIDES
+    return load_rules(load_overrides_file(path) if path else None)
+
+
+def compute_due(spec: ObligationSpec) -> DueDate:
+    return due_date(spec.rule, spec.starts_on, period=spec.period or None, rules=current_rules())
+
+
+def _row_values(spec: ObligationSpec, due: DueDate) -> dict[str, Any]:
+    return {
+        "rule": spec.rule,
+        "organisation_id": spec.organisation_id,
+        "also_visible_to_id": spec.also_visible_to_id,
+        "subject_type": spec.subject_type,
+        "subject_id": spec.subject_id,
+        "subject_label": spec.subject_label[:300],
+        "starts_on": spec.starts_on,
+        "period": spec.period,
+        "period_start": due.period_start,
+        "period_end": due.period_end,
+        "nominal_due": due.nominal_due,
+        "due_on": due.due,
+        "explanation": {**due.to_dict(), "explain": due.explain()},
+    }
+
+
+def _initial_status(due_on: date, today: date) -> str:
+    return ObligationStatus.OVERDUE if due_on < today else ObligationStatus.OPEN
+
+
+def obligation_open(
+    *, spec: ObligationSpec, actor: Any | None, today: date, system: str | None = None
+) -> Obligation:
+    """Create the obligation an event starts (call inside the recording service's transaction).
+
+    Idempotent: the same duty recorded twice is one row.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("obligation_open must run inside the recording service's transaction")
+    due = compute_due(spec)
+    existing = Obligation.objects.filter(
+        rule=spec.rule,
+        subject_type=spec.subject_type,
+        subject_id=spec.subject_id,
+        starts_on=spec.starts_on,
+        period=spec.period,
+    ).first()
+    if existing is not None:
+        return existing
+    obligation = Obligation.objects.create(
+        **_row_values(spec, due), status=_initial_status(due.due, today)
+    )
+    audit_record(
+        action="obligations.obligation.opened",
+        actor=actor,
+        target=obligation,
+        data={"rule": spec.rule, "due_on": due.due, "nominal_due": due.nominal_due},
+        system=system,
+    )
+    return obligation
+
+
+def _met_by(record: models.Model) -> tuple[str, str]:
+    return record._meta.label_lower, str(record.pk)
+
+
+def obligation_meet(
+    *,
+    obligation: Obligation,
+    met_on: date,
+    record: models.Model,
+    actor: Any | None,
+    system: str | None = None,
+) -> Obligation:
+    """Mark an obligation met by a record (a report, a notice). Late if after its due date."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("obligation_meet must run inside the recording service's transaction")
+    status = ObligationStatus.MET if met_on <= obligation.due_on else ObligationStatus.MET_LATE
+    met_by_type, met_by_id = _met_by(record)
+    changed = Obligation.objects.filter(pk=obligation.pk, status__in=OUTSTANDING).update(
+        status=status,
+        met_on=met_on,
+        met_by_type=met_by_type,
+        met_by_id=met_by_id,
+        updated_at=timezone.now(),
+    )
+    if not changed:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            _("This obligation is no longer outstanding."),
+            details={"obligation": obligation.pk, "status": obligation.status},
+            status=409,
+        )
+    obligation.refresh_from_db()
+    audit_record(
+        action="obligations.obligation.met",
+        actor=actor,
+        target=obligation,
+        data={"status": status, "met_on": met_on, "met_by": f"{met_by_type}:{met_by_id}"},
+        system=system,
+    )
+    return obligation
+
+
+@transaction.atomic
+def obligation_waive(*, obligation: Obligation, reason: str, actor: Any) -> Obligation:
+    ensure_can(actor, "obligations.waive", obligation)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            _("Give the reason for the waiver."),
+            details={"field": "reason"},
+        )
+    changed = Obligation.objects.filter(pk=obligation.pk, status__in=OUTSTANDING).update(
+        status=ObligationStatus.WAIVED, waived_reason=reason, updated_at=timezone.now()
+    )
+    if not changed:
+        raise DomainError(
+            ErrorCode.CONFLICT, _("This obligation is no longer outstanding."), status=409
+        )
+    obligation.refresh_from_db()
+    audit_record(
+        action="obligations.obligation.waived",
+        actor=actor,
+        target=obligation,
+        data={"reason": reason},
+    )
+    return obligation
+
+
+# The tick ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TickResult:
+    created: int
+    marked_overdue: int
+
+
+def _expected(today: date) -> list[ObligationSpec]:
+    specs: list[ObligationSpec] = []
+    for _rules, source in SOURCES.values():
+        specs.extend(source(today))
+    return specs
+
+
+def obligations_tick(*, today: date) -> TickResult:
+    """Create the periodic obligations whose period has begun; mark open ones past due overdue.
+
+    Idempotent and safe to run twice at once: rows are inserted with the unique duty key
+    and conflicts ignored, and the overdue update is a single conditional UPDATE.
+    """
+    periodic = [s for s in _expected(today) if s.period > 0]
+    with transaction.atomic():
+        existing = _existing_keys(periodic)
+        missing = [s for s in periodic if s.key not in existing]
+        rows = []
+        for spec in missing:
+            due = compute_due(spec)
+            rows.append(
+                Obligation(**_row_values(spec, due), status=_initial_status(due.due, today))
+            )
+        before = Obligation.objects.count()
+        Obligation.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        created = Obligation.objects.count() - before
+        marked = Obligation.objects.filter(status=ObligationStatus.OPEN, due_on__lt=today).update(
+            status=ObligationStatus.OVERDUE, updated_at=timezone.now()
+        )
+        if created or marked:
+            audit_record(
+                action="obligations.tick.ran",
+                actor=None,
+                system="obligations-tick",
+                data={"today": today, "created": created, "marked_overdue": marked},
+            )
+    return TickResult(created=max(created, 0), marked_overdue=marked)
+
+
+def _existing_keys(specs: Iterable[ObligationSpec]) -> set[tuple[str, str, str, date, int]]:
+    specs = list(specs)
+    if not specs:
+        return set()
+    rules = {s.rule for s in specs}
+    subjects = {s.subject_type for s in specs}
+    rows = Obligation.objects.filter(rule__in=rules, subject_type__in=subjects).values_list(
+        "rule", "subject_type", "subject_id", "starts_on", "period"
+    )
+    return set(rows)
+
+
+# Verification -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str  # missing, unexpected, due_date, period, status
+    rule: str
+    subject: str
+    detail: str
+    obligation_id: int | None = None
+
+    def __str__(self) -> str:
+        where = f"obligation #{self.obligation_id}" if self.obligation_id else "no obligation"
+        return f"{self.kind}: {self.rule} for {self.subject} ({where}): {self.detail}"
+
+
+def obligations_verify(*, today: date) -> list[Difference]:
+    """Recompute every obligation from the recorded events and report each difference."""
+    differences: list[Difference] = []
+    expected = {s.key: s for s in _expected(today)}
+    covered = covered_rules()
+    seen: set[tuple[str, str, str, date, int]] = set()
+    for ob in Obligation.objects.order_by("pk").iterator(chunk_size=2000):
+        key = (ob.rule, ob.subject_type, ob.subject_id, ob.starts_on, ob.period)
+        seen.add(key)
+        subject = f"{ob.subject_type}:{ob.subject_id}"
+        if ob.rule in covered and key not in expected:
+            differences.append(
+                Difference(
+                    "unexpected", ob.rule, subject, _("no recorded event calls for it"), ob.pk
+                )
+            )
+            continue
+        spec = expected.get(key) or ObligationSpec(
+            ob.rule,
+            ob.organisation_id,
+            ob.subject_type,
+            ob.subject_id,
+            ob.subject_label,
+            ob.starts_on,
+            ob.period,
+            ob.also_visible_to_id,
+        )
+        try:
+            due = compute_due(spec)
+        except Exception as exc:  # a rule id the law no longer knows
+            differences.append(Difference("unknown_rule", ob.rule, subject, str(exc), ob.pk))
+            continue
+        if (ob.nominal_due, ob.due_on) != (due.nominal_due, due.due):
+            differences.append(
+                Difference(
+                    "due_date",
+                    ob.rule,
+                    subject,
+                    f"stored due {ob.due_on} (nominal {ob.nominal_due}), "
+                    f"the law gives {due.due} (nominal {due.nominal_due})",
+                    ob.pk,
+                )
+            )
+        elif (ob.period_start, ob.period_end) != (due.period_start, due.period_end):
+            differences.append(
+                Difference(
+                    "period",
+                    ob.rule,
+                    subject,
+                    f"stored period {ob.period_start} to {ob.period_end}, "
+                    f"the law gives {due.period_start} to {due.period_end}",
+                    ob.pk,
+                )
+            )
+        elif ob.organisation_id != spec.organisation_id:
+            differences.append(
+                Difference(
+                    "organisation", ob.rule, subject, "responsible organisation differs", ob.pk
+                )
+            )
+        elif ob.status == ObligationStatus.OPEN and ob.due_on < today:
+            differences.append(
+                Difference(
+                    "status", ob.rule, subject, "open past its due date: run the tick", ob.pk
+                )
+            )
+        elif ob.status == ObligationStatus.MET and ob.met_on and ob.met_on > ob.due_on:
+            differences.append(
+                Difference("status", ob.rule, subject, "met late but marked met", ob.pk)
+            )
+    for key, spec in expected.items():
+        if key not in seen:
+            differences.append(
+                Difference(
+                    "missing",
+                    spec.rule,
+                    f"{spec.subject_type}:{spec.subject_id}",
+                    f"clock started {spec.starts_on}"
+                    + (f", period {spec.period}" if spec.period else ""),
+                )
+            )
+    return differences
+
+
+# Reminders --------------------------------------------------------------------------------
+
+REMINDED_ROLES = (Role.INSTITUTION_OFFICER, Role.HOLDER_OFFICER, Role.COMMITTEE_SECRETARIAT)
+
+
+def _recipients(organisation_id: int) -> list[str]:
+    return sorted(
+        {
+            email
+            for email in Membership.objects.filter(
+                organisation_id=organisation_id,
+                is_active=True,
+                role__in=REMINDED_ROLES,
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+            if email
+        }
+    )
+
+
+def obligations_remind(*, today: date) -> int:
+    """E-mail the responsible organisation once when a duty is due soon and once when overdue.
+
+    Each reminder is claimed with a conditional update before it is sent (after commit), so
+    two runs at once do not send it twice.
+    """
+    sent = 0
+    soon = Q(
+        status=ObligationStatus.OPEN,
+        due_on__gte=today,
+        due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
+        reminded_due_soon_at__isnull=True,
+    )
+    late = Q(status=ObligationStatus.OVERDUE, reminded_overdue_at__isnull=True)
+    for ob in Obligation.objects.filter(soon | late).select_related("organisation"):
+        field = (
+            "reminded_overdue_at"
+            if ob.status == ObligationStatus.OVERDUE
+            else "reminded_due_soon_at"
+        )
+        recipients = _recipients(ob.organisation_id)
+        with transaction.atomic():
+            claimed = Obligation.objects.filter(pk=ob.pk, **{f"{field}__isnull": True}).update(
+                **{field: timezone.now()}
+            )
+            if not claimed:
+                continue
+            audit_record(
+                action="obligations.reminder.sent",
+                actor=None,
+                system="obligations-remind",
+                target=ob,
+                data={"kind": field, "recipients": len(recipients)},
+            )
+            if recipients:
+                subject, body = _reminder_text(
+                    ob, overdue=field == "reminded_overdue_at", today=today
+                )
+                transaction.on_commit(
+                    functools.partial(
+                        send_mail,
+                        subject,
+                        body,
+                        settings.DEFAULT_FROM_EMAIL,
+                        recipients,
+                        fail_silently=False,
+                    )
+                )
+        sent += 1
+    return sent
+
+
+def _reminder_text(ob: Obligation, *, overdue: bool, today: date) -> tuple[str, str]:
+    explain = ob.explanation.get("explain", "")
+    if overdue:
+        subject = f"[Saisei] OVERDUE: {ob.rule} for {ob.subject_label} (due {ob.due_on})"
+    else:
+        days = (ob.due_on - today).days
+        subject = f"[Saisei] Due in {days} days: {ob.rule} for {ob.subject_label} (due {ob.due_on})"
+    body = (
+        f"{ob.subject_label}\n\nRule: {ob.rule}\nDue: {ob.due_on}\n{explain}\n\n"
+        "This reminder was sent by Saisei. "
+        "Record the report or notice in Saisei to meet the obligation."
+    )
+    return subject, body
+
+
+__all__ = [
+    "Difference",
+    "TickResult",
+    "compute_due",
+    "current_rules",
+    "obligation_meet",
+    "obligation_open",
+    "obligation_waive",
+    "obligations_remind",
+    "obligations_tick",
+    "obligations_verify",
+]

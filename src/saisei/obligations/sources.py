@@ -1,0 +1,43 @@
+"""What the law expects to exist: each app registers a source of expected obligations.
+
+A source is a function from a date to the obligations that should exist by then, derived
+only from recorded events (filings, adverse events, licences …). `saisei obligations tick`
+creates the periodic ones that are missing; `saisei obligations verify` compares every
+stored obligation with what the sources and saisei.law say it should be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class ObligationSpec:
+    rule: str
+    organisation_id: int
+    subject_type: str
+    subject_id: str
+    subject_label: str
+    starts_on: date
+    period: int = 0
+    also_visible_to_id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, date, int]:
+        return (self.rule, self.subject_type, self.subject_id, self.starts_on, self.period)
+
+
+Source = Callable[[date], Iterable[ObligationSpec]]
+
+# rule ids each source covers, so verify knows which stored rows it can call unexpected.
+SOURCES: dict[str, tuple[frozenset[str], Source]] = {}
+
+
+def register(name: str, rules: Iterable[str], source: Source) -> None:
+    SOURCES[name] = (frozenset(rules), source)
+
+
+def covered_rules() -> frozenset[str]:
+    return frozenset().union(*(rules for rules, _ in SOURCES.values()))
