@@ -1,0 +1,419 @@
+"""Products API: public reads of products and their status on any day; the holder's and the
+regulator's writes, each one service call."""
+
+from datetime import date
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from saisei.api.schemas import ErrorOut
+from saisei.core.errors import NotFound
+from saisei.products import services
+from saisei.products.models import Approval, ApprovalEvent, Product
+from saisei.products.selectors import (
+    ProductRow,
+    approval_get,
+    product_get,
+    product_row,
+    product_rows,
+)
+from saisei.products.status import ProductStatus, today_in_tokyo
+
+router = Router(tags=["products"])
+
+StatusFilter = Literal[
+    "not_approved",
+    "approved",
+    "conditional",
+    "conditional_pending_decision",
+    "lapsed",
+    "revoked",
+    "uncertain",
+]
+CategoryFilter = Literal[
+    "autologous_cells",
+    "allogeneic_cells",
+    "car_t",
+    "gene_therapy",
+    "oncolytic_virus",
+    "ipsc_derived",
+]
+ApprovalTypeFilter = Literal["standard", "conditional_time_limited"]
+
+COMPUTED_NOTE = (
+    "The status is computed from the events recorded in Saisei; it may be out of date if an "
+    "event is missing from the record."
+)
+
+
+class StatusOut(Schema):
+    as_of: date
+    status: str | None = Field(
+        description="not_approved, approved, conditional, conditional_pending_decision, lapsed, "
+        "revoked; null when the recorded events cannot settle it (see caveats)"
+    )
+    in_force: bool | None
+    time_limit_ends_on: date | None
+    reason: str
+    reason_code: str
+    explanation: str
+    uncertain: bool
+    caveats: list[str]
+    note: str
+
+
+class HolderOut(Schema):
+    name: str
+    organisation: str
+
+
+class ProductOut(Schema):
+    slug: str
+    brand_name: str
+    brand_name_ja: str
+    what_it_is: str
+    category: str
+    holder: HolderOut
+    approval_id: int | None
+    approval_type: str | None
+    council_endorsed_on: date | None
+    approved_on: date | None
+    status: StatusOut | None
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    label: str
+    occurred_on: date
+    detail: str
+    sources: list[str]
+    years: int | None
+    new_end_date: date | None
+    patients: int | None
+    origin: str
+
+
+class GapOut(Schema):
+    starts_on: date
+    ends_on: date
+    note: str
+    sources: list[str]
+
+
+class EvidenceOut(Schema):
+    trial_phase: str
+    patients: int | None
+    follow_up_months: int | None
+    serious_adverse_events: int | None
+    sources: list[str]
+
+
+class ConditionsOut(Schema):
+    all_case_surveillance: bool | None
+    target_patients: int | None
+    other: str
+
+
+class ApprovalOut(Schema):
+    id: int
+    approval_type: str
+    indication: str
+    council_endorsed_on: date | None
+    approved_on: date | None
+    time_limit_years: int | None
+    time_limit_ends_on_letter: date | None
+    designations: list[str]
+    re_examination_years: int | None
+    conditions: ConditionsOut
+    evidence: EvidenceOut
+    sources: list[str]
+    fhir: str
+    status: StatusOut
+    events: list[EventOut]
+    status_gaps: list[GapOut]
+
+
+class ProductDetailOut(ProductOut):
+    notes: str
+    sources: list[str]
+    approvals: list[ApprovalOut]
+
+
+class ProductFilter(Schema):
+    status: StatusFilter | None = None
+    category: CategoryFilter | None = None
+    approval_type: ApprovalTypeFilter | None = None
+    as_of: date | None = Field(None, description="the day (default: today in Japan)")
+
+
+def status_out(status: ProductStatus) -> dict[str, Any]:
+    return {
+        "as_of": status.as_of,
+        "status": status.status,
+        "in_force": status.in_force,
+        "time_limit_ends_on": status.time_limit_ends_on,
+        "reason": status.reason,
+        "reason_code": status.reason_code,
+        "explanation": status.explanation(),
+        "uncertain": status.uncertain,
+        "caveats": list(status.caveats),
+        "note": COMPUTED_NOTE,
+    }
+
+
+def product_out(row: ProductRow) -> dict[str, Any]:
+    product, approval = row.product, row.approval
+    return {
+        "slug": product.slug,
+        "brand_name": product.brand_name,
+        "brand_name_ja": product.brand_name_ja,
+        "what_it_is": product.what_it_is,
+        "category": product.category,
+        "holder": {"name": product.holder.name, "organisation": product.holder.organisation.slug},
+        "approval_id": approval.pk if approval else None,
+        "approval_type": approval.approval_type if approval else None,
+        "council_endorsed_on": approval.council_endorsed_on if approval else None,
+        "approved_on": approval.approved_on if approval else None,
+        "status": status_out(row.status) if row.status else None,
+    }
+
+
+def event_out(event: ApprovalEvent) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "label": str(event.get_kind_display()),
+        "occurred_on": event.occurred_on,
+        "detail": event.detail,
+        "sources": event.source_list(),
+        "years": event.years,
+        "new_end_date": event.new_end_date,
+        "patients": event.patients,
+        "origin": event.origin,
+    }
+
+
+def approval_out(approval: Approval, as_of: date) -> dict[str, Any]:
+    from saisei.products.status import compute_status
+
+    events = list(approval.events.all())
+    gaps = list(approval.status_gaps.all())
+    return {
+        "id": approval.pk,
+        "approval_type": approval.approval_type,
+        "indication": approval.indication,
+        "council_endorsed_on": approval.council_endorsed_on,
+        "approved_on": approval.approved_on,
+        "time_limit_years": approval.time_limit_years,
+        "time_limit_ends_on_letter": approval.time_limit_ends_on,
+        "designations": list(approval.designations),
+        "re_examination_years": approval.re_examination_years,
+        "conditions": {
+            "all_case_surveillance": approval.all_case_surveillance,
+            "target_patients": approval.target_patients,
+            "other": approval.conditions,
+        },
+        "evidence": {
+            "trial_phase": approval.evidence_trial_phase,
+            "patients": approval.evidence_patients,
+            "follow_up_months": approval.evidence_follow_up_months,
+            "serious_adverse_events": approval.evidence_serious_adverse_events,
+            "sources": approval.evidence_source_list(),
+        },
+        "sources": approval.source_list(),
+        "fhir": f"/api/v1/fhir/RegulatedAuthorization/{approval.pk}",
+        "status": status_out(compute_status(approval, as_of, events=events, gaps=gaps)),
+        "events": [event_out(e) for e in events],
+        "status_gaps": [
+            {
+                "starts_on": g.starts_on,
+                "ends_on": g.ends_on,
+                "note": g.note,
+                "sources": g.source_list(),
+            }
+            for g in gaps
+        ],
+    }
+
+
+def _product(slug: str) -> Product:
+    product = product_get(slug)
+    if product is None:
+        raise NotFound("product")
+    return product
+
+
+def _approval(approval_id: int) -> Approval:
+    approval = approval_get(approval_id)
+    if approval is None:
+        raise NotFound("approval")
+    return approval
+
+
+@router.get(
+    "",
+    auth=None,
+    response={200: list[ProductOut], 422: ErrorOut},
+    summary="Products with their approval status on a day",
+)
+@paginate(LimitOffsetPagination)
+def products_list(request: HttpRequest, filters: Query[ProductFilter]) -> list[dict[str, Any]]:
+    rows = product_rows(
+        as_of=filters.as_of or today_in_tokyo(),
+        status=filters.status,
+        category=filters.category,
+        approval_type=filters.approval_type,
+    )
+    return [product_out(row) for row in rows]
+
+
+@router.get(
+    "/{slug}",
+    auth=None,
+    response={200: ProductDetailOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One product: its approvals, conditions, evidence, events and status on a day",
+)
+def products_detail(request: HttpRequest, slug: str, as_of: date | None = None) -> dict[str, Any]:
+    day = as_of or today_in_tokyo()
+    product = _product(slug)
+    out = product_out(product_row(product, day))
+    out.update(
+        notes=product.notes,
+        sources=product.source_list(),
+        approvals=[approval_out(a, day) for a in product.approvals.all()],
+    )
+    return out
+
+
+WRITE_ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class ApplicationIn(Schema):
+    filed_on: date
+    approval_type: ApprovalTypeFilter
+    indication: str = Field(max_length=2000)
+    detail: str = Field("", max_length=2000)
+    source: str = Field("", max_length=2000)
+
+
+class HolderEventIn(Schema):
+    kind: str = Field(
+        description="reapplication_filed, reapplication_withdrawn, confirmatory_data_submitted, "
+        "launched, sales_ended"
+    )
+    occurred_on: date
+    detail: str = Field("", max_length=2000)
+    source: str = Field("", max_length=2000)
+    patients: int | None = Field(None, ge=0)
+
+
+class DecisionIn(Schema):
+    kind: str = Field(
+        description="time_limit_extended, reapplication_refused, converted_to_full_approval, "
+        "approval_lapsed, revoked, indication_added, shipping_restricted, "
+        "shipping_restriction_lifted, council_endorsed"
+    )
+    occurred_on: date
+    detail: str = Field("", max_length=2000)
+    source: str = Field("", max_length=2000)
+    years: int | None = Field(None, ge=1, le=20)
+    new_end_date: date | None = None
+
+
+class GrantIn(Schema):
+    approved_on: date
+    council_endorsed_on: date | None = None
+    time_limit_years: int | None = None
+    time_limit_ends_on: date | None = None
+    target_patients: int | None = Field(None, ge=0)
+    all_case_surveillance: bool | None = None
+    conditions: str = Field("", max_length=4000)
+    designations: list[str] = []
+    source: str = Field("", max_length=2000)
+
+
+@router.post(
+    "/{slug}/applications",
+    response={201: ApprovalOut, **WRITE_ERRORS},
+    summary="Holder: file an application for approval of its own product",
+)
+def applications_create(
+    request: HttpRequest, slug: str, payload: ApplicationIn
+) -> Status[dict[str, Any]]:
+    approval = services.application_file(
+        product=_product(slug),
+        actor=request.auth,  # type: ignore[attr-defined]
+        filed_on=payload.filed_on,
+        approval_type=payload.approval_type,
+        indication=payload.indication,
+        detail=payload.detail,
+        source=payload.source,
+    )
+    return Status(201, approval_out(_approval(approval.pk), today_in_tokyo()))
+
+
+@router.post(
+    "/approvals/{approval_id}/events",
+    response={201: EventOut, **WRITE_ERRORS},
+    summary="Holder: record a re-application, confirmatory data, a withdrawal, launch or end "
+    "of sales for its own product",
+)
+def holder_events_create(
+    request: HttpRequest, approval_id: int, payload: HolderEventIn
+) -> Status[dict[str, Any]]:
+    event = services.holder_event_record(
+        approval=_approval(approval_id),
+        actor=request.auth,  # type: ignore[attr-defined]
+        kind=payload.kind,
+        occurred_on=payload.occurred_on,
+        detail=payload.detail,
+        source=payload.source,
+        patients=payload.patients,
+    )
+    return Status(201, event_out(event))
+
+
+@router.post(
+    "/approvals/{approval_id}/decisions",
+    response={201: EventOut, **WRITE_ERRORS},
+    summary="Regulator: record a decision or measure on an approval",
+)
+def decisions_create(
+    request: HttpRequest, approval_id: int, payload: DecisionIn
+) -> Status[dict[str, Any]]:
+    event = services.decision_record(
+        approval=_approval(approval_id),
+        actor=request.auth,  # type: ignore[attr-defined]
+        kind=payload.kind,
+        occurred_on=payload.occurred_on,
+        detail=payload.detail,
+        source=payload.source,
+        years=payload.years,
+        new_end_date=payload.new_end_date,
+    )
+    return Status(201, event_out(event))
+
+
+@router.post(
+    "/approvals/{approval_id}/grant",
+    response={200: ApprovalOut, **WRITE_ERRORS},
+    summary="Regulator: grant an application (approval date, time limit, conditions)",
+)
+def approvals_grant(request: HttpRequest, approval_id: int, payload: GrantIn) -> dict[str, Any]:
+    approval = services.approval_grant(
+        approval=_approval(approval_id),
+        actor=request.auth,  # type: ignore[attr-defined]
+        **payload.dict(),
+    )
+    return approval_out(_approval(approval.pk), today_in_tokyo())

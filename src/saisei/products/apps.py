@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProductsConfig(AppConfig):
+    name = "saisei.products"
+    label = "products"
+    verbose_name = _("Products")
+
+    def ready(self) -> None:
+        from saisei.core import demo, reference
+        from saisei.products.demo import create_demo_product
+        from saisei.products.reference import load
+
+        reference.register("products", load)
+        demo.register(30, "a fictional conditional product of the demo holder", create_demo_product)

@@ -1,0 +1,71 @@
+"""Public product pages (no sign-in): the list with filters and one page per product."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from saisei.products.forms import AsOfForm, ProductFilterForm
+from saisei.products.selectors import product_get, product_row, product_rows
+from saisei.products.status import compute_status, today_in_tokyo
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    form = ProductFilterForm(request.GET or None)
+    as_of = today_in_tokyo()
+    rows = []
+    if form.is_bound and not form.is_valid():
+        # Bad filters show the form with its errors and no results, never a wrong list.
+        status = 400
+    else:
+        status = 200
+        data = form.cleaned_data if form.is_bound else {}
+        as_of = data.get("as_of") or as_of
+        rows = product_rows(
+            as_of=as_of,
+            status=data.get("status") or None,
+            category=data.get("category") or None,
+            approval_type=data.get("approval_type") or None,
+        )
+    return render(
+        request,
+        "products/list.html",
+        {"form": form, "rows": rows, "as_of": as_of},
+        status=status,
+    )
+
+
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = product_get(slug)
+    if product is None:
+        raise Http404
+    form = AsOfForm(request.GET or None)
+    as_of = today_in_tokyo()
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            as_of = form.cleaned_data.get("as_of") or as_of
+        else:
+            status = 400
+    row = product_row(product, as_of)
+    approvals = [
+        {
+            "approval": approval,
+            "status": compute_status(
+                approval, as_of, events=approval.events.all(), gaps=approval.status_gaps.all()
+            ),
+        }
+        for approval in product.approvals.all()
+    ]
+    return render(
+        request,
+        "products/detail.html",
+        {
+            "product": product,
+            "row": row,
+            "approvals": approvals,
+            "as_of": as_of,
+            "form": form,
+        },
+        status=status,
+    )
