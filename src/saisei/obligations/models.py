@@ -27,9 +27,14 @@ class Obligation(models.Model):
     """
 
     rule = models.CharField(_("rule"), max_length=40)
-    # Who must act (an institution, a facility operator's organisation, a holder) ...
+    # Who must act (an institution, a facility operator's organisation, a holder); empty for a
+    # third-party facility with no account in Saisei, whose duties only the regulator follows ...
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="obligations"
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="obligations",
     )
     # ... and who else may see it (the committee that receives the report).
     also_visible_to = models.ForeignKey(
@@ -42,6 +47,8 @@ class Obligation(models.Model):
     subject_type = models.CharField(max_length=60)
     subject_id = models.CharField(max_length=60)
     subject_label = models.CharField(max_length=300)
+    # Whom the report or notice goes to, where one event owes several (committee and Minister).
+    recipient = models.CharField(_("recipient"), max_length=30, blank=True)
     # The day the clock starts (the event, or day 1 of a periodic count); 0 for single events.
     starts_on = models.DateField(_("clock starts"))
     period = models.PositiveIntegerField(_("period"), default=0)
@@ -68,7 +75,7 @@ class Obligation(models.Model):
             # One duty per rule, subject, clock start and period: what makes `tick` idempotent
             # and safe to run twice at once.
             models.UniqueConstraint(
-                fields=["rule", "subject_type", "subject_id", "starts_on", "period"],
+                fields=["rule", "subject_type", "subject_id", "starts_on", "period", "recipient"],
                 name="obligation_unique_duty",
             ),
             models.CheckConstraint(
@@ -91,7 +98,7 @@ class Obligation(models.Model):
         return f"{self.rule} · {self.subject_label} · {self.due_on}"
 
     def scope_organisation_ids(self) -> set[int]:
-        ids = {self.organisation_id}
+        ids = {self.organisation_id} if self.organisation_id else set()
         if self.also_visible_to_id:
             ids.add(self.also_visible_to_id)
         return ids

@@ -50,6 +50,7 @@ def _row_values(spec: ObligationSpec, due: DueDate) -> dict[str, Any]:
         "subject_type": spec.subject_type,
         "subject_id": spec.subject_id,
         "subject_label": spec.subject_label[:300],
+        "recipient": spec.recipient,
         "starts_on": spec.starts_on,
         "period": spec.period,
         "period_start": due.period_start,
@@ -80,6 +81,7 @@ def obligation_open(
         subject_id=spec.subject_id,
         starts_on=spec.starts_on,
         period=spec.period,
+        recipient=spec.recipient,
     ).first()
     if existing is not None:
         return existing
@@ -213,14 +215,14 @@ def obligations_tick(*, today: date) -> TickResult:
     return TickResult(created=max(created, 0), marked_overdue=marked)
 
 
-def _existing_keys(specs: Iterable[ObligationSpec]) -> set[tuple[str, str, str, date, int]]:
+def _existing_keys(specs: Iterable[ObligationSpec]) -> set[tuple[str, str, str, date, int, str]]:
     specs = list(specs)
     if not specs:
         return set()
     rules = {s.rule for s in specs}
     subjects = {s.subject_type for s in specs}
     rows = Obligation.objects.filter(rule__in=rules, subject_type__in=subjects).values_list(
-        "rule", "subject_type", "subject_id", "starts_on", "period"
+        "rule", "subject_type", "subject_id", "starts_on", "period", "recipient"
     )
     return set(rows)
 
@@ -246,9 +248,9 @@ def obligations_verify(*, today: date) -> list[Difference]:
     differences: list[Difference] = []
     expected = {s.key: s for s in _expected(today)}
     covered = covered_rules()
-    seen: set[tuple[str, str, str, date, int]] = set()
+    seen: set[tuple[str, str, str, date, int, str]] = set()
     for ob in Obligation.objects.order_by("pk").iterator(chunk_size=2000):
-        key = (ob.rule, ob.subject_type, ob.subject_id, ob.starts_on, ob.period)
+        key = (ob.rule, ob.subject_type, ob.subject_id, ob.starts_on, ob.period, ob.recipient)
         seen.add(key)
         subject = f"{ob.subject_type}:{ob.subject_id}"
         if ob.rule in covered and key not in expected:
@@ -267,6 +269,7 @@ def obligations_verify(*, today: date) -> list[Difference]:
             ob.starts_on,
             ob.period,
             ob.also_visible_to_id,
+            ob.recipient,
         )
         try:
             due = compute_due(spec)
@@ -330,7 +333,9 @@ def obligations_verify(*, today: date) -> list[Difference]:
 REMINDED_ROLES = (Role.INSTITUTION_OFFICER, Role.HOLDER_OFFICER, Role.COMMITTEE_SECRETARIAT)
 
 
-def _recipients(organisation_id: int) -> list[str]:
+def _recipients(organisation_id: int | None) -> list[str]:
+    if organisation_id is None:
+        return []
     return sorted(
         {
             email

@@ -16,17 +16,25 @@ from datetime import date
 @dataclass(frozen=True)
 class ObligationSpec:
     rule: str
-    organisation_id: int
+    organisation_id: int | None
     subject_type: str
     subject_id: str
     subject_label: str
     starts_on: date
     period: int = 0
     also_visible_to_id: int | None = None
+    recipient: str = ""
 
     @property
-    def key(self) -> tuple[str, str, str, date, int]:
-        return (self.rule, self.subject_type, self.subject_id, self.starts_on, self.period)
+    def key(self) -> tuple[str, str, str, date, int, str]:
+        return (
+            self.rule,
+            self.subject_type,
+            self.subject_id,
+            self.starts_on,
+            self.period,
+            self.recipient,
+        )
 
 
 Source = Callable[[date], Iterable[ObligationSpec]]
