@@ -56,7 +56,9 @@ def test_an_unsupported_database_url_is_refused() -> None:
 def _run_saisei(
     args: list[str], env: dict[str, str], tmp_path: object
 ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    # A clean environment: nothing the test run itself set may leak into the checked process.
+    dropped = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     base.update({"SAISEI_DATA_DIR": str(tmp_path)})
     base.update(env)
     return subprocess.run(
