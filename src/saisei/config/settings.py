@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "saisei.portal",
     "saisei.obligations",
     "saisei.api",
+    "saisei.products",
+    "saisei.registry",
+    "saisei.plans",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "saisei.plans"
+    label = "plans"
+    verbose_name = _("Provision plans")
+
+    def ready(self) -> None:
+        from saisei.core import demo
+        from saisei.plans.demo import load_plans_demo
+
+        demo.register(40, "plans: provision plans in every state, reviews, orders", load_plans_demo)

@@ -1,0 +1,518 @@
+"""Provision plans (再生医療等提供計画) and everything that happens to them.
+
+Nothing here is ever deleted: a plan's history is a legal record. Status changes are rows
+(PlanStatusChange); every content change leaves a PlanVersion snapshot; criteria and facilities
+that a change replaces are retired, not removed. Writes go through saisei.plans.services.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from saisei.plans.lifecycle import Action, PlanStatus
+
+__all__ = [
+    "Action",
+    "EvaluationCriterion",
+    "Meeting",
+    "MeetingAttendance",
+    "Opinion",
+    "Order",
+    "OrderEffect",
+    "Plan",
+    "PlanFacility",
+    "PlanNotice",
+    "PlanStatus",
+    "PlanStatusChange",
+    "PlanVersion",
+    "Review",
+]
+
+
+class RiskClass(models.TextChoices):
+    I = "I", _("Class I")  # noqa: E741 - the statute's name
+    II = "II", _("Class II")
+    III = "III", _("Class III")
+
+
+class PlanType(models.TextChoices):
+    TREATMENT = "treatment", _("Treatment (様式第1の2)")
+    RESEARCH = "research", _("Research (様式第1)")
+
+
+class Therapy(models.TextChoices):
+    """Broad therapy kinds for search; 96% of Class II treatment plans are the first three."""
+
+    ADIPOSE_MSC = "adipose_msc", _("Adipose-derived stem cells")
+    PRP = "prp", _("Platelet-rich plasma (PRP)")
+    FIBROBLASTS = "fibroblasts", _("Cultured fibroblasts")
+    LYMPHOCYTES = "lymphocytes", _("Immune cells (lymphocytes, NK, dendritic)")
+    CHONDROCYTES = "chondrocytes", _("Cultured chondrocytes")
+    BONE_MARROW = "bone_marrow", _("Bone-marrow-derived cells")
+    PLURIPOTENT = "pluripotent", _("ES or iPS cell-derived cells")
+    GENE_THERAPY = "gene_therapy", _("Gene therapy")
+    OTHER = "other", _("Other")
+
+
+class FiledWith(models.TextChoices):
+    # Values match saisei.law.FiledWith.
+    MINISTER = "minister", _("Minister of Health, Labour and Welfare")
+    REGIONAL_BUREAU = "regional_bureau", _("Regional Bureau of Health and Welfare")
+
+
+class Plan(models.Model):
+    """A provision plan: what domain.md §1.4 lists, its class with the path that led to it, and
+    where it stands in the lifecycle."""
+
+    institution = models.ForeignKey(
+        "registry.Institution", on_delete=models.PROTECT, related_name="plans"
+    )
+    committee = models.ForeignKey(
+        "registry.Committee",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("committee"),
+    )
+    plan_type = models.CharField(
+        _("plan type"), max_length=20, choices=PlanType.choices, default=PlanType.TREATMENT
+    )
+    title = models.CharField(_("name of the regenerative medicine"), max_length=150)
+    title_en = models.CharField(_("name in English"), max_length=150, blank=True)
+    therapy = models.CharField(_("therapy"), max_length=20, choices=Therapy.choices)
+    target_disease = models.CharField(_("target disease"), max_length=100)
+    description = models.TextField(_("plain-language description"), max_length=4000)
+    class_reasons = models.TextField(_("reasons for the class"), max_length=4000)
+    responsible_physician = models.CharField(_("responsible physician"), max_length=100)
+    other_physicians = models.TextField(_("other physicians"), max_length=1000, blank=True)
+    consent_document = models.CharField(
+        _("consent and explanation documents"), max_length=300, blank=True
+    )
+    # The flowchart answers as given (saisei.law ClassificationAnswers.to_dict()) and the result,
+    # path included (Classification.to_dict()): the class is never stored without its reasons.
+    classification_answers = models.JSONField(_("classification answers"))
+    classification = models.JSONField(_("classification"))
+    risk_class = models.CharField(_("risk class"), max_length=3, choices=RiskClass.choices)
+    classification_rule = models.CharField(max_length=80)
+
+    status = models.CharField(
+        _("status"), max_length=30, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    # While a change is reviewed: the status to go back to if the committee rejects it.
+    status_before_change = models.CharField(max_length=30, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    filed_with = models.CharField(
+        _("filed with"), max_length=20, choices=FiledWith.choices, blank=True
+    )
+    # "mhlw" for the Minister, else the Regional Bureau's code (saisei.registry.regions).
+    filing_office = models.CharField(_("filing office"), max_length=30, blank=True)
+    plan_number = models.CharField(
+        _("plan number"), max_length=60, null=True, blank=True, unique=True
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    provision_allowed_from = models.DateField(_("provision allowed from"), null=True, blank=True)
+    provision_allowed_explanation = models.TextField(blank=True)
+    discontinued_on = models.DateField(_("discontinued on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "risk_class"]),
+            models.Index(fields=["institution", "status"]),
+            models.Index(fields=["committee", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(risk_class__in=["I", "II", "III"]), name="plan_risk_class_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PlanStatus.values), name="plan_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def scope_organisation_ids(self) -> set[int]:
+        """The institution always; the committee once the plan has been submitted to it."""
+        ids = {self.institution.organisation_id}
+        if self.committee_id is not None and self.first_submitted_at is not None:
+            ids.add(self.committee.organisation_id)
+        return ids
+
+    @property
+    def is_public(self) -> bool:
+        from saisei.plans.lifecycle import PUBLIC_STATUSES
+
+        return self.status in PUBLIC_STATUSES
+
+    def current_criteria(self) -> list[EvaluationCriterion]:
+        return [c for c in self.criteria.all() if c.is_current]
+
+    def current_facilities(self) -> list[PlanFacility]:
+        return [f for f in self.plan_facilities.all() if f.is_current]
+
+
+class EvaluationCriterion(models.Model):
+    """One criterion for scientific validity (2025 amendment): what is measured, how, when, and
+    what counts as success. Outcomes are reported against these each year."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="criteria")
+    position = models.PositiveSmallIntegerField(default=1)
+    measure = models.CharField(_("outcome measure"), max_length=200)
+    method = models.CharField(_("method"), max_length=500)
+    time_point = models.CharField(_("time point"), max_length=100)
+    success_threshold = models.CharField(_("success threshold"), max_length=300)
+    is_current = models.BooleanField(default=True)
+    added_in_version = models.PositiveIntegerField(default=1)
+    retired_in_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.measure
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "measure": self.measure,
+            "method": self.method,
+            "time_point": self.time_point,
+            "success_threshold": self.success_threshold,
+        }
+
+
+class PlanFacility(models.Model):
+    """A processing facility a plan's cells are processed in (third-party processors included)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="plan_facilities")
+    facility = models.ForeignKey(
+        "registry.ProcessingFacility", on_delete=models.PROTECT, related_name="plan_links"
+    )
+    is_current = models.BooleanField(default=True)
+    added_in_version = models.PositiveIntegerField(default=1)
+    retired_in_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        indexes = [models.Index(fields=["facility", "is_current"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} → {self.facility_id}"
+
+
+class PlanVersion(models.Model):
+    """A snapshot of a plan's content. A version is public once the plan has been filed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    reason = models.CharField(max_length=200)
+    public = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.number}"
+
+
+class PlanStatusChange(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="status_changes")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    from_status = models.CharField(max_length=30, choices=PlanStatus.choices)
+    to_status = models.CharField(max_length=30, choices=PlanStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.from_status} → {self.to_status}"
+
+
+class ReviewKind(models.TextChoices):
+    INITIAL = "initial", _("New plan")
+    CHANGE = "change", _("Change of a filed plan")
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
+    REJECT = "reject", _("Reject")
+
+
+class Review(models.Model):
+    """One submission of a plan (or of a change to it) to its committee."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reviews")
+    committee = models.ForeignKey(
+        "registry.Committee", on_delete=models.PROTECT, related_name="reviews"
+    )
+    kind = models.CharField(max_length=10, choices=ReviewKind.choices)
+    plan_version = models.PositiveIntegerField()
+    # For a change: the proposed content, applied only once the change is approved and notified.
+    proposed_changes = models.JSONField(default=dict, blank=True)
+    change_reason = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["committee", "decision"])]
+
+    def __str__(self) -> str:
+        return f"review {self.pk} of plan {self.plan_id}"
+
+    def scope_organisation_ids(self) -> set[int]:
+        return {self.committee.organisation_id, self.plan.institution.organisation_id}
+
+
+class Meeting(models.Model):
+    """A committee meeting on one review: who attended, who was excluded, and whether it was
+    valid under the committee's own rules (the check is stored with its reasons)."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="meetings")
+    committee = models.ForeignKey(
+        "registry.Committee", on_delete=models.PROTECT, related_name="meetings"
+    )
+    held_on = models.DateField(_("held on"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    quorate = models.BooleanField(default=False)
+    quorum_report = models.JSONField(default=list)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"meeting {self.held_on} on review {self.review_id}"
+
+    def scope_organisation_ids(self) -> set[int]:
+        return {self.committee.organisation_id}
+
+
+class MeetingAttendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendance")
+    member = models.ForeignKey(
+        "registry.CommitteeMember", on_delete=models.PROTECT, related_name="+"
+    )
+    present = models.BooleanField(default=False)
+    # An interest in the applicant: the member is excluded from the decision (recorded).
+    conflicted = models.BooleanField(default=False)
+    conflict_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} at {self.meeting_id}"
+
+
+class Opinion(models.Model):
+    """The committee's opinion on a review: one per review, enforced by the database."""
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="opinion")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="opinions")
+    decision = models.CharField(_("decision"), max_length=30, choices=Decision.choices)
+    conditions = models.TextField(_("conditions"), blank=True)
+    reasons = models.TextField(_("reasons"))
+    scientific_validity = models.TextField(_("assessment of scientific validity"))
+    excluded_members = models.JSONField(default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.decision} on review {self.review_id}"
+
+
+class NoticeKind(models.TextChoices):
+    CHANGE = "change", _("Prior notice of a change (様式第2)")
+    MINOR_CHANGE = "minor_change", _("Notice of a minor change (様式第3)")
+    DISCONTINUATION = "discontinuation", _("Notice of discontinuation (様式第4)")
+    CLOSING = "closing", _("End notice or summary report")
+    RESTRICTION_EXTENDED = "restriction_extended", _("Restriction extended by the Minister")
+
+
+class PlanNotice(models.Model):
+    """A notice about a filed plan, with the legal due date saisei.law gives for it.
+
+    These are where the reporting issue's obligation clocks start (minor change,
+    discontinuation); due_on and due_explanation are what the law engine computed.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=30, choices=NoticeKind.choices)
+    event_on = models.DateField(_("date of the event"))
+    due_on = models.DateField(_("notice due"), null=True, blank=True)
+    due_explanation = models.TextField(blank=True)
+    notified_on = models.DateField(_("notified on"))
+    summary = models.TextField(_("summary"), max_length=4000)
+    changes = models.JSONField(default=dict, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-event_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for plan {self.plan_id}"
+
+    @property
+    def late(self) -> bool:
+        return self.due_on is not None and self.notified_on > self.due_on
+
+
+class OrderKind(models.TextChoices):
+    IMPROVEMENT = "improvement", _("Improvement order")
+    EMERGENCY = "emergency", _("Emergency suspension order")
+
+
+class OrderTarget(models.TextChoices):
+    PLAN = "plan", _("Plan")
+    INSTITUTION = "institution", _("Institution")
+    FACILITY = "facility", _("Processing facility")
+
+
+class Order(models.Model):
+    """An order by the Minister. Public: orders are published."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=OrderKind.choices)
+    target_kind = models.CharField(_("against"), max_length=20, choices=OrderTarget.choices)
+    target_plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="orders_against"
+    )
+    target_institution = models.ForeignKey(
+        "registry.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    target_facility = models.ForeignKey(
+        "registry.ProcessingFacility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    reason = models.TextField(_("reason"), max_length=4000)
+    issued_on = models.DateField(_("issued on"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        target_kind="plan",
+                        target_plan__isnull=False,
+                        target_institution__isnull=True,
+                        target_facility__isnull=True,
+                    )
+                    | models.Q(
+                        target_kind="institution",
+                        target_plan__isnull=True,
+                        target_institution__isnull=False,
+                        target_facility__isnull=True,
+                    )
+                    | models.Q(
+                        target_kind="facility",
+                        target_plan__isnull=True,
+                        target_institution__isnull=True,
+                        target_facility__isnull=False,
+                    )
+                ),
+                name="order_exactly_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_on is None
+
+    @property
+    def target(self) -> models.Model:
+        return self.target_plan or self.target_institution or self.target_facility  # type: ignore[return-value]
+
+
+class OrderEffect(models.Model):
+    """A plan an order suspended, the status it had before, and when it was restored."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="effects")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="order_effects")
+    previous_status = models.CharField(max_length=30, choices=PlanStatus.choices)
+    restored_status = models.CharField(max_length=30, choices=PlanStatus.choices, blank=True)
+    restored_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "plan"], name="order_effect_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"order {self.order_id} on plan {self.plan_id}"
+
+
+def plan_may_provide(plan: Plan, on: date) -> bool:
+    """May the institution provide this plan's treatment on this day?
+
+    Yes once the plan is filed and in force (not suspended, discontinued or closed) and, for
+    Class I, from the day saisei.law gives as the end of the 90-day restriction.
+    """
+    from saisei.plans.lifecycle import PROVIDING_STATUSES
+
+    if plan.status not in PROVIDING_STATUSES or plan.provision_allowed_from is None:
+        return False
+    return on >= plan.provision_allowed_from

@@ -1,0 +1,196 @@
+"""Reads of plans, reviews and orders, each starting from what the actor may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from saisei.accounts.permissions import organisation_ids_with
+from saisei.core.errors import NotFound
+from saisei.plans.lifecycle import PUBLIC_STATUSES, PlanStatus
+from saisei.plans.models import (
+    EvaluationCriterion,
+    Order,
+    OrderEffect,
+    Plan,
+    PlanFacility,
+    PlanVersion,
+    Review,
+)
+
+PUBLIC_DIFF_FIELDS = (
+    "title",
+    "title_en",
+    "therapy",
+    "target_disease",
+    "description",
+    "class_reasons",
+    "responsible_physician",
+    "other_physicians",
+    "consent_document",
+    "committee",
+    "criteria",
+    "facilities",
+)
+
+
+def _with_details(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    return plans.select_related("institution", "committee").prefetch_related(
+        Prefetch("criteria", queryset=EvaluationCriterion.objects.order_by("position", "pk")),
+        Prefetch("plan_facilities", queryset=PlanFacility.objects.select_related("facility")),
+    )
+
+
+def plans_visible_to(actor: Any) -> QuerySet[Plan]:
+    """Every plan the actor may see: its institution's, those submitted to its committee, or all
+    for a regulator. A committee never sees a draft that was never submitted to it."""
+    orgs = organisation_ids_with(actor, "plans.view")
+    plans = Plan.objects.all()
+    if orgs is None:
+        return plans
+    return plans.filter(
+        Q(institution__organisation_id__in=orgs)
+        | Q(committee__organisation_id__in=orgs, first_submitted_at__isnull=False)
+    )
+
+
+def plan_list_for(actor: Any, *, status: str | None = None, q: str | None = None) -> QuerySet[Plan]:
+    plans = plans_visible_to(actor).select_related("institution", "committee")
+    if status:
+        plans = plans.filter(status=status)
+    if q:
+        plans = plans.filter(Q(title__icontains=q) | Q(title_en__icontains=q))
+    return plans.order_by("-updated_at", "-pk")
+
+
+def plan_get_for(actor: Any, pk: int) -> Plan:
+    """The plan if the actor may see it; otherwise "not found", so existence is not disclosed."""
+    plan = _with_details(plans_visible_to(actor)).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound("plan")
+    return plan
+
+
+def review_queue_for(actor: Any, *, open_only: bool = True) -> QuerySet[Review]:
+    orgs = organisation_ids_with(actor, "plans.review")
+    reviews = Review.objects.select_related("plan", "plan__institution", "committee")
+    if orgs is not None:
+        reviews = reviews.filter(committee__organisation_id__in=orgs)
+    if open_only:
+        reviews = reviews.filter(decision="")
+    return reviews.order_by("submitted_at", "pk")
+
+
+def review_get_for(actor: Any, pk: int) -> Review:
+    orgs = organisation_ids_with(actor, "plans.view")
+    reviews = Review.objects.select_related(
+        "plan", "plan__institution", "plan__committee", "committee"
+    )
+    if orgs is not None:
+        reviews = reviews.filter(
+            Q(committee__organisation_id__in=orgs) | Q(plan__institution__organisation_id__in=orgs)
+        )
+    review = reviews.filter(pk=pk).first()
+    if review is None:
+        raise NotFound("review")
+    return review
+
+
+def filings_inbox(actor: Any) -> QuerySet[Plan]:
+    """Filed plans awaiting a plan number (regulators only; empty for anyone else)."""
+    orgs = organisation_ids_with(actor, "plans.accept")
+    plans = Plan.objects.filter(status=PlanStatus.FILED).select_related("institution", "committee")
+    if orgs is None:
+        return plans.order_by("filed_on", "pk")
+    return plans.none()
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+def public_plans() -> QuerySet[Plan]:
+    return Plan.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def public_plan_search(
+    *,
+    q: str = "",
+    prefecture: str = "",
+    risk_class: str = "",
+    therapy: str = "",
+    institution_id: int | None = None,
+) -> QuerySet[Plan]:
+    plans = public_plans().select_related("institution", "committee")
+    if q:
+        plans = plans.filter(
+            Q(title__icontains=q)
+            | Q(title_en__icontains=q)
+            | Q(target_disease__icontains=q)
+            | Q(institution__name__icontains=q)
+            | Q(institution__name_en__icontains=q)
+            | Q(plan_number__iexact=q)
+        )
+    if prefecture:
+        plans = plans.filter(institution__prefecture=prefecture)
+    if risk_class:
+        plans = plans.filter(risk_class=risk_class)
+    if therapy:
+        plans = plans.filter(therapy=therapy)
+    if institution_id is not None:
+        plans = plans.filter(institution_id=institution_id)
+    return plans.order_by("institution__name", "title", "pk")
+
+
+def public_plan_get(pk: int) -> Plan:
+    plan = _with_details(public_plans()).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound("plan")
+    return plan
+
+
+def public_versions(plan: Plan) -> list[dict[str, Any]]:
+    """The public versions (from filing on), each with what changed from the one before."""
+    versions = list(PlanVersion.objects.filter(plan=plan, public=True).order_by("number"))
+    out: list[dict[str, Any]] = []
+    previous: dict[str, Any] | None = None
+    for version in versions:
+        diff = []
+        if previous is not None:
+            for field in PUBLIC_DIFF_FIELDS:
+                old, new = previous.get(field), version.snapshot.get(field)
+                if old != new:
+                    diff.append({"field": field, "old": old, "new": new})
+        out.append({"version": version, "diff": diff})
+        previous = version.snapshot
+    return out
+
+
+def orders_for_plan(plan: Plan) -> list[Order]:
+    return list(
+        Order.objects.filter(Q(effects__plan=plan) | Q(target_plan=plan))
+        .distinct()
+        .select_related("target_plan", "target_institution", "target_facility")
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def orders_for_institution(institution: Any) -> list[Order]:
+    return list(
+        Order.objects.filter(
+            Q(target_institution=institution) | Q(effects__plan__institution=institution)
+        )
+        .distinct()
+        .select_related("target_plan", "target_institution", "target_facility")
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def order_list() -> QuerySet[Order]:
+    return Order.objects.select_related(
+        "target_plan", "target_institution", "target_facility"
+    ).order_by("-issued_on", "-pk")
+
+
+def order_effects(order: Order) -> QuerySet[OrderEffect]:
+    return order.effects.select_related("plan", "plan__institution").order_by("plan_id")

@@ -1,0 +1,1416 @@
+"""Writes to provision plans: one service per lifecycle transition (saisei.plans.lifecycle).
+
+Each service is keyword-only, takes `actor=`, checks permission with ensure_can, checks the
+transition table, moves the status with a conditional UPDATE (so two concurrent requests cannot
+both win), writes a PlanStatusChange row and an audit event, all in one transaction.
+
+Obligation clocks (the reporting issue) start inside plan_file (periodic reports, the 60-day
+adverse-event cycle), plan_minor_change_notify and plan_discontinue; each marks the spot with
+"obligation clock" so a later obligation_open(...) call sits inside the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saisei.accounts.models import User
+from saisei.accounts.permissions import ensure_can
+from saisei.audit.services import audit_record
+from saisei.core.errors import Conflict, DomainError, ErrorCode
+from saisei.law import (
+    ClassificationAnswers,
+    LawInputError,
+    RiskClass,
+    Track,
+    classify,
+    due_date,
+    procedure_for,
+)
+from saisei.law import FiledWith as LawFiledWith
+from saisei.plans.lifecycle import IN_FORCE, Action, PlanStatus, allowed_targets
+from saisei.plans.models import (
+    Decision,
+    EvaluationCriterion,
+    Meeting,
+    MeetingAttendance,
+    NoticeKind,
+    Opinion,
+    Order,
+    OrderEffect,
+    OrderKind,
+    OrderTarget,
+    Plan,
+    PlanFacility,
+    PlanNotice,
+    PlanStatusChange,
+    PlanType,
+    PlanVersion,
+    Review,
+    ReviewKind,
+    Therapy,
+)
+from saisei.plans.quorum import Seat, evaluate
+from saisei.registry.models import Committee, CommitteeMember, Institution, ProcessingFacility
+from saisei.registry.services import authorise
+
+S = PlanStatus
+
+# Content fields of a plan, their maximum lengths and whether they are required (domain.md §1.4).
+CONTENT_FIELDS: dict[str, tuple[int, bool]] = {
+    "title": (150, True),
+    "title_en": (150, False),
+    "target_disease": (100, True),
+    "description": (4000, True),
+    "class_reasons": (4000, True),
+    "responsible_physician": (100, True),
+    "other_physicians": (1000, False),
+    "consent_document": (300, False),
+}
+CHOICE_FIELDS: dict[str, list[str]] = {
+    "plan_type": PlanType.values,
+    "therapy": Therapy.values,
+}
+CRITERION_FIELDS: dict[str, int] = {
+    "measure": 200,
+    "method": 500,
+    "time_point": 100,
+    "success_threshold": 300,
+}
+# Changes that may be notified as minor (様式第3) without a new committee review. The Ordinance's
+# list is longer and more specific; these are the plan fields this registry holds that fall in it.
+MINOR_CHANGE_FIELDS = frozenset(
+    {"title_en", "responsible_physician", "other_physicians", "consent_document"}
+)
+
+
+def today() -> date:
+    """The legal date in Japan (TIME_ZONE is Asia/Tokyo)."""
+    return timezone.localdate()
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+def _invalid(errors: list[dict[str, str]]) -> DomainError:
+    return DomainError(
+        ErrorCode.INVALID_INPUT,
+        errors[0]["message"] if len(errors) == 1 else _("Some fields are not valid."),
+        details={"errors": errors},
+    )
+
+
+def _status_label(status: str) -> str:
+    return str(PlanStatus(status).label) if status in PlanStatus.values else status
+
+
+def _forbidden_move(plan: Plan, action: str) -> DomainError:
+    return DomainError(
+        ErrorCode.PLAN_INVALID_TRANSITION,
+        _("This is not possible while the plan is “%(status)s”.")
+        % {"status": _status_label(plan.status)},
+        details={"status": plan.status, "action": action},
+        status=409,
+    )
+
+
+# --- the one way a status changes -----------------------------------------------------------------
+
+
+def _move(
+    plan: Plan,
+    *,
+    action: str,
+    to: str,
+    actor: User | None,
+    reason: str = "",
+    **fields: Any,
+) -> PlanStatusChange:
+    """Move `plan` to `to` if the table allows it and nobody moved it first."""
+    old = plan.status
+    if to not in allowed_targets(action, old):
+        raise _forbidden_move(plan, action)
+    now = timezone.now()
+    changed = Plan.objects.filter(pk=plan.pk, status=old).update(
+        status=to, updated_at=now, **fields
+    )
+    if changed != 1:
+        raise Conflict(
+            ErrorCode.PLAN_CONFLICT,
+            _("The plan was changed by someone else meanwhile. Reload it and try again."),
+            details={"expected_status": old},
+        )
+    plan.status = to
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    return PlanStatusChange.objects.create(
+        plan=plan, action=action, from_status=old, to_status=to, actor=actor, reason=reason
+    )
+
+
+def _guard(plan: Plan, action: str) -> None:
+    """Refuse early (before validating input) when the action is not possible at all."""
+    if not allowed_targets(action, plan.status):
+        raise _forbidden_move(plan, action)
+
+
+def _lock(plan: Plan) -> Plan:
+    """Re-read the plan under a row lock so that guards see the committed status."""
+    fresh = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan.status = fresh.status
+    return plan
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def clean_content(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    errors: list[dict[str, str]] = []
+    cleaned: dict[str, Any] = {}
+    for name, (limit, required) in CONTENT_FIELDS.items():
+        if name not in data:
+            if not partial and required:
+                errors.append({"field": name, "message": _("This field is required.")})
+            continue
+        value = data[name]
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors.append({"field": name, "message": _("Enter text.")})
+            continue
+        value = value.strip()
+        if required and not value:
+            errors.append({"field": name, "message": _("This field is required.")})
+        elif len(value) > limit:
+            errors.append(
+                {
+                    "field": name,
+                    "message": _("At most %(limit)d characters (%(length)d given).")
+                    % {"limit": limit, "length": len(value)},
+                }
+            )
+        cleaned[name] = value
+    for name, choices in CHOICE_FIELDS.items():
+        if name not in data:
+            if not partial and name == "therapy":
+                errors.append({"field": name, "message": _("This field is required.")})
+            continue
+        if data[name] not in choices:
+            errors.append({"field": name, "message": _("Choose one of the listed options.")})
+        else:
+            cleaned[name] = data[name]
+    if errors:
+        raise _invalid(errors)
+    return cleaned
+
+
+def clean_criteria(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = []
+    cleaned: list[dict[str, str]] = []
+    for index, row in enumerate(rows):
+        item: dict[str, str] = {}
+        for name, limit in CRITERION_FIELDS.items():
+            value = row.get(name) if isinstance(row, Mapping) else None
+            value = value.strip() if isinstance(value, str) else ""
+            field = f"criteria.{index}.{name}"
+            if not value:
+                errors.append({"field": field, "message": _("This field is required.")})
+            elif len(value) > limit:
+                errors.append(
+                    {
+                        "field": field,
+                        "message": _("At most %(limit)d characters (%(length)d given).")
+                        % {"limit": limit, "length": len(value)},
+                    }
+                )
+            item[name] = value
+        cleaned.append(item)
+    if errors:
+        raise _invalid(errors)
+    return cleaned
+
+
+def clean_facilities(ids: Iterable[Any]) -> list[ProcessingFacility]:
+    wanted: list[int] = []
+    for value in ids:
+        try:
+            wanted.append(int(value))
+        except (TypeError, ValueError):
+            raise _invalid(
+                [{"field": "facility_ids", "message": _("Unknown processing facility.")}]
+            ) from None
+    found = {f.pk: f for f in ProcessingFacility.objects.filter(pk__in=wanted)}
+    if len(found) != len(set(wanted)):
+        raise _invalid([{"field": "facility_ids", "message": _("Unknown processing facility.")}])
+    return [found[pk] for pk in dict.fromkeys(wanted)]
+
+
+def classify_plan(answers: Mapping[str, Any], on: date) -> Any:
+    """Classify with saisei.law on `on` (the filing date once filed); refuse anything outside
+    the RM Act with the path that says why."""
+    data = dict(answers)
+    data["date"] = on.isoformat()
+    try:
+        result = classify(ClassificationAnswers.from_mapping(data))
+    except LawInputError as exc:
+        raise DomainError(
+            ErrorCode.PLAN_CLASSIFICATION_INVALID,
+            _("The classification answers are not complete or not valid."),
+            details={"errors": [{"field": f"answers.{exc.field}", "message": exc.message}]},
+        ) from None
+    if result.track is not Track.RM_ACT:
+        raise DomainError(
+            ErrorCode.PLAN_NOT_RM_ACT,
+            _("By these answers the practice is outside the RM Act, so it needs no provision plan.")
+            if result.track is Track.OUTSIDE
+            else _(
+                "By these answers the practice falls under the PMD Act, not the RM Act, so it "
+                "needs no provision plan."
+            ),
+            details={"track": result.track.value, "rule": result.rule},
+        )
+    return result
+
+
+def check_committee(committee: Committee, risk_class: str) -> None:
+    if not committee.may_review(risk_class):
+        raise DomainError(
+            ErrorCode.COMMITTEE_KIND_MISMATCH,
+            _(
+                "A Class %(risk_class)s plan must be reviewed by a specially certified committee; "
+                "%(committee)s is a certified committee, which may review Class III plans only."
+            )
+            % {"risk_class": risk_class, "committee": committee.name},
+            details={"risk_class": risk_class, "committee_kind": committee.kind},
+        )
+
+
+# --- content helpers -----------------------------------------------------------------------------
+
+
+def snapshot(plan: Plan) -> dict[str, Any]:
+    """The plan's public content, as kept in each PlanVersion."""
+    committee = plan.committee
+    return {
+        "title": plan.title,
+        "title_en": plan.title_en,
+        "plan_type": plan.plan_type,
+        "therapy": plan.therapy,
+        "target_disease": plan.target_disease,
+        "description": plan.description,
+        "class_reasons": plan.class_reasons,
+        "risk_class": plan.risk_class,
+        "classification_rule": plan.classification_rule,
+        "responsible_physician": plan.responsible_physician,
+        "other_physicians": plan.other_physicians,
+        "consent_document": plan.consent_document,
+        "committee": (
+            None
+            if committee is None
+            else {"name": committee.name, "number": committee.certification_number}
+        ),
+        "criteria": [
+            c.as_dict() for c in plan.criteria.filter(is_current=True).order_by("position", "pk")
+        ],
+        "facilities": [
+            {
+                "name": link.facility.name,
+                "number": link.facility.number,
+                "operator": link.facility.operator_name,
+                "third_party": not link.facility.in_house,
+            }
+            for link in plan.plan_facilities.filter(is_current=True).select_related("facility")
+        ],
+    }
+
+
+def _new_version(plan: Plan, *, actor: User | None, reason: str, public: bool) -> PlanVersion:
+    number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    Plan.objects.filter(pk=plan.pk).update(version=number)
+    plan.version = number
+    return PlanVersion.objects.create(
+        plan=plan,
+        number=number,
+        snapshot=snapshot(plan),
+        reason=reason,
+        public=public,
+        created_by=actor,
+    )
+
+
+def _set_criteria(plan: Plan, rows: list[dict[str, str]], version: int) -> None:
+    """Keep identical criteria, retire the others, add the new ones: nothing is deleted."""
+    current = list(plan.criteria.filter(is_current=True).order_by("position", "pk"))
+    keep: set[int] = set()
+    for position, row in enumerate(rows, start=1):
+        match = next((c for c in current if c.pk not in keep and c.as_dict() == row), None)
+        if match is not None:
+            keep.add(match.pk)
+            if match.position != position:
+                EvaluationCriterion.objects.filter(pk=match.pk).update(position=position)
+            continue
+        created = EvaluationCriterion.objects.create(
+            plan=plan, position=position, added_in_version=version, **row
+        )
+        keep.add(created.pk)
+    plan.criteria.filter(is_current=True).exclude(pk__in=keep).update(
+        is_current=False, retired_in_version=version
+    )
+
+
+def _set_facilities(plan: Plan, facilities: list[ProcessingFacility], version: int) -> None:
+    wanted = {f.pk for f in facilities}
+    current = set(
+        plan.plan_facilities.filter(is_current=True).values_list("facility_id", flat=True)
+    )
+    for facility in facilities:
+        if facility.pk not in current:
+            PlanFacility.objects.create(plan=plan, facility=facility, added_in_version=version)
+    plan.plan_facilities.filter(is_current=True).exclude(facility_id__in=wanted).update(
+        is_current=False, retired_in_version=version
+    )
+
+
+def _apply_content(
+    plan: Plan,
+    *,
+    content: dict[str, Any],
+    criteria: list[dict[str, str]] | None,
+    facilities: list[ProcessingFacility] | None,
+    version: int,
+) -> None:
+    if content:
+        Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now(), **content)
+        for name, value in content.items():
+            setattr(plan, name, value)
+    if criteria is not None:
+        _set_criteria(plan, criteria, version)
+    if facilities is not None:
+        _set_facilities(plan, facilities, version)
+
+
+def _next_version_number(plan: Plan) -> int:
+    return (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
+# --- drafting ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    institution: Institution,
+    actor: User,
+    content: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    criteria: Iterable[Mapping[str, Any]] = (),
+    facility_ids: Iterable[Any] = (),
+    committee: Committee | None = None,
+) -> Plan:
+    ensure_can(actor, "plans.edit", institution)
+    cleaned = clean_content(content)
+    rows = clean_criteria(criteria)
+    facilities = clean_facilities(facility_ids)
+    result = classify_plan(answers, today())
+    if committee is not None:
+        check_committee(committee, result.risk_class.value)
+    plan = Plan.objects.create(
+        institution=institution,
+        committee=committee,
+        classification_answers=result.answers.to_dict(),
+        classification=result.to_dict(),
+        risk_class=result.risk_class.value,
+        classification_rule=result.rule,
+        created_by=actor,
+        **cleaned,
+    )
+    _apply_content(plan, content={}, criteria=rows, facilities=facilities, version=1)
+    version = _new_version(plan, actor=actor, reason="created", public=False)
+    audit_record(
+        action="plans.plan.created",
+        actor=actor,
+        target=plan,
+        data={
+            "title": plan.title,
+            "risk_class": plan.risk_class,
+            "rule": plan.classification_rule,
+            "version": version.number,
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    plan: Plan,
+    actor: User,
+    content: Mapping[str, Any] | None = None,
+    answers: Mapping[str, Any] | None = None,
+    criteria: Iterable[Mapping[str, Any]] | None = None,
+    facility_ids: Iterable[Any] | None = None,
+    committee: Committee | None = None,
+    clear_committee: bool = False,
+) -> Plan:
+    """Edit a draft. A filed plan changes only through plan_change_propose or a minor change."""
+    ensure_can(actor, "plans.edit", plan)
+    _lock(plan)
+    if plan.status != S.DRAFT:
+        raise DomainError(
+            ErrorCode.PLAN_INVALID_TRANSITION,
+            _("Only a draft can be edited. Propose a change to a filed plan instead."),
+            details={"status": plan.status},
+            status=409,
+        )
+    cleaned = clean_content(content or {}, partial=True)
+    rows = None if criteria is None else clean_criteria(criteria)
+    facilities = None if facility_ids is None else clean_facilities(facility_ids)
+    if answers is not None:
+        result = classify_plan(answers, today())
+        cleaned.update(
+            classification_answers=result.answers.to_dict(),
+            classification=result.to_dict(),
+            risk_class=result.risk_class.value,
+            classification_rule=result.rule,
+        )
+    new_committee = None if clear_committee else (committee or plan.committee)
+    if new_committee is not None:
+        check_committee(new_committee, cleaned.get("risk_class", plan.risk_class))
+    cleaned["committee"] = new_committee
+    version = _next_version_number(plan)
+    _apply_content(plan, content=cleaned, criteria=rows, facilities=facilities, version=version)
+    _new_version(plan, actor=actor, reason="draft edited", public=False)
+    audit_record(
+        action="plans.plan.updated",
+        actor=actor,
+        target=plan,
+        data={"fields": sorted(k for k in cleaned if k != "committee"), "version": version},
+    )
+    return plan
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+def _check_complete(plan: Plan) -> None:
+    errors: list[dict[str, str]] = []
+    if plan.committee is None:
+        errors.append({"field": "committee", "message": _("Choose the reviewing committee.")})
+    if not plan.plan_facilities.filter(is_current=True).exists():
+        errors.append(
+            {
+                "field": "facility_ids",
+                "message": _("Name every facility that processes the cells (at least one)."),
+            }
+        )
+    if not plan.criteria.filter(is_current=True).exists():
+        errors.append(
+            {
+                "field": "criteria",
+                "message": _("Give at least one evaluation criterion for scientific validity."),
+            }
+        )
+    if errors:
+        raise DomainError(
+            ErrorCode.PLAN_INCOMPLETE,
+            _("The plan is not complete: %(what)s")
+            % {"what": " ".join(e["message"] for e in errors)},
+            details={"errors": errors},
+        )
+
+
+@transaction.atomic
+def plan_submit(*, plan: Plan, actor: User) -> Review:
+    ensure_can(actor, "plans.submit", plan)
+    _lock(plan)
+    _guard(plan, Action.SUBMIT)
+    _check_complete(plan)
+    committee = plan.committee
+    assert committee is not None
+    check_committee(committee, plan.risk_class)
+    if not committee.certified_on_day(today()):
+        raise DomainError(
+            ErrorCode.COMMITTEE_NOT_CERTIFIED,
+            _("The committee's certification is not valid today (valid %(start)s to %(end)s).")
+            % {"start": committee.certified_on, "end": committee.valid_until},
+        )
+    first = plan.first_submitted_at or timezone.now()
+    _move(plan, action=Action.SUBMIT, to=S.UNDER_REVIEW, actor=actor, first_submitted_at=first)
+    review = Review.objects.create(
+        plan=plan,
+        committee=committee,
+        kind=ReviewKind.INITIAL,
+        plan_version=plan.version,
+        submitted_by=actor,
+    )
+    audit_record(
+        action="plans.plan.submitted",
+        actor=actor,
+        target=plan,
+        data={"review_id": review.pk, "committee": committee.certification_number},
+    )
+    return review
+
+
+def _open_review(review: Review) -> None:
+    if review.decision:
+        raise DomainError(
+            ErrorCode.REVIEW_ALREADY_DECIDED,
+            _("The committee has already given its opinion on this review."),
+            status=409,
+        )
+    if review.plan.status not in (S.UNDER_REVIEW, S.CHANGE_UNDER_REVIEW):
+        raise _forbidden_move(review.plan, "meeting")
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    review: Review,
+    actor: User,
+    held_on: date,
+    attendance: Iterable[Mapping[str, Any]],
+    location: str = "",
+    notes: str = "",
+) -> Meeting:
+    """Record a meeting on a review: who attended, who had an interest in the applicant (and so
+    was excluded), and whether the meeting was valid under the committee's rules."""
+    committee = review.committee
+    ensure_can(actor, "plans.review", committee)
+    _lock(review.plan)
+    _open_review(review)
+    if held_on > today():
+        raise _invalid([{"field": "held_on", "message": _("A meeting cannot be in the future.")}])
+    roster = {m.pk: m for m in committee.members.filter(is_active=True)}
+    seats: list[Seat] = []
+    rows: list[tuple[CommitteeMember, bool, bool, str]] = []
+    seen: set[int] = set()
+    errors: list[dict[str, str]] = []
+    for index, item in enumerate(attendance):
+        try:
+            member_id = int(item.get("member_id"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            member_id = -1
+        member = roster.get(member_id)
+        if member is None or member_id in seen:
+            errors.append(
+                {
+                    "field": f"attendance.{index}.member_id",
+                    "message": _("Not an active member of this committee, or listed twice."),
+                }
+            )
+            continue
+        seen.add(member_id)
+        present = bool(item.get("present"))
+        conflicted = bool(item.get("conflicted"))
+        note = str(item.get("conflict_note") or "").strip()[:300]
+        if conflicted and not present:
+            conflicted = False
+        seats.append(Seat(member=member, present=present, conflicted=conflicted))
+        rows.append((member, present, conflicted, note))
+    if errors:
+        raise _invalid(errors)
+    for member in roster.values():
+        if member.pk not in seen:
+            seats.append(Seat(member=member, present=False, conflicted=False))
+            rows.append((member, False, False, ""))
+    report = evaluate(
+        committee,
+        roster_size=len(roster),
+        seats=seats,
+        classification_rule=review.plan.classification_rule,
+        on=held_on,
+    )
+    quorate = all(entry["ok"] for entry in report)
+    meeting = Meeting.objects.create(
+        review=review,
+        committee=committee,
+        held_on=held_on,
+        location=location.strip()[:200],
+        notes=notes.strip(),
+        quorate=quorate,
+        quorum_report=report,
+        recorded_by=actor,
+    )
+    MeetingAttendance.objects.bulk_create(
+        MeetingAttendance(
+            meeting=meeting,
+            member=member,
+            present=present,
+            conflicted=conflicted,
+            conflict_note=note,
+        )
+        for member, present, conflicted, note in rows
+    )
+    audit_record(
+        action="plans.meeting.recorded",
+        actor=actor,
+        target=meeting,
+        data={
+            "review_id": review.pk,
+            "plan_id": review.plan_id,
+            "held_on": held_on,
+            "quorate": quorate,
+            "present": sum(1 for s in seats if s.present),
+            "excluded": sum(1 for s in seats if s.conflicted),
+        },
+        scope=review.scope_organisation_ids(),
+    )
+    return meeting
+
+
+@transaction.atomic
+def review_record_opinion(
+    *,
+    review: Review,
+    meeting: Meeting,
+    actor: User,
+    decision: str,
+    reasons: str,
+    scientific_validity: str,
+    conditions: str = "",
+) -> Opinion:
+    committee = review.committee
+    ensure_can(actor, "plans.review", committee)
+    plan = _lock(review.plan)
+    errors: list[dict[str, str]] = []
+    if decision not in Decision.values:
+        errors.append({"field": "decision", "message": _("Choose one of the listed options.")})
+    if not reasons.strip():
+        errors.append({"field": "reasons", "message": _("This field is required.")})
+    if not scientific_validity.strip():
+        errors.append({"field": "scientific_validity", "message": _("This field is required.")})
+    if decision == Decision.APPROVE_WITH_CONDITIONS and not conditions.strip():
+        errors.append({"field": "conditions", "message": _("State the conditions.")})
+    if errors:
+        raise _invalid(errors)
+    if meeting.review_id != review.pk:
+        raise DomainError(ErrorCode.MEETING_INVALID, _("This meeting was not held on this review."))
+    if not meeting.quorate:
+        raise DomainError(
+            ErrorCode.MEETING_NOT_QUORATE,
+            _(
+                "The meeting was not valid under the committee's rules, "
+                "so it cannot give an opinion."
+            ),
+            details={"quorum": meeting.quorum_report},
+        )
+    approving = decision != Decision.REJECT
+    action = Action.APPROVE if approving else Action.REJECT
+    if review.kind == ReviewKind.INITIAL:
+        to = S.APPROVED if approving else S.DRAFT
+        if plan.status != S.UNDER_REVIEW:
+            raise _forbidden_move(plan, action)
+    else:
+        to = S.CHANGE_APPROVED if approving else (plan.status_before_change or S.ACTIVE)
+        if plan.status != S.CHANGE_UNDER_REVIEW:
+            raise _forbidden_move(plan, action)
+    decided = Review.objects.filter(pk=review.pk, decision="").update(
+        decision=decision, decided_at=timezone.now()
+    )
+    if decided != 1:
+        raise DomainError(
+            ErrorCode.REVIEW_ALREADY_DECIDED,
+            _("The committee has already given its opinion on this review."),
+            status=409,
+        )
+    _move(plan, action=action, to=to, actor=actor, reason=reasons.strip()[:1000])
+    excluded = [
+        {"member_id": a.member_id, "name": a.member.name, "note": a.conflict_note}
+        for a in meeting.attendance.filter(conflicted=True).select_related("member")
+    ]
+    try:
+        with transaction.atomic():
+            opinion = Opinion.objects.create(
+                review=review,
+                meeting=meeting,
+                decision=decision,
+                conditions=conditions.strip(),
+                reasons=reasons.strip(),
+                scientific_validity=scientific_validity.strip(),
+                excluded_members=excluded,
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.REVIEW_ALREADY_DECIDED,
+            _("The committee has already given its opinion on this review."),
+            status=409,
+        ) from None
+    review.decision = decision
+    audit_record(
+        action="plans.review.opinion_recorded",
+        actor=actor,
+        target=plan,
+        data={
+            "review_id": review.pk,
+            "meeting_id": meeting.pk,
+            "decision": decision,
+            "excluded_members": [e["member_id"] for e in excluded],
+            "status": plan.status,
+        },
+    )
+    return opinion
+
+
+# --- filing --------------------------------------------------------------------------------------
+
+
+def _filing_office(plan: Plan) -> tuple[str, str]:
+    procedure = procedure_for(plan.risk_class)
+    if procedure.filed_with is LawFiledWith.MINISTER:
+        return procedure.filed_with.value, "mhlw"
+    return procedure.filed_with.value, plan.institution.regional_bureau.code
+
+
+def _provision_allowed_from(risk_class: str, start: date) -> tuple[date, str]:
+    if risk_class == RiskClass.I.value:
+        restriction = due_date("class1_restriction", start)
+        return restriction.due, restriction.explain()
+    return start, ""
+
+
+@transaction.atomic
+def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
+    """File the approved plan with the Minister (Class I) or the Regional Bureau of the
+    institution's prefecture (Class II and III)."""
+    ensure_can(actor, "plans.file", plan)
+    _lock(plan)
+    _guard(plan, Action.FILE)
+    filed_on = filed_on or today()
+    if filed_on > today():
+        raise _invalid(
+            [{"field": "filed_on", "message": _("The filing date cannot be in the future.")}]
+        )
+    # The regime in force on the filing date decides the class (domain.md §1.2).
+    result = classify_plan(plan.classification_answers, filed_on)
+    if result.risk_class.value != plan.risk_class:
+        raise DomainError(
+            ErrorCode.PLAN_CLASS_CHANGED,
+            _(
+                "On the filing date the law classifies this plan as Class %(new)s, not Class "
+                "%(old)s. Return it to the committee with the new class."
+            )
+            % {"new": result.risk_class.value, "old": plan.risk_class},
+        )
+    filed_with, office = _filing_office(plan)
+    allowed_from, explanation = _provision_allowed_from(plan.risk_class, filed_on)
+    _move(
+        plan,
+        action=Action.FILE,
+        to=S.FILED,
+        actor=actor,
+        filed_on=filed_on,
+        filed_with=filed_with,
+        filing_office=office,
+        provision_allowed_from=allowed_from,
+        provision_allowed_explanation=explanation,
+        classification=result.to_dict(),
+    )
+    # Obligation clock: filing starts the periodic report and the 60-day adverse-event cycle.
+    version = _new_version(plan, actor=actor, reason="filed", public=True)
+    audit_record(
+        action="plans.plan.filed",
+        actor=actor,
+        target=plan,
+        data={
+            "filed_on": filed_on,
+            "filed_with": filed_with,
+            "office": office,
+            "provision_allowed_from": allowed_from,
+            "version": version.number,
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_accept(*, plan: Plan, actor: User, plan_number: str) -> Plan:
+    """The authority accepts the filing and issues the plan number (opaque text)."""
+    ensure_can(actor, "plans.accept", plan)
+    _lock(plan)
+    _guard(plan, Action.ACCEPT)
+    plan_number = plan_number.strip()
+    if not plan_number or len(plan_number) > 60:
+        raise _invalid(
+            [{"field": "plan_number", "message": _("Give the plan number (1 to 60 characters).")}]
+        )
+    if Plan.objects.filter(plan_number=plan_number).exclude(pk=plan.pk).exists():
+        raise DomainError(
+            ErrorCode.PLAN_NUMBER_TAKEN,
+            _("Another plan already has this number."),
+            details={"plan_number": plan_number},
+            status=409,
+        )
+    restricted = plan.provision_allowed_from is not None and plan.provision_allowed_from > today()
+    _move(
+        plan,
+        action=Action.ACCEPT,
+        to=S.RESTRICTED if restricted else S.ACTIVE,
+        actor=actor,
+        plan_number=plan_number,
+        accepted_at=timezone.now(),
+    )
+    audit_record(
+        action="plans.plan.accepted",
+        actor=actor,
+        target=plan,
+        data={"plan_number": plan_number, "status": plan.status},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_restriction_release(
+    *, plan: Plan, actor: User | None, on: date | None = None, system: str | None = None
+) -> Plan:
+    """End the Class I restriction once the day saisei.law gave has come."""
+    authorise(actor, "plans.accept", plan, system)
+    _lock(plan)
+    _guard(plan, Action.RELEASE_RESTRICTION)
+    on = on or today()
+    if plan.provision_allowed_from is None or on < plan.provision_allowed_from:
+        raise DomainError(
+            ErrorCode.PLAN_INVALID_TRANSITION,
+            _("The restriction lasts until %(date)s.") % {"date": plan.provision_allowed_from},
+            status=409,
+        )
+    _move(plan, action=Action.RELEASE_RESTRICTION, to=S.ACTIVE, actor=actor)
+    audit_record(
+        action="plans.plan.restriction_ended",
+        actor=actor,
+        target=plan,
+        data={"on": on},
+        system=system,
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_restriction_extend(*, plan: Plan, actor: User, until: date, reason: str) -> Plan:
+    """The Minister extends a Class I restriction (after consulting the Council)."""
+    ensure_can(actor, "plans.accept", plan)
+    _lock(plan)
+    _guard(plan, Action.EXTEND_RESTRICTION)
+    if plan.provision_allowed_from is None or until <= plan.provision_allowed_from:
+        raise _invalid(
+            [{"field": "until", "message": _("The new date must be after the current one.")}]
+        )
+    if not reason.strip():
+        raise _invalid([{"field": "reason", "message": _("This field is required.")}])
+    previous = plan.provision_allowed_from
+    _move(
+        plan,
+        action=Action.EXTEND_RESTRICTION,
+        to=S.RESTRICTED,
+        actor=actor,
+        reason=reason.strip(),
+        provision_allowed_from=until,
+    )
+    PlanNotice.objects.create(
+        plan=plan,
+        kind=NoticeKind.RESTRICTION_EXTENDED,
+        event_on=today(),
+        notified_on=today(),
+        summary=reason.strip(),
+        changes={"provision_allowed_from": [previous.isoformat(), until.isoformat()]},
+        recorded_by=actor,
+    )
+    audit_record(
+        action="plans.plan.restriction_extended",
+        actor=actor,
+        target=plan,
+        data={"from": previous, "until": until, "reason": reason.strip()},
+    )
+    return plan
+
+
+# --- changes -------------------------------------------------------------------------------------
+
+
+def _clean_changes(
+    changes: Mapping[str, Any], *, risk_class: str
+) -> tuple[dict[str, Any], list[dict[str, str]] | None, list[ProcessingFacility] | None]:
+    unknown = sorted(set(changes) - set(CONTENT_FIELDS) - {"therapy", "criteria", "facility_ids"})
+    if unknown:
+        raise _invalid(
+            [{"field": unknown[0], "message": _("This field cannot be changed this way.")}]
+        )
+    content = clean_content(
+        {k: v for k, v in changes.items() if k not in ("criteria", "facility_ids")}, partial=True
+    )
+    rows = None if "criteria" not in changes else clean_criteria(changes["criteria"])
+    facilities = (
+        None if "facility_ids" not in changes else clean_facilities(changes["facility_ids"])
+    )
+    if rows is not None and not rows:
+        raise _invalid(
+            [{"field": "criteria", "message": _("Give at least one evaluation criterion.")}]
+        )
+    if facilities is not None and not facilities:
+        raise _invalid(
+            [{"field": "facility_ids", "message": _("Name at least one processing facility.")}]
+        )
+    if not content and rows is None and facilities is None:
+        raise _invalid([{"field": "changes", "message": _("Nothing would change.")}])
+    return content, rows, facilities
+
+
+def _changes_as_json(
+    content: dict[str, Any],
+    rows: list[dict[str, str]] | None,
+    facilities: list[ProcessingFacility] | None,
+) -> dict[str, Any]:
+    data: dict[str, Any] = dict(content)
+    if rows is not None:
+        data["criteria"] = rows
+    if facilities is not None:
+        data["facility_ids"] = [f.pk for f in facilities]
+    return data
+
+
+@transaction.atomic
+def plan_change_propose(
+    *, plan: Plan, actor: User, changes: Mapping[str, Any], reason: str
+) -> Review:
+    """A non-minor change: reviewed by the committee again before prior notice is given."""
+    ensure_can(actor, "plans.change", plan)
+    _lock(plan)
+    _guard(plan, Action.CHANGE_PROPOSE)
+    if not reason.strip():
+        raise _invalid([{"field": "reason", "message": _("Say why the plan changes.")}])
+    content, rows, facilities = _clean_changes(changes, risk_class=plan.risk_class)
+    committee = plan.committee
+    assert committee is not None
+    previous = plan.status
+    _move(
+        plan,
+        action=Action.CHANGE_PROPOSE,
+        to=S.CHANGE_UNDER_REVIEW,
+        actor=actor,
+        reason=reason.strip(),
+        status_before_change=previous,
+    )
+    review = Review.objects.create(
+        plan=plan,
+        committee=committee,
+        kind=ReviewKind.CHANGE,
+        plan_version=plan.version,
+        proposed_changes=_changes_as_json(content, rows, facilities),
+        change_reason=reason.strip(),
+        submitted_by=actor,
+    )
+    audit_record(
+        action="plans.plan.change_proposed",
+        actor=actor,
+        target=plan,
+        data={"review_id": review.pk, "fields": sorted(review.proposed_changes)},
+    )
+    return review
+
+
+@transaction.atomic
+def plan_change_notify(*, plan: Plan, actor: User, notified_on: date | None = None) -> Plan:
+    """Give prior notice of an approved change (様式第2) and apply it. For Class I the 90-day
+    restriction starts again from the notice (Art 10)."""
+    ensure_can(actor, "plans.change", plan)
+    _lock(plan)
+    _guard(plan, Action.CHANGE_NOTIFY)
+    notified_on = notified_on or today()
+    if notified_on > today():
+        raise _invalid(
+            [{"field": "notified_on", "message": _("The date cannot be in the future.")}]
+        )
+    review = plan.reviews.filter(kind=ReviewKind.CHANGE).exclude(decision="").latest("submitted_at")
+    proposed = dict(review.proposed_changes)
+    rows = proposed.pop("criteria", None)
+    facility_ids = proposed.pop("facility_ids", None)
+    facilities = None if facility_ids is None else clean_facilities(facility_ids)
+    fields: dict[str, Any] = {"status_before_change": ""}
+    if plan.risk_class == RiskClass.I.value:
+        allowed_from, explanation = _provision_allowed_from(plan.risk_class, notified_on)
+        fields.update(
+            provision_allowed_from=allowed_from, provision_allowed_explanation=explanation
+        )
+        to = S.RESTRICTED
+    else:
+        to = S.ACTIVE
+    _move(
+        plan, action=Action.CHANGE_NOTIFY, to=to, actor=actor, reason=review.change_reason, **fields
+    )
+    version_number = _next_version_number(plan)
+    _apply_content(
+        plan, content=proposed, criteria=rows, facilities=facilities, version=version_number
+    )
+    version = _new_version(plan, actor=actor, reason="change notified", public=True)
+    PlanNotice.objects.create(
+        plan=plan,
+        kind=NoticeKind.CHANGE,
+        event_on=notified_on,
+        notified_on=notified_on,
+        summary=review.change_reason,
+        changes=review.proposed_changes,
+        recorded_by=actor,
+    )
+    audit_record(
+        action="plans.plan.change_notified",
+        actor=actor,
+        target=plan,
+        data={
+            "review_id": review.pk,
+            "version": version.number,
+            "status": plan.status,
+            "provision_allowed_from": plan.provision_allowed_from,
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_minor_change_notify(
+    *,
+    plan: Plan,
+    actor: User,
+    changes: Mapping[str, Any],
+    changed_on: date,
+    summary: str,
+    notified_on: date | None = None,
+) -> PlanNotice:
+    """A minor change (様式第3): applied at once, with the notice due 10 days after the change."""
+    ensure_can(actor, "plans.change", plan)
+    _lock(plan)
+    _guard(plan, Action.MINOR_CHANGE)
+    notified_on = notified_on or today()
+    errors: list[dict[str, str]] = []
+    not_minor = sorted(set(changes) - MINOR_CHANGE_FIELDS)
+    if not_minor:
+        errors.append(
+            {
+                "field": not_minor[0],
+                "message": _(
+                    "This is not a minor change: propose it to the committee as a change."
+                ),
+            }
+        )
+    if changed_on > today() or notified_on > today():
+        errors.append({"field": "changed_on", "message": _("The date cannot be in the future.")})
+    if notified_on < changed_on:
+        errors.append(
+            {"field": "notified_on", "message": _("The notice cannot precede the change.")}
+        )
+    if not summary.strip():
+        errors.append({"field": "summary", "message": _("This field is required.")})
+    if errors:
+        raise _invalid(errors)
+    content = clean_content(changes, partial=True)
+    if not content:
+        raise _invalid([{"field": "changes", "message": _("Nothing would change.")}])
+    due = due_date("minor_change", changed_on)
+    _move(plan, action=Action.MINOR_CHANGE, to=plan.status, actor=actor, reason=summary.strip())
+    version_number = _next_version_number(plan)
+    before = {name: getattr(plan, name) for name in content}
+    _apply_content(plan, content=content, criteria=None, facilities=None, version=version_number)
+    version = _new_version(plan, actor=actor, reason="minor change", public=True)
+    # Obligation clock: the minor-change notice (due.due) is an obligation from changed_on.
+    notice = PlanNotice.objects.create(
+        plan=plan,
+        kind=NoticeKind.MINOR_CHANGE,
+        event_on=changed_on,
+        due_on=due.due,
+        due_explanation=due.explain(),
+        notified_on=notified_on,
+        summary=summary.strip(),
+        changes={k: [before[k], v] for k, v in content.items()},
+        recorded_by=actor,
+    )
+    audit_record(
+        action="plans.plan.minor_change_notified",
+        actor=actor,
+        target=plan,
+        data={
+            "notice_id": notice.pk,
+            "changed_on": changed_on,
+            "due_on": due.due,
+            "notified_on": notified_on,
+            "version": version.number,
+        },
+    )
+    return notice
+
+
+# --- end of provision ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_discontinue(
+    *,
+    plan: Plan,
+    actor: User,
+    stopped_on: date,
+    reason: str,
+    notified_on: date | None = None,
+) -> PlanNotice:
+    """Provision stops; the notice (様式第4) is due 10 days after. Reporting continues until
+    close-out."""
+    ensure_can(actor, "plans.discontinue", plan)
+    _lock(plan)
+    _guard(plan, Action.DISCONTINUE)
+    notified_on = notified_on or today()
+    errors: list[dict[str, str]] = []
+    if stopped_on > today() or notified_on > today():
+        errors.append({"field": "stopped_on", "message": _("The date cannot be in the future.")})
+    if plan.filed_on and stopped_on < plan.filed_on:
+        errors.append(
+            {"field": "stopped_on", "message": _("Provision cannot stop before the filing.")}
+        )
+    if notified_on < stopped_on:
+        errors.append(
+            {"field": "notified_on", "message": _("The notice cannot precede the event.")}
+        )
+    if not reason.strip():
+        errors.append({"field": "reason", "message": _("This field is required.")})
+    if errors:
+        raise _invalid(errors)
+    due = due_date("discontinuation", stopped_on)
+    _move(
+        plan,
+        action=Action.DISCONTINUE,
+        to=S.DISCONTINUED,
+        actor=actor,
+        reason=reason.strip(),
+        discontinued_on=stopped_on,
+    )
+    # Obligation clock: the discontinuation notice is due due.due; reporting goes on.
+    notice = PlanNotice.objects.create(
+        plan=plan,
+        kind=NoticeKind.DISCONTINUATION,
+        event_on=stopped_on,
+        due_on=due.due,
+        due_explanation=due.explain(),
+        notified_on=notified_on,
+        summary=reason.strip(),
+        recorded_by=actor,
+    )
+    audit_record(
+        action="plans.plan.discontinued",
+        actor=actor,
+        target=plan,
+        data={"stopped_on": stopped_on, "due_on": due.due, "notified_on": notified_on},
+    )
+    return notice
+
+
+@transaction.atomic
+def plan_close(*, plan: Plan, actor: User, closed_on: date, summary: str) -> PlanNotice:
+    ensure_can(actor, "plans.discontinue", plan)
+    _lock(plan)
+    _guard(plan, Action.CLOSE)
+    errors: list[dict[str, str]] = []
+    if closed_on > today():
+        errors.append({"field": "closed_on", "message": _("The date cannot be in the future.")})
+    if plan.discontinued_on and closed_on < plan.discontinued_on:
+        errors.append(
+            {"field": "closed_on", "message": _("A plan closes after its discontinuation.")}
+        )
+    if not summary.strip():
+        errors.append({"field": "summary", "message": _("This field is required.")})
+    if errors:
+        raise _invalid(errors)
+    _move(
+        plan,
+        action=Action.CLOSE,
+        to=S.CLOSED,
+        actor=actor,
+        reason=summary.strip(),
+        closed_on=closed_on,
+    )
+    notice = PlanNotice.objects.create(
+        plan=plan,
+        kind=NoticeKind.CLOSING,
+        event_on=closed_on,
+        notified_on=closed_on,
+        summary=summary.strip(),
+        recorded_by=actor,
+    )
+    audit_record(
+        action="plans.plan.closed", actor=actor, target=plan, data={"closed_on": closed_on}
+    )
+    return notice
+
+
+# --- orders --------------------------------------------------------------------------------------
+
+REACHABLE = frozenset({*IN_FORCE, S.SUSPENDED})
+
+
+def order_reach(target_kind: str, target: Any) -> list[Plan]:
+    """The plans an order against `target` would suspend: filed plans still in force (and
+    plans another order already suspends, which this order will also hold)."""
+    plans = Plan.objects.filter(status__in=REACHABLE).select_related("institution", "committee")
+    if target_kind == OrderTarget.PLAN:
+        plans = plans.filter(pk=target.pk)
+    elif target_kind == OrderTarget.INSTITUTION:
+        plans = plans.filter(institution=target)
+    elif target_kind == OrderTarget.FACILITY:
+        plans = plans.filter(
+            plan_facilities__facility=target, plan_facilities__is_current=True
+        ).distinct()
+    else:
+        raise _invalid(
+            [{"field": "target_kind", "message": _("Choose one of the listed options.")}]
+        )
+    return list(plans.order_by("institution__name", "title"))
+
+
+def _check_order_input(kind: str, target_kind: str, target: Any, reason: str) -> None:
+    errors: list[dict[str, str]] = []
+    if kind not in OrderKind.values:
+        errors.append({"field": "kind", "message": _("Choose one of the listed options.")})
+    if target_kind not in OrderTarget.values:
+        errors.append({"field": "target_kind", "message": _("Choose one of the listed options.")})
+    if target is None:
+        errors.append({"field": "target_id", "message": _("Choose what the order is against.")})
+    if not reason.strip():
+        errors.append({"field": "reason", "message": _("This field is required.")})
+    elif len(reason) > 4000:
+        errors.append({"field": "reason", "message": _("At most 4000 characters.")})
+    if errors:
+        raise _invalid(errors)
+
+
+def order_preview(*, actor: User, kind: str, target_kind: str, target: Any) -> list[Plan]:
+    ensure_can(actor, "orders.issue")
+    _check_order_input(kind, target_kind, target, "-")
+    return order_reach(target_kind, target)
+
+
+@transaction.atomic
+def order_issue(
+    *,
+    actor: User,
+    kind: str,
+    target_kind: str,
+    target: Any,
+    reason: str,
+    issued_on: date | None = None,
+) -> Order:
+    """Issue an order. It suspends every plan in its reach; the reach is what order_preview
+    showed the regulator, recomputed here under row locks."""
+    ensure_can(actor, "orders.issue")
+    _check_order_input(kind, target_kind, target, reason)
+    issued_on = issued_on or today()
+    if issued_on > today():
+        raise _invalid([{"field": "issued_on", "message": _("The date cannot be in the future.")}])
+    reach = order_reach(target_kind, target)
+    if target_kind == OrderTarget.PLAN and not reach:
+        raise DomainError(
+            ErrorCode.ORDER_NO_REACH,
+            _("Only a filed plan that is still in force can be suspended."),
+            status=409,
+        )
+    order = Order.objects.create(
+        kind=kind,
+        target_kind=target_kind,
+        target_plan=target if target_kind == OrderTarget.PLAN else None,
+        target_institution=target if target_kind == OrderTarget.INSTITUTION else None,
+        target_facility=target if target_kind == OrderTarget.FACILITY else None,
+        reason=reason.strip(),
+        issued_on=issued_on,
+        issued_by=actor,
+    )
+    locked = Plan.objects.select_for_update().filter(pk__in=[p.pk for p in reach]).order_by("pk")
+    for plan in locked:
+        if plan.status == S.SUSPENDED:
+            # Already held by another order: remember what it was before the first one.
+            first = (
+                OrderEffect.objects.filter(plan=plan, order__lifted_on__isnull=True)
+                .exclude(order=order)
+                .order_by("pk")
+                .first()
+            )
+            previous = first.previous_status if first else S.ACTIVE
+        else:
+            previous = plan.status
+        _move(plan, action=Action.SUSPEND, to=S.SUSPENDED, actor=actor, reason=reason.strip())
+        OrderEffect.objects.create(order=order, plan=plan, previous_status=previous)
+    audit_record(
+        action="plans.order.issued",
+        actor=actor,
+        target=order,
+        data={
+            "kind": kind,
+            "target_kind": target_kind,
+            "target_id": target.pk,
+            "issued_on": issued_on,
+            "plan_ids": [p.pk for p in reach],
+        },
+        scope=_order_scope(order, reach),
+    )
+    return order
+
+
+def _order_scope(order: Order, plans: Iterable[Plan]) -> set[int]:
+    scope: set[int] = set()
+    for plan in plans:
+        scope |= plan.scope_organisation_ids()
+    if order.target_institution is not None:
+        scope.add(order.target_institution.organisation_id)
+    return scope
+
+
+@transaction.atomic
+def order_lift(*, order: Order, actor: User, reason: str, lifted_on: date | None = None) -> Order:
+    """Lift an order: each plan it holds gets back the status it had, unless another order
+    still suspends it (then it stays suspended until that one is lifted too)."""
+    ensure_can(actor, "orders.issue")
+    lifted_on = lifted_on or today()
+    errors: list[dict[str, str]] = []
+    if not reason.strip():
+        errors.append({"field": "reason", "message": _("This field is required.")})
+    if lifted_on > today() or lifted_on < order.issued_on:
+        errors.append(
+            {"field": "lifted_on", "message": _("The date must be between the order and today.")}
+        )
+    if errors:
+        raise _invalid(errors)
+    changed = Order.objects.filter(pk=order.pk, lifted_on__isnull=True).update(
+        lifted_on=lifted_on, lifted_by=actor, lift_reason=reason.strip()
+    )
+    if changed != 1:
+        raise DomainError(
+            ErrorCode.ORDER_ALREADY_LIFTED, _("This order has already been lifted."), status=409
+        )
+    order.lifted_on = lifted_on
+    restored: list[int] = []
+    effects = order.effects.select_related("plan").order_by("plan_id")
+    for effect in effects:
+        plan = _lock(effect.plan)
+        if plan.status != S.SUSPENDED:
+            continue  # discontinued meanwhile: nothing to restore
+        still_held = (
+            OrderEffect.objects.filter(plan=plan, order__lifted_on__isnull=True)
+            .exclude(order=order)
+            .exists()
+        )
+        if still_held:
+            continue
+        _move(
+            plan, action=Action.LIFT, to=effect.previous_status, actor=actor, reason=reason.strip()
+        )
+        OrderEffect.objects.filter(pk=effect.pk).update(
+            restored_status=effect.previous_status, restored_on=lifted_on
+        )
+        restored.append(plan.pk)
+    audit_record(
+        action="plans.order.lifted",
+        actor=actor,
+        target=order,
+        data={"lifted_on": lifted_on, "restored_plan_ids": restored, "reason": reason.strip()},
+        scope=_order_scope(order, [e.plan for e in effects]),
+    )
+    return order

@@ -1,0 +1,133 @@
+"""Demo step: the fictional institutions, committees, members and processing facilities."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from saisei.registry.models import (
+    CommitteeKind,
+    FacilityKind,
+    FounderType,
+    InstitutionKind,
+)
+from saisei.registry.services import (
+    committee_create,
+    committee_member_add,
+    facility_create,
+    institution_create,
+)
+
+# (name, category, sex, independent of the founder)
+DEMO_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("架空 一郎 (fictional)", "a", "male", True),
+    ("架空 二葉 (fictional)", "b", "female", True),
+    ("架空 三太 (fictional)", "c", "male", False),
+    ("架空 四季 (fictional)", "d", "female", True),
+    ("架空 五郎 (fictional)", "e", "male", True),
+    ("架空 六花 (fictional)", "f", "female", True),
+    ("架空 七海 (fictional)", "g", "female", False),
+    ("架空 八雲 (fictional)", "h", "male", True),
+    ("架空 九重 (fictional)", "c", "female", True),
+)
+
+
+def load_registry_demo(context: Any) -> None:
+    orgs = context.organisations
+    kw: dict[str, Any] = {"actor": None, "system": "demo"}
+    hinata = institution_create(
+        slug=orgs["institution"].slug,
+        organisation=orgs["institution"],
+        name=orgs["institution"].name,
+        name_en=orgs["institution"].name_en,
+        kind=InstitutionKind.CLINIC,
+        prefecture="13",
+        address="東京都架空区ひなた1-2-3 (fictional)",
+        manager_name="日向 院長 (fictional)",
+        **kw,
+    )
+    tsukimi = institution_create(
+        slug=orgs["other_institution"].slug,
+        organisation=orgs["other_institution"],
+        name=orgs["other_institution"].name,
+        name_en=orgs["other_institution"].name_en,
+        kind=InstitutionKind.HOSPITAL,
+        prefecture="27",
+        address="大阪府架空市つきみ4-5-6 (fictional)",
+        manager_name="月見 病院長 (fictional)",
+        **kw,
+    )
+    kasumi = committee_create(
+        slug=orgs["committee"].slug,
+        organisation=orgs["committee"],
+        name=orgs["committee"].name,
+        name_en=orgs["committee"].name_en,
+        kind=CommitteeKind.SPECIALLY_CERTIFIED,
+        certification_number="NA8999001",
+        founder_name="架空かすみ医学会 (fictional)",
+        founder_type=FounderType.ACADEMIC_SOCIETY,
+        certified_on=date(2024, 4, 1),
+        valid_until=date(2027, 3, 31),
+        scope="第一種・第二種・第三種 (Class I, II and III)",
+        **kw,
+    )
+    minato = committee_create(
+        slug="demo-minato-committee",
+        name="架空みなと認定再生医療等委員会",
+        name_en="Minato Certified Committee (fictional)",
+        kind=CommitteeKind.CERTIFIED,
+        certification_number="NB3999002",
+        founder_name="架空みなと会 (fictional)",
+        founder_type=FounderType.ASSOCIATION,
+        certified_on=date(2024, 10, 1),
+        valid_until=date(2027, 9, 30),
+        scope="第三種のみ (Class III only)",
+        **kw,
+    )
+    members = [
+        committee_member_add(
+            committee=kasumi,
+            name=name,
+            category=category,
+            sex=sex,
+            independent_of_founder=independent,
+            affiliation="架空 (fictional)",
+            **kw,
+        )
+        for name, category, sex, independent in DEMO_MEMBERS
+    ]
+    sakura = facility_create(
+        name="架空さくら細胞加工センター",
+        name_en="Sakura Cell Processing Center (fictional)",
+        kind=FacilityKind.LICENCE,
+        number="FA3999001",
+        operator_name="架空さくらセルテック株式会社 (fictional)",
+        domestic=True,
+        prefecture="11",
+        valid_from=date(2023, 6, 1),
+        valid_until=date(2028, 5, 31),
+        **kw,
+    )
+    hinata_cpc = facility_create(
+        name="架空ひなた再生クリニック 院内細胞加工室",
+        name_en="Hinata Clinic in-house processing room (fictional)",
+        kind=FacilityKind.NOTIFICATION,
+        number="FC3999002",
+        operator_name=hinata.name,
+        operator_institution=hinata,
+        domestic=True,
+        prefecture="13",
+        valid_from=date(2022, 1, 15),
+        **kw,
+    )
+    context.objects.update(
+        {
+            "institution": hinata,
+            "other_institution": tsukimi,
+            "committee": kasumi,
+            "certified_committee": minato,
+            "committee_members": members,
+            "third_party_facility": sakura,
+            "in_house_facility": hinata_cpc,
+        }
+    )
