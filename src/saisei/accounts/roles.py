@@ -84,9 +84,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "registry.committee.manage",
             "obligations.view",
             "obligations.waive",
+            "products.record_decision",
         }
     ),
-    Role.HOLDER_OFFICER: frozenset({"organisation.view_private", "obligations.view"}),
+    Role.HOLDER_OFFICER: frozenset(
+        {"organisation.view_private", "obligations.view", "products.record_holder_event"}
+    ),
 }
 
 

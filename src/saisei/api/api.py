@@ -149,3 +149,8 @@ def me(request: HttpRequest) -> dict[str, object]:
 from saisei.accounts.api import router as accounts_router  # noqa: E402
 
 api.add_router("/me", accounts_router)
+from saisei.api.fhir import fhir_router  # noqa: E402
+from saisei.products.api import router as products_router  # noqa: E402
+
+api.add_router("/products", products_router)
+api.add_router("/fhir", fhir_router)

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("saisei.portal.urls")),
     path("accounts/", include("saisei.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("products/", include("saisei.products.urls")),
     path("api/v1/", api.urls),
 ]

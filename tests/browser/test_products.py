@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from saisei.products.reference import load
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(
+    ("locale", "name", "labels", "status"),
+    [
+        (
+            "ja-JP",
+            "アムシェプリ",
+            ("薬事審議会の了承日", "承認日", "期限の終了日"),
+            "条件及び期限付承認(期限内)",
+        ),
+        (
+            "en-GB",
+            "AMCHEPRY",
+            ("Council endorsement date", "Approval date", "Time limit ends"),
+            "Conditionally approved, within its time limit",
+        ),
+    ],
+)
+def test_amchepry_page_shows_status_time_limit_and_both_labelled_dates(
+    live_server, browser_context_factory, locale, name, labels, status
+) -> None:
+    load()
+    page = browser_context_factory(locale).new_page()
+    page.goto(live_server.url + "/products/amchepry/?as_of=2026-04-01")
+    assert page.get_by_role("heading", level=1).inner_text().startswith(name)
+    assert page.locator("[data-status]").first.inner_text() == status
+    council, approval, limit = labels
+    dates = page.locator("dl.key-dates")
+    assert dates.locator("dt", has_text=council).count() == 1
+    assert page.get_by_test_id("council-endorsed-on").inner_text().startswith("2026-02-19")
+    assert dates.locator("dt", has_text=approval).first.is_visible()
+    assert page.get_by_test_id("approved-on").inner_text().startswith("2026-03-06")
+    assert dates.locator("dt", has_text=limit).count() == 1
+    assert page.get_by_test_id("time-limit-ends-on").inner_text() == "2033-03-05"

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today() -> Any:
+    with time_machine.travel("2026-11-25 10:00 +0900", tick=False):
+        yield
+
+
+def test_the_product_page_shows_both_dates_labelled_in_english(reference: str) -> None:
+    response = Client().get("/products/amchepry/?as_of=2026-04-01", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>AMCHEPRY" in html
+    assert "Council endorsement date" in html and "2026-02-19" in html
+    assert "Approval date" in html and "2026-03-06" in html
+    assert "Time limit ends" in html and "2033-03-05" in html
+    assert "Conditionally approved, within its time limit" in html
+    assert "https://www.nippon.com/en/news/" in html
+    assert "may be out of date" in html
+
+
+def test_the_product_page_in_japanese_shows_the_japanese_name(reference: str) -> None:
+    html = Client().get("/products/amchepry/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "<h1>アムシェプリ" in html
+    assert "審議会" in html and "承認日" in html
+
+
+def test_heartsheet_in_its_unknown_window_says_so(reference: str) -> None:
+    html = (
+        Client()
+        .get("/products/heartsheet/?as_of=2022-01-01", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert "Cannot be computed from the recorded events" in html
+    assert "dates of both are not in this data set" in html
+
+
+def test_the_list_filters_by_status_on_a_day(reference: str) -> None:
+    response = Client().get(
+        "/products/?status=conditional_pending_decision&as_of=2026-11-25",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/products/stemirac/" in html and "/products/amchepry/" not in html
+
+
+def test_a_bad_filter_shows_the_form_error_and_no_list(reference: str) -> None:
+    response = Client().get("/products/?as_of=2026-02-30", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "/products/amchepry/" not in response.content.decode()
+
+
+def test_an_unknown_product_page_is_404(reference: str) -> None:
+    assert Client().get("/products/nope/").status_code == 404
+
+
+def test_the_nav_links_to_products(db: None) -> None:
+    html = Client().get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'href="/products/"' in html
+
+
+def test_product_status_prints_exactly_the_contract(reference: str, capsys: Any) -> None:
+    call_command("product-status", "stemirac", "--as-of", "2026-11-25")
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == ["product", "as_of", "status", "in_force", "time_limit_ends_on", "reason"]
+    assert out["product"] == "stemirac"
+    assert out["status"] == "conditional_pending_decision"
+    assert out["in_force"] is True
+    assert out["time_limit_ends_on"] == "2025-12-27"
+
+
+def test_product_status_defaults_to_today_in_tokyo(reference: str, capsys: Any) -> None:
+    with time_machine.travel("2033-03-05 23:30 +0900", tick=False):
+        call_command("product-status", "amchepry")
+    out = json.loads(capsys.readouterr().out)
+    assert (out["as_of"], out["status"]) == ("2033-03-05", "conditional")
+
+
+def test_a_standard_approval_has_no_time_limit_end(reference: str, capsys: Any) -> None:
+    call_command("product-status", "jace", "--as-of", "2026-11-25")
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "approved" and out["time_limit_ends_on"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["nope"], "no product"), (["amchepry", "--as-of", "2026-13-01"], "--as-of")],
+)
+def test_product_status_refusals_write_only_to_stderr(
+    reference: str, capsys: Any, args: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("product-status", *args)
+    assert exit_info.value.code != 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+
+
+def test_the_saisei_command_exits_non_zero_with_empty_stdout(tmp_path: Any) -> None:
+    import os
+
+    env = {**os.environ, "SAISEI_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "saisei", "migrate", "-v0"], env=env, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "saisei", "product-status", "nope"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "no product" in result.stderr
