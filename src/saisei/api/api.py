@@ -154,3 +154,8 @@ from saisei.products.api import router as products_router  # noqa: E402
 
 api.add_router("/products", products_router)
 api.add_router("/fhir", fhir_router)
+from saisei.plans.api import router as plans_router  # noqa: E402
+from saisei.registry.api import router as registry_router  # noqa: E402
+
+api.add_router("", registry_router)
+api.add_router("", plans_router)

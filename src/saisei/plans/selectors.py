@@ -35,7 +35,7 @@ PUBLIC_DIFF_FIELDS = (
 )
 
 
-def _with_details(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+def with_details(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     return plans.select_related("institution", "committee").prefetch_related(
         Prefetch("criteria", queryset=EvaluationCriterion.objects.order_by("position", "pk")),
         Prefetch("plan_facilities", queryset=PlanFacility.objects.select_related("facility")),
@@ -66,7 +66,7 @@ def plan_list_for(actor: Any, *, status: str | None = None, q: str | None = None
 
 def plan_get_for(actor: Any, pk: int) -> Plan:
     """The plan if the actor may see it; otherwise "not found", so existence is not disclosed."""
-    plan = _with_details(plans_visible_to(actor)).filter(pk=pk).first()
+    plan = with_details(plans_visible_to(actor)).filter(pk=pk).first()
     if plan is None:
         raise NotFound("plan")
     return plan
@@ -143,7 +143,7 @@ def public_plan_search(
 
 
 def public_plan_get(pk: int) -> Plan:
-    plan = _with_details(public_plans()).filter(pk=pk).first()
+    plan = with_details(public_plans()).filter(pk=pk).first()
     if plan is None:
         raise NotFound("plan")
     return plan

@@ -1,0 +1,757 @@
+"""API of provision plans, committee reviews and orders.
+
+Private reads start from what the caller may see (a plan it may not see is "not found"); every
+write calls one service, which checks the permission. Public reads (filed-or-later plans, orders)
+are under /public/… and need no credential.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from saisei.accounts.permissions import ensure_can
+from saisei.api.schemas import ErrorOut
+from saisei.core.errors import DomainError, ErrorCode, NotFound
+from saisei.plans import selectors, services
+from saisei.plans.models import (
+    Meeting,
+    Opinion,
+    Order,
+    OrderTarget,
+    Plan,
+    PlanNotice,
+    Review,
+)
+from saisei.registry.models import Committee, Institution, ProcessingFacility
+
+router = Router(tags=["plans"])
+
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+# --- schemas -------------------------------------------------------------------------------------
+
+
+class CriterionIO(Schema):
+    measure: str
+    method: str
+    time_point: str
+    success_threshold: str
+
+
+class FacilityRef(Schema):
+    id: int
+    name: str
+    name_en: str
+    number: str
+    kind: str
+    operator_name: str
+    third_party: bool
+
+
+class Ref(Schema):
+    id: int
+    name: str
+    name_en: str
+
+
+class CommitteeRef(Ref):
+    kind: str
+    certification_number: str
+
+
+class PlanPublicOut(Schema):
+    id: int
+    title: str
+    title_en: str
+    therapy: str
+    plan_type: str
+    target_disease: str
+    description: str
+    class_reasons: str
+    risk_class: str
+    classification_rule: str
+    status: str
+    status_label: str
+    institution: Ref
+    prefecture: str
+    committee: CommitteeRef | None
+    facilities: list[FacilityRef]
+    criteria: list[CriterionIO]
+    filed_on: date | None
+    filed_with: str
+    filing_office: str
+    plan_number: str | None
+    provision_allowed_from: date | None
+    discontinued_on: date | None
+    closed_on: date | None
+    version: int
+
+
+class PlanOut(PlanPublicOut):
+    responsible_physician: str
+    other_physicians: str
+    consent_document: str
+    classification_answers: dict[str, Any]
+    classification: dict[str, Any]
+    provision_allowed_explanation: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class PlanIn(Schema):
+    institution_id: int
+    committee_id: int | None = None
+    content: dict[str, Any]
+    answers: dict[str, Any]
+    criteria: list[dict[str, Any]] = []
+    facility_ids: list[int] = []
+
+
+class PlanPatch(Schema):
+    committee_id: int | None = None
+    content: dict[str, Any] | None = None
+    answers: dict[str, Any] | None = None
+    criteria: list[dict[str, Any]] | None = None
+    facility_ids: list[int] | None = None
+
+
+class ReviewOut(Schema):
+    id: int
+    plan_id: int
+    plan_title: str
+    institution: str
+    committee_id: int
+    kind: str
+    plan_version: int
+    proposed_changes: dict[str, Any]
+    change_reason: str
+    submitted_at: datetime
+    decision: str
+    decided_at: datetime | None
+
+
+class AttendanceIn(Schema):
+    member_id: int
+    present: bool
+    conflicted: bool = False
+    conflict_note: str = ""
+
+
+class MeetingIn(Schema):
+    held_on: date
+    attendance: list[AttendanceIn]
+    location: str = ""
+    notes: str = ""
+
+
+class MeetingOut(Schema):
+    id: int
+    review_id: int
+    held_on: date
+    location: str
+    quorate: bool
+    quorum_report: list[dict[str, Any]]
+
+
+class OpinionIn(Schema):
+    meeting_id: int
+    decision: str
+    reasons: str
+    scientific_validity: str
+    conditions: str = ""
+
+
+class OpinionOut(Schema):
+    id: int
+    review_id: int
+    meeting_id: int
+    decision: str
+    conditions: str
+    reasons: str
+    scientific_validity: str
+    excluded_members: list[dict[str, Any]]
+    recorded_at: datetime
+
+
+class FileIn(Schema):
+    filed_on: date | None = None
+
+
+class AcceptIn(Schema):
+    plan_number: str
+
+
+class ExtendIn(Schema):
+    until: date
+    reason: str
+
+
+class ChangeIn(Schema):
+    changes: dict[str, Any]
+    reason: str
+
+
+class NotifyIn(Schema):
+    notified_on: date | None = None
+
+
+class MinorChangeIn(Schema):
+    changes: dict[str, Any]
+    changed_on: date
+    summary: str
+    notified_on: date | None = None
+
+
+class DiscontinueIn(Schema):
+    stopped_on: date
+    reason: str
+    notified_on: date | None = None
+
+
+class CloseIn(Schema):
+    closed_on: date
+    summary: str
+
+
+class NoticeOut(Schema):
+    id: int
+    plan_id: int
+    kind: str
+    event_on: date
+    due_on: date | None
+    due_explanation: str
+    notified_on: date
+    summary: str
+    late: bool
+
+
+class StatusChangeOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    reason: str
+    at: datetime
+
+
+class VersionOut(Schema):
+    number: int
+    reason: str
+    public: bool
+    created_at: datetime
+    snapshot: dict[str, Any]
+
+
+class HistoryOut(Schema):
+    status_changes: list[StatusChangeOut]
+    versions: list[VersionOut]
+    notices: list[NoticeOut]
+
+
+class OrderIn(Schema):
+    kind: str
+    target_kind: str
+    target_id: int
+    reason: str
+    issued_on: date | None = None
+
+
+class PreviewIn(Schema):
+    kind: str
+    target_kind: str
+    target_id: int
+
+
+class ReachOut(Schema):
+    plans: list[PlanPublicOut]
+
+
+class LiftIn(Schema):
+    reason: str
+    lifted_on: date | None = None
+
+
+class EffectOut(Schema):
+    plan_id: int
+    previous_status: str
+    restored_status: str
+    restored_on: date | None
+
+
+class OrderOut(Schema):
+    id: int
+    kind: str
+    target_kind: str
+    target_id: int
+    target_name: str
+    reason: str
+    issued_on: date
+    lifted_on: date | None
+    effects: list[EffectOut]
+
+
+class PlanPage(Schema):
+    items: list[PlanOut]
+    count: int
+
+
+class PublicPlanPage(Schema):
+    items: list[PlanPublicOut]
+    count: int
+
+
+class ReviewPage(Schema):
+    items: list[ReviewOut]
+    count: int
+
+
+class OrderPage(Schema):
+    items: list[OrderOut]
+    count: int
+
+
+def _page(queryset: Any, limit: int, offset: int, serialise: Any) -> dict[str, Any]:
+    """LimitOffsetPagination's shape, with serialisation applied to the page only."""
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
+    return {
+        "items": [serialise(obj) for obj in queryset[offset : offset + limit]],
+        "count": queryset.count(),
+    }
+
+
+# --- serialisers ---------------------------------------------------------------------------------
+
+
+def _ref(obj: Any) -> dict[str, Any]:
+    return {"id": obj.pk, "name": obj.name, "name_en": obj.name_en}
+
+
+def plan_public_dict(plan: Plan) -> dict[str, Any]:
+    committee = plan.committee
+    return {
+        "id": plan.pk,
+        "title": plan.title,
+        "title_en": plan.title_en,
+        "therapy": plan.therapy,
+        "plan_type": plan.plan_type,
+        "target_disease": plan.target_disease,
+        "description": plan.description,
+        "class_reasons": plan.class_reasons,
+        "risk_class": plan.risk_class,
+        "classification_rule": plan.classification_rule,
+        "status": plan.status,
+        "status_label": str(plan.get_status_display()),
+        "institution": _ref(plan.institution),
+        "prefecture": plan.institution.prefecture,
+        "committee": None
+        if committee is None
+        else {
+            **_ref(committee),
+            "kind": committee.kind,
+            "certification_number": committee.certification_number,
+        },
+        "facilities": [
+            {
+                "id": link.facility.pk,
+                "name": link.facility.name,
+                "name_en": link.facility.name_en,
+                "number": link.facility.number,
+                "kind": link.facility.kind,
+                "operator_name": link.facility.operator_name,
+                "third_party": not link.facility.in_house,
+            }
+            for link in plan.current_facilities()
+        ],
+        "criteria": [c.as_dict() for c in plan.current_criteria()],
+        "filed_on": plan.filed_on,
+        "filed_with": plan.filed_with,
+        "filing_office": plan.filing_office,
+        "plan_number": plan.plan_number,
+        "provision_allowed_from": plan.provision_allowed_from,
+        "discontinued_on": plan.discontinued_on,
+        "closed_on": plan.closed_on,
+        "version": plan.version,
+    }
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    return {
+        **plan_public_dict(plan),
+        "responsible_physician": plan.responsible_physician,
+        "other_physicians": plan.other_physicians,
+        "consent_document": plan.consent_document,
+        "classification_answers": plan.classification_answers,
+        "classification": plan.classification,
+        "provision_allowed_explanation": plan.provision_allowed_explanation,
+        "created_at": plan.created_at,
+        "updated_at": plan.updated_at,
+    }
+
+
+def review_dict(review: Review) -> dict[str, Any]:
+    return {
+        "id": review.pk,
+        "plan_id": review.plan_id,
+        "plan_title": review.plan.title,
+        "institution": review.plan.institution.name,
+        "committee_id": review.committee_id,
+        "kind": review.kind,
+        "plan_version": review.plan_version,
+        "proposed_changes": review.proposed_changes,
+        "change_reason": review.change_reason,
+        "submitted_at": review.submitted_at,
+        "decision": review.decision,
+        "decided_at": review.decided_at,
+    }
+
+
+def order_dict(order: Order) -> dict[str, Any]:
+    target = order.target
+    return {
+        "id": order.pk,
+        "kind": order.kind,
+        "target_kind": order.target_kind,
+        "target_id": target.pk,
+        "target_name": str(getattr(target, "title", None) or getattr(target, "name", "")),
+        "reason": order.reason,
+        "issued_on": order.issued_on,
+        "lifted_on": order.lifted_on,
+        "effects": [
+            {
+                "plan_id": e.plan_id,
+                "previous_status": e.previous_status,
+                "restored_status": e.restored_status,
+                "restored_on": e.restored_on,
+            }
+            for e in order.effects.all()
+        ],
+    }
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _plan(request: HttpRequest, plan_id: int) -> Plan:
+    return selectors.plan_get_for(_actor(request), plan_id)
+
+
+def _committee(committee_id: int | None) -> Committee | None:
+    if committee_id is None:
+        return None
+    committee = Committee.objects.filter(pk=committee_id).first()
+    if committee is None:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            NotFound("committee").message,
+            details={"errors": [{"field": "committee_id", "message": "unknown committee"}]},
+        )
+    return committee
+
+
+def _fresh(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    return plan_dict(selectors.plan_get_for(_actor(request), plan.pk))
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+@router.get("/plans", response={200: PlanPage, 401: ErrorOut}, summary="Plans I may see")
+def plans(
+    request: HttpRequest, status: str = "", q: str = "", limit: int = 50, offset: int = 0
+) -> Any:
+    plans = selectors.plan_list_for(_actor(request), status=status or None, q=q or None)
+    return _page(selectors.with_details(plans), limit, offset, plan_dict)
+
+
+@router.post("/plans", response={201: PlanOut, **ERRORS}, summary="Draft a plan")
+def plan_new(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
+    institution = Institution.objects.filter(pk=payload.institution_id).first()
+    if institution is None:
+        raise NotFound("institution")
+    plan = services.plan_create(
+        institution=institution,
+        actor=_actor(request),
+        content=payload.content,
+        answers=payload.answers,
+        criteria=payload.criteria,
+        facility_ids=payload.facility_ids,
+        committee=_committee(payload.committee_id),
+    )
+    return Status(201, _fresh(request, plan))
+
+
+@router.get("/plans/{plan_id}", response={200: PlanOut, 401: ErrorOut, 404: ErrorOut})
+def plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    return plan_dict(_plan(request, plan_id))
+
+
+@router.patch("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="Edit a draft")
+def plan_edit(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[str, Any]:
+    plan = services.plan_update(
+        plan=_plan(request, plan_id),
+        actor=_actor(request),
+        content=payload.content,
+        answers=payload.answers,
+        criteria=payload.criteria,
+        facility_ids=payload.facility_ids,
+        committee=_committee(payload.committee_id),
+    )
+    return _fresh(request, plan)
+
+
+@router.get("/plans/{plan_id}/history", response={200: HistoryOut, 401: ErrorOut, 404: ErrorOut})
+def plan_history(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    plan = _plan(request, plan_id)
+    return {
+        "status_changes": list(plan.status_changes.order_by("at", "pk")),
+        "versions": list(plan.versions.order_by("number")),
+        "notices": list(plan.notices.order_by("event_on", "pk")),
+    }
+
+
+@router.post("/plans/{plan_id}/submit", response={201: ReviewOut, **ERRORS})
+def plan_submit(request: HttpRequest, plan_id: int) -> Status[dict[str, Any]]:
+    review = services.plan_submit(plan=_plan(request, plan_id), actor=_actor(request))
+    return Status(201, review_dict(review))
+
+
+@router.post("/plans/{plan_id}/file", response={200: PlanOut, **ERRORS})
+def plan_file(request: HttpRequest, plan_id: int, payload: FileIn) -> dict[str, Any]:
+    plan = services.plan_file(
+        plan=_plan(request, plan_id), actor=_actor(request), filed_on=payload.filed_on
+    )
+    return _fresh(request, plan)
+
+
+@router.post("/plans/{plan_id}/accept", response={200: PlanOut, **ERRORS})
+def plan_accept(request: HttpRequest, plan_id: int, payload: AcceptIn) -> dict[str, Any]:
+    plan = services.plan_accept(
+        plan=_plan(request, plan_id), actor=_actor(request), plan_number=payload.plan_number
+    )
+    return _fresh(request, plan)
+
+
+@router.post("/plans/{plan_id}/restriction/extend", response={200: PlanOut, **ERRORS})
+def plan_restriction_extend(request: HttpRequest, plan_id: int, payload: ExtendIn) -> Any:
+    plan = services.plan_restriction_extend(
+        plan=_plan(request, plan_id),
+        actor=_actor(request),
+        until=payload.until,
+        reason=payload.reason,
+    )
+    return _fresh(request, plan)
+
+
+@router.post("/plans/{plan_id}/restriction/release", response={200: PlanOut, **ERRORS})
+def plan_restriction_release(request: HttpRequest, plan_id: int) -> Any:
+    plan = services.plan_restriction_release(plan=_plan(request, plan_id), actor=_actor(request))
+    return _fresh(request, plan)
+
+
+@router.post("/plans/{plan_id}/changes", response={201: ReviewOut, **ERRORS})
+def plan_change(request: HttpRequest, plan_id: int, payload: ChangeIn) -> Status[dict[str, Any]]:
+    review = services.plan_change_propose(
+        plan=_plan(request, plan_id),
+        actor=_actor(request),
+        changes=payload.changes,
+        reason=payload.reason,
+    )
+    return Status(201, review_dict(review))
+
+
+@router.post("/plans/{plan_id}/changes/notify", response={200: PlanOut, **ERRORS})
+def plan_change_notify(request: HttpRequest, plan_id: int, payload: NotifyIn) -> Any:
+    plan = services.plan_change_notify(
+        plan=_plan(request, plan_id), actor=_actor(request), notified_on=payload.notified_on
+    )
+    return _fresh(request, plan)
+
+
+@router.post("/plans/{plan_id}/minor-changes", response={201: NoticeOut, **ERRORS})
+def plan_minor_change(
+    request: HttpRequest, plan_id: int, payload: MinorChangeIn
+) -> Status[PlanNotice]:
+    notice = services.plan_minor_change_notify(
+        plan=_plan(request, plan_id), actor=_actor(request), **payload.dict()
+    )
+    return Status(201, notice)
+
+
+@router.post("/plans/{plan_id}/discontinue", response={201: NoticeOut, **ERRORS})
+def plan_discontinue(
+    request: HttpRequest, plan_id: int, payload: DiscontinueIn
+) -> Status[PlanNotice]:
+    notice = services.plan_discontinue(
+        plan=_plan(request, plan_id), actor=_actor(request), **payload.dict()
+    )
+    return Status(201, notice)
+
+
+@router.post("/plans/{plan_id}/close", response={201: NoticeOut, **ERRORS})
+def plan_close(request: HttpRequest, plan_id: int, payload: CloseIn) -> Status[PlanNotice]:
+    notice = services.plan_close(
+        plan=_plan(request, plan_id), actor=_actor(request), **payload.dict()
+    )
+    return Status(201, notice)
+
+
+# --- reviews -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/reviews",
+    response={200: ReviewPage, 401: ErrorOut},
+    summary="The committee's review queue (open reviews)",
+)
+def reviews(request: HttpRequest, open_only: bool = True, limit: int = 50, offset: int = 0) -> Any:
+    queue = selectors.review_queue_for(_actor(request), open_only=open_only)
+    return _page(queue, limit, offset, review_dict)
+
+
+@router.get("/reviews/{review_id}", response={200: ReviewOut, 401: ErrorOut, 404: ErrorOut})
+def review(request: HttpRequest, review_id: int) -> dict[str, Any]:
+    return review_dict(selectors.review_get_for(_actor(request), review_id))
+
+
+@router.post("/reviews/{review_id}/meetings", response={201: MeetingOut, **ERRORS})
+def review_meeting(request: HttpRequest, review_id: int, payload: MeetingIn) -> Status[Meeting]:
+    review = selectors.review_get_for(_actor(request), review_id)
+    meeting = services.meeting_record(
+        review=review,
+        actor=_actor(request),
+        held_on=payload.held_on,
+        attendance=[a.dict() for a in payload.attendance],
+        location=payload.location,
+        notes=payload.notes,
+    )
+    return Status(201, meeting)
+
+
+@router.post("/reviews/{review_id}/opinion", response={201: OpinionOut, **ERRORS})
+def review_opinion(request: HttpRequest, review_id: int, payload: OpinionIn) -> Status[Opinion]:
+    review = selectors.review_get_for(_actor(request), review_id)
+    ensure_can(_actor(request), "plans.review", review.committee)
+    meeting = review.meetings.filter(pk=payload.meeting_id).first()
+    if meeting is None:
+        raise DomainError(
+            ErrorCode.MEETING_INVALID,
+            NotFound("meeting").message,
+            details={"errors": [{"field": "meeting_id", "message": "unknown meeting"}]},
+        )
+    opinion = services.review_record_opinion(
+        review=review,
+        meeting=meeting,
+        actor=_actor(request),
+        decision=payload.decision,
+        reasons=payload.reasons,
+        scientific_validity=payload.scientific_validity,
+        conditions=payload.conditions,
+    )
+    return Status(201, opinion)
+
+
+# --- orders --------------------------------------------------------------------------------------
+
+
+def _order_target(target_kind: str, target_id: int) -> Any:
+    model = {
+        OrderTarget.PLAN: Plan,
+        OrderTarget.INSTITUTION: Institution,
+        OrderTarget.FACILITY: ProcessingFacility,
+    }.get(target_kind)  # type: ignore[call-overload]
+    if model is None:
+        return None
+    return model.objects.filter(pk=target_id).first()
+
+
+@router.get("/orders", auth=None, response=OrderPage, summary="Orders (public)")
+def orders(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+    return _page(selectors.order_list().prefetch_related("effects"), limit, offset, order_dict)
+
+
+@router.post(
+    "/orders/preview",
+    response={200: ReachOut, **ERRORS},
+    summary="The plans an order would suspend, before it is issued",
+)
+def order_preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
+    reach = services.order_preview(
+        actor=_actor(request),
+        kind=payload.kind,
+        target_kind=payload.target_kind,
+        target=_order_target(payload.target_kind, payload.target_id),
+    )
+    detailed = selectors.with_details(Plan.objects.filter(pk__in=[p.pk for p in reach]))
+    return {"plans": [plan_public_dict(p) for p in detailed]}
+
+
+@router.post("/orders", response={201: OrderOut, **ERRORS}, summary="Issue an order")
+def order_new(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
+    order = services.order_issue(
+        actor=_actor(request),
+        kind=payload.kind,
+        target_kind=payload.target_kind,
+        target=_order_target(payload.target_kind, payload.target_id),
+        reason=payload.reason,
+        issued_on=payload.issued_on,
+    )
+    return Status(201, order_dict(order))
+
+
+@router.post("/orders/{order_id}/lift", response={200: OrderOut, **ERRORS})
+def order_lift(request: HttpRequest, order_id: int, payload: LiftIn) -> dict[str, Any]:
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("order")
+    services.order_lift(
+        order=order, actor=_actor(request), reason=payload.reason, lifted_on=payload.lifted_on
+    )
+    return order_dict(Order.objects.get(pk=order.pk))
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/public/plans",
+    auth=None,
+    response=PublicPlanPage,
+    summary="Search filed plans (public)",
+)
+def public_plans(
+    request: HttpRequest,
+    q: str = "",
+    prefecture: str = "",
+    risk_class: str = "",
+    therapy: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> Any:
+    plans = selectors.public_plan_search(
+        q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy
+    )
+    return _page(selectors.with_details(plans), limit, offset, plan_public_dict)
+
+
+@router.get(
+    "/public/plans/{plan_id}",
+    auth=None,
+    response={200: PlanPublicOut, 404: ErrorOut},
+    summary="One filed plan (public)",
+)
+def public_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    return plan_public_dict(selectors.public_plan_get(plan_id))
