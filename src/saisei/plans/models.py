@@ -8,6 +8,7 @@ that a change replaces are retired, not removed. Writes go through saisei.plans.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -167,6 +168,14 @@ class Plan(models.Model):
         return [f for f in self.plan_facilities.all() if f.is_current]
 
 
+def canonical_decimal(value: Decimal | None) -> str:
+    """A decimal as plain text without trailing zeros ("20", "0.5"); empty for none."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
 class EvaluationCriterion(models.Model):
     """One criterion for scientific validity (2025 amendment): what is measured, how, when, and
     what counts as success. Outcomes are reported against these each year."""
@@ -177,6 +186,18 @@ class EvaluationCriterion(models.Model):
     method = models.CharField(_("method"), max_length=500)
     time_point = models.CharField(_("time point"), max_length=100)
     success_threshold = models.CharField(_("success threshold"), max_length=300)
+    # The threshold in a form the periodic report can compute with: a measured value counts as
+    # a success when `value <operator> threshold_value`. Optional: where it is missing, the report
+    # lists the share meeting the threshold as missing rather than guessing from the text.
+    threshold_operator = models.CharField(
+        _("success when the value is"),
+        max_length=2,
+        blank=True,
+        choices=[(">=", "≥"), (">", ">"), ("<=", "≤"), ("<", "<")],
+    )
+    threshold_value = models.DecimalField(
+        _("threshold value"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     is_current = models.BooleanField(default=True)
     added_in_version = models.PositiveIntegerField(default=1)
     retired_in_version = models.PositiveIntegerField(null=True, blank=True)
@@ -193,6 +214,8 @@ class EvaluationCriterion(models.Model):
             "method": self.method,
             "time_point": self.time_point,
             "success_threshold": self.success_threshold,
+            "threshold_operator": self.threshold_operator,
+            "threshold_value": canonical_decimal(self.threshold_value),
         }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -54,6 +55,7 @@ from saisei.plans.models import (
     Review,
     ReviewKind,
     Therapy,
+    canonical_decimal,
 )
 from saisei.plans.quorum import Seat, evaluate
 from saisei.registry.models import Committee, CommitteeMember, Institution, ProcessingFacility
@@ -229,10 +231,46 @@ def clean_criteria(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
                     }
                 )
             item[name] = value
+        item.update(_clean_threshold(row if isinstance(row, Mapping) else {}, index, errors))
         cleaned.append(item)
     if errors:
         raise _invalid(errors)
     return cleaned
+
+
+THRESHOLD_OPERATORS = (">=", ">", "<=", "<")
+
+
+def _clean_threshold(
+    row: Mapping[str, Any], index: int, errors: list[dict[str, str]]
+) -> dict[str, str]:
+    """The optional computable threshold: an operator and a number, both or neither."""
+    operator = row.get("threshold_operator") or ""
+    raw = row.get("threshold_value")
+    raw = "" if raw is None else str(raw).strip()
+    if not operator and not raw:
+        return {"threshold_operator": "", "threshold_value": ""}
+    value = ""
+    if operator not in THRESHOLD_OPERATORS:
+        errors.append(
+            {
+                "field": f"criteria.{index}.threshold_operator",
+                "message": _("Choose how the value is compared with the threshold."),
+            }
+        )
+    try:
+        number = Decimal(raw)
+        if not number.is_finite() or abs(number) >= Decimal(10) ** 10:
+            raise InvalidOperation
+        value = canonical_decimal(number.quantize(Decimal("0.0001")))
+    except (InvalidOperation, ValueError):
+        errors.append(
+            {
+                "field": f"criteria.{index}.threshold_value",
+                "message": _("The threshold must be a number."),
+            }
+        )
+    return {"threshold_operator": str(operator), "threshold_value": value}
 
 
 def clean_facilities(ids: Iterable[Any]) -> list[ProcessingFacility]:
@@ -355,7 +393,10 @@ def _set_criteria(plan: Plan, rows: list[dict[str, str]], version: int) -> None:
                 EvaluationCriterion.objects.filter(pk=match.pk).update(position=position)
             continue
         created = EvaluationCriterion.objects.create(
-            plan=plan, position=position, added_in_version=version, **row
+            plan=plan,
+            position=position,
+            added_in_version=version,
+            **{**row, "threshold_value": row.get("threshold_value") or None},
         )
         keep.add(created.pk)
     plan.criteria.filter(is_current=True).exclude(pk__in=keep).update(
