@@ -25,6 +25,9 @@ def _drop_guard() -> None:
     # Simulates someone with database access removing the append-only guard.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Deferred foreign-key checks of this test's inserts are still queued, and PostgreSQL
+            # refuses ALTER TABLE while they are: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_update")
         else:
             cursor.execute("DROP TRIGGER audit_event_no_update")

@@ -68,6 +68,14 @@ def facility_source(personas):
     sources.SOURCES.pop("tests.facility")
 
 
+@pytest.fixture
+def death_source(personas):
+    """The recorded death of these tests, as the source of its expected obligation."""
+    sources.register("tests.death", ["ae_death"], lambda today: [_death_spec(personas)])
+    yield
+    sources.SOURCES.pop("tests.death")
+
+
 def test_a_death_learned_of_on_the_worked_example_day_is_due_after_golden_week(personas) -> None:
     obligation = _open(_death_spec(personas), today=LEARNED)
     assert obligation.nominal_due == date(2026, 5, 5)
@@ -146,7 +154,7 @@ def test_the_tick_creates_each_periodic_obligation_once(personas, facility_sourc
 
 
 def test_verify_finds_no_difference_in_obligations_made_by_the_system(
-    personas, facility_source
+    personas, facility_source, death_source
 ) -> None:
     _open(_death_spec(personas), today=LEARNED)
     obligations_tick(today=date(2026, 11, 25))

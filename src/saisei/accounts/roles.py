@@ -54,10 +54,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "plans.change",
             "plans.discontinue",
             "obligations.view",
+            "reporting.view",
+            "reporting.view_patient_level",
+            "reporting.record",
+            "reporting.file",
         }
     ),
     Role.INSTITUTION_STAFF: frozenset(
-        {"organisation.view_private", "plans.view", "plans.edit", "obligations.view"}
+        {
+            "organisation.view_private",
+            "plans.view",
+            "plans.edit",
+            "obligations.view",
+            "reporting.view",
+            "reporting.view_patient_level",
+            "reporting.record",
+        }
     ),
     Role.COMMITTEE_SECRETARIAT: frozenset(
         {
@@ -67,10 +79,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "plans.review",
             "registry.committee.manage",
             "obligations.view",
+            "reporting.view",
+            "reporting.review",
         }
     ),
     Role.COMMITTEE_MEMBER: frozenset(
-        {"organisation.view_private", "plans.view", "obligations.view"}
+        {"organisation.view_private", "plans.view", "obligations.view", "reporting.view"}
     ),
     Role.REGULATOR: frozenset(
         {
@@ -84,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "registry.committee.manage",
             "obligations.view",
             "obligations.waive",
+            "reporting.view",
             "products.record_decision",
         }
     ),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "saisei.products",
     "saisei.registry",
     "saisei.plans",
+    "saisei.reporting",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,8 @@ TIME_ZONE = "Asia/Tokyo"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The site-wide stylesheet lives beside the base template, outside any one app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -57,6 +57,7 @@ from saisei.plans.models import (
     Therapy,
     canonical_decimal,
 )
+from saisei.plans.obligations import notice_obligation_record
 from saisei.plans.quorum import Seat, evaluate
 from saisei.registry.models import Committee, CommitteeMember, Institution, ProcessingFacility
 from saisei.registry.services import authorise
@@ -1169,6 +1170,7 @@ def plan_minor_change_notify(
         changes={k: [before[k], v] for k, v in content.items()},
         recorded_by=actor,
     )
+    notice_obligation_record(notice, actor=actor, today=today())
     audit_record(
         action="plans.plan.minor_change_notified",
         actor=actor,
@@ -1237,6 +1239,7 @@ def plan_discontinue(
         summary=reason.strip(),
         recorded_by=actor,
     )
+    notice_obligation_record(notice, actor=actor, today=today())
     audit_record(
         action="plans.plan.discontinued",
         actor=actor,

@@ -4,20 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0002_initial'),
+        ("plans", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evaluationcriterion',
-            name='threshold_operator',
-            field=models.CharField(blank=True, choices=[('>=', '≥'), ('>', '>'), ('<=', '≤'), ('<', '<')], max_length=2, verbose_name='success when the value is'),
+            model_name="evaluationcriterion",
+            name="threshold_operator",
+            field=models.CharField(
+                blank=True,
+                choices=[(">=", "≥"), (">", ">"), ("<=", "≤"), ("<", "<")],
+                max_length=2,
+                verbose_name="success when the value is",
+            ),
         ),
         migrations.AddField(
-            model_name='evaluationcriterion',
-            name='threshold_value',
-            field=models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='threshold value'),
+            model_name="evaluationcriterion",
+            name="threshold_value",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                max_digits=14,
+                null=True,
+                verbose_name="threshold value",
+            ),
         ),
     ]

@@ -1,0 +1,60 @@
+"""The duties a plan's notices create (RM Act; domain.md §1.8): a minor change or a
+discontinuation owes a notice within 10 days of the day it happened.
+
+The notice, recorded with the day it was sent, is both the event that starts the clock and
+the record that meets the duty, so the obligation is opened and met in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from saisei.obligations.sources import ObligationSpec
+
+NOTICE = "plans.plannotice"
+NOTICE_RULES = {"minor_change": "minor_change", "discontinuation": "discontinuation"}
+
+
+def notice_spec(notice: Any) -> ObligationSpec | None:
+    rule = NOTICE_RULES.get(notice.kind)
+    if rule is None:
+        return None
+    plan = notice.plan
+    return ObligationSpec(
+        rule=rule,
+        organisation_id=plan.institution.organisation_id,
+        subject_type=NOTICE,
+        subject_id=str(notice.pk),
+        subject_label=f"{plan} · {notice.get_kind_display()}",
+        starts_on=notice.event_on,
+        also_visible_to_id=plan.committee.organisation_id if plan.committee_id else None,
+        recipient="regional_bureau",
+    )
+
+
+def notice_obligation_record(notice: Any, *, actor: Any, today: date) -> None:
+    """Open the notice's duty and mark it met (or met late) by the notice itself."""
+    from saisei.obligations.services import obligation_meet, obligation_open
+
+    spec = notice_spec(notice)
+    if spec is None:
+        return
+    obligation = obligation_open(spec=spec, actor=actor, today=today)
+    if obligation.is_outstanding:
+        obligation_meet(
+            obligation=obligation, met_on=notice.notified_on, record=notice, actor=actor
+        )
+
+
+def notices_expected(today: date) -> Iterator[ObligationSpec]:
+    from saisei.plans.models import PlanNotice
+
+    notices = PlanNotice.objects.filter(
+        kind__in=list(NOTICE_RULES), event_on__lte=today
+    ).select_related("plan__institution", "plan__committee")
+    for notice in notices.iterator(chunk_size=2000):
+        spec = notice_spec(notice)
+        if spec is not None:
+            yield spec

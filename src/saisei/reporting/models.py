@@ -1,0 +1,286 @@
+"""Treatments, outcomes, adverse events and the reports the RM Act requires.
+
+Patient-level rows (treatments, outcome measurements) name a patient only by the
+institution's own pseudonymous code and are visible only within the institution. What
+leaves the institution is aggregate: periodic reports, public figures. Adverse events go to
+the committee and the Minister as the law requires, still under the pseudonymous code.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# ASCII letters, digits, hyphen and underscore only: a code, never a name. A Japanese name or an
+# e-mail address cannot pass, which keeps identifying text out of the registry by construction.
+patient_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
+    _(
+        "A patient code is 1 to 40 letters, digits, hyphens or underscores: the institution's "
+        "own pseudonymous code, never a name."
+    ),
+    code="invalid_patient_code",
+)
+
+
+class Treatment(models.Model):
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="treatments")
+    patient_code = models.CharField(
+        _("patient code"), max_length=40, validators=[patient_code_validator]
+    )
+    treated_on = models.DateField(_("treated on"))
+    facility = models.ForeignKey(
+        "registry.ProcessingFacility",
+        on_delete=models.PROTECT,
+        related_name="treatments",
+        verbose_name=_("processing facility"),
+    )
+    lot = models.CharField(_("lot"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-treated_on", "-pk"]
+        indexes = [
+            models.Index(fields=["plan", "treated_on"]),
+            models.Index(fields=["plan", "patient_code"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_code} · {self.treated_on}"
+
+    def scope_organisation_ids(self) -> set[int]:
+        # The institution only: patient-level data never leaves its scope.
+        return {self.plan.institution.organisation_id}
+
+
+class OutcomeMeasurement(models.Model):
+    """One measurement of one evaluation criterion for one treatment."""
+
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="outcomes")
+    criterion = models.ForeignKey(
+        "plans.EvaluationCriterion", on_delete=models.PROTECT, related_name="measurements"
+    )
+    measured_on = models.DateField(_("measured on"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measured_on", "pk"]
+        constraints = [
+            # A criterion names its time point, so each treatment has one measurement of it.
+            models.UniqueConstraint(
+                fields=["treatment", "criterion"], name="one_outcome_per_criterion"
+            )
+        ]
+        indexes = [models.Index(fields=["criterion", "measured_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.treatment} · {self.criterion_id} = {self.value}"
+
+    def scope_organisation_ids(self) -> set[int]:
+        return self.treatment.scope_organisation_ids()
+
+
+class AECategory(models.TextChoices):
+    """The seriousness categories of domain.md §1.8 (Ordinance Art 35), one per event."""
+
+    DEATH = "death", _("Death")
+    LIFE_THREATENING = "life_threatening", _("A case that may lead to death")
+    HOSPITALISATION = "hospitalisation", _("Hospitalisation or a longer stay")
+    DISABILITY = "disability", _("Disability")
+    POSSIBLE_DISABILITY = "possible_disability", _("A case that may lead to disability")
+    OTHER_SERIOUS = "other_serious", _("Other serious case")
+    CONGENITAL_ANOMALY = "congenital_anomaly", _("Congenital anomaly in offspring")
+    NON_SERIOUS = "non_serious", _("Other (not serious)")
+
+
+# Which reporting rule of saisei.law each category falls under.
+CATEGORY_RULE: dict[str, str] = {
+    AECategory.DEATH: "ae_death",
+    AECategory.LIFE_THREATENING: "ae_death",
+    AECategory.HOSPITALISATION: "ae_serious",
+    AECategory.DISABILITY: "ae_serious",
+    AECategory.POSSIBLE_DISABILITY: "ae_serious",
+    AECategory.OTHER_SERIOUS: "ae_serious",
+    AECategory.CONGENITAL_ANOMALY: "ae_serious",
+    AECategory.NON_SERIOUS: "ae_other_cycle",
+}
+
+
+class AEOutcome(models.TextChoices):
+    RECOVERED = "recovered", _("Recovered")
+    RECOVERING = "recovering", _("Recovering")
+    NOT_RECOVERED = "not_recovered", _("Not recovered")
+    SEQUELAE = "sequelae", _("Recovered with sequelae")
+    FATAL = "fatal", _("Fatal")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class AECausality(models.TextChoices):
+    RELATED = "related", _("Related")
+    POSSIBLY_RELATED = "possibly_related", _("Possibly related")
+    UNLIKELY = "unlikely", _("Unlikely to be related")
+    UNKNOWN = "unknown", _("Not yet assessed")
+
+
+class Recipient(models.TextChoices):
+    COMMITTEE = "committee", _("Certified committee")
+    MINISTER = "minister", _("Minister of Health, Labour and Welfare")
+
+
+# Who receives each adverse-event rule's report (domain.md §1.8).
+RULE_RECIPIENTS: dict[str, tuple[str, ...]] = {
+    "ae_death": (Recipient.COMMITTEE, Recipient.MINISTER),
+    "ae_serious": (Recipient.COMMITTEE, Recipient.MINISTER),
+    "ae_other_cycle": (Recipient.COMMITTEE,),
+}
+
+
+class AdverseEvent(models.Model):
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="adverse_events")
+    treatment = models.ForeignKey(
+        Treatment, null=True, blank=True, on_delete=models.PROTECT, related_name="adverse_events"
+    )
+    patient_code = models.CharField(
+        _("patient code"), max_length=40, validators=[patient_code_validator]
+    )
+    learned_on = models.DateField(_("the institution learned of it on"))
+    onset_on = models.DateField(_("onset"), null=True, blank=True)
+    category = models.CharField(_("seriousness"), max_length=30, choices=AECategory.choices)
+    infection = models.BooleanField(_("suspected infection from the treatment"), default=False)
+    description = models.TextField(_("description"), max_length=4000)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=AEOutcome.choices)
+    causality = models.CharField(_("causality"), max_length=20, choices=AECausality.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-learned_on", "-pk"]
+        indexes = [
+            models.Index(fields=["plan", "learned_on"]),
+            models.Index(fields=["category", "learned_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} · {self.patient_code} · {self.learned_on}"
+
+    @property
+    def rule(self) -> str:
+        return CATEGORY_RULE[self.category]
+
+    def scope_organisation_ids(self) -> set[int]:
+        # The committee receives adverse-event reports by law, so it sees the event.
+        return self.plan.scope_organisation_ids()
+
+
+class AdverseEventReport(models.Model):
+    """A report to the committee or the Minister: of one serious event, or of the other
+    events of one 60-day period together."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="ae_reports")
+    rule = models.CharField(max_length=20)
+    recipient = models.CharField(_("to"), max_length=20, choices=Recipient.choices)
+    event = models.ForeignKey(
+        AdverseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    period = models.PositiveIntegerField(null=True, blank=True)
+    reported_on = models.DateField(_("reported on"))
+    summary = models.TextField(_("summary"), max_length=4000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committee_opinion = models.TextField(_("committee's opinion"), blank=True)
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reported_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recipient"],
+                condition=models.Q(event__isnull=False),
+                name="one_report_per_event_and_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "period", "recipient"],
+                condition=models.Q(period__isnull=False),
+                name="one_cycle_report_per_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event__isnull=False, period__isnull=True)
+                | models.Q(event__isnull=True, period__isnull=False),
+                name="ae_report_is_of_an_event_or_a_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} → {self.recipient} · {self.reported_on}"
+
+    def scope_organisation_ids(self) -> set[int]:
+        return self.plan.scope_organisation_ids()
+
+
+class PeriodicReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to the committee")
+    REVIEWED = "reviewed", _("Committee's opinion given")
+    FILED = "filed", _("Filed with the authority")
+
+
+class PeriodicReport(models.Model):
+    """The yearly report on provision (定期報告), generated from the period's recorded data.
+
+    `figures` is the generated content; it is recomputed while a draft and frozen when the
+    report goes to the committee, so the committee and the authority see what was reviewed.
+    """
+
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.PROTECT, related_name="periodic_reports"
+    )
+    period = models.PositiveIntegerField(_("period"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(
+        max_length=20, choices=PeriodicReportStatus.choices, default=PeriodicReportStatus.DRAFT
+    )
+    figures = models.JSONField(default=dict)
+    generated_at = models.DateTimeField()
+    submitted_on = models.DateField(null=True, blank=True)
+    committee_opinion = models.TextField(_("committee's opinion"), blank=True)
+    reviewed_on = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "period"], name="one_periodic_report_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · period {self.period}"
+
+    def scope_organisation_ids(self) -> set[int]:
+        return self.plan.scope_organisation_ids()

@@ -1,0 +1,177 @@
+"""The RM Act duties expected from what is recorded: filings, adverse events, notices, licences.
+
+Each function derives the obligations the law creates from recorded facts only, so that
+`saisei obligations verify` can recompute every stored obligation and find any that is
+missing, unexpected or has the wrong date. The queries read flat values, a few per source,
+whatever the number of plans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from saisei.law import period_bounds
+from saisei.obligations import sources
+from saisei.obligations.sources import ObligationSpec
+
+PLAN = "plans.plan"
+EVENT = "reporting.adverseevent"
+FACILITY = "registry.processingfacility"
+
+
+def _periods_begun(rule: str, first_day: date, until: date) -> Iterator[int]:
+    """Period numbers k whose first day is on or before `until`."""
+    k = 1
+    while True:
+        start, _end = period_bounds(rule, first_day, k)
+        if start > until:
+            return
+        yield k
+        k += 1
+
+
+def periodic_report_spec(plan: Any, period: int) -> ObligationSpec:
+    return ObligationSpec(
+        rule="periodic_report",
+        organisation_id=plan.institution.organisation_id,
+        subject_type=PLAN,
+        subject_id=str(plan.pk),
+        subject_label=str(plan),
+        starts_on=plan.filed_on,
+        period=period,
+        also_visible_to_id=plan.committee.organisation_id if plan.committee_id else None,
+        recipient="committee",
+    )
+
+
+def _plan_rows() -> Any:
+    from saisei.plans.models import Plan
+
+    return Plan.objects.filter(filed_on__isnull=False).values(
+        "pk",
+        "title",
+        "filed_on",
+        "closed_on",
+        "institution__organisation_id",
+        "committee__organisation_id",
+    )
+
+
+def periodic_reports_expected(today: date) -> Iterator[ObligationSpec]:
+    """One periodic report per year from filing until close-out, even with no cases."""
+    for row in _plan_rows():
+        until = min(today, row["closed_on"]) if row["closed_on"] else today
+        for k in _periods_begun("periodic_report", row["filed_on"], until):
+            yield ObligationSpec(
+                "periodic_report",
+                row["institution__organisation_id"],
+                PLAN,
+                str(row["pk"]),
+                row["title"],
+                row["filed_on"],
+                k,
+                row["committee__organisation_id"],
+                "committee",
+            )
+
+
+def adverse_event_specs(event: Any) -> list[ObligationSpec]:
+    from saisei.reporting.models import CATEGORY_RULE, RULE_RECIPIENTS, AECategory
+    from saisei.reporting.services import ae_cycle_period
+
+    plan = event.plan
+    institution = plan.institution.organisation_id
+    committee = plan.committee.organisation_id if plan.committee_id else None
+    rule = CATEGORY_RULE[event.category]
+    if event.category == AECategory.NON_SERIOUS:
+        return [
+            ObligationSpec(
+                rule,
+                institution,
+                PLAN,
+                str(plan.pk),
+                str(plan),
+                plan.filed_on,
+                ae_cycle_period(plan, event.learned_on),
+                committee,
+                "committee",
+            )
+        ]
+    return [
+        ObligationSpec(
+            rule,
+            institution,
+            EVENT,
+            str(event.pk),
+            f"{plan} · {event.get_category_display()}",
+            event.learned_on,
+            0,
+            committee,
+            recipient,
+        )
+        for recipient in RULE_RECIPIENTS[rule]
+    ]
+
+
+def plan_cycle_specs(plan: Any) -> list[ObligationSpec]:
+    from saisei.reporting.models import AdverseEvent, AECategory
+
+    events = AdverseEvent.objects.filter(plan=plan, category=AECategory.NON_SERIOUS).select_related(
+        "plan__institution", "plan__committee"
+    )
+    unique = {spec.key: spec for event in events for spec in adverse_event_specs(event)}
+    return list(unique.values())
+
+
+def adverse_events_expected(today: date) -> Iterator[ObligationSpec]:
+    from saisei.reporting.models import AdverseEvent
+
+    seen: set[tuple[Any, ...]] = set()
+    events = AdverseEvent.objects.filter(learned_on__lte=today).select_related(
+        "plan__institution", "plan__committee"
+    )
+    for event in events.iterator(chunk_size=2000):
+        for spec in adverse_event_specs(event):
+            if spec.key not in seen:
+                seen.add(spec.key)
+                yield spec
+
+
+def facility_reports_expected(today: date) -> Iterator[ObligationSpec]:
+    """A processing facility's manufacturing report each year from its licence or notification."""
+    from saisei.registry.models import ProcessingFacility
+
+    rows = ProcessingFacility.objects.filter(valid_from__lte=today).values(
+        "pk", "name", "valid_from", "valid_until", "operator_institution__organisation_id"
+    )
+    for row in rows:
+        until = min(today, row["valid_until"]) if row["valid_until"] else today
+        for k in _periods_begun("cpc_periodic_report", row["valid_from"], until):
+            yield ObligationSpec(
+                "cpc_periodic_report",
+                row["operator_institution__organisation_id"],
+                FACILITY,
+                str(row["pk"]),
+                row["name"],
+                row["valid_from"],
+                k,
+                None,
+                "regional_bureau",
+            )
+
+
+def register_all() -> None:
+    sources.register("reporting.periodic_reports", ["periodic_report"], periodic_reports_expected)
+    sources.register(
+        "reporting.adverse_events",
+        ["ae_death", "ae_serious", "ae_other_cycle"],
+        adverse_events_expected,
+    )
+    from saisei.plans.obligations import notices_expected
+
+    sources.register("plans.notices", ["minor_change", "discontinuation"], notices_expected)
+    sources.register(
+        "registry.facility_reports", ["cpc_periodic_report"], facility_reports_expected
+    )

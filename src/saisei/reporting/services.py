@@ -1,0 +1,807 @@
+"""Writes to reporting: treatments, outcomes, adverse events, their reports, periodic reports.
+
+Each service checks the permission, applies the law's guards, writes in one transaction with
+its audit event, and opens or meets the obligations the event creates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saisei.accounts.permissions import ensure_can
+from saisei.audit.services import audit_record
+from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.time import legal_today
+from saisei.law import period_bounds
+from saisei.obligations.models import OUTSTANDING, Obligation
+from saisei.obligations.services import obligation_meet, obligation_open
+from saisei.plans.lifecycle import PROVIDING_STATUSES, PlanStatus
+from saisei.plans.models import EvaluationCriterion, Plan
+from saisei.registry.models import ProcessingFacility
+from saisei.reporting import obligation_sources as specs
+from saisei.reporting.figures import periodic_report_figures
+from saisei.reporting.models import (
+    RULE_RECIPIENTS,
+    AdverseEvent,
+    AdverseEventReport,
+    AECategory,
+    AECausality,
+    AEOutcome,
+    OutcomeMeasurement,
+    PeriodicReport,
+    PeriodicReportStatus,
+    Recipient,
+    Treatment,
+    patient_code_validator,
+)
+
+MAX_IMPORT_ROWS = 20_000
+
+
+def _invalid(field: str, message: str, code: str = ErrorCode.INVALID_INPUT) -> DomainError:
+    return DomainError(code, message, details={"field": field})
+
+
+def _check_patient_code(code: str) -> str:
+    code = (code or "").strip()
+    try:
+        patient_code_validator(code)
+    except ValidationError as exc:
+        raise _invalid("patient_code", str(exc.messages[0])) from None
+    return code
+
+
+def _not_future(field: str, day: date, today: date) -> None:
+    if day > today:
+        raise _invalid(field, _("This date is in the future."), ErrorCode.DATE_IN_FUTURE)
+
+
+def ensure_plan_may_provide(plan: Plan, on: date) -> None:
+    """Refuse provision on a day the plan does not allow, saying exactly why."""
+    if plan.status == PlanStatus.SUSPENDED:
+        raise DomainError(
+            ErrorCode.PLAN_SUSPENDED,
+            _("Provision under this plan is suspended by an order."),
+            details={"plan": plan.pk, "status": plan.status},
+        )
+    if plan.status == PlanStatus.RESTRICTED or (
+        plan.status in PROVIDING_STATUSES
+        and plan.provision_allowed_from is not None
+        and on < plan.provision_allowed_from
+    ):
+        raise DomainError(
+            ErrorCode.PLAN_RESTRICTED,
+            _("This Class I plan may not be provided before %(day)s (the 90-day restriction).")
+            % {"day": plan.provision_allowed_from},
+            details={"plan": plan.pk, "provision_allowed_from": plan.provision_allowed_from},
+        )
+    if plan.status not in PROVIDING_STATUSES or plan.provision_allowed_from is None:
+        raise DomainError(
+            ErrorCode.PLAN_NOT_PROVIDING,
+            _(
+                "This plan is not in force: treatments are recorded only under a filed, active plan."
+            ),
+            details={"plan": plan.pk, "status": plan.status},
+        )
+
+
+def _facility_of(
+    plan: Plan, facility: ProcessingFacility | None, facility_number: str = ""
+) -> ProcessingFacility:
+    current = {
+        pf.facility.number: pf.facility
+        for pf in plan.plan_facilities.filter(is_current=True).select_related("facility")
+    }
+    if facility is None:
+        if len(current) == 1 and not facility_number:
+            return next(iter(current.values()))
+        if facility_number in current:
+            return current[facility_number]
+        raise _invalid(
+            "facility",
+            _("Name one of the plan's processing facilities: %(numbers)s.")
+            % {"numbers": ", ".join(sorted(current))},
+            ErrorCode.FACILITY_NOT_IN_PLAN,
+        )
+    if facility.number not in current:
+        raise _invalid(
+            "facility",
+            _("This processing facility is not named in the plan."),
+            ErrorCode.FACILITY_NOT_IN_PLAN,
+        )
+    return facility
+
+
+# Treatments and outcomes ------------------------------------------------------------------
+
+
+@transaction.atomic
+def treatment_record(
+    *,
+    plan: Plan,
+    patient_code: str,
+    treated_on: date,
+    actor: Any,
+    facility: ProcessingFacility | None = None,
+    lot: str = "",
+    today: date | None = None,
+) -> Treatment:
+    ensure_can(actor, "reporting.record", plan)
+    today = today or legal_today()
+    code = _check_patient_code(patient_code)
+    _not_future("treated_on", treated_on, today)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    ensure_plan_may_provide(plan, treated_on)
+    facility = _facility_of(plan, facility)
+    treatment = Treatment.objects.create(
+        plan=plan,
+        patient_code=code,
+        treated_on=treated_on,
+        facility=facility,
+        lot=lot.strip()[:60],
+        recorded_by=actor,
+    )
+    audit_record(
+        action="reporting.treatment.recorded",
+        actor=actor,
+        target=treatment,
+        data={"plan": plan.pk, "treated_on": treated_on, "facility": facility.number},
+    )
+    return treatment
+
+
+def _criterion_of(plan: Plan, criterion: EvaluationCriterion) -> EvaluationCriterion:
+    if criterion.plan_id != plan.pk or not criterion.is_current:
+        raise _invalid(
+            "criterion",
+            _("This criterion is not one of the plan's current evaluation criteria."),
+            ErrorCode.CRITERION_NOT_IN_PLAN,
+        )
+    return criterion
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    treatment: Treatment,
+    criterion: EvaluationCriterion,
+    measured_on: date,
+    value: Decimal,
+    actor: Any,
+    note: str = "",
+    today: date | None = None,
+) -> OutcomeMeasurement:
+    ensure_can(actor, "reporting.record", treatment.plan)
+    today = today or legal_today()
+    _criterion_of(treatment.plan, criterion)
+    _not_future("measured_on", measured_on, today)
+    if measured_on < treatment.treated_on:
+        raise _invalid(
+            "measured_on",
+            _("An outcome cannot be measured before the treatment."),
+            ErrorCode.DATE_ORDER,
+        )
+    try:
+        with transaction.atomic():
+            measurement = OutcomeMeasurement.objects.create(
+                treatment=treatment,
+                criterion=criterion,
+                measured_on=measured_on,
+                value=value,
+                note=note.strip()[:300],
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.DUPLICATE,
+            _("This criterion is already measured for this treatment."),
+            details={"field": "criterion"},
+            status=409,
+        ) from None
+    audit_record(
+        action="reporting.outcome.recorded",
+        actor=actor,
+        target=measurement,
+        data={
+            "treatment": treatment.pk,
+            "criterion": criterion.pk,
+            "measured_on": measured_on,
+            "value": value,
+        },
+    )
+    return measurement
+
+
+# CSV import ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+
+
+def _read_csv(text: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    if text.startswith("\ufeff"):
+        text = text[1:]  # Excel writes a byte-order mark before UTF-8 CSV
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise DomainError(
+            ErrorCode.CSV_INVALID,
+            _("The CSV file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)},
+            details={
+                "errors": [{"line": 1, "field": c, "message": _("missing column")} for c in missing]
+            },
+        )
+    rows = []
+    for row in reader:
+        clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(clean.values()):
+            continue
+        rows.append((reader.line_num, clean))
+        if len(rows) > MAX_IMPORT_ROWS:
+            raise DomainError(
+                ErrorCode.CSV_INVALID,
+                _("A CSV file may hold at most %(n)s rows.") % {"n": MAX_IMPORT_ROWS},
+                details={
+                    "errors": [{"line": reader.line_num, "field": "", "message": "too many rows"}]
+                },
+            )
+    if not rows:
+        raise DomainError(
+            ErrorCode.CSV_INVALID, _("The CSV file has no rows."), details={"errors": []}
+        )
+    return rows
+
+
+def _parse_date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def _fail_csv(errors: list[dict[str, Any]]) -> DomainError:
+    return DomainError(
+        ErrorCode.CSV_INVALID,
+        _("The file was not imported: %(n)s error(s). Nothing was saved.") % {"n": len(errors)},
+        details={"errors": errors},
+    )
+
+
+@transaction.atomic
+def treatments_import_csv(
+    *, plan: Plan, text: str, actor: Any, today: date | None = None
+) -> ImportResult:
+    """Import treatments from CSV (patient_code, treated_on, facility_number, lot); all or none."""
+    ensure_can(actor, "reporting.record", plan)
+    today = today or legal_today()
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    rows = _read_csv(text, ("patient_code", "treated_on"))
+    errors: list[dict[str, Any]] = []
+    new: list[Treatment] = []
+    for line, row in rows:
+        try:
+            code = _check_patient_code(row.get("patient_code", ""))
+            try:
+                treated_on = _parse_date(row.get("treated_on", ""))
+            except ValueError:
+                raise _invalid("treated_on", _("Write the date as YYYY-MM-DD.")) from None
+            _not_future("treated_on", treated_on, today)
+            ensure_plan_may_provide(plan, treated_on)
+            facility = _facility_of(plan, None, row.get("facility_number", ""))
+        except DomainError as exc:
+            errors.append(
+                {
+                    "line": line,
+                    "field": exc.details.get("field", ""),
+                    "code": exc.code,
+                    "message": str(exc.message),
+                }
+            )
+            continue
+        new.append(
+            Treatment(
+                plan=plan,
+                patient_code=code,
+                treated_on=treated_on,
+                facility=facility,
+                lot=row.get("lot", "")[:60],
+                recorded_by=actor,
+            )
+        )
+    if errors:
+        raise _fail_csv(errors)
+    Treatment.objects.bulk_create(new, batch_size=1000)
+    audit_record(
+        action="reporting.treatments.imported",
+        actor=actor,
+        target=plan,
+        data={
+            "rows": len(new),
+            "first": min(t.treated_on for t in new),
+            "last": max(t.treated_on for t in new),
+        },
+    )
+    return ImportResult(created=len(new))
+
+
+@transaction.atomic
+def outcomes_import_csv(
+    *, plan: Plan, text: str, actor: Any, today: date | None = None
+) -> ImportResult:
+    """Import outcomes from CSV (patient_code, treated_on, criterion, measured_on, value, note).
+
+    `criterion` is the criterion's position in the plan (1, 2, …). The treatment is found by
+    patient code and treatment date; all or nothing.
+    """
+    ensure_can(actor, "reporting.record", plan)
+    today = today or legal_today()
+    rows = _read_csv(text, ("patient_code", "treated_on", "criterion", "measured_on", "value"))
+    criteria = {str(c.position): c for c in plan.criteria.filter(is_current=True)}
+    treatments: dict[tuple[str, date], list[Treatment]] = {}
+    for t in Treatment.objects.filter(plan=plan):
+        treatments.setdefault((t.patient_code, t.treated_on), []).append(t)
+    already = set(
+        OutcomeMeasurement.objects.filter(treatment__plan=plan).values_list(
+            "treatment_id", "criterion_id"
+        )
+    )
+    errors: list[dict[str, Any]] = []
+    new: list[OutcomeMeasurement] = []
+    for line, row in rows:
+        try:
+            code = _check_patient_code(row.get("patient_code", ""))
+            try:
+                treated_on = _parse_date(row.get("treated_on", ""))
+            except ValueError:
+                raise _invalid("treated_on", _("Write the date as YYYY-MM-DD.")) from None
+            try:
+                measured_on = _parse_date(row.get("measured_on", ""))
+            except ValueError:
+                raise _invalid("measured_on", _("Write the date as YYYY-MM-DD.")) from None
+            criterion = criteria.get(row.get("criterion", ""))
+            if criterion is None:
+                raise _invalid(
+                    "criterion",
+                    _("No current evaluation criterion has this number."),
+                    ErrorCode.CRITERION_NOT_IN_PLAN,
+                )
+            try:
+                value = Decimal(row.get("value", ""))
+                if not value.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                raise _invalid("value", _("The value must be a number.")) from None
+            matches = treatments.get((code, treated_on), [])
+            if len(matches) != 1:
+                raise _invalid(
+                    "treated_on",
+                    _("No treatment of this patient on this date.")
+                    if not matches
+                    else _(
+                        "Several treatments of this patient on this date; record the outcome on its page."
+                    ),
+                )
+            treatment = matches[0]
+            _not_future("measured_on", measured_on, today)
+            if measured_on < treated_on:
+                raise _invalid(
+                    "measured_on",
+                    _("An outcome cannot be measured before the treatment."),
+                    ErrorCode.DATE_ORDER,
+                )
+            if (treatment.pk, criterion.pk) in already:
+                raise _invalid(
+                    "criterion",
+                    _("This criterion is already measured for this treatment."),
+                    ErrorCode.DUPLICATE,
+                )
+            already.add((treatment.pk, criterion.pk))
+        except DomainError as exc:
+            errors.append(
+                {
+                    "line": line,
+                    "field": exc.details.get("field", ""),
+                    "code": exc.code,
+                    "message": str(exc.message),
+                }
+            )
+            continue
+        new.append(
+            OutcomeMeasurement(
+                treatment=treatment,
+                criterion=criterion,
+                measured_on=measured_on,
+                value=value,
+                note=row.get("note", "")[:300],
+                recorded_by=actor,
+            )
+        )
+    if errors:
+        raise _fail_csv(errors)
+    OutcomeMeasurement.objects.bulk_create(new, batch_size=1000)
+    audit_record(
+        action="reporting.outcomes.imported", actor=actor, target=plan, data={"rows": len(new)}
+    )
+    return ImportResult(created=len(new))
+
+
+# Adverse events -----------------------------------------------------------------------------
+
+
+def ae_cycle_period(plan: Plan, learned_on: date) -> int:
+    """The 60-day period, counted from the filing date, in which the event became known."""
+    if plan.filed_on is None:
+        raise _invalid("plan", _("The plan has not been filed."), ErrorCode.PLAN_NOT_PROVIDING)
+    return (learned_on - plan.filed_on).days // 60 + 1
+
+
+@transaction.atomic
+def adverse_event_record(
+    *,
+    plan: Plan,
+    patient_code: str,
+    learned_on: date,
+    category: str,
+    description: str,
+    outcome: str,
+    causality: str,
+    actor: Any,
+    treatment: Treatment | None = None,
+    onset_on: date | None = None,
+    infection: bool = False,
+    today: date | None = None,
+) -> AdverseEvent:
+    """Record an adverse event and open the reports it owes, with their due dates."""
+    ensure_can(actor, "reporting.record", plan)
+    today = today or legal_today()
+    code = _check_patient_code(patient_code)
+    for field, value, choices in (
+        ("category", category, AECategory.values),
+        ("outcome", outcome, AEOutcome.values),
+        ("causality", causality, AECausality.values),
+    ):
+        if value not in choices:
+            raise _invalid(field, _("Choose one of the listed values."))
+    if not description.strip():
+        raise _invalid("description", _("Describe the event."))
+    _not_future("learned_on", learned_on, today)
+    if onset_on is not None and onset_on > learned_on:
+        raise _invalid(
+            "onset_on",
+            _("The onset cannot be after the day the institution learned of it."),
+            ErrorCode.DATE_ORDER,
+        )
+    if plan.filed_on is None or learned_on < plan.filed_on:
+        raise _invalid(
+            "learned_on",
+            _("Adverse events are recorded under a filed plan, from its filing date."),
+            ErrorCode.PLAN_NOT_PROVIDING,
+        )
+    if treatment is not None and (treatment.plan_id != plan.pk or treatment.patient_code != code):
+        raise _invalid("treatment", _("This treatment is not this patient's under this plan."))
+    event = AdverseEvent.objects.create(
+        plan=plan,
+        treatment=treatment,
+        patient_code=code,
+        learned_on=learned_on,
+        onset_on=onset_on,
+        category=category,
+        infection=infection,
+        description=description.strip()[:4000],
+        outcome=outcome,
+        causality=causality,
+        recorded_by=actor,
+    )
+    audit_record(
+        action="reporting.adverse_event.recorded",
+        actor=actor,
+        target=event,
+        data={"plan": plan.pk, "category": category, "learned_on": learned_on, "rule": event.rule},
+    )
+    for spec in specs.adverse_event_specs(event):
+        obligation_open(spec=spec, actor=actor, today=today)
+    return event
+
+
+def _outstanding(spec_list: list[Any]) -> list[Obligation]:
+    found = []
+    for spec in spec_list:
+        ob = Obligation.objects.filter(
+            rule=spec.rule,
+            subject_type=spec.subject_type,
+            subject_id=spec.subject_id,
+            starts_on=spec.starts_on,
+            period=spec.period,
+            recipient=spec.recipient,
+        ).first()
+        if ob is not None:
+            found.append(ob)
+    return found
+
+
+@transaction.atomic
+def adverse_event_report_file(
+    *,
+    plan: Plan,
+    recipient: str,
+    reported_on: date,
+    summary: str,
+    actor: Any,
+    event: AdverseEvent | None = None,
+    period: int | None = None,
+    today: date | None = None,
+) -> AdverseEventReport:
+    """File the report an event (or a 60-day period's other events) owes; it meets the duty."""
+    ensure_can(actor, "reporting.record", plan)
+    today = today or legal_today()
+    _not_future("reported_on", reported_on, today)
+    if recipient not in Recipient.values:
+        raise _invalid("recipient", _("Choose one of the listed values."))
+    if not summary.strip():
+        raise _invalid("summary", _("Summarise the report."))
+    if (event is None) == (period is None):
+        raise _invalid("event", _("A report is of one serious event or of one 60-day period."))
+    if event is not None:
+        if event.plan_id != plan.pk:
+            raise _invalid("event", _("This event is not under this plan."))
+        if event.category == AECategory.NON_SERIOUS:
+            raise _invalid(
+                "event", _("Non-serious events are reported together for their 60-day period.")
+            )
+        rule = event.rule
+        if reported_on < event.learned_on:
+            raise _invalid(
+                "reported_on",
+                _("A report cannot precede the day the event became known."),
+                ErrorCode.DATE_ORDER,
+            )
+        wanted = [s for s in specs.adverse_event_specs(event) if s.recipient == recipient]
+    else:
+        assert period is not None
+        rule = "ae_other_cycle"
+        if (
+            period < 1
+            or not AdverseEvent.objects.filter(plan=plan, category=AECategory.NON_SERIOUS).exists()
+        ):
+            raise _invalid(
+                "period",
+                _("No non-serious adverse events are recorded for this period."),
+                ErrorCode.PERIOD_INVALID,
+            )
+        wanted = [s for s in specs.plan_cycle_specs(plan) if s.period == period]
+        if not wanted:
+            raise _invalid(
+                "period",
+                _("No non-serious adverse events are recorded for this period."),
+                ErrorCode.PERIOD_INVALID,
+            )
+        _start, end = period_bounds("ae_other_cycle", plan.filed_on, period)
+        if reported_on <= end:
+            raise _invalid(
+                "reported_on",
+                _("The period's report is made after the period ends (%(day)s).") % {"day": end},
+                ErrorCode.PERIOD_NOT_ENDED,
+            )
+    if recipient not in RULE_RECIPIENTS[rule]:
+        raise _invalid("recipient", _("This report does not go to this recipient."))
+    try:
+        with transaction.atomic():
+            report = AdverseEventReport.objects.create(
+                plan=plan,
+                rule=rule,
+                recipient=recipient,
+                event=event,
+                period=period,
+                reported_on=reported_on,
+                summary=summary.strip()[:4000],
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.DUPLICATE, _("This report has already been filed."), status=409
+        ) from None
+    audit_record(
+        action="reporting.ae_report.filed",
+        actor=actor,
+        target=report,
+        data={
+            "rule": rule,
+            "recipient": recipient,
+            "event": event.pk if event else None,
+            "period": period,
+            "reported_on": reported_on,
+        },
+    )
+    for obligation in _outstanding(wanted):
+        if obligation.status in OUTSTANDING:
+            obligation_meet(obligation=obligation, met_on=reported_on, record=report, actor=actor)
+    return report
+
+
+@transaction.atomic
+def adverse_event_report_review(
+    *, report: AdverseEventReport, opinion: str, actor: Any, today: date | None = None
+) -> AdverseEventReport:
+    """The committee's opinion on an adverse-event report sent to it."""
+    ensure_can(actor, "reporting.review", report)
+    if report.recipient != Recipient.COMMITTEE:
+        raise _invalid("report", _("Only reports to the committee are reviewed by it."))
+    if not opinion.strip():
+        raise _invalid("opinion", _("Write the committee's opinion."))
+    changed = AdverseEventReport.objects.filter(pk=report.pk, reviewed_on__isnull=True).update(
+        committee_opinion=opinion.strip(),
+        reviewed_on=today or legal_today(),
+        reviewed_by=actor,
+    )
+    if not changed:
+        raise DomainError(
+            ErrorCode.REPORT_WRONG_STATUS, _("This report has already been reviewed."), status=409
+        )
+    report.refresh_from_db()
+    audit_record(
+        action="reporting.ae_report.reviewed",
+        actor=actor,
+        target=report,
+        data={"reviewed_on": report.reviewed_on},
+    )
+    return report
+
+
+# Periodic reports ---------------------------------------------------------------------------
+
+
+def _period(plan: Plan, period: int) -> tuple[date, date]:
+    if plan.filed_on is None:
+        raise _invalid("plan", _("The plan has not been filed."), ErrorCode.PLAN_NOT_PROVIDING)
+    if period < 1:
+        raise _invalid("period", _("Periods are numbered from 1."), ErrorCode.PERIOD_INVALID)
+    return period_bounds("periodic_report", plan.filed_on, period)
+
+
+@transaction.atomic
+def periodic_report_generate(
+    *, plan: Plan, period: int, actor: Any, today: date | None = None
+) -> PeriodicReport:
+    """Generate (or regenerate, while a draft) the report of a period that has ended."""
+    ensure_can(actor, "reporting.record", plan)
+    today = today or legal_today()
+    start, end = _period(plan, period)
+    if today <= end:
+        raise _invalid(
+            "period",
+            _("This period ends on %(day)s; its report can be prepared from the next day.")
+            % {"day": end},
+            ErrorCode.PERIOD_NOT_ENDED,
+        )
+    figures = periodic_report_figures(plan, start, end)
+    report, created = PeriodicReport.objects.select_for_update().get_or_create(
+        plan=plan,
+        period=period,
+        defaults={
+            "period_start": start,
+            "period_end": end,
+            "figures": figures,
+            "generated_at": timezone.now(),
+            "created_by": actor,
+        },
+    )
+    if not created:
+        if report.status != PeriodicReportStatus.DRAFT:
+            raise DomainError(
+                ErrorCode.REPORT_WRONG_STATUS,
+                _("Only a draft report can be regenerated."),
+                status=409,
+            )
+        PeriodicReport.objects.filter(pk=report.pk).update(
+            figures=figures, generated_at=timezone.now()
+        )
+        report.refresh_from_db()
+    audit_record(
+        action="reporting.periodic_report.generated",
+        actor=actor,
+        target=report,
+        data={"period": period, "cases": figures["cases"], "regenerated": not created},
+    )
+    return report
+
+
+def _transition(report: PeriodicReport, old: str, new: str, **values: Any) -> None:
+    changed = PeriodicReport.objects.filter(pk=report.pk, status=old).update(status=new, **values)
+    if not changed:
+        raise DomainError(
+            ErrorCode.REPORT_WRONG_STATUS,
+            _("The report is not in the state this step needs."),
+            details={"status": report.status, "needs": old},
+            status=409,
+        )
+    report.refresh_from_db()
+
+
+@transaction.atomic
+def periodic_report_submit(
+    *, report: PeriodicReport, actor: Any, today: date | None = None
+) -> PeriodicReport:
+    """Send the report to the committee; its figures are regenerated one last time and frozen."""
+    ensure_can(actor, "reporting.record", report.plan)
+    today = today or legal_today()
+    figures = periodic_report_figures(report.plan, report.period_start, report.period_end)
+    _transition(
+        report,
+        PeriodicReportStatus.DRAFT,
+        PeriodicReportStatus.SUBMITTED,
+        figures=figures,
+        generated_at=timezone.now(),
+        submitted_on=today,
+    )
+    audit_record(
+        action="reporting.periodic_report.submitted",
+        actor=actor,
+        target=report,
+        data={"submitted_on": today},
+    )
+    return report
+
+
+@transaction.atomic
+def periodic_report_review(
+    *, report: PeriodicReport, opinion: str, actor: Any, today: date | None = None
+) -> PeriodicReport:
+    ensure_can(actor, "reporting.review", report)
+    if not opinion.strip():
+        raise _invalid("opinion", _("Write the committee's opinion."))
+    today = today or legal_today()
+    _transition(
+        report,
+        PeriodicReportStatus.SUBMITTED,
+        PeriodicReportStatus.REVIEWED,
+        committee_opinion=opinion.strip(),
+        reviewed_on=today,
+        reviewed_by=actor,
+    )
+    audit_record(
+        action="reporting.periodic_report.reviewed",
+        actor=actor,
+        target=report,
+        data={"reviewed_on": today},
+    )
+    return report
+
+
+@transaction.atomic
+def periodic_report_file(
+    *, report: PeriodicReport, filed_on: date, actor: Any, today: date | None = None
+) -> PeriodicReport:
+    """File the report, with the committee's opinion, with the authority: meets the duty."""
+    ensure_can(actor, "reporting.file", report.plan)
+    today = today or legal_today()
+    _not_future("filed_on", filed_on, today)
+    if report.reviewed_on and filed_on < report.reviewed_on:
+        raise _invalid(
+            "filed_on", _("A report is filed after the committee's opinion."), ErrorCode.DATE_ORDER
+        )
+    _transition(
+        report, PeriodicReportStatus.REVIEWED, PeriodicReportStatus.FILED, filed_on=filed_on
+    )
+    audit_record(
+        action="reporting.periodic_report.filed",
+        actor=actor,
+        target=report,
+        data={"filed_on": filed_on},
+    )
+    # Opened here too, in case the tick has not yet run for this period (opening is idempotent).
+    obligation = obligation_open(
+        spec=specs.periodic_report_spec(report.plan, report.period), actor=actor, today=today
+    )
+    if obligation.status in OUTSTANDING:
+        obligation_meet(obligation=obligation, met_on=filed_on, record=report, actor=actor)
+    return report

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from saisei.core.errors import DomainError, NotPermitted
+from saisei.obligations.models import Obligation, ObligationStatus
+from saisei.obligations.services import obligations_tick, obligations_verify
+from saisei.reporting.services import (
+    adverse_event_record,
+    outcome_record,
+    periodic_report_file,
+    periodic_report_generate,
+    periodic_report_review,
+    periodic_report_submit,
+    treatment_record,
+)
+
+pytestmark = pytest.mark.django_db
+
+AFTER = dt.date(2026, 6, 10)  # period 1 (2025-06-02 .. 2026-06-01) has ended
+
+
+def _treat(plan, actor, code, day, value=None):
+    t = treatment_record(plan=plan, patient_code=code, treated_on=day, actor=actor, today=AFTER)
+    if value is not None:
+        outcome_record(
+            treatment=t,
+            criterion=plan.criteria.get(),
+            measured_on=day + dt.timedelta(days=30),
+            value=Decimal(value),
+            actor=actor,
+            today=AFTER,
+        )
+    return t
+
+
+def test_the_yearly_duty_exists_from_filing_and_is_due_ninety_days_after_the_year(
+    active_plan,
+) -> None:
+    obligations_tick(today=AFTER)
+    duty = Obligation.objects.get(rule="periodic_report", period=1)
+    assert (duty.period_start, duty.period_end) == (dt.date(2025, 6, 2), dt.date(2026, 6, 1))
+    assert duty.nominal_due == dt.date(2026, 8, 30)  # a Sunday
+    assert duty.due_on == dt.date(2026, 8, 31)
+    assert duty.recipient == "committee"
+
+
+def test_a_report_shows_the_numbers_against_each_criterion(active_plan, personas) -> None:
+    criterion = active_plan.criteria.get()
+    criterion.threshold_operator, criterion.threshold_value = ">=", Decimal("20")
+    criterion.save()
+    _treat(active_plan, personas.officer, "P-001", dt.date(2025, 7, 1), "30")
+    _treat(active_plan, personas.officer, "P-002", dt.date(2025, 8, 1), "10")
+    _treat(active_plan, personas.officer, "P-003", dt.date(2025, 9, 1), "25")
+    _treat(active_plan, personas.officer, "P-004", dt.date(2025, 10, 1))  # not yet measured
+    _treat(active_plan, personas.officer, "P-005", dt.date(2026, 6, 5))  # next period
+    adverse_event_record(
+        plan=active_plan,
+        patient_code="P-002",
+        learned_on=dt.date(2025, 8, 20),
+        category="non_serious",
+        description="Injection-site swelling",
+        outcome="recovered",
+        causality="related",
+        actor=personas.officer,
+        today=AFTER,
+    )
+    report = periodic_report_generate(
+        plan=active_plan, period=1, actor=personas.officer, today=AFTER
+    )
+    f = report.figures
+    assert (f["cases"], f["patients"], f["adverse_events_total"]) == (4, 4, 1)
+    assert f["adverse_events"]["non_serious"] == 1 and f["serious_adverse_events"] == 0
+    [c] = f["criteria"]
+    assert (c["measured"], c["mean"], c["median"], c["min"], c["max"]) == (
+        3,
+        21.6667,
+        25.0,
+        10.0,
+        30.0,
+    )
+    assert (c["meeting_threshold"], c["share_meeting_threshold"]) == (2, 0.6667)
+    assert c["treated_without_measurement"] == 1
+    assert c["missing"] == ["treatments_without_measurement"]
+    assert "P-001" not in str(f)  # aggregate only
+
+
+def test_a_period_with_no_cases_still_produces_its_report(active_plan, personas) -> None:
+    report = periodic_report_generate(
+        plan=active_plan, period=1, actor=personas.officer, today=AFTER
+    )
+    assert report.figures["cases"] == 0
+    [c] = report.figures["criteria"]
+    assert c["measured"] == 0 and "no_measurements" in c["missing"]
+
+
+def test_a_report_cannot_be_prepared_before_its_period_ends(active_plan, personas) -> None:
+    with pytest.raises(DomainError) as raised:
+        periodic_report_generate(
+            plan=active_plan, period=1, actor=personas.officer, today=dt.date(2026, 6, 1)
+        )
+    assert raised.value.code == "period_not_ended"
+
+
+def test_the_committee_opinion_then_filing_meets_the_duty(active_plan, personas) -> None:
+    obligations_tick(today=AFTER)
+    report = periodic_report_generate(
+        plan=active_plan, period=1, actor=personas.officer, today=AFTER
+    )
+    with pytest.raises(DomainError):
+        periodic_report_file(report=report, filed_on=AFTER, actor=personas.officer, today=AFTER)
+    periodic_report_submit(report=report, actor=personas.officer, today=AFTER)
+    with pytest.raises(NotPermitted):
+        periodic_report_review(report=report, opinion="fine", actor=personas.member)
+    periodic_report_review(
+        report=report,
+        opinion="Outcomes consistent with the plan.",
+        actor=personas.secretariat,
+        today=dt.date(2026, 7, 1),
+    )
+    with pytest.raises(NotPermitted):
+        periodic_report_file(
+            report=report,
+            filed_on=dt.date(2026, 7, 2),
+            actor=personas.staff,
+            today=dt.date(2026, 7, 2),
+        )
+    periodic_report_file(
+        report=report,
+        filed_on=dt.date(2026, 7, 2),
+        actor=personas.officer,
+        today=dt.date(2026, 7, 2),
+    )
+    duty = Obligation.objects.get(rule="periodic_report", period=1)
+    assert (duty.status, duty.met_on) == (ObligationStatus.MET, dt.date(2026, 7, 2))
+    assert obligations_verify(today=dt.date(2026, 7, 2)) == []
+
+
+def test_a_submitted_report_is_frozen(active_plan, personas) -> None:
+    report = periodic_report_generate(
+        plan=active_plan, period=1, actor=personas.officer, today=AFTER
+    )
+    periodic_report_submit(report=report, actor=personas.officer, today=AFTER)
+    with pytest.raises(DomainError) as raised:
+        periodic_report_generate(plan=active_plan, period=1, actor=personas.officer, today=AFTER)
+    assert raised.value.code == "report_wrong_status"
+
+
+def test_another_institution_cannot_touch_the_report(active_plan, personas) -> None:
+    with pytest.raises(NotPermitted):
+        periodic_report_generate(
+            plan=active_plan, period=1, actor=personas.other_officer, today=AFTER
+        )
