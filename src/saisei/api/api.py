@@ -159,3 +159,8 @@ from saisei.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("", registry_router)
 api.add_router("", plans_router)
+from saisei.obligations.api import router as obligations_router  # noqa: E402
+from saisei.reporting.api import router as reporting_router  # noqa: E402
+
+api.add_router("/obligations", obligations_router)
+api.add_router("/reporting", reporting_router)

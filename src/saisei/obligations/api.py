@@ -1,0 +1,89 @@
+"""API for obligations: every duty the law creates, scoped to the caller."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from saisei.accounts.permissions import organisation_ids_with
+from saisei.api.schemas import ErrorOut
+from saisei.core.errors import NotPermitted
+from saisei.core.time import legal_today
+from saisei.obligations.models import Obligation
+from saisei.obligations.selectors import effective_status, obligations_for
+from saisei.obligations.services import obligation_waive
+
+router = Router(tags=["obligations"])
+
+
+class ObligationOut(Schema):
+    id: int
+    rule: str
+    organisation: str | None
+    subject_type: str
+    subject_id: str
+    subject_label: str
+    recipient: str
+    starts_on: date
+    period: int
+    period_start: date | None
+    period_end: date | None
+    nominal_due: date
+    due_on: date
+    status: str
+    days_left: int
+    met_on: date | None
+    waived_reason: str
+    explanation: dict[str, Any]
+
+    @staticmethod
+    def resolve_organisation(obj: Obligation) -> str | None:
+        return obj.organisation.slug if obj.organisation_id else None
+
+    @staticmethod
+    def resolve_status(obj: Obligation) -> str:
+        return effective_status(obj, legal_today())
+
+    @staticmethod
+    def resolve_days_left(obj: Obligation) -> int:
+        return (obj.due_on - legal_today()).days
+
+
+@router.get("", response={200: list[ObligationOut], 401: ErrorOut, 403: ErrorOut})
+@paginate(LimitOffsetPagination)
+def obligations_list(
+    request: HttpRequest, status: str | None = None, rule: str | None = None
+) -> Any:
+    """The caller's obligations, overdue first. `status`: open, met, met_late, overdue,
+    waived, or outstanding (open or overdue)."""
+    actor = request.auth  # type: ignore[attr-defined]
+    if organisation_ids_with(actor, "obligations.view") == set():
+        raise NotPermitted("obligations.view")
+    return obligations_for(actor, today=legal_today(), status=status, rule=rule)
+
+
+class WaiveIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post(
+    "/{obligation_id}/waive",
+    response={
+        200: ObligationOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+)
+def obligations_waive(request: HttpRequest, obligation_id: int, payload: WaiveIn) -> Any:
+    actor = request.auth  # type: ignore[attr-defined]
+    obligation = get_object_or_404(obligations_for(actor, today=legal_today()), pk=obligation_id)
+    return obligation_waive(obligation=obligation, reason=payload.reason, actor=actor)
