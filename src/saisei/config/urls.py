@@ -7,5 +7,7 @@ urlpatterns = [
     path("accounts/", include("saisei.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("products/", include("saisei.products.urls")),
+    path("registry/", include("saisei.registry.urls")),
+    path("plans/", include("saisei.plans.urls")),
     path("api/v1/", api.urls),
 ]

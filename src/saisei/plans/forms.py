@@ -1,0 +1,321 @@
+"""Forms for the plan pages. They only parse input; the services decide and validate the rules,
+and their DomainError details are attached back to the fields here (`attach_errors`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from saisei.core.errors import DomainError
+from saisei.law import CellKind, CellSource, ExcludedPractice, Purpose, Species
+from saisei.plans.models import Decision, OrderKind, OrderTarget, PlanType, Therapy
+from saisei.registry.models import Committee, ProcessingFacility
+from saisei.registry.regions import Prefecture
+
+CRITERIA_ROWS = 3
+
+PURPOSES = [
+    (Purpose.TREATMENT.value, _("Treatment of disease")),
+    (Purpose.PREVENTION.value, _("Prevention of disease")),
+    (
+        Purpose.RECONSTRUCTION.value,
+        _("Reconstruction, repair or formation of body structure or function"),
+    ),
+    (Purpose.OTHER.value, _("Other (for example cosmetic only)")),
+]
+EXCLUDED = [
+    ("", _("None of these")),
+    (ExcludedPractice.TRANSFUSION.value, _("Blood transfusion")),
+    (ExcludedPractice.HSC_TRANSPLANT.value, _("Haematopoietic stem-cell transplant (HSC Act)")),
+    (ExcludedPractice.ASSISTED_REPRODUCTION.value, _("Assisted reproduction")),
+]
+SPECIES = [(Species.HUMAN.value, _("Human")), (Species.ANIMAL.value, _("Animal (xenogeneic)"))]
+SOURCES = [
+    (CellSource.AUTOLOGOUS.value, _("The patient's own (autologous)")),
+    (CellSource.ALLOGENEIC.value, _("Someone else's (allogeneic)")),
+]
+KINDS = [
+    (CellKind.SOMATIC.value, _("Somatic cells (not stem cells)")),
+    (CellKind.SOMATIC_STEM.value, _("Somatic stem cells (e.g. adipose-derived, bone marrow)")),
+    (CellKind.IPS.value, _("iPS or iPS-like cells")),
+    (CellKind.ES.value, _("ES cells")),
+]
+
+
+class PlanForm(forms.Form):
+    institution = forms.ModelChoiceField(queryset=None, label=_("Institution"))  # type: ignore[arg-type]
+    plan_type = forms.ChoiceField(label=_("Plan type"), choices=PlanType.choices)
+    title = forms.CharField(label=_("Name of the regenerative medicine"), max_length=150)
+    title_en = forms.CharField(label=_("Name in English"), max_length=150, required=False)
+    therapy = forms.ChoiceField(label=_("Therapy"), choices=Therapy.choices)
+    target_disease = forms.CharField(label=_("Target disease"), max_length=100)
+    description = forms.CharField(
+        label=_("Plain-language description"), max_length=4000, widget=forms.Textarea
+    )
+    class_reasons = forms.CharField(
+        label=_("Reasons for the class"),
+        max_length=4000,
+        widget=forms.Textarea,
+        help_text=_("In your own words; the class itself comes from the answers below."),
+    )
+    responsible_physician = forms.CharField(label=_("Responsible physician"), max_length=100)
+    other_physicians = forms.CharField(
+        label=_("Other physicians"), max_length=1000, required=False, widget=forms.Textarea
+    )
+    consent_document = forms.CharField(
+        label=_("Consent and explanation documents"), max_length=300, required=False
+    )
+    # Classification questions (notice 医政研発0515第18号, Fig. 2), in the flowchart's order.
+    excluded_practice = forms.ChoiceField(
+        label=_("Is it one of these practices outside the Act?"), choices=EXCLUDED, required=False
+    )
+    pmd_act_clinical_trial = forms.BooleanField(
+        label=_("It is a clinical trial under the PMD Act (治験)"), required=False
+    )
+    approved_product_on_label = forms.BooleanField(
+        label=_("Only an approved product is used, exactly as approved"), required=False
+    )
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=PURPOSES)
+    nucleic_acids_in_vivo = forms.BooleanField(
+        label=_("Nucleic acids are introduced into the patient's cells in the body"),
+        required=False,
+    )
+    uses_cells = forms.BooleanField(label=_("Processed cells are used"), required=False)
+    cells_species = forms.ChoiceField(label=_("Cells from"), choices=SPECIES, required=False)
+    cells_source = forms.ChoiceField(label=_("Whose cells"), choices=SOURCES, required=False)
+    cells_kind = forms.ChoiceField(label=_("Kind of cells"), choices=KINDS, required=False)
+    cells_gene_modified = forms.BooleanField(
+        label=_("The cells are gene-introduced or gene-modified"), required=False
+    )
+    cells_cultured = forms.BooleanField(label=_("The cells are cultured"), required=False)
+    cells_reconstructive = forms.BooleanField(
+        label=_("The cultured cells reconstruct, repair or form body structure or function"),
+        required=False,
+    )
+    cells_homologous = forms.BooleanField(
+        label=_("The cells have the same function at the target site (homologous use)"),
+        required=False,
+    )
+    committee = forms.ModelChoiceField(
+        queryset=Committee.objects.order_by("name"), label=_("Reviewing committee"), required=False
+    )
+    facilities = forms.ModelMultipleChoiceField(
+        queryset=ProcessingFacility.objects.order_by("name"),
+        label=_("Processing facilities (including third parties)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        for i in range(CRITERIA_ROWS):
+            required = i == 0
+            for name, label, limit in (
+                ("measure", _("Outcome measure"), 200),
+                ("method", _("Method"), 500),
+                ("time_point", _("Time point"), 100),
+                ("success_threshold", _("Success threshold"), 300),
+            ):
+                self.fields[f"criteria_{i}_{name}"] = forms.CharField(
+                    label=label, max_length=limit, required=required
+                )
+
+    def criteria_rows(self) -> list[list[Any]]:
+        return [
+            [
+                self[f"criteria_{i}_{n}"]
+                for n in ("measure", "method", "time_point", "success_threshold")
+            ]
+            for i in range(CRITERIA_ROWS)
+        ]
+
+    def content(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            name: d[name]
+            for name in (
+                "plan_type",
+                "title",
+                "title_en",
+                "therapy",
+                "target_disease",
+                "description",
+                "class_reasons",
+                "responsible_physician",
+                "other_physicians",
+                "consent_document",
+            )
+        }
+
+    def answers(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        cells = None
+        if d.get("uses_cells"):
+            cells = {
+                "species": d.get("cells_species") or Species.HUMAN.value,
+                "source": d.get("cells_source") or CellSource.AUTOLOGOUS.value,
+                "kind": d.get("cells_kind") or CellKind.SOMATIC.value,
+                "gene_modified": bool(d.get("cells_gene_modified")),
+                "cultured": bool(d.get("cells_cultured")),
+                "reconstructive": bool(d.get("cells_reconstructive")),
+                "homologous": bool(d.get("cells_homologous")),
+            }
+        return {
+            "purpose": d["purpose"],
+            "excluded_practice": d.get("excluded_practice") or None,
+            "pmd_act_clinical_trial": bool(d.get("pmd_act_clinical_trial")),
+            "approved_product_on_label": bool(d.get("approved_product_on_label")),
+            "nucleic_acids_in_vivo": bool(d.get("nucleic_acids_in_vivo")),
+            "cells": cells,
+        }
+
+    def criteria(self) -> list[dict[str, str]]:
+        rows = []
+        for i in range(CRITERIA_ROWS):
+            row = {
+                n: self.cleaned_data.get(f"criteria_{i}_{n}", "")
+                for n in ("measure", "method", "time_point", "success_threshold")
+            }
+            if any(row.values()):
+                rows.append(row)
+        return rows
+
+
+def initial_from_plan(plan: Any) -> dict[str, Any]:
+    a = plan.classification_answers
+    cells = a.get("cells") or {}
+    initial: dict[str, Any] = {
+        "institution": plan.institution_id,
+        "committee": plan.committee_id,
+        "facilities": [link.facility_id for link in plan.current_facilities()],
+        "purpose": a.get("purpose"),
+        "excluded_practice": a.get("excluded_practice") or "",
+        "pmd_act_clinical_trial": a.get("pmd_act_clinical_trial"),
+        "approved_product_on_label": a.get("approved_product_on_label"),
+        "nucleic_acids_in_vivo": a.get("nucleic_acids_in_vivo"),
+        "uses_cells": bool(cells),
+        **{f"cells_{k}": v for k, v in cells.items()},
+    }
+    for name in (
+        "plan_type",
+        "title",
+        "title_en",
+        "therapy",
+        "target_disease",
+        "description",
+        "class_reasons",
+        "responsible_physician",
+        "other_physicians",
+        "consent_document",
+    ):
+        initial[name] = getattr(plan, name)
+    for i, c in enumerate(plan.current_criteria()[:CRITERIA_ROWS]):
+        for k, v in c.as_dict().items():
+            initial[f"criteria_{i}_{k}"] = v
+    return initial
+
+
+def attach_errors(form: forms.Form, exc: DomainError) -> None:
+    """Put a service's refusal on the fields it names, or at the top of the form."""
+    placed = False
+    for error in exc.details.get("errors", []):
+        field = str(error.get("field", ""))
+        name = field.replace("answers.cells.", "cells_").replace("answers.", "")
+        name = name.replace("criteria.", "criteria_").replace(".", "_")
+        if name == "facility_ids":
+            name = "facilities"
+        if name in form.fields:
+            form.add_error(name, str(error.get("message", "")))
+            placed = True
+    if not placed or exc.code != "invalid_input":
+        form.add_error(None, str(exc.message))
+
+
+class DateReasonForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea)
+
+
+class AcceptForm(forms.Form):
+    plan_number = forms.CharField(label=_("Plan number"), max_length=60)
+
+
+class MinorChangeForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("What changes"),
+        choices=[
+            ("responsible_physician", _("Responsible physician")),
+            ("other_physicians", _("Other physicians")),
+            ("consent_document", _("Consent and explanation documents")),
+            ("title_en", _("Name in English")),
+        ],
+    )
+    value = forms.CharField(label=_("New value"), max_length=1000)
+    changed_on = forms.DateField(
+        label=_("Date of the change"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.CharField(label=_("Summary"), max_length=4000, widget=forms.Textarea)
+
+
+class ChangeForm(forms.Form):
+    target_disease = forms.CharField(label=_("Target disease"), max_length=100, required=False)
+    description = forms.CharField(
+        label=_("Plain-language description"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=4000, widget=forms.Textarea
+    )
+
+    def changes(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "reason" and v}
+
+
+class OpinionForm(forms.Form):
+    meeting = forms.ModelChoiceField(queryset=None, label=_("Meeting"))  # type: ignore[arg-type]
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    conditions = forms.CharField(
+        label=_("Conditions"), required=False, max_length=4000, widget=forms.Textarea
+    )
+    reasons = forms.CharField(label=_("Reasons"), max_length=4000, widget=forms.Textarea)
+    scientific_validity = forms.CharField(
+        label=_("Assessment of scientific validity"), max_length=4000, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+
+
+class OrderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of order"), choices=OrderKind.choices)
+    target_kind = forms.ChoiceField(label=_("Against"), choices=OrderTarget.choices)
+    target_id = forms.IntegerField(
+        label=_("Identifier of the plan, institution or facility"), min_value=1
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, disease, institution or plan number"), required=False)
+    prefecture = forms.ChoiceField(
+        label=_("Prefecture"), choices=[("", _("Any")), *list(Prefecture.choices)], required=False
+    )
+    risk_class = forms.ChoiceField(
+        label=_("Class"),
+        choices=[
+            ("", _("Any")),
+            ("I", _("Class I")),
+            ("II", _("Class II")),
+            ("III", _("Class III")),
+        ],
+        required=False,
+    )
+    therapy = forms.ChoiceField(
+        label=_("Therapy"), choices=[("", _("Any")), *Therapy.choices], required=False
+    )

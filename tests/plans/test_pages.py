@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import pytest
+
+from saisei.plans import services
+from saisei.plans.lifecycle import PlanStatus
+from saisei.plans.models import Meeting, Opinion, Order, Plan
+
+pytestmark = pytest.mark.django_db
+S = PlanStatus
+
+
+def form_data(world, **overrides):
+    data = {
+        "institution": world.institution.pk,
+        "plan_type": "treatment",
+        "title": "架空 PRP療法 (fictional)",
+        "title_en": "PRP therapy (fictional)",
+        "therapy": "prp",
+        "target_disease": "変形性膝関節症",
+        "description": "PRPを膝関節内に投与する。",
+        "class_reasons": "非相同利用のため第二種。",
+        "responsible_physician": "日向 医師",
+        "purpose": "treatment",
+        "uses_cells": "on",
+        "cells_species": "human",
+        "cells_source": "autologous",
+        "cells_kind": "somatic",
+        "committee": world.committee.pk,
+        "facilities": [world.facility.pk],
+        "criteria_0_measure": "VAS",
+        "criteria_0_method": "Questionnaire",
+        "criteria_0_time_point": "6 months",
+        "criteria_0_success_threshold": "-20 mm",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_form_explains_the_class_before_saving_and_saves_nothing(world, client_for) -> None:
+    response = client_for("officer").post(
+        "/plans/new/", {**form_data(world), "check": "1"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "By these answers: Class II" in html  # PRP into a joint: non-homologous
+    assert not Plan.objects.exists()
+
+
+def test_the_form_saves_a_draft_with_the_class(world, client_for) -> None:
+    response = client_for("officer").post("/plans/new/", form_data(world))
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    assert (plan.risk_class, plan.classification_rule) == ("II", "rm.class2.non_homologous")
+    assert plan.current_criteria()[0].measure == "VAS"
+
+
+def test_bad_input_on_the_form_is_shown_translated_and_saves_nothing(world, client_for) -> None:
+    response = client_for("officer").post(
+        "/plans/new/", form_data(world, title="", purpose="other"), HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    assert response.status_code == 400
+    assert "この項目は必須です。" in response.content.decode()
+    response = client_for("officer").post(
+        "/plans/new/", form_data(world, uses_cells=None), HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    assert response.status_code == 400
+    assert "再生医療等安全性確保法の対象外" in response.content.decode()
+    response = client_for("officer").post(
+        "/plans/new/",
+        form_data(world, committee=world.certified_committee.pk),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "specially certified committee" in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_an_invalid_meeting_is_recorded_and_no_opinion_can_follow(world, client_for) -> None:
+    plan = world.plan_in(S.UNDER_REVIEW)
+    review = world.open_review(plan)
+    client = client_for("secretariat")
+    data = {"held_on": services.today().isoformat()}
+    for member in world.members[:3]:
+        data[f"present_{member.pk}"] = "on"
+    response = client.post(
+        f"/plans/reviews/{review.pk}/meeting/", data, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "it was not valid" in response.content.decode()
+    meeting = Meeting.objects.get()
+    assert not meeting.quorate
+    response = client.post(
+        f"/plans/reviews/{review.pk}/opinion/",
+        {"meeting": meeting.pk, "decision": "approve", "reasons": "r", "scientific_validity": "s"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "not valid under the committee" in response.content.decode()
+    assert not Opinion.objects.exists()
+
+
+def test_the_committee_approves_and_the_regulator_accepts_on_the_pages(world, client_for) -> None:
+    plan = world.plan_in(S.UNDER_REVIEW, "III")
+    review = world.open_review(plan)
+    secretariat = client_for("secretariat")
+    data = {"held_on": services.today().isoformat()}
+    for member in world.members:
+        data[f"present_{member.pk}"] = "on"
+    secretariat.post(f"/plans/reviews/{review.pk}/meeting/", data)
+    meeting = Meeting.objects.get()
+    assert meeting.quorate
+    response = secretariat.post(
+        f"/plans/reviews/{review.pk}/opinion/",
+        {"meeting": meeting.pk, "decision": "approve", "reasons": "r", "scientific_validity": "s"},
+    )
+    assert response.status_code == 302
+    assert client_for("officer").post(f"/plans/{plan.pk}/file/").status_code == 302
+    inbox = client_for("regulator").get("/plans/filings/", HTTP_ACCEPT_LANGUAGE="en")
+    assert plan.title_en in inbox.content.decode()
+    client_for("regulator").post(f"/plans/{plan.pk}/accept/", {"plan_number": "KANTO-9"})
+    plan.refresh_from_db()
+    assert (plan.status, plan.plan_number) == (S.ACTIVE, "KANTO-9")
+    page = (
+        client_for(None)
+        .get(f"/plans/verify/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="ja")
+        .content.decode()
+    )
+    assert "KANTO-9" in page and "提供中" in page and "NA8999001" in page
+
+
+def test_the_regulator_previews_the_reach_then_issues(world, client_for) -> None:
+    plans = [world.plan_in(S.ACTIVE), world.plan_in(S.ACTIVE)]
+    client = client_for("regulator")
+    data = {
+        "kind": "emergency",
+        "target_kind": "facility",
+        "target_id": world.facility.pk,
+        "reason": "r",
+    }
+    preview = client.post("/plans/orders/", {**data, "preview": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    html = preview.content.decode()
+    assert "Plans this order would suspend: 2" in html
+    assert not Order.objects.exists()
+    assert client.post("/plans/orders/", {**data, "confirm": "1"}).status_code == 302
+    assert {p.status for p in Plan.objects.filter(pk__in=[p.pk for p in plans])} == {S.SUSPENDED}
+    public = client_for(None).get(f"/plans/verify/{plans[0].pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Emergency suspension order" in public.content.decode()
+
+
+def test_the_public_search_finds_filed_plans_only(world, client_for) -> None:
+    active = world.plan_in(S.ACTIVE)
+    draft = world.draft(content={"title": "架空 非公開の下書き"})
+    html = (
+        client_for(None)
+        .get("/plans/search/?risk_class=II&prefecture=13", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert f"/plans/verify/{active.pk}/" in html
+    assert f"/plans/verify/{draft.pk}/" not in html and "非公開の下書き" not in html
+    html = client_for(None).get("/plans/search/?risk_class=I").content.decode()
+    assert f"/plans/verify/{active.pk}/" not in html

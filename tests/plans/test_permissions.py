@@ -1,0 +1,444 @@
+"""The permission matrix: every page and endpoint of plans and the registry, for each persona.
+
+An officer of another institution sees and changes nothing of this institution's non-public
+data ("not found", so that even existence is not disclosed); the public sees filed plans only.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from saisei.plans.lifecycle import PlanStatus
+from saisei.plans.models import Plan
+
+pytestmark = pytest.mark.django_db
+S = PlanStatus
+
+PERSONAS = [
+    "officer",
+    "staff",
+    "other-officer",
+    "secretariat",
+    "member",
+    "regulator",
+    "holder",
+    None,
+]
+
+
+def _expect(table: dict[str | None, int], persona: str | None) -> int:
+    return table[persona]
+
+
+# (method, url template, body, {persona: status}); {draft}, {active}, {filed}, {committee}
+MATRIX = [
+    # Private plan pages and API reads
+    (
+        "get",
+        "/plans/",
+        None,
+        {
+            "officer": 200,
+            "staff": 200,
+            "other-officer": 200,
+            "secretariat": 200,
+            "member": 200,
+            "regulator": 200,
+            "holder": 200,
+            None: 302,
+        },
+    ),
+    (
+        "get",
+        "/plans/{draft}/",
+        None,
+        {
+            "officer": 200,
+            "staff": 200,
+            "other-officer": 404,
+            "secretariat": 404,
+            "member": 404,
+            "regulator": 200,
+            "holder": 404,
+            None: 302,
+        },
+    ),
+    (
+        "get",
+        "/plans/{draft}/edit/",
+        None,
+        {
+            "officer": 200,
+            "staff": 200,
+            "other-officer": 404,
+            "secretariat": 404,
+            "member": 404,
+            "regulator": 404,
+            "holder": 404,
+            None: 302,
+        },
+    ),
+    (
+        "get",
+        "/plans/{active}/",
+        None,
+        {
+            "officer": 200,
+            "staff": 200,
+            "other-officer": 404,
+            "secretariat": 200,
+            "member": 200,
+            "regulator": 200,
+            "holder": 404,
+            None: 302,
+        },
+    ),
+    (
+        "get",
+        "/plans/new/",
+        None,
+        {
+            "officer": 200,
+            "staff": 200,
+            "other-officer": 200,
+            "secretariat": 403,
+            "member": 403,
+            "regulator": 403,
+            "holder": 403,
+            None: 302,
+        },
+    ),
+    (
+        "get",
+        "/api/v1/plans/{draft}",
+        None,
+        {
+            "officer": 200,
+            "staff": 200,
+            "other-officer": 404,
+            "secretariat": 404,
+            "member": 404,
+            "regulator": 200,
+            "holder": 404,
+            None: 401,
+        },
+    ),
+    (
+        "get",
+        "/api/v1/plans/{active}/history",
+        None,
+        {
+            "officer": 200,
+            "staff": 200,
+            "other-officer": 404,
+            "secretariat": 200,
+            "member": 200,
+            "regulator": 200,
+            "holder": 404,
+            None: 401,
+        },
+    ),
+    # Writes
+    (
+        "post",
+        "/api/v1/plans/{draft}/submit",
+        {},
+        {
+            "officer": 201,
+            "staff": 403,
+            "other-officer": 404,
+            "secretariat": 404,
+            "member": 404,
+            "regulator": 403,
+            "holder": 404,
+            None: 401,
+        },
+    ),
+    (
+        "post",
+        "/plans/{draft}/submit/",
+        {},
+        {
+            "officer": 302,
+            "staff": 403,
+            "other-officer": 404,
+            "secretariat": 404,
+            "member": 404,
+            "regulator": 403,
+            "holder": 404,
+            None: 302,
+        },
+    ),
+    (
+        "patch",
+        "/api/v1/plans/{draft}",
+        {"content": {"title": "新"}},
+        {
+            "officer": 200,
+            "staff": 200,
+            "other-officer": 404,
+            "secretariat": 404,
+            "member": 404,
+            "regulator": 403,
+            "holder": 404,
+            None: 401,
+        },
+    ),
+    (
+        "post",
+        "/api/v1/plans/{filed}/accept",
+        {"plan_number": "P-1"},
+        {
+            "officer": 403,
+            "staff": 403,
+            "other-officer": 404,
+            "secretariat": 403,
+            "member": 403,
+            "regulator": 200,
+            "holder": 404,
+            None: 401,
+        },
+    ),
+    (
+        "post",
+        "/api/v1/plans/{active}/discontinue",
+        {"stopped_on": "{today}", "reason": "r"},
+        {
+            "officer": 201,
+            "staff": 403,
+            "other-officer": 404,
+            "secretariat": 403,
+            "member": 403,
+            "regulator": 403,
+            "holder": 404,
+            None: 401,
+        },
+    ),
+    (
+        "post",
+        "/api/v1/plans/{active}/minor-changes",
+        {"changes": {"other_physicians": "x"}, "changed_on": "{today}", "summary": "s"},
+        {
+            "officer": 201,
+            "staff": 403,
+            "other-officer": 404,
+            "secretariat": 403,
+            "member": 403,
+            "regulator": 403,
+            "holder": 404,
+            None: 401,
+        },
+    ),
+    (
+        "post",
+        "/api/v1/reviews/{review}/meetings",
+        {"held_on": "{today}", "attendance": []},
+        {
+            "officer": 403,
+            "staff": 403,
+            "other-officer": 404,
+            "secretariat": 201,
+            "member": 403,
+            "regulator": 403,
+            "holder": 404,
+            None: 401,
+        },
+    ),
+    # Committee, regulator pages
+    (
+        "get",
+        "/plans/reviews/",
+        None,
+        {
+            "officer": 403,
+            "staff": 403,
+            "other-officer": 403,
+            "secretariat": 200,
+            "member": 403,
+            "regulator": 403,
+            "holder": 403,
+            None: 302,
+        },
+    ),
+    (
+        "get",
+        "/plans/reviews/{review}/",
+        None,
+        {
+            "officer": 404,
+            "staff": 404,
+            "other-officer": 404,
+            "secretariat": 200,
+            "member": 404,
+            "regulator": 404,
+            "holder": 404,
+            None: 302,
+        },
+    ),
+    (
+        "get",
+        "/plans/filings/",
+        None,
+        {
+            "officer": 403,
+            "staff": 403,
+            "other-officer": 403,
+            "secretariat": 403,
+            "member": 403,
+            "regulator": 200,
+            "holder": 403,
+            None: 302,
+        },
+    ),
+    (
+        "get",
+        "/plans/orders/",
+        None,
+        {
+            "officer": 403,
+            "staff": 403,
+            "other-officer": 403,
+            "secretariat": 403,
+            "member": 403,
+            "regulator": 200,
+            "holder": 403,
+            None: 302,
+        },
+    ),
+    (
+        "post",
+        "/api/v1/orders/preview",
+        {"kind": "emergency", "target_kind": "plan", "target_id": "{active}"},
+        {
+            "officer": 403,
+            "staff": 403,
+            "other-officer": 403,
+            "secretariat": 403,
+            "member": 403,
+            "regulator": 200,
+            "holder": 403,
+            None: 401,
+        },
+    ),
+    (
+        "post",
+        "/api/v1/orders",
+        {"kind": "emergency", "target_kind": "plan", "target_id": "{active}", "reason": "r"},
+        {
+            "officer": 403,
+            "staff": 403,
+            "other-officer": 403,
+            "secretariat": 403,
+            "member": 403,
+            "regulator": 201,
+            "holder": 403,
+            None: 401,
+        },
+    ),
+    # Registry
+    (
+        "get",
+        "/api/v1/committees/{committee}/members",
+        None,
+        {
+            "officer": 403,
+            "staff": 403,
+            "other-officer": 403,
+            "secretariat": 200,
+            "member": 200,
+            "regulator": 200,
+            "holder": 403,
+            None: 401,
+        },
+    ),
+    (
+        "post",
+        "/api/v1/committees/{committee}/members",
+        {"name": "n", "category": "a", "sex": "male", "independent_of_founder": True},
+        {
+            "officer": 403,
+            "staff": 403,
+            "other-officer": 403,
+            "secretariat": 201,
+            "member": 403,
+            "regulator": 201,
+            "holder": 403,
+            None: 401,
+        },
+    ),
+    (
+        "post",
+        "/api/v1/facilities",
+        {
+            "name": "n",
+            "kind": "licence",
+            "number": "FA-NEW",
+            "operator_name": "o",
+            "valid_from": "2026-01-01",
+        },
+        {
+            "officer": 403,
+            "staff": 403,
+            "other-officer": 403,
+            "secretariat": 403,
+            "member": 403,
+            "regulator": 201,
+            "holder": 403,
+            None: 401,
+        },
+    ),
+    # Public: filed plans only, for everyone
+    ("get", "/plans/verify/{draft}/", None, dict.fromkeys(PERSONAS, 404)),
+    ("get", "/plans/verify/{active}/", None, dict.fromkeys(PERSONAS, 200)),
+    ("get", "/api/v1/public/plans/{draft}", None, dict.fromkeys(PERSONAS, 404)),
+    ("get", "/api/v1/public/plans/{active}", None, dict.fromkeys(PERSONAS, 200)),
+    ("get", "/plans/search/", None, dict.fromkeys(PERSONAS, 200)),
+    ("get", "/registry/institutions/{institution}/", None, dict.fromkeys(PERSONAS, 200)),
+    ("get", "/api/v1/institutions", None, dict.fromkeys(PERSONAS, 200)),
+    ("get", "/api/v1/facilities", None, dict.fromkeys(PERSONAS, 200)),
+    ("get", "/api/v1/orders", None, dict.fromkeys(PERSONAS, 200)),
+]
+
+
+def _fill(value, ids):
+    if isinstance(value, str):
+        out = value.format(**ids)
+        return int(out) if out.isdigit() and value.startswith("{") else out
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p or "anonymous")
+@pytest.mark.parametrize(
+    ("method", "url", "body", "expected"), MATRIX, ids=lambda v: v if isinstance(v, str) else None
+)
+def test_permission_matrix(world, client_for, persona, method, url, body, expected) -> None:
+    from saisei.plans import services
+
+    draft = world.draft()
+    active = world.plan_in(S.ACTIVE)
+    filed = world.plan_in(S.FILED)
+    review = services.plan_submit(plan=world.draft(), actor=world.personas.officer)
+    ids = {
+        "draft": draft.pk,
+        "active": active.pk,
+        "filed": filed.pk,
+        "review": review.pk,
+        "committee": world.committee.pk,
+        "institution": world.institution.pk,
+        "today": services.today().isoformat(),
+    }
+    before = {p.pk: (p.status, p.title, p.version) for p in Plan.objects.all()}
+    client = client_for(persona)
+    target = url.format(**ids)
+    if method == "get":
+        response = client.get(target)
+    else:
+        response = getattr(client, method)(
+            target, _fill(body, ids), content_type="application/json"
+        )
+    assert response.status_code == expected[persona], response.content[:500]
+    if response.status_code >= 400 and method != "get":
+        after = {p.pk: (p.status, p.title, p.version) for p in Plan.objects.all()}
+        assert after == before, "a refused request changed a plan"
