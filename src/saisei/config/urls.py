@@ -9,5 +9,7 @@ urlpatterns = [
     path("products/", include("saisei.products.urls")),
     path("registry/", include("saisei.registry.urls")),
     path("plans/", include("saisei.plans.urls")),
+    path("obligations/", include("saisei.obligations.urls")),
+    path("reporting/", include("saisei.reporting.urls")),
     path("api/v1/", api.urls),
 ]

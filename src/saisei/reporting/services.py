@@ -88,9 +88,7 @@ def ensure_plan_may_provide(plan: Plan, on: date) -> None:
     if plan.status not in PROVIDING_STATUSES or plan.provision_allowed_from is None:
         raise DomainError(
             ErrorCode.PLAN_NOT_PROVIDING,
-            _(
-                "This plan is not in force: treatments are recorded only under a filed, active plan."
-            ),
+            _("This plan is not in force: treatments are recorded only under a filed plan."),
             details={"plan": plan.pk, "status": plan.status},
         )
 
@@ -388,7 +386,7 @@ def outcomes_import_csv(
                     _("No treatment of this patient on this date.")
                     if not matches
                     else _(
-                        "Several treatments of this patient on this date; record the outcome on its page."
+                        "Several treatments of this patient on this date: use the outcome form."
                     ),
                 )
             treatment = matches[0]

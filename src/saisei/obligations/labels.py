@@ -1,0 +1,28 @@
+"""Plain names of the law's rules and of recipients, for pages and e-mails."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+RULE_LABELS = {
+    "ae_death": _("Adverse event report: death or a case that may lead to death (7 days)"),
+    "ae_serious": _("Adverse event report: serious case (15 days)"),
+    "ae_other_cycle": _("Report of other adverse events of a 60-day period"),
+    "periodic_report": _("Periodic report on provision (yearly)"),
+    "cpc_periodic_report": _("Processing facility's periodic report (yearly)"),
+    "minor_change": _("Notice of a minor change (10 days)"),
+    "discontinuation": _("Notice of discontinuation (10 days)"),
+    "research_summary": _("Research summary report (1 year)"),
+    "committee_certification_expiry": _("Renewal of the committee's certification"),
+    "cpc_licence_expiry": _("Renewal of the facility's licence"),
+}
+
+RECIPIENT_LABELS = {
+    "committee": _("certified committee"),
+    "minister": _("Minister of Health, Labour and Welfare"),
+    "regional_bureau": _("Regional Bureau of Health and Welfare"),
+}
+
+
+def rule_label(rule: str) -> str:
+    return str(RULE_LABELS.get(rule, rule))

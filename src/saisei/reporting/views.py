@@ -1,0 +1,385 @@
+"""Pages for reporting: a plan's reporting hub, periodic reports, the committee's queue.
+
+One URL per page; a POST names its `action`, the form parses it, one service decides, and a
+refusal is shown on the form with nothing saved (the service's transaction rolled back).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from saisei.accounts.permissions import can, ensure_can
+from saisei.core.errors import DomainError, NotPermitted
+from saisei.core.time import legal_today
+from saisei.law import period_bounds
+from saisei.obligations.labels import RECIPIENT_LABELS, RULE_LABELS
+from saisei.obligations.selectors import effective_status
+from saisei.plans.models import Plan
+from saisei.registry.models import ProcessingFacility
+from saisei.reporting import forms as f
+from saisei.reporting import selectors, services
+from saisei.reporting.models import AdverseEvent, AdverseEventReport, PeriodicReport, Treatment
+
+
+def _apply(form: forms.Form, call: Callable[[], Any]) -> Any:
+    """Run a service for a valid form; put a refusal on the field it names. None on failure."""
+    try:
+        return call()
+    except NotPermitted:
+        raise  # a 403 page, not a form error (DomainErrorMiddleware)
+    except DomainError as exc:
+        field = str(exc.details.get("field", "")) if exc.details else ""
+        message = str(exc.message)
+        if exc.details.get("errors"):
+            lines = [
+                _("line %(line)s: %(message)s") % {"line": e["line"], "message": e["message"]}
+                for e in exc.details["errors"]
+            ]
+            message = " ".join([message, *lines])
+        form.add_error(field if field in form.fields else None, message)
+        return None
+
+
+def _hub_forms(
+    plan: Plan, data: dict[str, Any] | None = None, files: Any = None, action: str = ""
+) -> dict[str, forms.Form]:
+    facilities = [
+        pf.facility
+        for pf in plan.plan_facilities.filter(is_current=True).select_related("facility")
+    ]
+    treatments = list(Treatment.objects.filter(plan=plan).order_by("-treated_on", "-pk")[:200])
+    criteria = list(plan.criteria.filter(is_current=True).order_by("position"))
+
+    def bound(name: str) -> Any:
+        return (data, files) if action == name else (None, None)
+
+    return {
+        "treatment": f.TreatmentForm(*bound("treatment"), facilities=facilities, prefix="t"),
+        "outcome": f.OutcomeForm(
+            *bound("outcome"), treatments=treatments, criteria=criteria, prefix="o"
+        ),
+        "treatments_csv": f.CsvForm(*bound("treatments_csv"), prefix="tc"),
+        "outcomes_csv": f.CsvForm(*bound("outcomes_csv"), prefix="oc"),
+        "adverse_event": f.AdverseEventForm(*bound("adverse_event"), prefix="ae"),
+        "cycle_report": f.CycleReportForm(*bound("cycle_report"), prefix="cr"),
+        "generate": f.GenerateForm(*bound("generate"), prefix="g"),
+    }
+
+
+def _act(request: HttpRequest, plan: Plan, action: str, form: forms.Form) -> Any:
+    actor = request.user
+    c = form.cleaned_data
+    if action == "treatment":
+        facility = ProcessingFacility.objects.get(pk=c["facility"])
+        return services.treatment_record(
+            plan=plan,
+            patient_code=c["patient_code"],
+            treated_on=c["treated_on"],
+            facility=facility,
+            lot=c["lot"],
+            actor=actor,
+        )
+    if action == "outcome":
+        treatment = get_object_or_404(Treatment, pk=c["treatment"], plan=plan)
+        criterion = get_object_or_404(plan.criteria, pk=c["criterion"])
+        return services.outcome_record(
+            treatment=treatment,
+            criterion=criterion,
+            measured_on=c["measured_on"],
+            value=c["value"],
+            note=c["note"],
+            actor=actor,
+        )
+    if action == "treatments_csv":
+        return services.treatments_import_csv(plan=plan, text=c["csv"], actor=actor)
+    if action == "outcomes_csv":
+        return services.outcomes_import_csv(plan=plan, text=c["csv"], actor=actor)
+    if action == "adverse_event":
+        return services.adverse_event_record(
+            plan=plan,
+            patient_code=c["patient_code"],
+            learned_on=c["learned_on"],
+            onset_on=c["onset_on"],
+            category=c["category"],
+            infection=c["infection"],
+            description=c["description"],
+            outcome=c["outcome"],
+            causality=c["causality"],
+            actor=actor,
+        )
+    if action == "cycle_report":
+        return services.adverse_event_report_file(
+            plan=plan,
+            period=c["period"],
+            recipient=c["recipient"],
+            reported_on=c["reported_on"],
+            summary=c["summary"],
+            actor=actor,
+        )
+    if action == "generate":
+        return services.periodic_report_generate(plan=plan, period=c["period"], actor=actor)
+    raise AssertionError(action)
+
+
+SUCCESS = {
+    "treatment": gettext_lazy("The treatment is recorded."),
+    "outcome": gettext_lazy("The outcome is recorded."),
+    "treatments_csv": gettext_lazy("The treatments are imported."),
+    "outcomes_csv": gettext_lazy("The outcomes are imported."),
+    "adverse_event": gettext_lazy(
+        "The adverse event is recorded. Its reports and their due dates are listed below."
+    ),
+    "cycle_report": gettext_lazy("The report is filed."),
+    "generate": gettext_lazy("The periodic report is generated from the recorded data."),
+}
+
+
+@login_required
+def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.select_related("institution", "committee"), pk=pk)
+    ensure_can(request.user, "reporting.view", plan)
+    patient_level = can(request.user, "reporting.view_patient_level", plan)
+    may_record = can(request.user, "reporting.record", plan)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    hub_forms = _hub_forms(
+        plan, request.POST if action else None, request.FILES if action else None, action
+    )
+    status = 200
+    if action:
+        form = hub_forms.get(action)
+        if form is None or not may_record:
+            ensure_can(request.user, "reporting.record", plan)
+            return HttpResponse(status=400)
+        if form.is_valid() and _apply(form, lambda: _act(request, plan, action, form)) is not None:
+            messages.success(request, SUCCESS[action])
+            return redirect("reporting:plan", pk=plan.pk)
+        status = 400
+    today = legal_today()
+    treatments = (
+        Paginator(selectors.treatments_for(request.user, plan), 25).get_page(
+            request.GET.get("page")
+        )
+        if patient_level
+        else None
+    )
+    events = list(selectors.adverse_events_for(request.user, plan)[:100])
+    obligations = [
+        {
+            "ob": ob,
+            "status": effective_status(ob, today),
+            "days_left": (ob.due_on - today).days,
+            "rule_label": RULE_LABELS.get(ob.rule, ob.rule),
+            "recipient_label": RECIPIENT_LABELS.get(ob.recipient, ob.recipient),
+        }
+        for ob in selectors.plan_obligations(plan).order_by("due_on", "pk")
+    ]
+    periods = []
+    if plan.filed_on:
+        k = 1
+        while True:
+            start, end = period_bounds("periodic_report", plan.filed_on, k)
+            if start > today:
+                break
+            periods.append({"period": k, "start": start, "end": end, "ended": end < today})
+            k += 1
+    reports = {r.period: r for r in selectors.periodic_reports_for(request.user, plan)}
+    for p in periods:
+        p["report"] = reports.get(p["period"])
+    return render(
+        request,
+        "reporting/plan.html",
+        {
+            "plan": plan,
+            "forms": hub_forms,
+            "action": action,
+            "treatments": treatments,
+            "events": events,
+            "obligations": obligations,
+            "periods": periods,
+            "patient_level": patient_level,
+            "may_record": may_record,
+            "today": today,
+            "event_report_form": f.AdverseEventReportForm(prefix="er"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def adverse_event_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """File the report of one serious adverse event to the committee or the Minister."""
+    event = get_object_or_404(AdverseEvent.objects.select_related("plan"), pk=pk)
+    ensure_can(request.user, "reporting.record", event.plan)
+    form = f.AdverseEventReportForm(request.POST or None, prefix="er")
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        done = _apply(
+            form,
+            lambda: services.adverse_event_report_file(
+                plan=event.plan,
+                event=event,
+                recipient=c["recipient"],
+                reported_on=c["reported_on"],
+                summary=c["summary"],
+                actor=request.user,
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The report is filed."))
+            return redirect("reporting:plan", pk=event.plan_id)
+    return render(
+        request,
+        "reporting/event_report.html",
+        {"event": event, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def periodic_report(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        PeriodicReport.objects.select_related("plan__institution", "plan__committee"), pk=pk
+    )
+    ensure_can(request.user, "reporting.view", report.plan)
+    opinion_form = f.OpinionForm(prefix="op")
+    file_form = f.FileForm(prefix="fi", initial={"filed_on": legal_today()})
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        form: forms.Form
+        if action == "submit":
+            form = forms.Form(request.POST)
+        elif action == "review":
+            form = opinion_form = f.OpinionForm(request.POST, prefix="op")
+        elif action == "file":
+            form = file_form = f.FileForm(request.POST, prefix="fi")
+        else:
+            return HttpResponse(status=400)
+
+        def call() -> Any:
+            if action == "submit":
+                return services.periodic_report_submit(report=report, actor=request.user)
+            if action == "review":
+                opinion = form.cleaned_data["opinion"]
+                return services.periodic_report_review(
+                    report=report, opinion=opinion, actor=request.user
+                )
+            filed_on = form.cleaned_data["filed_on"]
+            return services.periodic_report_file(
+                report=report, filed_on=filed_on, actor=request.user
+            )
+
+        if form.is_valid() and _apply(form, call) is not None:
+            messages.success(request, _("Done."))
+            return redirect("reporting:periodic", pk=report.pk)
+        if action == "submit":
+            messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
+        status = 400
+    return render(
+        request,
+        "reporting/periodic.html",
+        {
+            "report": report,
+            "plan": report.plan,
+            "figures": report.figures,
+            "opinion_form": opinion_form,
+            "file_form": file_form,
+            "may_record": can(request.user, "reporting.record", report.plan),
+            "may_file": can(request.user, "reporting.file", report.plan),
+            "may_review": can(request.user, "reporting.review", report),
+        },
+        status=status,
+    )
+
+
+@login_required
+def periodic_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(PeriodicReport.objects.select_related("plan"), pk=pk)
+    ensure_can(request.user, "reporting.view", report.plan)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="periodic-report-plan{report.plan_id}-period{report.period}.csv"'
+    )
+    response.write("\ufeff")  # lets spreadsheet programs read UTF-8 Japanese text
+    writer = csv.writer(response)
+    fig = report.figures
+    writer.writerow(["section", "item", "value"])
+    writer.writerow(["period", "start", fig["period_start"]])
+    writer.writerow(["period", "end", fig["period_end"]])
+    writer.writerow(["cases", "treatments", fig["cases"]])
+    writer.writerow(["cases", "patients", fig["patients"]])
+    for category, n in fig["adverse_events"].items():
+        writer.writerow(["adverse_events", category, n])
+    for c in fig["criteria"]:
+        for key in (
+            "measure",
+            "time_point",
+            "success_threshold",
+            "measured",
+            "mean",
+            "median",
+            "sd",
+            "min",
+            "max",
+            "meeting_threshold",
+            "share_meeting_threshold",
+            "treated_without_measurement",
+        ):
+            writer.writerow([f"criterion {c['position']}", key, "" if c[key] is None else c[key]])
+        writer.writerow([f"criterion {c['position']}", "missing", ";".join(c["missing"])])
+    writer.writerow(["committee", "opinion", report.committee_opinion])
+    return response
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    """The committee's queue: adverse-event reports and periodic reports awaiting its opinion."""
+    ae_reports, periodic = selectors.review_queue_for(request.user)
+    if not can(request.user, "reporting.review"):
+        ensure_can(request.user, "reporting.review")
+    return render(
+        request,
+        "reporting/reviews.html",
+        {
+            "ae_reports": ae_reports[:200],
+            "periodic": periodic[:200],
+            "form": f.OpinionForm(prefix="op"),
+        },
+    )
+
+
+@login_required
+def ae_report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        AdverseEventReport.objects.select_related("plan__committee", "plan__institution", "event"),
+        pk=pk,
+    )
+    ensure_can(request.user, "reporting.review", report)
+    form = f.OpinionForm(request.POST or None, prefix="op")
+    if request.method == "POST" and form.is_valid():
+        done = _apply(
+            form,
+            lambda: services.adverse_event_report_review(
+                report=report, opinion=form.cleaned_data["opinion"], actor=request.user
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The committee's opinion is recorded."))
+            return redirect("reporting:reviews")
+    return render(
+        request,
+        "reporting/ae_report_review.html",
+        {"report": report, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
