@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from saisei.accounts.permissions import organisation_ids_with
 from saisei.core.errors import NotFound
@@ -33,6 +34,40 @@ PUBLIC_DIFF_FIELDS = (
     "criteria",
     "facilities",
 )
+
+
+FIELD_LABELS = {
+    "title": _("Name of the regenerative medicine"),
+    "title_en": _("Name in English"),
+    "therapy": _("Therapy"),
+    "target_disease": _("Target disease"),
+    "description": _("Plain-language description"),
+    "class_reasons": _("Reasons for the class"),
+    "responsible_physician": _("Responsible physician"),
+    "other_physicians": _("Other physicians"),
+    "consent_document": _("Consent and explanation documents"),
+    "committee": _("Committee"),
+    "criteria": _("Evaluation criteria for scientific validity"),
+    "facilities": _("Processing facilities"),
+}
+VERSION_REASONS = {
+    "created": _("created"),
+    "draft edited": _("draft edited"),
+    "filed": _("as filed"),
+    "change notified": _("change notified"),
+    "minor change": _("minor change"),
+}
+
+
+def _plain(value: Any) -> str:
+    """A snapshot value as text for the diff table."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return " / ".join(str(v) for v in value.values())
+    if isinstance(value, list):
+        return "; ".join(_plain(v) for v in value)
+    return str(value)
 
 
 def with_details(plans: QuerySet[Plan]) -> QuerySet[Plan]:
@@ -160,8 +195,21 @@ def public_versions(plan: Plan) -> list[dict[str, Any]]:
             for field in PUBLIC_DIFF_FIELDS:
                 old, new = previous.get(field), version.snapshot.get(field)
                 if old != new:
-                    diff.append({"field": field, "old": old, "new": new})
-        out.append({"version": version, "diff": diff})
+                    diff.append(
+                        {
+                            "field": field,
+                            "label": FIELD_LABELS[field],
+                            "old": _plain(old),
+                            "new": _plain(new),
+                        }
+                    )
+        out.append(
+            {
+                "version": version,
+                "reason": VERSION_REASONS.get(version.reason, version.reason),
+                "diff": diff,
+            }
+        )
         previous = version.snapshot
     return out
 

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,7 +57,9 @@ def office_label(plan: Plan) -> str:
     if plan.filing_office == "mhlw":
         return _("Minister of Health, Labour and Welfare")
     bureau = BUREAUS_BY_CODE.get(plan.filing_office)
-    return "" if bureau is None else bureau.name
+    if bureau is None:
+        return ""
+    return bureau.name_en if (get_language() or "").startswith("en") else bureau.name
 
 
 # --- institution ---------------------------------------------------------------------------------
@@ -85,6 +88,8 @@ def _editable_institutions(user: Any) -> Any:
 
 def _preview(form: PlanForm) -> dict[str, Any] | None:
     """The class the answers lead to, with the path, shown before anything is saved."""
+    if "purpose" not in form.cleaned_data:
+        return {"error": _("Choose the purpose."), "details": {}}
     try:
         result = services.classify_plan(form.answers(), services.today())
     except DomainError as exc:
@@ -115,38 +120,40 @@ def plan_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PlanForm(request.POST, institutions=institutions)
-        if form.is_valid():
-            if "check" in request.POST:
-                preview = _preview(form)
-            else:
-                try:
-                    if plan is None:
-                        plan = services.plan_create(
-                            institution=form.cleaned_data["institution"],
-                            actor=request.user,  # type: ignore[arg-type]
-                            content=form.content(),
-                            answers=form.answers(),
-                            criteria=form.criteria(),
-                            facility_ids=[f.pk for f in form.cleaned_data["facilities"]],
-                            committee=form.cleaned_data["committee"],
-                        )
-                    else:
-                        services.plan_update(
-                            plan=plan,
-                            actor=request.user,  # type: ignore[arg-type]
-                            content=form.content(),
-                            answers=form.answers(),
-                            criteria=form.criteria(),
-                            facility_ids=[f.pk for f in form.cleaned_data["facilities"]],
-                            committee=form.cleaned_data["committee"],
-                            clear_committee=form.cleaned_data["committee"] is None,
-                        )
-                except DomainError as exc:
-                    attach_errors(form, exc)
-                    status = exc.status if exc.status != 404 else 400
+        if "check" in request.POST:
+            # Checking the class saves nothing, so unfinished fields are not flagged yet.
+            form.is_valid()
+            preview = _preview(form)
+            form.errors.clear()
+        elif form.is_valid():
+            try:
+                if plan is None:
+                    plan = services.plan_create(
+                        institution=form.cleaned_data["institution"],
+                        actor=request.user,  # type: ignore[arg-type]
+                        content=form.content(),
+                        answers=form.answers(),
+                        criteria=form.criteria(),
+                        facility_ids=[f.pk for f in form.cleaned_data["facilities"]],
+                        committee=form.cleaned_data["committee"],
+                    )
                 else:
-                    messages.success(request, _("The plan is saved as a draft."))
-                    return redirect("plans:detail", pk=plan.pk)
+                    services.plan_update(
+                        plan=plan,
+                        actor=request.user,  # type: ignore[arg-type]
+                        content=form.content(),
+                        answers=form.answers(),
+                        criteria=form.criteria(),
+                        facility_ids=[f.pk for f in form.cleaned_data["facilities"]],
+                        committee=form.cleaned_data["committee"],
+                        clear_committee=form.cleaned_data["committee"] is None,
+                    )
+            except DomainError as exc:
+                attach_errors(form, exc)
+                status = exc.status if exc.status != 404 else 400
+            else:
+                messages.success(request, _("The plan is saved as a draft."))
+                return redirect("plans:detail", pk=plan.pk)
         else:
             status = 400
     else:
