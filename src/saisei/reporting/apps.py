@@ -8,6 +8,9 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
+        from saisei.core import demo
         from saisei.reporting import obligation_sources
+        from saisei.reporting.demo import load_demo_reporting
 
         obligation_sources.register_all()
+        demo.register(60, "a plan with two years of reporting", load_demo_reporting)

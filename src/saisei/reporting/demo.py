@@ -1,0 +1,238 @@
+"""Demo step: a fictional plan with two years of reporting, some on time, some late, some overdue.
+
+Every date is counted back from today, so the demo shows the same picture whenever it is
+loaded: the first year's periodic report filed on time, the second year's overdue; an
+adverse event reported on time, one reported late to the Minister, one not yet reported.
+All through the real services, so obligations, audit and verification hold as in use.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from saisei.core.time import legal_today
+from saisei.law import add_years, period_bounds
+from saisei.obligations.services import obligations_tick
+from saisei.reporting import services
+
+PRP_JOINT = {
+    "purpose": "treatment",
+    "excluded_practice": None,
+    "pmd_act_clinical_trial": False,
+    "approved_product_on_label": False,
+    "nucleic_acids_in_vivo": False,
+    # Uncultured autologous platelets into a joint: non-homologous use, so Class II.
+    "cells": {
+        "species": "human",
+        "source": "autologous",
+        "kind": "somatic",
+        "gene_modified": False,
+        "cultured": False,
+        "reconstructive": False,
+        "homologous": False,
+    },
+}
+
+# VAS improvement (%) at 3 months of the first year's patients; the threshold is 30.
+FIRST_YEAR_OUTCOMES = ["45", "12", "38", "30", "52", "8", "33", None]
+
+
+def load_demo_reporting(context: Any) -> None:
+    from saisei.plans import services as plans
+    from saisei.plans.demo import _decide
+
+    objects, users = context.objects, context.users
+    officer, staff, secretariat = users["officer"], users["staff"], users["secretariat"]
+    regulator = users["regulator"]
+    today = legal_today()
+    filed = add_years(today, -2) - timedelta(days=100)
+
+    plan = plans.plan_create(
+        institution=objects["institution"],
+        actor=officer,
+        content={
+            "title": "架空 多血小板血漿(PRP)の膝関節内投与(報告デモ)",
+            "title_en": "Platelet-rich plasma into the knee joint, reporting demo (fictional)",
+            "therapy": "prp",
+            "plan_type": "treatment",
+            "target_disease": "変形性膝関節症",
+            "description": (
+                "自己血から調製したPRPを膝関節内に投与する。架空のデモデータです。 / "
+                "Demo data (fictional)."
+            ),
+            "class_reasons": "非相同利用のため第二種 (fictional)",
+            "responsible_physician": "架空 医師 (fictional)",
+        },
+        answers=PRP_JOINT,
+        criteria=[
+            {
+                "measure": "膝痛VASの改善率(%) / knee pain VAS improvement (%)",
+                "method": "視覚的アナログスケール / visual analogue scale",
+                "time_point": "3か月 / 3 months",
+                "success_threshold": "30%以上の改善 / at least 30% improvement",
+                "threshold_operator": ">=",
+                "threshold_value": "30",
+            }
+        ],
+        facility_ids=[objects["third_party_facility"].pk],
+        committee=objects["committee"],
+    )
+    plans.plan_submit(plan=plan, actor=officer)
+    _decide(plan, objects["committee_members"], secretariat)
+    plans.plan_file(plan=plan, actor=officer, filed_on=filed)
+    plans.plan_accept(plan=plan, actor=regulator, plan_number="DEMO-R001")
+    plan.refresh_from_db()
+    facility = objects["third_party_facility"]
+    criterion = plan.criteria.get()
+
+    # Year 1: eight patients, seven measured at three months.
+    for n, value in enumerate(FIRST_YEAR_OUTCOMES):
+        treated = filed + timedelta(days=20 + 35 * n)
+        t = services.treatment_record(
+            plan=plan,
+            patient_code=f"HN-{n + 1:04d}",
+            treated_on=treated,
+            facility=facility,
+            lot=f"PRP-{treated:%y%m%d}",
+            actor=staff,
+            today=today,
+        )
+        if value is not None:
+            services.outcome_record(
+                treatment=t,
+                criterion=criterion,
+                measured_on=treated + timedelta(days=91),
+                value=Decimal(value),
+                actor=staff,
+                today=today,
+            )
+    # Year 2: five patients, not all measured yet.
+    start2, _end2 = period_bounds("periodic_report", filed, 2)
+    for n in range(5):
+        treated = start2 + timedelta(days=15 + 40 * n)
+        t = services.treatment_record(
+            plan=plan,
+            patient_code=f"HN-{n + 101:04d}",
+            treated_on=treated,
+            facility=facility,
+            lot=f"PRP-{treated:%y%m%d}",
+            actor=staff,
+            today=today,
+        )
+        if n < 3:
+            services.outcome_record(
+                treatment=t,
+                criterion=criterion,
+                measured_on=treated + timedelta(days=90),
+                value=Decimal(25 + 7 * n),
+                actor=staff,
+                today=today,
+            )
+
+    # A mild event, reported with the other events of its 60-day period, on time.
+    mild_on = filed + timedelta(days=25)
+    services.adverse_event_record(
+        plan=plan,
+        patient_code="HN-0001",
+        learned_on=mild_on,
+        category="non_serious",
+        description="投与部位の腫脹 / swelling at the injection site (fictional)",
+        outcome="recovered",
+        causality="related",
+        actor=staff,
+        today=today,
+    )
+    cycle = services.ae_cycle_period(plan, mild_on)
+    _cycle_start, cycle_end = period_bounds("ae_other_cycle", filed, cycle)
+    services.adverse_event_report_file(
+        plan=plan,
+        period=cycle,
+        recipient="committee",
+        reported_on=cycle_end + timedelta(days=4),
+        summary="60日間の非重篤な疾病等 1件 (fictional)",
+        actor=officer,
+        today=today,
+    )
+    # A hospitalisation: to the committee on time, to the Minister late.
+    hosp_on = today - timedelta(days=200)
+    hosp = services.adverse_event_record(
+        plan=plan,
+        patient_code="HN-0103",
+        learned_on=hosp_on,
+        category="hospitalisation",
+        description="投与後の関節炎による入院 / admitted with arthritis (fictional)",
+        outcome="recovered",
+        causality="possibly_related",
+        actor=officer,
+        today=today,
+    )
+    services.adverse_event_report_file(
+        plan=plan,
+        event=hosp,
+        recipient="committee",
+        reported_on=hosp_on + timedelta(days=9),
+        summary="入院1件の報告 (fictional)",
+        actor=officer,
+        today=today,
+    )
+    services.adverse_event_report_file(
+        plan=plan,
+        event=hosp,
+        recipient="minister",
+        reported_on=hosp_on + timedelta(days=24),
+        summary="入院1件の報告(遅延) (fictional)",
+        actor=officer,
+        today=today,
+    )
+    # A case that may lead to death: reported to the committee, not yet to the Minister (overdue).
+    severe_on = today - timedelta(days=20)
+    severe = services.adverse_event_record(
+        plan=plan,
+        patient_code="HN-0104",
+        learned_on=severe_on,
+        category="life_threatening",
+        description="投与後の敗血症性ショック / septic shock after injection (fictional)",
+        outcome="recovering",
+        causality="possibly_related",
+        actor=officer,
+        today=today,
+    )
+    services.adverse_event_report_file(
+        plan=plan,
+        event=severe,
+        recipient="committee",
+        reported_on=severe_on + timedelta(days=3),
+        summary="重篤な症例1件の報告 (fictional)",
+        actor=officer,
+        today=today,
+    )
+
+    # The first year's report: committee's opinion, then filed on time.
+    _start1, end1 = period_bounds("periodic_report", filed, 1)
+    report = services.periodic_report_generate(
+        plan=plan, period=1, actor=officer, today=end1 + timedelta(days=10)
+    )
+    services.periodic_report_submit(report=report, actor=officer, today=end1 + timedelta(days=12))
+    services.periodic_report_review(
+        report=report,
+        opinion="評価基準に照らし継続して差し支えない (fictional)",
+        actor=secretariat,
+        today=end1 + timedelta(days=40),
+    )
+    services.periodic_report_file(
+        report=report,
+        filed_on=end1 + timedelta(days=45),
+        actor=officer,
+        today=end1 + timedelta(days=45),
+    )
+    # The second year's report was prepared but never sent: the duty is overdue.
+    services.periodic_report_generate(plan=plan, period=2, actor=officer, today=today)
+
+    result = obligations_tick(today=today)
+    context.objects["reporting_plan"] = plan
+    context.lines.append(
+        f"reporting: plan {plan.pk} filed {filed}; tick created {result.created}, "
+        f"marked {result.marked_overdue} overdue"
+    )

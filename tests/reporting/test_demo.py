@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from saisei.core.time import legal_today
+from saisei.obligations.models import Obligation
+from saisei.obligations.services import obligations_verify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    # The demo's accounts get real passwords; a fast hasher keeps this test quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("demo", "--quiet", stdout=io.StringIO())
+
+
+def test_the_demo_reports_on_time_late_and_overdue(demo) -> None:
+    statuses = set(Obligation.objects.values_list("status", flat=True))
+    assert {"met", "met_late", "overdue", "open"} <= statuses
+    overdue = set(Obligation.objects.filter(status="overdue").values_list("rule", "recipient"))
+    assert ("periodic_report", "committee") in overdue
+    assert ("ae_death", "minister") in overdue
+    assert Obligation.objects.filter(
+        rule="ae_serious", recipient="minister", status="met_late"
+    ).exists()
+
+
+def test_verify_finds_no_difference_on_the_demo_and_finds_a_corrupted_one(demo) -> None:
+    call_command("obligations", "tick", stdout=io.StringIO())
+    assert obligations_verify(today=legal_today()) == []
+    corrupted = Obligation.objects.filter(rule="periodic_report", period=1).first()
+    Obligation.objects.filter(pk=corrupted.pk).update(due_on=corrupted.due_on + dt.timedelta(days=30))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 obligation"):
+        call_command("obligations", "verify", stdout=out)
+    assert f"obligation #{corrupted.pk}" in out.getvalue()
