@@ -105,3 +105,22 @@ def test_the_registry_api_lists_publicly_and_writes_for_regulators(world, client
     )
     assert response.status_code == 201
     assert response.json()["rules"]["required_categories"] == ["b", "d", "e", "h"]
+
+
+def test_meeting_rules_refuse_impossible_numbers(world, client_for) -> None:
+    response = client_for("secretariat").put(
+        f"/api/v1/committees/{world.committee.pk}/rules",
+        {
+            "min_present": 0,
+            "majority_present": True,
+            "both_sexes": True,
+            "required_categories": ["a"],
+            "min_no_interest": 2,
+            "min_independent": 1,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["details"]["errors"][0]["field"] == "min_present"
+    world.committee.refresh_from_db()
+    assert world.committee.rule_min_present == 5

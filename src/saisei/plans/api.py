@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -454,10 +455,11 @@ def _committee(committee_id: int | None) -> Committee | None:
         return None
     committee = Committee.objects.filter(pk=committee_id).first()
     if committee is None:
+        message = _("Unknown committee.")
         raise DomainError(
             ErrorCode.INVALID_INPUT,
-            NotFound("committee").message,
-            details={"errors": [{"field": "committee_id", "message": "unknown committee"}]},
+            message,
+            details={"errors": [{"field": "committee_id", "message": message}]},
         )
     return committee
 
@@ -647,10 +649,11 @@ def review_opinion(request: HttpRequest, review_id: int, payload: OpinionIn) -> 
     ensure_can(_actor(request), "plans.review", review.committee)
     meeting = review.meetings.filter(pk=payload.meeting_id).first()
     if meeting is None:
+        message = _("This meeting was not held on this review.")
         raise DomainError(
             ErrorCode.MEETING_INVALID,
-            NotFound("meeting").message,
-            details={"errors": [{"field": "meeting_id", "message": "unknown meeting"}]},
+            message,
+            details={"errors": [{"field": "meeting_id", "message": message}]},
         )
     opinion = services.review_record_opinion(
         review=review,

@@ -208,6 +208,16 @@ def committee_rules_set(
     unknown = sorted(set(required_categories) - set(MemberCategory.values))
     if unknown:
         raise _invalid("required_categories", _("Unknown member category."))
+    for name, value in (
+        ("min_present", min_present),
+        ("min_no_interest", min_no_interest),
+        ("min_independent", min_independent),
+    ):
+        if not 0 <= value <= 100 or (name == "min_present" and value < 1):
+            raise _invalid(
+                name,
+                _("Give a number from 0 to 100 (at least 1 for the members present)."),
+            )
     Committee.objects.filter(pk=committee.pk).update(
         rule_min_present=min_present,
         rule_majority_present=majority_present,
