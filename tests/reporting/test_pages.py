@@ -75,7 +75,7 @@ def test_a_bad_treatment_is_shown_as_an_error_and_nothing_is_saved(active_plan, 
 
 def test_a_csv_upload_with_errors_names_the_lines(active_plan, client_for) -> None:
     upload = SimpleUploadedFile(
-        "t.csv", "patient_code,treated_on\nP-1,2025-07-01\nP-2,2025-99-01\n".encode()
+        "t.csv", b"patient_code,treated_on\nP-1,2025-07-01\nP-2,2025-99-01\n"
     )
     with at(dt.date(2025, 8, 1)):
         response = client_for("officer").post(
@@ -188,3 +188,32 @@ def test_the_hub_and_due_page_take_a_bounded_number_of_queries(
             assert client.get(_hub(active_plan)).status_code == 200
         with django_assert_max_num_queries(12):
             assert client.get("/obligations/").status_code == 200
+
+
+def test_the_public_plan_page_counts_overdue_reports_without_patient_data(
+    active_plan, client_for
+) -> None:
+    with at(dt.date(2026, 4, 28)):
+        adverse_event_record(
+            plan=active_plan,
+            patient_code="P-777",
+            learned_on=dt.date(2026, 4, 28),
+            category="death",
+            description="Death (fictional)",
+            outcome="fatal",
+            causality="possibly_related",
+            actor=active_plan.created_by,
+        )
+    with at(dt.date(2026, 5, 8)):
+        page = client_for(None).get(f"/plans/verify/{active_plan.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "Overdue now" in html
+        assert '<span class="badge status-bad">2</span>' in html
+        assert "P-777" not in html
+        ja = (
+            client_for(None)
+            .get(f"/plans/verify/{active_plan.pk}/", HTTP_ACCEPT_LANGUAGE="ja")
+            .content.decode()
+        )
+        assert "現在期限超過" in ja

@@ -1,0 +1,23 @@
+"""`{% public_reporting plan %}`: a filed plan's reporting, as the public may see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from saisei.core.time import legal_today
+from saisei.reporting.selectors import public_reporting_summary
+
+register = template.Library()
+
+
+@register.inclusion_tag("reporting/_public_reporting.html")
+def public_reporting(plan: Any) -> dict[str, Any]:
+    summary = public_reporting_summary(plan, legal_today())
+    last = summary["last_report"]
+    return {
+        "timeliness": summary["timeliness"],
+        "report": last,
+        "criteria": last.figures.get("criteria", []) if last else [],
+    }
