@@ -35,7 +35,9 @@ def test_verify_finds_no_difference_on_the_demo_and_finds_a_corrupted_one(demo) 
     call_command("obligations", "tick", stdout=io.StringIO())
     assert obligations_verify(today=legal_today()) == []
     corrupted = Obligation.objects.filter(rule="periodic_report", period=1).first()
-    Obligation.objects.filter(pk=corrupted.pk).update(due_on=corrupted.due_on + dt.timedelta(days=30))
+    Obligation.objects.filter(pk=corrupted.pk).update(
+        due_on=corrupted.due_on + dt.timedelta(days=30)
+    )
     out = io.StringIO()
     with pytest.raises(CommandError, match="1 obligation"):
         call_command("obligations", "verify", stdout=out)
