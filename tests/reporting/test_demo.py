@@ -42,3 +42,31 @@ def test_verify_finds_no_difference_on_the_demo_and_finds_a_corrupted_one(demo) 
     with pytest.raises(CommandError, match="1 obligation"):
         call_command("obligations", "verify", stdout=out)
     assert f"obligation #{corrupted.pk}" in out.getvalue()
+
+
+def test_certifications_and_licences_have_renewal_duties_from_the_law(demo) -> None:
+    from saisei.registry.models import Committee, FacilityKind, ProcessingFacility
+
+    for committee in Committee.objects.all():
+        duty = Obligation.objects.get(
+            rule="committee_certification_expiry",
+            subject_id=str(committee.pk),
+            subject_type="registry.committee",
+        )
+        # Three years counting the certification day as day 1 (domain.md §1.6, uncertain: data).
+        assert duty.due_on == committee.certified_on.replace(
+            year=committee.certified_on.year + 3
+        ) - dt.timedelta(days=1)
+        assert duty.explanation["uncertain"] is True
+    licensed = ProcessingFacility.objects.filter(kind=FacilityKind.LICENCE)
+    assert licensed.exists()
+    assert Obligation.objects.filter(rule="cpc_licence_expiry").count() == licensed.count()
+    assert not Obligation.objects.filter(
+        rule="cpc_licence_expiry",
+        subject_id__in=[
+            str(pk)
+            for pk in ProcessingFacility.objects.exclude(kind=FacilityKind.LICENCE).values_list(
+                "pk", flat=True
+            )
+        ],
+    ).exists()

@@ -21,7 +21,7 @@ from saisei.accounts.permissions import ensure_can
 from saisei.accounts.roles import Role
 from saisei.audit.services import audit_record
 from saisei.core.errors import DomainError, ErrorCode
-from saisei.law import DueDate, RuleSet, due_date, load_overrides_file, load_rules
+from saisei.law import DueDate, RuleKind, RuleSet, due_date, load_overrides_file, load_rules
 from saisei.obligations.models import OUTSTANDING, Obligation, ObligationStatus
 from saisei.obligations.sources import SOURCES, ObligationSpec, covered_rules
 
@@ -183,13 +183,22 @@ def _expected(today: date) -> list[ObligationSpec]:
     return specs
 
 
+def _created_by_tick(spec: ObligationSpec) -> bool:
+    """Duties no recorded event opens: each period of a periodic duty, and the renewal of a
+    certification or licence, which exists from the day it was granted."""
+    if spec.period > 0:
+        return True
+    return current_rules()[spec.rule].kind == RuleKind.VALIDITY
+
+
 def obligations_tick(*, today: date) -> TickResult:
-    """Create the periodic obligations whose period has begun; mark open ones past due overdue.
+    """Create the periodic obligations whose period has begun and the renewals of certifications
+    and licences; mark open ones past due overdue.
 
     Idempotent and safe to run twice at once: rows are inserted with the unique duty key
     and conflicts ignored, and the overdue update is a single conditional UPDATE.
     """
-    periodic = [s for s in _expected(today) if s.period > 0]
+    periodic = [s for s in _expected(today) if _created_by_tick(s)]
     with transaction.atomic():
         existing = _existing_keys(periodic)
         missing = [s for s in periodic if s.key not in existing]

@@ -19,6 +19,7 @@ from saisei.obligations.sources import ObligationSpec
 PLAN = "plans.plan"
 EVENT = "reporting.adverseevent"
 FACILITY = "registry.processingfacility"
+COMMITTEE = "registry.committee"
 
 
 def _periods_begun(rule: str, first_day: date, until: date) -> Iterator[int]:
@@ -162,6 +163,52 @@ def facility_reports_expected(today: date) -> Iterator[ObligationSpec]:
             )
 
 
+def certifications_expected(today: date) -> Iterator[ObligationSpec]:
+    """Each committee's certification runs out unless renewed (validity uncertain: data)."""
+    from saisei.registry.models import Committee
+
+    rows = Committee.objects.filter(certified_on__lte=today).values(
+        "pk", "name", "kind", "certified_on", "organisation_id"
+    )
+    for row in rows:
+        # The Minister certifies specially certified committees, a Regional Bureau the others.
+        recipient = "minister" if row["kind"] == "specially_certified" else "regional_bureau"
+        yield ObligationSpec(
+            "committee_certification_expiry",
+            row["organisation_id"],
+            COMMITTEE,
+            str(row["pk"]),
+            row["name"],
+            row["certified_on"],
+            0,
+            None,
+            recipient,
+        )
+
+
+def licences_expected(today: date) -> Iterator[ObligationSpec]:
+    """A licensed facility's licence runs out unless renewed (validity uncertain: data).
+
+    Notified facilities (inside a hospital or clinic) hold no licence, so nothing expires."""
+    from saisei.registry.models import FacilityKind, ProcessingFacility
+
+    rows = ProcessingFacility.objects.filter(
+        kind=FacilityKind.LICENCE, valid_from__lte=today
+    ).values("pk", "name", "valid_from", "operator_institution__organisation_id")
+    for row in rows:
+        yield ObligationSpec(
+            "cpc_licence_expiry",
+            row["operator_institution__organisation_id"],
+            FACILITY,
+            str(row["pk"]),
+            row["name"],
+            row["valid_from"],
+            0,
+            None,
+            "regional_bureau",
+        )
+
+
 def register_all() -> None:
     sources.register("reporting.periodic_reports", ["periodic_report"], periodic_reports_expected)
     sources.register(
@@ -175,3 +222,7 @@ def register_all() -> None:
     sources.register(
         "registry.facility_reports", ["cpc_periodic_report"], facility_reports_expected
     )
+    sources.register(
+        "registry.certifications", ["committee_certification_expiry"], certifications_expected
+    )
+    sources.register("registry.licences", ["cpc_licence_expiry"], licences_expected)
