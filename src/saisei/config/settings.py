@@ -29,6 +29,11 @@ SAISEI_ENV = env_choice("SAISEI_ENV", ("development", "production"), "developmen
 PRODUCTION = SAISEI_ENV == "production"
 
 DATA_DIR = Path(env_str("SAISEI_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+# SQLite creates its file but not the folder: a fresh clone has no var/ yet.
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as exc:
+    raise ImproperlyConfigured(f"SAISEI_DATA_DIR {DATA_DIR} cannot be created: {exc}") from None
 
 if PRODUCTION:
     SECRET_KEY = env_optional("SECRET_KEY") or ""
