@@ -15,6 +15,9 @@ RULE_LABELS = {
     "research_summary": _("Research summary report (1 year)"),
     "committee_certification_expiry": _("Renewal of the committee's certification"),
     "cpc_licence_expiry": _("Renewal of the facility's licence"),
+    "pmd_time_limit": _(
+        "Re-application with confirmatory evidence before the conditional approval's time limit"
+    ),
 }
 
 RECIPIENT_LABELS = {

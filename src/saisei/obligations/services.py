@@ -38,11 +38,52 @@ def current_rules() -> RuleSet:
     return load_rules(load_overrides_file(path) if path else None)
 
 
-def compute_due(spec: ObligationSpec) -> DueDate:
+@dataclass(frozen=True)
+class FixedDue:
+    """A due date given by a recorded fact (see ObligationSpec.fixed_due), never moved."""
+
+    rule: str
+    basis: str
+    start: date
+    due: date
+    explanation: str
+    period_start: None = None
+    period_end: None = None
+
+    @property
+    def nominal_due(self) -> date:
+        return self.due
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "basis": self.basis,
+            "from": self.start.isoformat(),
+            "period": None,
+            "period_start": None,
+            "period_end": None,
+            "nominal_due": self.due.isoformat(),
+            "due": self.due.isoformat(),
+            "skipped": [],
+            "kind": "fixed",
+            "uncertain": False,
+            "rolls_forward": False,
+            "explanation": self.explanation,
+        }
+
+    def explain(self) -> str:
+        return self.explanation
+
+
+def compute_due(spec: ObligationSpec) -> DueDate | FixedDue:
+    if spec.fixed_due is not None:
+        return FixedDue(
+            spec.rule, spec.fixed_basis, spec.starts_on, spec.fixed_due, spec.fixed_explanation
+        )
     return due_date(spec.rule, spec.starts_on, period=spec.period or None, rules=current_rules())
 
 
-def _row_values(spec: ObligationSpec, due: DueDate) -> dict[str, Any]:
+def _row_values(spec: ObligationSpec, due: DueDate | FixedDue) -> dict[str, Any]:
     return {
         "rule": spec.rule,
         "organisation_id": spec.organisation_id,
@@ -86,7 +127,7 @@ def obligation_open(
     if existing is not None:
         return existing
     obligation = Obligation.objects.create(
-        **_row_values(spec, due), status=_initial_status(due.due, today)
+        **_row_values(spec, due), **_status_for(spec, due.due, today)
     )
     audit_record(
         action="obligations.obligation.opened",
@@ -186,9 +227,65 @@ def _expected(today: date) -> list[ObligationSpec]:
 def _created_by_tick(spec: ObligationSpec) -> bool:
     """Duties no recorded event opens: each period of a periodic duty, and the renewal of a
     certification or licence, which exists from the day it was granted."""
-    if spec.period > 0:
+    if spec.period > 0 or spec.fixed_due is not None:
         return True
     return current_rules()[spec.rule].kind == RuleKind.VALIDITY
+
+
+def _status_for(spec: ObligationSpec, due_on: date, today: date) -> dict[str, Any]:
+    """A new row's status: met as the recorded events show, else open or overdue."""
+    if spec.met_on is not None and spec.met_by is not None:
+        return {
+            "status": ObligationStatus.MET if spec.met_on <= due_on else ObligationStatus.MET_LATE,
+            "met_on": spec.met_on,
+            "met_by_type": spec.met_by[0],
+            "met_by_id": spec.met_by[1],
+        }
+    return {"status": _initial_status(due_on, today)}
+
+
+def obligation_sync(*, spec: ObligationSpec, today: date) -> bool:
+    """Bring one fixed-date duty in line with its recorded events (see _sync_fixed)."""
+    return _sync_fixed([spec], today) == 1
+
+
+def _sync_fixed(specs: list[ObligationSpec], today: date) -> int:
+    """Follow a fixed due date that moved (a time limit extended) and a duty the recorded
+    events now show as met; each change audited."""
+    changed = 0
+    for spec in specs:
+        row = Obligation.objects.filter(
+            rule=spec.rule,
+            subject_type=spec.subject_type,
+            subject_id=spec.subject_id,
+            starts_on=spec.starts_on,
+            period=spec.period,
+            recipient=spec.recipient,
+            status__in=OUTSTANDING,
+        ).first()
+        if row is None or spec.fixed_due is None:
+            continue
+        values: dict[str, Any] = {}
+        if row.due_on != spec.fixed_due:
+            due = compute_due(spec)
+            values.update(
+                nominal_due=due.nominal_due,
+                due_on=due.due,
+                explanation={**due.to_dict(), "explain": due.explain()},
+            )
+        values.update(_status_for(spec, spec.fixed_due, today))
+        if values["status"] == row.status and "due_on" not in values:
+            continue
+        Obligation.objects.filter(pk=row.pk).update(**values, updated_at=timezone.now())
+        audit_record(
+            action="obligations.obligation.synced",
+            actor=None,
+            system="obligations-tick",
+            target=row,
+            data={k: v for k, v in values.items() if k != "explanation"},
+        )
+        changed += 1
+    return changed
 
 
 def obligations_tick(*, today: date) -> TickResult:
@@ -205,12 +302,11 @@ def obligations_tick(*, today: date) -> TickResult:
         rows = []
         for spec in missing:
             due = compute_due(spec)
-            rows.append(
-                Obligation(**_row_values(spec, due), status=_initial_status(due.due, today))
-            )
+            rows.append(Obligation(**_row_values(spec, due), **_status_for(spec, due.due, today)))
         before = Obligation.objects.count()
         Obligation.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
         created = Obligation.objects.count() - before
+        _sync_fixed([s for s in periodic if s.fixed_due is not None and s.key in existing], today)
         marked = Obligation.objects.filter(status=ObligationStatus.OPEN, due_on__lt=today).update(
             status=ObligationStatus.OVERDUE, updated_at=timezone.now()
         )

@@ -24,6 +24,14 @@ class ObligationSpec:
     period: int = 0
     also_visible_to_id: int | None = None
     recipient: str = ""
+    # A due date fixed by a recorded fact the law engine computed elsewhere (a product's time
+    # limit), with its basis and explanation, instead of one of the law's obligation rules.
+    fixed_due: date | None = None
+    fixed_basis: str = ""
+    fixed_explanation: str = ""
+    # Where the recorded events already show what met the duty (a re-application filed).
+    met_on: date | None = None
+    met_by: tuple[str, str] | None = None
 
     @property
     def key(self) -> tuple[str, str, str, date, int, str]:

@@ -9,8 +9,11 @@ class ProductsConfig(AppConfig):
 
     def ready(self) -> None:
         from saisei.core import demo, reference
+        from saisei.obligations import sources
         from saisei.products.demo import create_demo_product
+        from saisei.products.obligations import time_limits_expected
         from saisei.products.reference import load
 
         reference.register("products", load)
+        sources.register("products.time_limits", ["pmd_time_limit"], time_limits_expected)
         demo.register(30, "a fictional conditional product of the demo holder", create_demo_product)

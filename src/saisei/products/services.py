@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
 from saisei.core.errors import Conflict, DomainError, ErrorCode
+from saisei.core.time import legal_today
 from saisei.law import ApprovalStatusCode, ApprovalType
 from saisei.products.models import (
     Approval,
@@ -28,6 +29,7 @@ from saisei.products.models import (
     Origin,
     Product,
 )
+from saisei.products.obligations import approval_duty_refresh
 from saisei.products.status import compute_status, today_in_tokyo
 
 HOLDER_PERMISSION = "products.record_holder_event"
@@ -293,7 +295,7 @@ def holder_event_record(
             details={"field": "patients"},
         )
     _check_rule(approval, kind, occurred_on)
-    return _append(
+    event = _append(
         approval=approval,
         kind=kind,
         on=occurred_on,
@@ -302,6 +304,10 @@ def holder_event_record(
         source=source,
         patients=patients,
     )
+    # The holder's re-application duty follows its approval's events (a re-application meets
+    # it, an extension moves it).
+    approval_duty_refresh(approval, actor=actor, today=legal_today())
+    return event
 
 
 @transaction.atomic
@@ -327,7 +333,7 @@ def decision_record(
             details={"field": "years"},
         )
     _check_rule(approval, kind, occurred_on, years=years, new_end_date=new_end_date)
-    return _append(
+    event = _append(
         approval=approval,
         kind=kind,
         on=occurred_on,
@@ -337,6 +343,10 @@ def decision_record(
         years=years,
         new_end_date=new_end_date,
     )
+    # The holder's re-application duty follows its approval's events (a re-application meets
+    # it, an extension moves it).
+    approval_duty_refresh(approval, actor=actor, today=legal_today())
+    return event
 
 
 @transaction.atomic
