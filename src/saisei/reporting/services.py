@@ -263,8 +263,20 @@ def _read_csv(text: str, required: tuple[str, ...]) -> list[tuple[int, dict[str,
     return rows
 
 
-def _parse_date(value: str) -> date:
-    return date.fromisoformat(value)
+def _csv_date(row: dict[str, str], field: str) -> date:
+    try:
+        return date.fromisoformat(row.get(field, ""))
+    except ValueError:
+        raise _invalid(field, _("Write the date as YYYY-MM-DD.")) from None
+
+
+def _csv_error(line: int, exc: DomainError) -> dict[str, Any]:
+    return {
+        "line": line,
+        "field": exc.details.get("field", ""),
+        "code": exc.code,
+        "message": str(exc.message),
+    }
 
 
 def _fail_csv(errors: list[dict[str, Any]]) -> DomainError:
@@ -289,22 +301,12 @@ def treatments_import_csv(
     for line, row in rows:
         try:
             code = _check_patient_code(row.get("patient_code", ""))
-            try:
-                treated_on = _parse_date(row.get("treated_on", ""))
-            except ValueError:
-                raise _invalid("treated_on", _("Write the date as YYYY-MM-DD.")) from None
+            treated_on = _csv_date(row, "treated_on")
             _not_future("treated_on", treated_on, today)
             ensure_plan_may_provide(plan, treated_on)
             facility = _facility_of(plan, None, row.get("facility_number", ""))
         except DomainError as exc:
-            errors.append(
-                {
-                    "line": line,
-                    "field": exc.details.get("field", ""),
-                    "code": exc.code,
-                    "message": str(exc.message),
-                }
-            )
+            errors.append(_csv_error(line, exc))
             continue
         new.append(
             Treatment(
@@ -358,14 +360,8 @@ def outcomes_import_csv(
     for line, row in rows:
         try:
             code = _check_patient_code(row.get("patient_code", ""))
-            try:
-                treated_on = _parse_date(row.get("treated_on", ""))
-            except ValueError:
-                raise _invalid("treated_on", _("Write the date as YYYY-MM-DD.")) from None
-            try:
-                measured_on = _parse_date(row.get("measured_on", ""))
-            except ValueError:
-                raise _invalid("measured_on", _("Write the date as YYYY-MM-DD.")) from None
+            treated_on = _csv_date(row, "treated_on")
+            measured_on = _csv_date(row, "measured_on")
             criterion = criteria.get(row.get("criterion", ""))
             if criterion is None:
                 raise _invalid(
@@ -405,14 +401,7 @@ def outcomes_import_csv(
                 )
             already.add((treatment.pk, criterion.pk))
         except DomainError as exc:
-            errors.append(
-                {
-                    "line": line,
-                    "field": exc.details.get("field", ""),
-                    "code": exc.code,
-                    "message": str(exc.message),
-                }
-            )
+            errors.append(_csv_error(line, exc))
             continue
         new.append(
             OutcomeMeasurement(
