@@ -215,4 +215,5 @@ def test_reminders_are_sent_once_when_due_soon_and_once_when_overdue(personas) -
     assert obligations_remind(today=date(2026, 5, 8)) == 1
     assert obligations_remind(today=date(2026, 5, 9)) == 0
     assert len(mail.outbox) == 2
-    assert "OVERDUE" in mail.outbox[1].subject
+    assert "Overdue" in mail.outbox[1].subject and "期限超過" in mail.outbox[1].subject
+    assert "期限" in mail.outbox[0].body and "Due: 2026-05-07" in mail.outbox[0].body

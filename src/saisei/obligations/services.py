@@ -508,17 +508,34 @@ def obligations_remind(*, today: date) -> int:
 
 
 def _reminder_text(ob: Obligation, *, overdue: bool, today: date) -> tuple[str, str]:
+    """The reminder in Japanese, then English: the recipients' language is not recorded."""
+    from django.utils import translation
+
+    from saisei.obligations.labels import rule_label
+
+    subjects, bodies = [], []
+    for language in ("ja", "en"):
+        with translation.override(language):
+            values = {
+                "duty": rule_label(ob.rule),
+                "subject": ob.subject_label,
+                "due": ob.due_on.isoformat(),
+                "days": (ob.due_on - today).days,
+            }
+            if overdue:
+                subjects.append(_("Overdue: %(duty)s, due %(due)s") % values)
+            else:
+                subjects.append(_("Due in %(days)s days: %(duty)s, due %(due)s") % values)
+            bodies.append(
+                _(
+                    "%(subject)s\n%(duty)s\nDue: %(due)s\n\nRecord the report or notice in "
+                    "Saisei to meet this obligation."
+                )
+                % values
+            )
     explain = ob.explanation.get("explain", "")
-    if overdue:
-        subject = f"[Saisei] OVERDUE: {ob.rule} for {ob.subject_label} (due {ob.due_on})"
-    else:
-        days = (ob.due_on - today).days
-        subject = f"[Saisei] Due in {days} days: {ob.rule} for {ob.subject_label} (due {ob.due_on})"
-    body = (
-        f"{ob.subject_label}\n\nRule: {ob.rule}\nDue: {ob.due_on}\n{explain}\n\n"
-        "This reminder was sent by Saisei. "
-        "Record the report or notice in Saisei to meet the obligation."
-    )
+    subject = f"[Saisei] {subjects[0]} / {subjects[1]}"
+    body = f"{bodies[0]}\n\n----\n\n{bodies[1]}\n\n{explain}\n"
     return subject, body
 
 
