@@ -54,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "plans.change",
             "plans.discontinue",
             "obligations.view",
+            "obligations.record_filing",
             "reporting.view",
             "reporting.view_patient_level",
             "reporting.record",
@@ -79,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "plans.review",
             "registry.committee.manage",
             "obligations.view",
+            "obligations.record_filing",
             "reporting.view",
             "reporting.review",
         }

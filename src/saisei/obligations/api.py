@@ -16,7 +16,7 @@ from saisei.core.errors import NotPermitted
 from saisei.core.time import legal_today
 from saisei.obligations.models import Obligation
 from saisei.obligations.selectors import effective_status, obligations_for
-from saisei.obligations.services import obligation_waive
+from saisei.obligations.services import obligation_record_filing, obligation_waive
 
 router = Router(tags=["obligations"])
 
@@ -87,3 +87,36 @@ def obligations_waive(request: HttpRequest, obligation_id: int, payload: WaiveIn
     actor = request.auth  # type: ignore[attr-defined]
     obligation = get_object_or_404(obligations_for(actor, today=legal_today()), pk=obligation_id)
     return obligation_waive(obligation=obligation, reason=payload.reason, actor=actor)
+
+
+class FilingIn(Schema):
+    filed_on: date
+    reference: str = Field(min_length=1, max_length=100)
+    note: str = Field("", max_length=500)
+
+
+@router.post(
+    "/{obligation_id}/filing",
+    response={
+        200: ObligationOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Record that a duty filed outside Saisei (facility report, renewal) was filed",
+)
+def obligations_record_filing(request: HttpRequest, obligation_id: int, payload: FilingIn) -> Any:
+    actor = request.auth  # type: ignore[attr-defined]
+    obligation = get_object_or_404(obligations_for(actor, today=legal_today()), pk=obligation_id)
+    obligation_record_filing(
+        obligation=obligation,
+        filed_on=payload.filed_on,
+        reference=payload.reference,
+        note=payload.note,
+        actor=actor,
+    )
+    obligation.refresh_from_db()
+    return obligation

@@ -106,3 +106,37 @@ class Obligation(models.Model):
     @property
     def is_outstanding(self) -> bool:
         return self.status in OUTSTANDING
+
+
+# Duties whose report or notice is filed outside Saisei (with the Regional Bureau, by the online
+# e-再生医療 system), so Saisei records only that it was filed, when, and its reference.
+# The others are met by the record Saisei keeps (an adverse-event report, a periodic report,
+# a notice, a re-application).
+FILED_OUTSIDE_RULES = frozenset(
+    {
+        "cpc_periodic_report",
+        "committee_certification_expiry",
+        "cpc_licence_expiry",
+        "research_summary",
+    }
+)
+
+
+class ObligationFiling(models.Model):
+    """The record that a duty filed outside Saisei was met: the date and the reference."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="filings")
+    filed_on = models.DateField(_("filed on"))
+    reference = models.CharField(_("reference (receipt or file number)"), max_length=100)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-filed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.obligation} · {self.filed_on} · {self.reference}"
+
+    def scope_organisation_ids(self) -> set[int]:
+        return self.obligation.scope_organisation_ids()

@@ -22,7 +22,13 @@ from saisei.accounts.roles import Role
 from saisei.audit.services import audit_record
 from saisei.core.errors import DomainError, ErrorCode
 from saisei.law import DueDate, RuleKind, RuleSet, due_date, load_overrides_file, load_rules
-from saisei.obligations.models import OUTSTANDING, Obligation, ObligationStatus
+from saisei.obligations.models import (
+    FILED_OUTSIDE_RULES,
+    OUTSTANDING,
+    Obligation,
+    ObligationFiling,
+    ObligationStatus,
+)
 from saisei.obligations.sources import SOURCES, ObligationSpec, covered_rules
 
 log = logging.getLogger(__name__)
@@ -206,6 +212,63 @@ def obligation_waive(*, obligation: Obligation, reason: str, actor: Any) -> Obli
         data={"reason": reason},
     )
     return obligation
+
+
+@transaction.atomic
+def obligation_record_filing(
+    *,
+    obligation: Obligation,
+    filed_on: date,
+    reference: str,
+    actor: Any,
+    note: str = "",
+    today: date | None = None,
+) -> ObligationFiling:
+    """Record that a duty filed outside Saisei was filed (when, under which reference): meets it."""
+    from saisei.core.time import legal_today
+
+    ensure_can(actor, "obligations.record_filing", obligation)
+    today = today or legal_today()
+    if obligation.rule not in FILED_OUTSIDE_RULES:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            _("This duty is met by the report or notice recorded in Saisei, not by a filing."),
+            details={"field": "obligation", "rule": obligation.rule},
+        )
+    reference = reference.strip()
+    if not reference:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            _("Give the filing's reference."),
+            details={"field": "reference"},
+        )
+    if filed_on > today:
+        raise DomainError(
+            ErrorCode.DATE_IN_FUTURE,
+            _("This date is in the future."),
+            details={"field": "filed_on"},
+        )
+    if filed_on < obligation.starts_on:
+        raise DomainError(
+            ErrorCode.DATE_ORDER,
+            _("A filing cannot precede the day the duty began."),
+            details={"field": "filed_on"},
+        )
+    filing = ObligationFiling.objects.create(
+        obligation=obligation,
+        filed_on=filed_on,
+        reference=reference[:100],
+        note=note.strip()[:500],
+        recorded_by=actor,
+    )
+    audit_record(
+        action="obligations.filing.recorded",
+        actor=actor,
+        target=filing,
+        data={"obligation": obligation.pk, "filed_on": filed_on, "reference": filing.reference},
+    )
+    obligation_meet(obligation=obligation, met_on=filed_on, record=filing, actor=actor)
+    return filing
 
 
 # The tick ---------------------------------------------------------------------------------
@@ -546,6 +609,7 @@ __all__ = [
     "current_rules",
     "obligation_meet",
     "obligation_open",
+    "obligation_record_filing",
     "obligation_waive",
     "obligations_remind",
     "obligations_tick",

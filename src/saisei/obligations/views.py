@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from saisei.accounts.permissions import can
+from saisei.core.errors import DomainError, NotPermitted
 from saisei.core.time import legal_today
+from saisei.obligations.forms import FilingForm
 from saisei.obligations.labels import RECIPIENT_LABELS, RULE_LABELS
-from saisei.obligations.models import ObligationStatus
+from saisei.obligations.models import FILED_OUTSIDE_RULES, ObligationStatus
 from saisei.obligations.selectors import effective_status, obligations_for
+from saisei.obligations.services import obligation_record_filing
 
 STATUS_FILTERS = ("outstanding", "overdue", "open", "met", "met_late", "waived", "all")
 
@@ -31,6 +38,9 @@ def due(request: HttpRequest) -> HttpResponse:
             "days_overdue": (today - ob.due_on).days,
             "rule_label": RULE_LABELS.get(ob.rule, ob.rule),
             "recipient_label": RECIPIENT_LABELS.get(ob.recipient, ob.recipient),
+            "may_record_filing": ob.is_outstanding
+            and ob.rule in FILED_OUTSIDE_RULES
+            and can(request.user, "obligations.record_filing", ob),
         }
         for ob in page
     ]
@@ -45,3 +55,30 @@ def due(request: HttpRequest) -> HttpResponse:
             "status_filters": STATUS_FILTERS,
         },
     )
+
+
+@login_required
+@require_POST
+def record_filing(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that a duty filed outside Saisei was filed; errors return to the list."""
+    obligation = get_object_or_404(obligations_for(request.user, today=legal_today()), pk=pk)
+    form = FilingForm(request.POST, prefix=f"f{pk}")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("obligations:due")
+    try:
+        obligation_record_filing(
+            obligation=obligation,
+            filed_on=form.cleaned_data["filed_on"],
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+        )
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The filing is recorded and the duty is met."))
+    return redirect("obligations:due")

@@ -14,7 +14,8 @@ from typing import Any
 
 from saisei.core.time import legal_today
 from saisei.law import add_years, period_bounds
-from saisei.obligations.services import obligations_tick
+from saisei.obligations.models import Obligation
+from saisei.obligations.services import obligation_record_filing, obligations_tick
 from saisei.reporting import services
 
 PRP_JOINT = {
@@ -231,6 +232,21 @@ def load_demo_reporting(context: Any) -> None:
     services.periodic_report_generate(plan=plan, period=2, actor=officer, today=today)
 
     result = obligations_tick(today=today)
+    # The clinic's in-house processing facility filed its yearly reports with the Regional
+    # Bureau (outside Saisei): the first ones on time, one late; the latest is still due.
+    in_house = objects["in_house_facility"]
+    facility_duties = Obligation.objects.filter(
+        rule="cpc_periodic_report", subject_id=str(in_house.pk), due_on__lt=today
+    ).order_by("period")
+    for duty in list(facility_duties)[:-1]:
+        late = duty.period == 2
+        obligation_record_filing(
+            obligation=duty,
+            filed_on=duty.due_on + timedelta(days=12 if late else -5),
+            reference=f"KANTO-CPC-{duty.period:03d} (fictional)",
+            actor=officer,
+            today=today,
+        )
     context.objects["reporting_plan"] = plan
     context.lines.append(
         f"reporting: plan {plan.pk} filed {filed}; tick created {result.created}, "

@@ -91,7 +91,7 @@ class AdverseEventForm(forms.Form):
 
 
 class AdverseEventReportForm(forms.Form):
-    recipient = forms.ChoiceField(label=_("To"), choices=Recipient.choices)
+    recipient = forms.ChoiceField(label=_("Submitted to"), choices=Recipient.choices)
     reported_on = forms.DateField(label=_("Reported on"), widget=DATE)
     summary = forms.CharField(
         label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
