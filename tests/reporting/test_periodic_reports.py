@@ -154,3 +154,27 @@ def test_another_institution_cannot_touch_the_report(active_plan, personas) -> N
         periodic_report_generate(
             plan=active_plan, period=1, actor=personas.other_officer, today=AFTER
         )
+
+
+def test_a_closed_plan_owes_only_the_years_that_ended_before_close_out(world, personas) -> None:
+    from tests.reporting.conftest import at
+
+    with at(dt.date(2025, 6, 2)):
+        plan = world.plan_in("active")
+    from saisei.plans import services as plans
+
+    with at(dt.date(2026, 9, 1)):
+        plans.plan_discontinue(
+            plan=plan, actor=personas.officer, stopped_on=dt.date(2026, 8, 20), reason="End"
+        )
+        plans.plan_close(
+            plan=plan, actor=personas.officer, closed_on=dt.date(2026, 9, 1), summary="Closed"
+        )
+    obligations_tick(today=dt.date(2027, 12, 1))
+    periods = list(
+        Obligation.objects.filter(rule="periodic_report", subject_id=str(plan.pk)).values_list(
+            "period", flat=True
+        )
+    )
+    assert periods == [1]  # 2025-06-02..2026-06-01 ended before close-out; period 2 did not
+    assert obligations_verify(today=dt.date(2027, 12, 1)) == []

@@ -75,6 +75,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "can_create": can(request.user, "plans.edit"),
+            # Only the links the user may follow: a link to a refusal is no help.
+            "can_review": can(request.user, "plans.review"),
+            "can_accept": can(request.user, "plans.accept"),
+            "can_order": can(request.user, "orders.issue"),
+            "can_review_reports": can(request.user, "reporting.review"),
             "statuses": PlanStatus.choices,
         },
     )

@@ -61,10 +61,19 @@ def _plan_rows() -> Any:
 
 
 def periodic_reports_expected(today: date) -> Iterator[ObligationSpec]:
-    """One periodic report per year from filing until close-out, even with no cases."""
+    """One periodic report per year from filing until close-out, even with no cases.
+
+    A closed plan owes the reports of the periods that ended before it closed; the period in
+    which it closed is covered by the end notice (様式第9の2), not by another yearly report.
+    """
     for row in _plan_rows():
         until = min(today, row["closed_on"]) if row["closed_on"] else today
         for k in _periods_begun("periodic_report", row["filed_on"], until):
+            if (
+                row["closed_on"]
+                and period_bounds("periodic_report", row["filed_on"], k)[1] >= row["closed_on"]
+            ):
+                break
             yield ObligationSpec(
                 "periodic_report",
                 row["institution__organisation_id"],
