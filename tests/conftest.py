@@ -6,15 +6,38 @@ passwords (tests sign in with force_login; Argon2 hashing would slow every test)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from saisei.core.demo import DemoContext
 from saisei.core.personas import create_personas
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _suite_clock() -> Iterator[None]:
+    """`SAISEI_TEST_TODAY=YYYY-MM-DD` (or an ISO instant) runs the whole suite as if then.
+
+    No test may depend on the day it runs: CI runs on whatever day it is. Sweeping
+    the suite over several days (year ends, a leap day, months after a fixture's
+    pinned dates) is how that is checked; see the README.
+    """
+    value = os.environ.get("SAISEI_TEST_TODAY")
+    if not value:
+        yield
+        return
+    if "T" in value:  # an instant, e.g. 2026-12-31T15:30:00+00:00 (already 1 January in Japan)
+        start = dt.datetime.fromisoformat(value)
+    else:
+        start = dt.datetime.combine(dt.date.fromisoformat(value), dt.time(10, 0), tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 @dataclass

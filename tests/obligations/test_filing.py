@@ -11,6 +11,7 @@ from saisei.core.errors import DomainError, NotPermitted
 from saisei.obligations.models import Obligation, ObligationFiling
 from saisei.obligations.services import obligation_record_filing, obligations_tick
 from tests.plans.helpers import build_world
+from tests.support import at
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,8 @@ TODAY = dt.date(2026, 11, 25)
 
 @pytest.fixture
 def facility_duties(personas):
-    world = build_world(personas)
+    with at(TODAY):
+        world = build_world(personas)
     obligations_tick(today=TODAY)
     facility = world.objects["in_house_facility"]
     return Obligation.objects.filter(
@@ -69,8 +71,9 @@ def test_only_duties_filed_outside_saisei_take_a_filing(active_plan_duty, person
 
 @pytest.fixture
 def active_plan_duty(personas):
-    world = build_world(personas)
-    world.plan_in("active")
+    with at(TODAY):
+        world = build_world(personas)
+        world.plan_in("active")
     obligations_tick(today=TODAY)
     return Obligation.objects.filter(rule="periodic_report").first()
 

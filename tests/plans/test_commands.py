@@ -13,6 +13,7 @@ from saisei.plans.lifecycle import PlanStatus
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.registry_on(date(2026, 4, 1))
 def test_the_daily_command_releases_restrictions_that_have_ended(world) -> None:
     with time_machine.travel(date(2026, 4, 1), tick=False):
         plan = world.plan_in(PlanStatus.RESTRICTED, "I")

@@ -281,6 +281,7 @@ def test_the_institution_cannot_record_an_opinion(world) -> None:
 # --- filing and the Class I restriction ----------------------------------------------------------
 
 
+@pytest.mark.registry_on(date(2026, 4, 1))
 @time_machine.travel(date(2026, 4, 1), tick=False)
 def test_class_i_is_filed_with_the_minister_and_restricted_until_the_91st_day(world) -> None:
     plan = world.plan_in(S.APPROVED, "I")
@@ -365,6 +366,7 @@ def test_a_rejected_change_leaves_the_filed_plan_as_it_was(world) -> None:
     assert plan.target_disease == CONTENT["target_disease"]
 
 
+@pytest.mark.registry_on(date(2026, 4, 1))
 def test_a_change_of_a_class_i_plan_restarts_the_restriction(world) -> None:
     with time_machine.travel(date(2026, 4, 1), tick=False):
         plan = world.plan_in(S.RESTRICTED, "I")
@@ -380,6 +382,7 @@ def test_a_change_of_a_class_i_plan_restarts_the_restriction(world) -> None:
     assert not plan_may_provide(plan, date(2026, 8, 2))
 
 
+@pytest.mark.registry_on(date(2026, 4, 28))
 @time_machine.travel(date(2026, 4, 28), tick=False)
 def test_a_minor_change_is_applied_with_its_notice_due_date_from_the_law(world) -> None:
     plan = world.plan_in(S.ACTIVE)
@@ -410,6 +413,7 @@ def test_a_substantive_field_is_not_a_minor_change(world) -> None:
     assert raised.value.details["errors"][0]["field"] == "target_disease"
 
 
+@pytest.mark.registry_on(date(2026, 4, 28))
 @time_machine.travel(date(2026, 4, 28), tick=False)
 def test_discontinuation_notice_is_due_ten_days_after(world) -> None:
     plan = world.plan_in(S.ACTIVE)

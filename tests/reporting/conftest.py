@@ -5,24 +5,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 
 from tests.plans.helpers import World, build_world
+from tests.support import at
 
-JST = dt.timezone(dt.timedelta(hours=9))
 FILED = dt.date(2025, 6, 2)  # a Monday, after the 2025 amendment
-
-
-def at(day: dt.date) -> Any:
-    """Travel to noon, Japan time, on a legal date."""
-    return time_machine.travel(
-        dt.datetime(day.year, day.month, day.day, 12, tzinfo=JST), tick=False
-    )
 
 
 @pytest.fixture
 def world(personas) -> World:
-    return build_world(personas)
+    """The demo registry as it stood on FILED: the committee's certification covers it."""
+    with at(FILED):
+        return build_world(personas)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.test import Client
 
 from saisei.obligations.models import Obligation
 from saisei.reporting.models import Treatment
-from tests.reporting.conftest import at
+from tests.support import at
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from saisei.obligations.models import Obligation
 from saisei.reporting.models import AdverseEvent, PeriodicReport, Treatment
 from saisei.reporting.services import adverse_event_record, treatment_record
-from tests.reporting.conftest import at
+from tests.support import at
 
 pytestmark = pytest.mark.django_db
 

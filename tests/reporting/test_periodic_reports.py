@@ -157,7 +157,7 @@ def test_another_institution_cannot_touch_the_report(active_plan, personas) -> N
 
 
 def test_a_closed_plan_owes_only_the_years_that_ended_before_close_out(world, personas) -> None:
-    from tests.reporting.conftest import at
+    from tests.support import at
 
     with at(dt.date(2025, 6, 2)):
         plan = world.plan_in("active")

@@ -14,7 +14,7 @@ from saisei.reporting.services import (
     treatment_record,
     treatments_import_csv,
 )
-from tests.reporting.conftest import at
+from tests.support import at
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,17 @@
-"""Demo step: the fictional institutions, committees, members and processing facilities."""
+"""Demo step: the fictional institutions, committees, members and processing facilities.
+
+Dates count back from the load day, so a demo loaded on any day has committees whose
+certification is valid and a licence that runs out on the day the law's (configurable)
+validity rule says.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from saisei.core.time import legal_today
+from saisei.law import add_years, due_date
 from saisei.registry.models import (
     CommitteeKind,
     FacilityKind,
@@ -32,7 +39,16 @@ DEMO_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
 )
 
 
+def _valid_until(rule: str, start: date) -> date:
+    """The last day of a validity that starts on ``start`` (day 1), as ``saisei.law`` counts it."""
+    return due_date(rule, start).due
+
+
 def load_registry_demo(context: Any) -> None:
+    today = legal_today()
+    kasumi_on = add_years(today, -3) + timedelta(days=200)
+    minato_on = add_years(today, -1) - timedelta(days=60)
+    sakura_from = add_years(today, -4) + timedelta(days=150)
     orgs = context.organisations
     kw: dict[str, Any] = {"actor": None, "system": "demo"}
     hinata = institution_create(
@@ -66,8 +82,8 @@ def load_registry_demo(context: Any) -> None:
         certification_number="NA8999001",
         founder_name="架空かすみ医学会 (fictional)",
         founder_type=FounderType.ACADEMIC_SOCIETY,
-        certified_on=date(2024, 4, 1),
-        valid_until=date(2027, 3, 31),
+        certified_on=kasumi_on,
+        valid_until=_valid_until("committee_certification_expiry", kasumi_on),
         scope="第一種・第二種・第三種 (Class I, II and III)",
         **kw,
     )
@@ -79,8 +95,8 @@ def load_registry_demo(context: Any) -> None:
         certification_number="NB3999002",
         founder_name="架空みなと会 (fictional)",
         founder_type=FounderType.ASSOCIATION,
-        certified_on=date(2024, 10, 1),
-        valid_until=date(2027, 9, 30),
+        certified_on=minato_on,
+        valid_until=_valid_until("committee_certification_expiry", minato_on),
         scope="第三種のみ (Class III only)",
         **kw,
     )
@@ -104,8 +120,8 @@ def load_registry_demo(context: Any) -> None:
         operator_name="架空さくらセルテック株式会社 (fictional)",
         domestic=True,
         prefecture="11",
-        valid_from=date(2023, 6, 1),
-        valid_until=date(2028, 5, 31),
+        valid_from=sakura_from,
+        valid_until=_valid_until("cpc_licence_expiry", sakura_from),
         **kw,
     )
     hinata_cpc = facility_create(
@@ -117,7 +133,7 @@ def load_registry_demo(context: Any) -> None:
         operator_institution=hinata,
         domestic=True,
         prefecture="13",
-        valid_from=date(2022, 1, 15),
+        valid_from=add_years(today, -5) + timedelta(days=40),
         **kw,
     )
     context.objects.update(
