@@ -18,6 +18,10 @@ RULE_LABELS = {
     "pmd_time_limit": _(
         "Re-application with confirmatory evidence before the conditional approval's time limit"
     ),
+    "pmd_condition_patients": _(
+        "Condition of approval: confirmatory data on the target number of patients"
+    ),
+    "pmd_condition_surveillance": _("Condition of approval: results of all-case surveillance"),
 }
 
 RECIPIENT_LABELS = {

@@ -107,6 +107,12 @@ class Obligation(models.Model):
     def is_outstanding(self) -> bool:
         return self.status in OUTSTANDING
 
+    @property
+    def rule_label(self) -> str:
+        from saisei.obligations.labels import rule_label
+
+        return rule_label(self.rule)
+
 
 # Duties whose report or notice is filed outside Saisei (with the Regional Bureau, by the online
 # e-再生医療 system), so Saisei records only that it was filed, when, and its reference.

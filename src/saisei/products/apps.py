@@ -15,5 +15,9 @@ class ProductsConfig(AppConfig):
         from saisei.products.reference import load
 
         reference.register("products", load)
-        sources.register("products.time_limits", ["pmd_time_limit"], time_limits_expected)
+        sources.register(
+            "products.time_limits",
+            ["pmd_time_limit", "pmd_condition_patients", "pmd_condition_surveillance"],
+            time_limits_expected,
+        )
         demo.register(30, "a fictional conditional product of the demo holder", create_demo_product)

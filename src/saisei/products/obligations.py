@@ -1,9 +1,14 @@
-"""The holder's duty under a conditional, time-limited approval (PMD Act Art 23-26).
+"""The holder's duties under a conditional, time-limited approval (PMD Act Art 23-26).
 
 Before the time limit ends the holder must apply again for approval with confirmatory
 evidence; an application filed on or before the limit's last day keeps the approval in force
 until it is decided (domain.md §2). The limit's end is what the law engine computes from the
-approval and its recorded events (extensions included), so the duty follows it.
+approval and its recorded events (extensions included), so the duties follow it.
+
+The approval's conditions that name a deliverable are duties too, due by the same day: a
+target number of patients (met by confirmatory data covering that many) and all-case
+surveillance (met by its results, submitted as confirmatory data). Conditions kept only as
+free text are shown on the product page but cannot be tracked.
 """
 
 from __future__ import annotations
@@ -19,10 +24,18 @@ BASIS = (
     "PMD Act Art 23-26 (conditional, time-limited approval: apply again for approval, with "
     "confirmatory evidence, by the last day of the time limit)"
 )
+CONDITION_BASIS = (
+    "PMD Act Art 23-26 (conditions attached to a conditional, time-limited approval; the "
+    "confirmatory evidence they call for supports the application due by the time limit)"
+)
 
 
-def approval_duty_spec(approval: Any, today: date) -> ObligationSpec | None:
-    """The re-application duty of one conditional approval, from its recorded events."""
+def _time_limit(approval: Any, today: date) -> tuple[date, Any, list[Any]] | None:
+    """The time limit the holder's duties run to, the status today and the recorded events.
+
+    None where there is no duty to compute: not a conditional approval, not yet approved, or a
+    history the recorded events cannot settle.
+    """
     from saisei.products.models import EventKind
     from saisei.products.status import compute_status
 
@@ -49,30 +62,101 @@ def approval_duty_spec(approval: Any, today: date) -> ObligationSpec | None:
         limit = before.time_limit_ends_on
     if limit is None:
         return None
-    reapplications = sorted(
-        (e for e in events if e.kind == EventKind.REAPPLICATION_FILED),
-        key=lambda e: (e.occurred_on, e.pk),
-    )
-    met = reapplications[0] if reapplications else None
+    return limit, status, events
+
+
+def _label(approval: Any) -> str:
     product = approval.product
-    return ObligationSpec(
-        rule="pmd_time_limit",
-        organisation_id=product.holder.organisation_id,
-        subject_type=APPROVAL,
-        subject_id=str(approval.pk),
-        subject_label=f"{product.brand_name_ja or product.brand_name} ({product.brand_name})",
-        starts_on=approval.approved_on,
-        recipient="minister",
-        fixed_due=limit,
-        fixed_basis=BASIS,
-        fixed_explanation=(
-            f"Time limit of the conditional approval of {approval.approved_on} ends {limit} "
-            "(the approval day counts as day 1; extensions and a stated end date as "
-            f"recorded). {status.reason or ''}"
-        ).strip(),
-        met_on=met.occurred_on if met else None,
-        met_by=("products.approvalevent", str(met.pk)) if met else None,
+    return f"{product.brand_name_ja or product.brand_name} ({product.brand_name})"
+
+
+def _first(events: list[Any], matches: Any) -> Any:
+    found = sorted((e for e in events if matches(e)), key=lambda e: (e.occurred_on, e.pk))
+    return found[0] if found else None
+
+
+def approval_duty_specs(approval: Any, today: date) -> list[ObligationSpec]:
+    """The holder's duties under one conditional approval, from its recorded events: the
+    re-application before the time limit, and each condition that names a deliverable."""
+    from saisei.products.models import EventKind
+
+    found = _time_limit(approval, today)
+    if found is None:
+        return []
+    limit, status, events = found
+    common = {
+        "organisation_id": approval.product.holder.organisation_id,
+        "subject_type": APPROVAL,
+        "subject_id": str(approval.pk),
+        "subject_label": _label(approval),
+        "starts_on": approval.approved_on,
+        "recipient": "minister",
+        "fixed_due": limit,
+    }
+    limit_text = (
+        f"the time limit of the conditional approval of {approval.approved_on} ends {limit} "
+        "(the approval day counts as day 1; extensions and a stated end date as recorded)"
     )
+    reapplication = _first(events, lambda e: e.kind == EventKind.REAPPLICATION_FILED)
+    specs = [
+        ObligationSpec(
+            rule="pmd_time_limit",
+            fixed_basis=BASIS,
+            fixed_explanation=(
+                f"{limit_text[0].upper()}{limit_text[1:]}. {status.reason or ''}"
+            ).strip(),
+            met_on=reapplication.occurred_on if reapplication else None,
+            met_by=("products.approvalevent", str(reapplication.pk)) if reapplication else None,
+            **common,
+        )
+    ]
+    # A conversion to full approval is the Minister's finding that the conditions were
+    # fulfilled: it meets a condition no confirmatory-data submission was recorded for.
+    conversion = _first(events, lambda e: e.kind == EventKind.CONVERTED_TO_FULL_APPROVAL)
+    target = approval.target_patients
+    if target:
+        data = _first(
+            events,
+            lambda e: (
+                e.kind == EventKind.CONFIRMATORY_DATA_SUBMITTED
+                and e.patients is not None
+                and e.patients >= target
+            ),
+        )
+        met = data or conversion
+        specs.append(
+            ObligationSpec(
+                rule="pmd_condition_patients",
+                fixed_basis=CONDITION_BASIS,
+                fixed_explanation=(
+                    f"Condition of the approval: confirmatory data on at least {target} patients, "
+                    f"submitted by the end of the time limit; {limit_text}. Met by the first "
+                    f"confirmatory-data submission covering {target} patients or more, or by "
+                    "conversion to full approval."
+                ),
+                met_on=met.occurred_on if met else None,
+                met_by=("products.approvalevent", str(met.pk)) if met else None,
+                **common,
+            )
+        )
+    if approval.all_case_surveillance:
+        data = _first(events, lambda e: e.kind == EventKind.CONFIRMATORY_DATA_SUBMITTED)
+        met = data or conversion
+        specs.append(
+            ObligationSpec(
+                rule="pmd_condition_surveillance",
+                fixed_basis=CONDITION_BASIS,
+                fixed_explanation=(
+                    "Condition of the approval: all-case surveillance, its results submitted as "
+                    f"confirmatory data by the end of the time limit; {limit_text}. Met by the "
+                    "first confirmatory-data submission, or by conversion to full approval."
+                ),
+                met_on=met.occurred_on if met else None,
+                met_by=("products.approvalevent", str(met.pk)) if met else None,
+                **common,
+            )
+        )
+    return specs
 
 
 def time_limits_expected(today: date) -> Iterator[ObligationSpec]:
@@ -85,17 +169,13 @@ def time_limits_expected(today: date) -> Iterator[ObligationSpec]:
         .order_by("pk")
     )
     for approval in approvals:
-        spec = approval_duty_spec(approval, today)
-        if spec is not None:
-            yield spec
+        yield from approval_duty_specs(approval, today)
 
 
 def approval_duty_refresh(approval: Any, *, actor: Any, today: date) -> None:
-    """Open or update the duty after an event of this approval (inside its transaction)."""
+    """Open or update the duties after an event of this approval (inside its transaction)."""
     from saisei.obligations.services import obligation_open, obligation_sync
 
-    spec = approval_duty_spec(approval, today)
-    if spec is None:
-        return
-    obligation_open(spec=spec, actor=actor, today=today)
-    obligation_sync(spec=spec, today=today)
+    for spec in approval_duty_specs(approval, today):
+        obligation_open(spec=spec, actor=actor, today=today)
+        obligation_sync(spec=spec, today=today)

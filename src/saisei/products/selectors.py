@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -133,3 +134,18 @@ def conditional_time_limits(as_of: date) -> list[TimeLimit]:
         if status.in_force and status.time_limit_ends_on is not None:
             limits.append(TimeLimit(approval, status.time_limit_ends_on, status))
     return limits
+
+
+def approval_duties(approval_ids: list[int]) -> dict[int, list[Any]]:
+    """The holder's tracked duties (re-application, conditions) of each approval, by approval id:
+    public facts about an approval, like its timeline. One query."""
+    from saisei.obligations.models import Obligation
+    from saisei.products.obligations import APPROVAL
+
+    found: dict[int, list[Any]] = {}
+    rows = Obligation.objects.filter(
+        subject_type=APPROVAL, subject_id__in=[str(pk) for pk in approval_ids]
+    ).order_by("due_on", "rule")
+    for row in rows:
+        found.setdefault(int(row.subject_id), []).append(row)
+    return found

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from saisei.products.forms import AsOfForm, ProductFilterForm
-from saisei.products.selectors import product_get, product_row, product_rows
+from saisei.products.selectors import approval_duties, product_get, product_row, product_rows
 from saisei.products.status import compute_status, today_in_tokyo
 
 
@@ -48,12 +48,14 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             status = 400
     row = product_row(product, as_of)
+    duties = approval_duties([a.pk for a in product.approvals.all()])
     approvals = [
         {
             "approval": approval,
             "status": compute_status(
                 approval, as_of, events=approval.events.all(), gaps=approval.status_gaps.all()
             ),
+            "duties": duties.get(approval.pk, []),
         }
         for approval in product.approvals.all()
     ]
