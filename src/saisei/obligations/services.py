@@ -351,15 +351,31 @@ def _sync_fixed(specs: list[ObligationSpec], today: date) -> int:
     return changed
 
 
+# Any constant: the PostgreSQL advisory lock one tick holds until it commits.
+TICK_LOCK = 0x5A15E1
+
+
+def _wait_for_other_ticks() -> None:
+    """Make a tick started while another is writing wait until that one commits, so that it
+    finds the other's rows existing and counts (and audits) only what it created itself.
+    On SQLite every transaction already begins IMMEDIATE (saisei.config.env)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TICK_LOCK])
+
+
 def obligations_tick(*, today: date) -> TickResult:
     """Create the periodic obligations whose period has begun and the renewals of certifications
     and licences; mark open ones past due overdue.
 
-    Idempotent and safe to run twice at once: rows are inserted with the unique duty key
-    and conflicts ignored, and the overdue update is a single conditional UPDATE.
+    Idempotent and safe to run twice at once: a second tick waits for the first to commit,
+    rows are inserted with the unique duty key and conflicts ignored (a duty an event opens at
+    the same moment), and the overdue update is a single conditional UPDATE.
     """
     periodic = [s for s in _expected(today) if _created_by_tick(s)]
     with transaction.atomic():
+        _wait_for_other_ticks()
         existing = _existing_keys(periodic)
         missing = [s for s in periodic if s.key not in existing]
         rows = []
