@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -8,6 +10,7 @@ import pytest
 from saisei.core.errors import DomainError, NotPermitted
 from saisei.obligations.models import Obligation, ObligationStatus
 from saisei.obligations.services import obligations_tick, obligations_verify
+from saisei.reporting.figures import shown, shown_percent, shown_share
 from saisei.reporting.services import (
     adverse_event_record,
     outcome_record,
@@ -17,6 +20,7 @@ from saisei.reporting.services import (
     periodic_report_submit,
     treatment_record,
 )
+from tests.support import at
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +90,61 @@ def test_a_report_shows_the_numbers_against_each_criterion(active_plan, personas
     assert c["treated_without_measurement"] == 1
     assert c["missing"] == ["treatments_without_measurement"]
     assert "P-001" not in str(f)  # aggregate only
+
+
+def test_the_report_page_and_csv_show_rounded_figures_and_keep_the_exact_ones(
+    active_plan, personas, client_for
+) -> None:
+    criterion = active_plan.criteria.get()
+    criterion.threshold_operator, criterion.threshold_value = ">=", Decimal("20")
+    criterion.save()
+    for n, value in enumerate(["30", "10", "25", "40", "50", "33", "30"]):
+        _treat(active_plan, personas.officer, f"P-{n}", dt.date(2025, 7, 1 + n), value)
+    report = periodic_report_generate(
+        plan=active_plan, period=1, actor=personas.officer, today=AFTER
+    )
+    [c] = report.figures["criteria"]
+    # Stored (and in the API) to four decimals, as computed.
+    assert (c["mean"], c["median"], c["sd"], c["share_meeting_threshold"]) == (
+        31.1429,
+        30.0,
+        12.4154,
+        0.8571,
+    )
+    url = f"/reporting/periodic/{report.pk}/"
+    with at(AFTER):
+        for language in ("en", "ja"):
+            page = client_for("officer").get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert "<dd>31.14</dd>" in page  # mean
+            assert "<dd>30.00</dd>" in page  # median
+            assert "<dd>12.42</dd>" in page  # standard deviation
+            assert "<dd>10.00 \u2013 50.00</dd>" in page  # range
+            assert "<dd>6 / 7 (85.7%)</dd>" in page  # meeting the threshold
+            assert "31.1429" not in page and "12.4154" not in page
+        response = client_for("officer").get(f"{url}csv/")
+    rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    shown_in_csv = {item: value for section, item, value in rows if section == "criterion 1"}
+    assert {k: shown_in_csv[k] for k in ("mean", "median", "sd", "min", "max")} == {
+        "mean": "31.14",
+        "median": "30.00",
+        "sd": "12.42",
+        "min": "10.00",
+        "max": "50.00",
+    }
+    assert (shown_in_csv["measured"], shown_in_csv["meeting_threshold"]) == ("7", "6")
+    assert shown_in_csv["share_meeting_threshold"] == "0.857"
+
+
+def test_figures_are_shown_rounded_half_up() -> None:
+    assert [shown(v) for v in (31.1429, 2.675, 10, -0.001, None)] == [
+        "31.14",
+        "2.68",
+        "10.00",
+        "0.00",
+        "",
+    ]
+    assert [shown_percent(v) for v in (0.8571, 1.0, 0.0, None)] == ["85.7", "100.0", "0.0", ""]
+    assert [shown_share(v) for v in (0.8571, 1.0, None)] == ["0.857", "1.000", ""]
 
 
 def test_a_period_with_no_cases_still_produces_its_report(active_plan, personas) -> None:

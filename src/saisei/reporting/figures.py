@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count
@@ -27,6 +27,31 @@ OPERATORS = {
 
 def _number(value: Decimal | float | None) -> float | None:
     return None if value is None else round(float(value), 4)
+
+
+# How the report page and its CSV show the stored figures (which keep four decimals): the
+# summary statistics to two decimals, the share meeting the threshold to a tenth of a percent.
+STATISTICS = ("mean", "median", "sd", "min", "max")
+STATISTIC_PLACES = 2
+PERCENT_PLACES = 1
+
+
+def shown(value: Decimal | float | int | None, places: int = STATISTIC_PLACES) -> str:
+    """A figure rounded half up to `places` decimals for display ("31.14"); "" when none."""
+    if value is None:
+        return ""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return str(rounded if rounded else abs(rounded))  # never "-0.00"
+
+
+def shown_percent(share: Decimal | float | None) -> str:
+    """A share (0.6667) as a percentage for display ("66.7"); "" when none."""
+    return "" if share is None else shown(Decimal(str(share)) * 100, PERCENT_PLACES)
+
+
+def shown_share(share: Decimal | float | None) -> str:
+    """A share (0.6667) to the precision shown_percent gives it ("0.667"); "" when none."""
+    return shown(share, PERCENT_PLACES + 2)
 
 
 def criterion_summary(

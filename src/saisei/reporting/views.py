@@ -29,6 +29,7 @@ from saisei.plans.models import Plan
 from saisei.registry.models import ProcessingFacility
 from saisei.reporting import forms as f
 from saisei.reporting import selectors, services
+from saisei.reporting.figures import STATISTICS, shown, shown_share
 from saisei.reporting.models import AdverseEvent, AdverseEventReport, PeriodicReport, Treatment
 
 
@@ -327,16 +328,18 @@ def periodic_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
             "time_point",
             "success_threshold",
             "measured",
-            "mean",
-            "median",
-            "sd",
-            "min",
-            "max",
+            *STATISTICS,
             "meeting_threshold",
             "share_meeting_threshold",
             "treated_without_measurement",
         ):
-            writer.writerow([f"criterion {c['position']}", key, "" if c[key] is None else c[key]])
+            if key in STATISTICS:
+                value = shown(c[key])
+            elif key == "share_meeting_threshold":
+                value = shown_share(c[key])
+            else:
+                value = "" if c[key] is None else c[key]
+            writer.writerow([f"criterion {c['position']}", key, value])
         writer.writerow([f"criterion {c['position']}", "missing", ";".join(c["missing"])])
     writer.writerow(["committee", "opinion", report.committee_opinion])
     return response
