@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from saisei.plans import services
@@ -159,3 +161,24 @@ def test_the_public_search_finds_filed_plans_only(world, client_for) -> None:
     assert f"/plans/verify/{draft.pk}/" not in html and "非公開の下書き" not in html
     html = client_for(None).get("/plans/search/?risk_class=I").content.decode()
     assert f"/plans/verify/{active.pk}/" not in html
+
+
+def _number_cell(html: str, plan: Plan) -> str:
+    """The plan-number cell of a plan's row in the public search results."""
+    row = re.search(rf'/plans/verify/{plan.pk}/">[^<]*</a></td><td>([^<]*)</td>', html)
+    assert row is not None, plan.pk
+    return row.group(1)
+
+
+def test_the_public_search_shows_each_plan_number(world, client_for) -> None:
+    numbered = world.plan_in(S.ACTIVE)
+    unnumbered = world.plan_in(S.ACTIVE)
+    # A public plan recorded without the number the authority gave (none is invented for it).
+    Plan.objects.filter(pk=unnumbered.pk).update(plan_number=None)
+    assert numbered.plan_number
+    for language, label in (("en", "Plan number"), ("ja", "計画番号")):
+        response = client_for(None).get("/plans/search/", HTTP_ACCEPT_LANGUAGE=language)
+        html = response.content.decode()
+        assert f'<th scope="col">{label}</th>' in html
+        assert _number_cell(html, numbered) == numbered.plan_number
+        assert _number_cell(html, unnumbered) == "\u2014"
