@@ -25,6 +25,7 @@ from saisei.law.regimes import Regime, regime_on
 
 __all__ = [
     "CLASSIFICATION_RULES",
+    "QUESTIONS",
     "CellKind",
     "CellSource",
     "Cells",
@@ -383,6 +384,25 @@ _Q_HOMOLOGOUS = (
 _BASIS_HOMOLOGOUS = (
     f"{_CLASSES}; notice 医政研発1031第1号 (2014-10-31, homologous use); {_FLOWCHART} rules 8-9"
 )
+
+
+# Every question the flowchart can ask, by its stable step key (the order is the law's order).
+QUESTIONS: Mapping[str, str] = {
+    "scope.excluded_practice": _Q_EXCLUDED,
+    "scope.pmd_act_clinical_trial": _Q_TRIAL,
+    "scope.approved_product_on_label": _Q_APPROVED,
+    "scope.purpose": _Q_PURPOSE,
+    "scope.processed_cells": _Q_CELLS,
+    "rule1.nucleic_acids_in_vivo": _Q_NUCLEIC,
+    "rule2.es_ips": _Q_ES_IPS,
+    "rule3.gene_modified": _Q_GENE,
+    "rule4.animal": _Q_ANIMAL,
+    "rule5.allogeneic": _Q_ALLOGENEIC,
+    "rule6.somatic_stem": _Q_STEM,
+    "rule7.cultured": _Q_CULTURED,
+    "rule7.reconstructive": _Q_RECONSTRUCTIVE,
+    "rule8.homologous": _Q_HOMOLOGOUS,
+}
 
 
 class _Walk:

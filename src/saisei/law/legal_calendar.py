@@ -13,7 +13,7 @@ computed for every plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -61,6 +61,8 @@ class ClosedDay:
 
     kind: ClosedDayKind
     holiday_name: str | None = None
+    # The holiday's Japanese name, for Japanese explanations; not part of the day's identity.
+    holiday_name_ja: str | None = field(default=None, compare=False)
 
     @property
     def reason(self) -> str:
@@ -119,7 +121,9 @@ def _national_holidays(year: int) -> dict[date, ClosedDay]:
         elif _CITIZENS_JA in name_ja:
             result[day] = ClosedDay(ClosedDayKind.CITIZENS_HOLIDAY)
         else:
-            result[day] = ClosedDay(ClosedDayKind.NATIONAL_HOLIDAY, english.get(day, name_ja))
+            result[day] = ClosedDay(
+                ClosedDayKind.NATIONAL_HOLIDAY, english.get(day, name_ja), holiday_name_ja=name_ja
+            )
     return result
 
 
