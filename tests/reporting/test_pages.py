@@ -117,6 +117,10 @@ def test_recording_a_death_shows_its_due_date_in_both_languages(active_plan, cli
             .content.decode()
         )
         assert "2026-05-07" in ja and "1日超過" in ja
+        # "Why this date" in each page's language, with the holidays skipped.
+        assert "nominal 2026-05-05 skipped: 2026-05-05 national holiday (Children&#x27;s Day)" in en
+        assert "名目上の期限 2026-05-05 は閉庁日のため繰り延べ" in ja
+        assert "祝日(こどもの日)" in ja and "Children" not in ja
         assert "2026-05-07" in client_for("secretariat").get("/obligations/").content.decode()
         assert "2026-05-07" not in client_for("other-officer").get("/obligations/").content.decode()
 

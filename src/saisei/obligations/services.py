@@ -22,6 +22,7 @@ from saisei.accounts.roles import Role
 from saisei.audit.services import audit_record
 from saisei.core.errors import DomainError, ErrorCode
 from saisei.law import DueDate, RuleKind, RuleSet, due_date, load_overrides_file, load_rules
+from saisei.law.text_ja import explain_ja
 from saisei.obligations.models import (
     FILED_OUTSIDE_RULES,
     OUTSTANDING,
@@ -53,6 +54,7 @@ class FixedDue:
     start: date
     due: date
     explanation: str
+    explanation_ja: str = ""
     period_start: None = None
     period_end: None = None
 
@@ -84,7 +86,12 @@ class FixedDue:
 def compute_due(spec: ObligationSpec) -> DueDate | FixedDue:
     if spec.fixed_due is not None:
         return FixedDue(
-            spec.rule, spec.fixed_basis, spec.starts_on, spec.fixed_due, spec.fixed_explanation
+            spec.rule,
+            spec.fixed_basis,
+            spec.starts_on,
+            spec.fixed_due,
+            spec.fixed_explanation,
+            spec.fixed_explanation_ja,
         )
     return due_date(spec.rule, spec.starts_on, period=spec.period or None, rules=current_rules())
 
@@ -104,8 +111,14 @@ def _row_values(spec: ObligationSpec, due: DueDate | FixedDue) -> dict[str, Any]
         "period_end": due.period_end,
         "nominal_due": due.nominal_due,
         "due_on": due.due,
-        "explanation": {**due.to_dict(), "explain": due.explain()},
+        "explanation": _explanation(due),
     }
+
+
+def _explanation(due: DueDate | FixedDue) -> dict[str, Any]:
+    """What is stored to explain a due date: the engine's answer, in English and Japanese."""
+    japanese = due.explanation_ja if isinstance(due, FixedDue) else explain_ja(due)
+    return {**due.to_dict(), "explain": due.explain(), "explain_ja": japanese or due.explain()}
 
 
 def _initial_status(due_on: date, today: date) -> str:
@@ -334,7 +347,7 @@ def _sync_fixed(specs: list[ObligationSpec], today: date) -> int:
             values.update(
                 nominal_due=due.nominal_due,
                 due_on=due.due,
-                explanation={**due.to_dict(), "explain": due.explain()},
+                explanation=_explanation(due),
             )
         values.update(_status_for(spec, spec.fixed_due, today))
         if values["status"] == row.status and "due_on" not in values:

@@ -29,6 +29,7 @@ class ObligationSpec:
     fixed_due: date | None = None
     fixed_basis: str = ""
     fixed_explanation: str = ""
+    fixed_explanation_ja: str = ""
     # Where the recorded events already show what met the duty (a re-application filed).
     met_on: date | None = None
     met_by: tuple[str, str] | None = None

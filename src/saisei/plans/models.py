@@ -120,6 +120,7 @@ class Plan(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     provision_allowed_from = models.DateField(_("provision allowed from"), null=True, blank=True)
     provision_allowed_explanation = models.TextField(blank=True)
+    provision_allowed_explanation_ja = models.TextField(blank=True)
     discontinued_on = models.DateField(_("discontinued on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 

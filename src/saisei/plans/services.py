@@ -34,6 +34,7 @@ from saisei.law import (
     procedure_for,
 )
 from saisei.law import FiledWith as LawFiledWith
+from saisei.law.text_ja import explain_ja
 from saisei.plans.lifecycle import IN_FORCE, Action, PlanStatus, allowed_targets
 from saisei.plans.models import (
     Decision,
@@ -810,11 +811,12 @@ def _filing_office(plan: Plan) -> tuple[str, str]:
     return procedure.filed_with.value, plan.institution.regional_bureau.code
 
 
-def _provision_allowed_from(risk_class: str, start: date) -> tuple[date, str]:
+def _provision_allowed_from(risk_class: str, start: date) -> tuple[date, str, str]:
+    """The first day of provision, explained in English and in Japanese (Class I only)."""
     if risk_class == RiskClass.I.value:
         restriction = due_date("class1_restriction", start)
-        return restriction.due, restriction.explain()
-    return start, ""
+        return restriction.due, restriction.explain(), explain_ja(restriction)
+    return start, "", ""
 
 
 @transaction.atomic
@@ -841,7 +843,7 @@ def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
             % {"new": result.risk_class.value, "old": plan.risk_class},
         )
     filed_with, office = _filing_office(plan)
-    allowed_from, explanation = _provision_allowed_from(plan.risk_class, filed_on)
+    allowed_from, explanation, explanation_ja = _provision_allowed_from(plan.risk_class, filed_on)
     _move(
         plan,
         action=Action.FILE,
@@ -852,6 +854,7 @@ def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
         filing_office=office,
         provision_allowed_from=allowed_from,
         provision_allowed_explanation=explanation,
+        provision_allowed_explanation_ja=explanation_ja,
         classification=result.to_dict(),
     )
     # Obligation clock: filing starts the periodic report and the 60-day adverse-event cycle.
@@ -953,6 +956,16 @@ def plan_restriction_extend(*, plan: Plan, actor: User, until: date, reason: str
         actor=actor,
         reason=reason.strip(),
         provision_allowed_from=until,
+        provision_allowed_explanation=(
+            f"Allowed from {until.isoformat()}: the Minister extended the Class I restriction "
+            f"on {today().isoformat()} (it ran until the day before {previous.isoformat()}); "
+            f"reason: {reason.strip()}."
+        ),
+        provision_allowed_explanation_ja=(
+            f"{until.isoformat()}から提供できます:厚生労働大臣が{today().isoformat()}に第一種の"
+            f"提供制限を延長しました(延長前は{previous.isoformat()}から提供可能)。"
+            f"理由:{reason.strip()}。"
+        ),
     )
     PlanNotice.objects.create(
         plan=plan,
@@ -1075,9 +1088,13 @@ def plan_change_notify(*, plan: Plan, actor: User, notified_on: date | None = No
     facilities = None if facility_ids is None else clean_facilities(facility_ids)
     fields: dict[str, Any] = {"status_before_change": ""}
     if plan.risk_class == RiskClass.I.value:
-        allowed_from, explanation = _provision_allowed_from(plan.risk_class, notified_on)
+        allowed_from, explanation, explanation_ja = _provision_allowed_from(
+            plan.risk_class, notified_on
+        )
         fields.update(
-            provision_allowed_from=allowed_from, provision_allowed_explanation=explanation
+            provision_allowed_from=allowed_from,
+            provision_allowed_explanation=explanation,
+            provision_allowed_explanation_ja=explanation_ja,
         )
         to = S.RESTRICTED
     else:

@@ -102,7 +102,7 @@ def _preview(form: PlanForm) -> dict[str, Any] | None:
     return {
         "risk_class": result.risk_class.value,
         "rule": result.rule,
-        "path": [step.to_dict() for step in result.path],
+        "path": [{**step.to_dict(), "key": step.key} for step in result.path],
         "procedure": result.procedure.to_dict() if result.procedure else None,
     }
 

@@ -97,6 +97,10 @@ def approval_duty_specs(approval: Any, today: date) -> list[ObligationSpec]:
         f"the time limit of the conditional approval of {approval.approved_on} ends {limit} "
         "(the approval day counts as day 1; extensions and a stated end date as recorded)"
     )
+    limit_ja = (
+        f"{approval.approved_on}の条件及び期限付承認の期限は{limit}に終わります(承認日を1日目"
+        "とし、延長や承認書に記載された期限を反映)"
+    )
     reapplication = _first(events, lambda e: e.kind == EventKind.REAPPLICATION_FILED)
     specs = [
         ObligationSpec(
@@ -105,6 +109,10 @@ def approval_duty_specs(approval: Any, today: date) -> list[ObligationSpec]:
             fixed_explanation=(
                 f"{limit_text[0].upper()}{limit_text[1:]}. {status.reason or ''}"
             ).strip(),
+            fixed_explanation_ja=(
+                f"{limit_ja}。期限の末日までに、検証的な証拠を添えて改めて承認を申請します"
+                "(医薬品医療機器等法第23条の26)。"
+            ),
             met_on=reapplication.occurred_on if reapplication else None,
             met_by=("products.approvalevent", str(reapplication.pk)) if reapplication else None,
             **common,
@@ -134,6 +142,11 @@ def approval_duty_specs(approval: Any, today: date) -> list[ObligationSpec]:
                     f"confirmatory-data submission covering {target} patients or more, or by "
                     "conversion to full approval."
                 ),
+                fixed_explanation_ja=(
+                    f"承認条件:少なくとも{target}例についての確認データを期限の末日までに提出;"
+                    f"{limit_ja}。{target}例以上を含む最初の確認データの提出、または本承認への"
+                    "切替えで満たされます。"
+                ),
                 met_on=met.occurred_on if met else None,
                 met_by=("products.approvalevent", str(met.pk)) if met else None,
                 **common,
@@ -150,6 +163,10 @@ def approval_duty_specs(approval: Any, today: date) -> list[ObligationSpec]:
                     "Condition of the approval: all-case surveillance, its results submitted as "
                     f"confirmatory data by the end of the time limit; {limit_text}. Met by the "
                     "first confirmatory-data submission, or by conversion to full approval."
+                ),
+                fixed_explanation_ja=(
+                    "承認条件:全例調査を行い、その結果を確認データとして期限の末日までに提出;"
+                    f"{limit_ja}。最初の確認データの提出、または本承認への切替えで満たされます。"
                 ),
                 met_on=met.occurred_on if met else None,
                 met_by=("products.approvalevent", str(met.pk)) if met else None,
