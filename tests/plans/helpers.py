@@ -133,11 +133,13 @@ class World:
             conditions="Report at 3 months." if decision == "approve_with_conditions" else "",
         )
 
-    def plan_in(self, status: str, risk_class: str | None = None) -> Plan:
+    def plan_in(
+        self, status: str, risk_class: str | None = None, content: dict[str, Any] | None = None
+    ) -> Plan:
         if risk_class is None:
             risk_class = "I" if status == S.RESTRICTED else "II"
         officer = self.personas.officer
-        plan = self.draft(risk_class)
+        plan = self.draft(risk_class, content=content or {})
         if status == S.DRAFT:
             return plan
         services.plan_submit(plan=plan, actor=officer)

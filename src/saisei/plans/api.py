@@ -97,6 +97,7 @@ class PlanPublicOut(Schema):
     plan_number: str | None
     provision_allowed_from: date | None
     discontinued_on: date | None
+    data_collection_ended_on: date | None
     closed_on: date | None
     version: int
 
@@ -220,6 +221,11 @@ class DiscontinueIn(Schema):
     stopped_on: date
     reason: str
     notified_on: date | None = None
+    data_collection_ended_on: date | None = None
+
+
+class DataCollectionEndIn(Schema):
+    ended_on: date
 
 
 class CloseIn(Schema):
@@ -383,6 +389,7 @@ def plan_public_dict(plan: Plan) -> dict[str, Any]:
         "plan_number": plan.plan_number,
         "provision_allowed_from": plan.provision_allowed_from,
         "discontinued_on": plan.discontinued_on,
+        "data_collection_ended_on": plan.data_collection_ended_on,
         "closed_on": plan.closed_on,
         "version": plan.version,
     }
@@ -601,6 +608,20 @@ def plan_discontinue(
         plan=_plan(request, plan_id), actor=_actor(request), **payload.dict()
     )
     return Status(201, notice)
+
+
+@router.post(
+    "/plans/{plan_id}/data-collection-end",
+    response={200: PlanOut, **ERRORS},
+    summary="Research plan: record the end of data collection (opens the research summary duty)",
+)
+def plan_data_collection_end(
+    request: HttpRequest, plan_id: int, payload: DataCollectionEndIn
+) -> dict[str, Any]:
+    plan = services.plan_data_collection_end(
+        plan=_plan(request, plan_id), actor=_actor(request), ended_on=payload.ended_on
+    )
+    return _fresh(request, plan)
 
 
 @router.post("/plans/{plan_id}/close", response={201: NoticeOut, **ERRORS})

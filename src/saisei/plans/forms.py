@@ -239,6 +239,31 @@ class DateReasonForm(forms.Form):
     text = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea)
 
 
+class DiscontinueForm(DateReasonForm):
+    """Discontinuation; a research plan may give the end of its data collection as well."""
+
+    data_collection_ended_on = forms.DateField(
+        label=_("Data collection ended on"),
+        help_text=_(
+            "Research plans: leave empty if data collection goes on; record its end later. The "
+            "research summary report is due a year after the later of the two dates."
+        ),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, research: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not research:
+            del self.fields["data_collection_ended_on"]
+
+
+class DataCollectionEndForm(forms.Form):
+    ended_on = forms.DateField(
+        label=_("Data collection ended on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class AcceptForm(forms.Form):
     plan_number = forms.CharField(label=_("Plan number"), max_length=60)
 

@@ -122,6 +122,11 @@ class Plan(models.Model):
     provision_allowed_explanation = models.TextField(blank=True)
     provision_allowed_explanation_ja = models.TextField(blank=True)
     discontinued_on = models.DateField(_("discontinued on"), null=True, blank=True)
+    # Research plans: the end of data collection, which with the stop date starts the clock of
+    # the research summary report (the later of the two).
+    data_collection_ended_on = models.DateField(
+        _("data collection ended on"), null=True, blank=True
+    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     created_by = models.ForeignKey(

@@ -3,6 +3,11 @@ discontinuation owes a notice within 10 days of the day it happened.
 
 The notice, recorded with the day it was sent, is both the event that starts the clock and
 the record that meets the duty, so the obligation is opened and met in the same transaction.
+
+A research plan also owes its research summary report (総括報告書) within a year of the later
+of the day provision stopped and the end of data collection. The duty is opened when both are
+known: at discontinuation when data collection ended by then, else when its end is recorded.
+The report is published on jRCT, outside Saisei, so it is met by recording that filing.
 """
 
 from __future__ import annotations
@@ -57,4 +62,49 @@ def notices_expected(today: date) -> Iterator[ObligationSpec]:
     for notice in notices.iterator(chunk_size=2000):
         spec = notice_spec(notice)
         if spec is not None:
+            yield spec
+
+
+PLAN = "plans.plan"
+
+
+def research_summary_spec(plan: Any) -> ObligationSpec | None:
+    """The research summary duty of a research plan whose stop and data-collection end are known."""
+    if (
+        plan.plan_type != "research"
+        or not plan.discontinued_on
+        or not plan.data_collection_ended_on
+    ):
+        return None
+    return ObligationSpec(
+        rule="research_summary",
+        organisation_id=plan.institution.organisation_id,
+        subject_type=PLAN,
+        subject_id=str(plan.pk),
+        subject_label=str(plan),
+        starts_on=max(plan.discontinued_on, plan.data_collection_ended_on),
+        also_visible_to_id=plan.committee.organisation_id if plan.committee_id else None,
+        recipient="committee",
+    )
+
+
+def research_summary_open(plan: Any, *, actor: Any, today: date) -> None:
+    from saisei.obligations.services import obligation_open
+
+    spec = research_summary_spec(plan)
+    if spec is not None:
+        obligation_open(spec=spec, actor=actor, today=today)
+
+
+def research_summaries_expected(today: date) -> Iterator[ObligationSpec]:
+    from saisei.plans.models import Plan
+
+    plans = Plan.objects.filter(
+        plan_type="research",
+        discontinued_on__isnull=False,
+        data_collection_ended_on__isnull=False,
+    ).select_related("institution", "committee")
+    for plan in plans.iterator(chunk_size=2000):
+        spec = research_summary_spec(plan)
+        if spec is not None and spec.starts_on <= today:
             yield spec

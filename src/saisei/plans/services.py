@@ -58,7 +58,7 @@ from saisei.plans.models import (
     Therapy,
     canonical_decimal,
 )
-from saisei.plans.obligations import notice_obligation_record
+from saisei.plans.obligations import notice_obligation_record, research_summary_open
 from saisei.plans.quorum import Seat, evaluate
 from saisei.registry.models import Committee, CommitteeMember, Institution, ProcessingFacility
 from saisei.registry.services import authorise
@@ -1214,9 +1214,12 @@ def plan_discontinue(
     stopped_on: date,
     reason: str,
     notified_on: date | None = None,
+    data_collection_ended_on: date | None = None,
 ) -> PlanNotice:
     """Provision stops; the notice (様式第4) is due 10 days after. Reporting continues until
-    close-out."""
+    close-out. A research plan whose data collection has ended by now gives that date too, which
+    opens its research summary duty; otherwise the end is recorded later
+    (`plan_data_collection_end`)."""
     ensure_can(actor, "plans.discontinue", plan)
     _lock(plan)
     _guard(plan, Action.DISCONTINUE)
@@ -1234,6 +1237,8 @@ def plan_discontinue(
         )
     if not reason.strip():
         errors.append({"field": "reason", "message": _("This field is required.")})
+    if data_collection_ended_on is not None:
+        errors.extend(_data_collection_errors(plan, data_collection_ended_on))
     if errors:
         raise _invalid(errors)
     due = due_date("discontinuation", stopped_on)
@@ -1244,6 +1249,7 @@ def plan_discontinue(
         actor=actor,
         reason=reason.strip(),
         discontinued_on=stopped_on,
+        data_collection_ended_on=data_collection_ended_on,
     )
     # Obligation clock: the discontinuation notice is due due.due; reporting goes on.
     notice = PlanNotice.objects.create(
@@ -1257,13 +1263,68 @@ def plan_discontinue(
         recorded_by=actor,
     )
     notice_obligation_record(notice, actor=actor, today=today())
+    research_summary_open(plan, actor=actor, today=today())
     audit_record(
         action="plans.plan.discontinued",
         actor=actor,
         target=plan,
-        data={"stopped_on": stopped_on, "due_on": due.due, "notified_on": notified_on},
+        data={
+            "stopped_on": stopped_on,
+            "due_on": due.due,
+            "notified_on": notified_on,
+            "data_collection_ended_on": data_collection_ended_on,
+        },
     )
     return notice
+
+
+def _data_collection_errors(plan: Plan, ended_on: date) -> list[dict[str, str]]:
+    field = "data_collection_ended_on"
+    if plan.plan_type != PlanType.RESEARCH:
+        return [{"field": field, "message": _("Only a research plan records its data collection.")}]
+    if ended_on > today():
+        return [{"field": field, "message": _("The date cannot be in the future.")}]
+    if plan.filed_on and ended_on < plan.filed_on:
+        return [{"field": field, "message": _("Data collection cannot end before the filing.")}]
+    return []
+
+
+@transaction.atomic
+def plan_data_collection_end(*, plan: Plan, actor: User, ended_on: date) -> Plan:
+    """A discontinued research plan records the end of its data collection, once: with the stop
+    date it starts the clock of the research summary report (the later of the two)."""
+    ensure_can(actor, "plans.discontinue", plan)
+    _lock(plan)
+    if plan.status not in (S.DISCONTINUED, S.CLOSED) or plan.discontinued_on is None:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            _("Record the end of data collection after the plan is discontinued."),
+            details={"field": "ended_on", "status": plan.status},
+        )
+    if plan.data_collection_ended_on is not None:
+        raise Conflict(
+            ErrorCode.CONFLICT,
+            _("The end of data collection is already recorded (%(date)s).")
+            % {"date": plan.data_collection_ended_on.isoformat()},
+            details={"field": "ended_on"},
+        )
+    errors = _data_collection_errors(plan, ended_on)
+    if errors:
+        raise _invalid([{**e, "field": "ended_on"} for e in errors])
+    updated = Plan.objects.filter(pk=plan.pk, data_collection_ended_on__isnull=True).update(
+        data_collection_ended_on=ended_on, updated_at=timezone.now()
+    )
+    if updated != 1:  # pragma: no cover - the row lock above makes this unreachable
+        raise Conflict(ErrorCode.CONFLICT, _("The plan was changed meanwhile."))
+    plan.data_collection_ended_on = ended_on
+    research_summary_open(plan, actor=actor, today=today())
+    audit_record(
+        action="plans.plan.data_collection_ended",
+        actor=actor,
+        target=plan,
+        data={"ended_on": ended_on, "stopped_on": plan.discontinued_on},
+    )
+    return plan
 
 
 @transaction.atomic

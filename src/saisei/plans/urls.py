@@ -26,4 +26,9 @@ urlpatterns = [
     path("<int:pk>/minor-change/", views.plan_minor_change, name="minor_change"),
     path("<int:pk>/discontinue/", views.plan_discontinue, name="discontinue"),
     path("<int:pk>/close/", views.plan_close, name="close"),
+    path(
+        "<int:pk>/data-collection-end/",
+        views.plan_data_collection_end,
+        name="data_collection_end",
+    ),
 ]

@@ -24,7 +24,9 @@ from saisei.plans import selectors, services
 from saisei.plans.forms import (
     AcceptForm,
     ChangeForm,
+    DataCollectionEndForm,
     DateReasonForm,
+    DiscontinueForm,
     MinorChangeForm,
     OpinionForm,
     OrderForm,
@@ -34,7 +36,7 @@ from saisei.plans.forms import (
     initial_from_plan,
 )
 from saisei.plans.lifecycle import Action, PlanStatus, allowed_targets
-from saisei.plans.models import Order, OrderTarget, Plan, plan_may_provide
+from saisei.plans.models import Order, OrderTarget, Plan, PlanType, plan_may_provide
 from saisei.plans.quorum import describe
 from saisei.registry.models import Institution, ProcessingFacility
 from saisei.registry.regions import BUREAUS_BY_CODE
@@ -197,10 +199,21 @@ def _detail_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
         "can_minor_change": may(Action.MINOR_CHANGE, "plans.change"),
         "can_discontinue": may(Action.DISCONTINUE, "plans.discontinue"),
         "can_close": may(Action.CLOSE, "plans.discontinue"),
+        "can_end_data_collection": (
+            plan.plan_type == PlanType.RESEARCH
+            and plan.discontinued_on is not None
+            and plan.data_collection_ended_on is None
+            and can(user, "plans.discontinue", plan)
+        ),
+        "data_collection_form": DataCollectionEndForm(prefix="dc"),
         "accept_form": AcceptForm(),
         "change_form": ChangeForm(),
         "minor_form": MinorChangeForm(initial={"changed_on": services.today()}),
-        "discontinue_form": DateReasonForm(initial={"on": services.today()}, prefix="dis"),
+        "discontinue_form": DiscontinueForm(
+            initial={"on": services.today()},
+            prefix="dis",
+            research=plan.plan_type == PlanType.RESEARCH,
+        ),
         "close_form": DateReasonForm(initial={"on": services.today()}, prefix="close"),
     }
 
@@ -322,7 +335,7 @@ def plan_minor_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_discontinue(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    form = DateReasonForm(request.POST, prefix="dis")
+    form = DiscontinueForm(request.POST, prefix="dis", research=plan.plan_type == PlanType.RESEARCH)
     try:
         if not form.is_valid():
             raise DomainError("invalid_input", _("Some fields are not valid."))
@@ -331,10 +344,31 @@ def plan_discontinue(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,  # type: ignore[arg-type]
             stopped_on=form.cleaned_data["on"],
             reason=form.cleaned_data["text"],
+            data_collection_ended_on=form.cleaned_data.get("data_collection_ended_on"),
         )
     except DomainError as exc:
         return _action_failed(request, plan, exc, discontinue_form=form)
     return _done(request, plan, _("The plan is discontinued."))
+
+
+@login_required
+@require_POST
+def plan_data_collection_end(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    form = DataCollectionEndForm(request.POST, prefix="dc")
+    try:
+        if not form.is_valid():
+            raise DomainError("invalid_input", _("Some fields are not valid."))
+        services.plan_data_collection_end(
+            plan=plan,
+            actor=request.user,  # type: ignore[arg-type]
+            ended_on=form.cleaned_data["ended_on"],
+        )
+    except DomainError as exc:
+        return _action_failed(request, plan, exc, data_collection_form=form)
+    return _done(
+        request, plan, _("The end of data collection is recorded; the research summary is due.")
+    )
 
 
 @login_required

@@ -225,9 +225,10 @@ def register_all() -> None:
         ["ae_death", "ae_serious", "ae_other_cycle"],
         adverse_events_expected,
     )
-    from saisei.plans.obligations import notices_expected
+    from saisei.plans.obligations import notices_expected, research_summaries_expected
 
     sources.register("plans.notices", ["minor_change", "discontinuation"], notices_expected)
+    sources.register("plans.research_summaries", ["research_summary"], research_summaries_expected)
     sources.register(
         "registry.facility_reports", ["cpc_periodic_report"], facility_reports_expected
     )
