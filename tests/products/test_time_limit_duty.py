@@ -218,6 +218,7 @@ def test_the_product_page_lists_the_companys_duties_and_their_status(reference, 
     table = html[html.index('data-testid="holder-duties"') :]
     table = table[: table.index("</table>")]
     assert "Re-application with confirmatory evidence" in table
+    assert table.index("Re-application") < table.index("confirmatory data on the target")
     assert "confirmatory data on the target number of patients" in table
     assert table.count("2033-03-05") == 2
     assert table.count(">open<") == 2

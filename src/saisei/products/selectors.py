@@ -148,4 +148,7 @@ def approval_duties(approval_ids: list[int]) -> dict[int, list[Any]]:
     ).order_by("due_on", "rule")
     for row in rows:
         found.setdefault(int(row.subject_id), []).append(row)
+    for duties in found.values():
+        # The re-application first: the conditions support it and fall due with it.
+        duties.sort(key=lambda row: (row.due_on, row.rule != "pmd_time_limit", row.rule))
     return found
