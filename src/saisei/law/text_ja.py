@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 from saisei.law.classification import CLASSIFICATION_RULES, QUESTIONS
 from saisei.law.deadlines import DueDate
+from saisei.law.errors import LawInputError
 from saisei.law.legal_calendar import ClosedDay, ClosedDayKind
 from saisei.law.obligations import RULES, RuleKind, Unit
 
@@ -160,7 +161,7 @@ def _default_text(rule_id: str, field: str, value: str, table: Mapping[str, str]
     """The Japanese text when ``value`` is still the default rule's text, else ``value``."""
     try:
         default = getattr(RULES.rule(rule_id), field)
-    except Exception:  # a rule the defaults do not have: show what the rule set says
+    except LawInputError:  # a rule the defaults do not have: show what the rule set says
         return value
     return table.get(rule_id, value) if value == default else value
 
