@@ -7,8 +7,10 @@ Views parse input and call one service; a refusal is shown on the page, translat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import can, ensure_can, organisation_ids_with
 from saisei.core.errors import DomainError, NotFound, NotPermitted
 from saisei.plans import selectors, services
@@ -240,44 +243,69 @@ def _done(request: HttpRequest, plan: Plan, message: str) -> HttpResponse:
     return redirect("plans:detail", pk=plan.pk)
 
 
+def _act(
+    request: HttpRequest,
+    plan: Plan,
+    call: Callable[[dict[str, Any]], object],
+    done: str,
+    form: forms.Form | None = None,
+    form_name: str = "",
+    invalid: str | None = None,
+) -> HttpResponse:
+    """One action on a plan's page: validate the form (if any), call the service with the
+    cleaned data, then redirect with `done` or show the page again with the refusal."""
+    try:
+        if form is not None and not form.is_valid():
+            raise DomainError("invalid_input", invalid or _("Some fields are not valid."))
+        call({} if form is None else form.cleaned_data)
+    except DomainError as exc:
+        return _action_failed(request, plan, exc, **({form_name: form} if form else {}))
+    return _done(request, plan, done)
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # login_required: never anonymous
+
+
 @login_required
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    try:
-        services.plan_submit(plan=plan, actor=request.user)  # type: ignore[arg-type]
-    except DomainError as exc:
-        return _action_failed(request, plan, exc)
-    return _done(request, plan, _("The plan is submitted to the committee."))
+    return _act(
+        request,
+        plan,
+        lambda _d: services.plan_submit(plan=plan, actor=_actor(request)),
+        _("The plan is submitted to the committee."),
+    )
 
 
 @login_required
 @require_POST
 def plan_file(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    try:
-        services.plan_file(plan=plan, actor=request.user)  # type: ignore[arg-type]
-    except DomainError as exc:
-        return _action_failed(request, plan, exc)
-    return _done(request, plan, _("The plan is filed with the authority."))
+    return _act(
+        request,
+        plan,
+        lambda _d: services.plan_file(plan=plan, actor=_actor(request)),
+        _("The plan is filed with the authority."),
+    )
 
 
 @login_required
 @require_POST
 def plan_accept(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    form = AcceptForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError("invalid_input", _("Give the plan number (1 to 60 characters)."))
-        services.plan_accept(
-            plan=plan,
-            actor=request.user,  # type: ignore[arg-type]
-            plan_number=form.cleaned_data["plan_number"],
-        )
-    except DomainError as exc:
-        return _action_failed(request, plan, exc, accept_form=form)
-    return _done(request, plan, _("The filing is accepted and the plan number issued."))
+    return _act(
+        request,
+        plan,
+        lambda d: services.plan_accept(
+            plan=plan, actor=_actor(request), plan_number=d["plan_number"]
+        ),
+        _("The filing is accepted and the plan number issued."),
+        AcceptForm(request.POST),
+        "accept_form",
+        invalid=_("Give the plan number (1 to 60 characters)."),
+    )
 
 
 @login_required
@@ -285,89 +313,83 @@ def plan_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_change(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     form = ChangeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError("invalid_input", _("Some fields are not valid."))
-        services.plan_change_propose(
-            plan=plan,
-            actor=request.user,  # type: ignore[arg-type]
-            changes=form.changes(),
-            reason=form.cleaned_data["reason"],
-        )
-    except DomainError as exc:
-        return _action_failed(request, plan, exc, change_form=form)
-    return _done(request, plan, _("The change is submitted to the committee."))
+    return _act(
+        request,
+        plan,
+        lambda d: services.plan_change_propose(
+            plan=plan, actor=_actor(request), changes=form.changes(), reason=d["reason"]
+        ),
+        _("The change is submitted to the committee."),
+        form,
+        "change_form",
+    )
 
 
 @login_required
 @require_POST
 def plan_change_notify(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    try:
-        services.plan_change_notify(plan=plan, actor=request.user)  # type: ignore[arg-type]
-    except DomainError as exc:
-        return _action_failed(request, plan, exc)
-    return _done(request, plan, _("The change is notified and applied."))
+    return _act(
+        request,
+        plan,
+        lambda _d: services.plan_change_notify(plan=plan, actor=_actor(request)),
+        _("The change is notified and applied."),
+    )
 
 
 @login_required
 @require_POST
 def plan_minor_change(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    form = MinorChangeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError("invalid_input", _("Some fields are not valid."))
-        d = form.cleaned_data
-        services.plan_minor_change_notify(
+    return _act(
+        request,
+        plan,
+        lambda d: services.plan_minor_change_notify(
             plan=plan,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
             changes={d["field"]: d["value"]},
             changed_on=d["changed_on"],
             summary=d["summary"],
-        )
-    except DomainError as exc:
-        return _action_failed(request, plan, exc, minor_form=form)
-    return _done(request, plan, _("The minor change is recorded with its notice."))
+        ),
+        _("The minor change is recorded with its notice."),
+        MinorChangeForm(request.POST),
+        "minor_form",
+    )
 
 
 @login_required
 @require_POST
 def plan_discontinue(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    form = DiscontinueForm(request.POST, prefix="dis", research=plan.plan_type == PlanType.RESEARCH)
-    try:
-        if not form.is_valid():
-            raise DomainError("invalid_input", _("Some fields are not valid."))
-        services.plan_discontinue(
+    return _act(
+        request,
+        plan,
+        lambda d: services.plan_discontinue(
             plan=plan,
-            actor=request.user,  # type: ignore[arg-type]
-            stopped_on=form.cleaned_data["on"],
-            reason=form.cleaned_data["text"],
-            data_collection_ended_on=form.cleaned_data.get("data_collection_ended_on"),
-        )
-    except DomainError as exc:
-        return _action_failed(request, plan, exc, discontinue_form=form)
-    return _done(request, plan, _("The plan is discontinued."))
+            actor=_actor(request),
+            stopped_on=d["on"],
+            reason=d["text"],
+            data_collection_ended_on=d.get("data_collection_ended_on"),
+        ),
+        _("The plan is discontinued."),
+        DiscontinueForm(request.POST, prefix="dis", research=plan.plan_type == PlanType.RESEARCH),
+        "discontinue_form",
+    )
 
 
 @login_required
 @require_POST
 def plan_data_collection_end(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    form = DataCollectionEndForm(request.POST, prefix="dc")
-    try:
-        if not form.is_valid():
-            raise DomainError("invalid_input", _("Some fields are not valid."))
-        services.plan_data_collection_end(
-            plan=plan,
-            actor=request.user,  # type: ignore[arg-type]
-            ended_on=form.cleaned_data["ended_on"],
-        )
-    except DomainError as exc:
-        return _action_failed(request, plan, exc, data_collection_form=form)
-    return _done(
-        request, plan, _("The end of data collection is recorded; the research summary is due.")
+    return _act(
+        request,
+        plan,
+        lambda d: services.plan_data_collection_end(
+            plan=plan, actor=_actor(request), ended_on=d["ended_on"]
+        ),
+        _("The end of data collection is recorded; the research summary is due."),
+        DataCollectionEndForm(request.POST, prefix="dc"),
+        "data_collection_form",
     )
 
 
@@ -375,19 +397,16 @@ def plan_data_collection_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    form = DateReasonForm(request.POST, prefix="close")
-    try:
-        if not form.is_valid():
-            raise DomainError("invalid_input", _("Some fields are not valid."))
-        services.plan_close(
-            plan=plan,
-            actor=request.user,  # type: ignore[arg-type]
-            closed_on=form.cleaned_data["on"],
-            summary=form.cleaned_data["text"],
-        )
-    except DomainError as exc:
-        return _action_failed(request, plan, exc, close_form=form)
-    return _done(request, plan, _("The plan is closed."))
+    return _act(
+        request,
+        plan,
+        lambda d: services.plan_close(
+            plan=plan, actor=_actor(request), closed_on=d["on"], summary=d["text"]
+        ),
+        _("The plan is closed."),
+        DateReasonForm(request.POST, prefix="close"),
+        "close_form",
+    )
 
 
 # --- committee -----------------------------------------------------------------------------------
