@@ -75,22 +75,35 @@ def test_classify_a_file(input_file: Path) -> None:
     assert out.startswith('{\n  "track": "rm_act",\n')  # indented JSON
     assert "医政研発" in out  # not escaped
     result = json.loads(out)
-    assert list(result) == ["track", "risk_class", "regime", "rule", "path", "procedure"]
+    assert list(result) == [
+        "track",
+        "risk_class",
+        "regime",
+        "rule",
+        "path",
+        "procedure",
+        "uncertain",
+    ]
     assert result["track"] == "rm_act"
     assert result["risk_class"] == "II"
     assert result["regime"] == "2025-05-31"
     assert result["rule"] == "rm.class2.non_homologous"
     assert result["path"][-1] == {
         "question": (
-            "Are the cells used for the same function they have at the target site "
+            "Are the cells used for the same function the cells at the target site have "
             "(homologous use)?"
         ),
         "answer": False,
         "basis": (
-            "RM Act Art 2 and Ordinance (risk classes); notice 医政研発1031第1号 (2014-10-31, "
-            "homologous use); notice 医政研発0515第18号 (2025-05-15) Fig. 2 rules 8-9"
+            "RM Act Art 2(8), RM Act Art 2(9); Ordinance Art 3(iii); homologous use defined in "
+            "Ordinance Art 1(iii); notice 医政研発1031第1号 (2014-10-31); "
+            "notice 医政研発0515第18号 (2025-05-15) Fig. 2 rules 8-9"
         ),
+        "uncertain": False,
     }
+    # The scope questions whose wording domain.md leaves uncertain say so: the result rests on them.
+    assert result["uncertain"] is True
+    assert [step["uncertain"] for step in result["path"][:3]] == [True, False, True]
     assert result["procedure"] == {
         "committee": "specially_certified",
         "filed_with": "regional_bureau",
@@ -108,6 +121,7 @@ def test_classify_reads_stdin_with_a_dash() -> None:
         "rule": "scope.no_processed_cells",
         "path": result["path"],
         "procedure": None,
+        "uncertain": True,
     }
     assert [step["answer"] for step in result["path"]] == [
         None,
@@ -128,6 +142,47 @@ def test_classify_class_i_reports_the_restriction() -> None:
         "filed_with": "minister",
         "restriction_days": 90,
     }
+
+
+def test_classify_the_transitional_rule_lifts_the_restriction() -> None:
+    data = {
+        **PRP_KNEE,
+        "date": "2026-01-15",
+        "nucleic_acids_in_vivo": True,
+        "in_vivo_provided_before_amendment": True,
+        "cells": None,
+    }
+    result = run_ok(["classify", "-"], json.dumps(data))
+    assert result["rule"] == "rm.class1.in_vivo_gene_therapy.transitional"
+    assert result["procedure"]["restriction_days"] == 0
+    assert result["path"][-1]["answer"] is True
+    assert "supplementary provisions Art 3" in result["path"][-1]["basis"]
+    late = run_ok(["classify", "-"], json.dumps({**data, "date": "2026-06-01"}))
+    assert (late["rule"], late["procedure"]["restriction_days"]) == (
+        "rm.class1.in_vivo_gene_therapy",
+        90,
+    )
+
+
+def test_classify_reads_the_wording_of_uncertain_questions_from_the_overrides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "overrides.json"
+    wording = "Are only approved products used as approved (2027 notice wording)?"
+    path.write_text(
+        json.dumps({"questions": {"scope.approved_product_on_label": {"en": wording}}}),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(OVERRIDES_ENV_VAR, str(path))
+    result = run_ok(["classify", "-"], json.dumps(PRP_KNEE))
+    assert result["path"][2]["question"] == wording
+    assert result["rule"] == "rm.class2.non_homologous"  # the wording never changes the outcome
+    path.write_text(
+        json.dumps({"questions": {"rule8.homologous": {"en": "Homologous?"}}}), encoding="utf-8"
+    )
+    line = run_invalid(["classify", "-"], json.dumps(PRP_KNEE))
+    assert line.startswith(f"saisei classify: SAISEI_LAW_OVERRIDES: {path}: questions.rule8.")
+    assert "only the wording of uncertain questions" in line
 
 
 def _with(**changes: Any) -> str:
@@ -172,7 +227,8 @@ def _without(field: str) -> str:
             _with(extra=1),
             "saisei classify: extra: unknown field (expected one of date, purpose, "
             "excluded_practice, pmd_act_clinical_trial, approved_product_on_label, "
-            "nucleic_acids_in_vivo, cells)",
+            "nucleic_acids_in_vivo, cells, "
+            "in_vivo_provided_before_amendment)",
             id="unknown extra field",
         ),
         pytest.param(
@@ -274,6 +330,7 @@ REQUIRED_KEYS = [
     "period",
     "period_start",
     "period_end",
+    "to",
     "nominal_due",
     "due",
     "skipped",
@@ -281,15 +338,20 @@ REQUIRED_KEYS = [
 
 
 def test_deadline_worked_example() -> None:
-    result = run_ok(["deadline", "ae_death", "--from", "2026-04-28"])
+    args = ["deadline", "ae_death", "--from", "2026-04-28", "--to", "regional_bureau"]
+    result = run_ok(args)
     assert list(result)[: len(REQUIRED_KEYS)] == REQUIRED_KEYS
     assert {key: result[key] for key in REQUIRED_KEYS} == {
         "rule": "ae_death",
-        "basis": "RM Act Art 18; Ordinance Art 35(1)(i)",
+        "basis": (
+            "RM Act Art 18; Ordinance Art 36(1), (2) applying Art 35(1)(i); "
+            "Ordinance Art 118(1)(iv)"
+        ),
         "from": "2026-04-28",
         "period": None,
         "period_start": None,
         "period_end": None,
+        "to": "regional_bureau",
         "nominal_due": "2026-05-05",
         "due": "2026-05-07",
         "skipped": [
@@ -298,7 +360,38 @@ def test_deadline_worked_example() -> None:
         ],
     }
     assert result["uncertain"] is False
+    assert result["legal_name"] == "疾病等報告"
     assert result["explanation"].startswith("Due 2026-05-07: 7 days after 2026-04-28")
+    assert "Act on Holidays of Administrative Organs Art 1(1), Art 2" in result["explanation"]
+    # The same event's report to the committee (the default recipient) is due on the holiday
+    # itself, unless its rules record it closed on national holidays.
+    committee = run_ok(["deadline", "ae_death", "--from", "2026-04-28"])
+    assert (committee["to"], committee["due"], committee["skipped"]) == (
+        "committee",
+        "2026-05-05",
+        [],
+    )
+    closed = run_ok(
+        [
+            "deadline",
+            "ae_death",
+            "--from",
+            "2026-04-28",
+            "--to",
+            "committee",
+            "--committee-closed",
+            "sunday,national_holiday",
+        ]
+    )
+    assert closed["due"] == "2026-05-07"
+    assert closed["committee_closed"] == ["sunday", "national_holiday"]
+
+
+def test_deadline_committee_renewal_gives_its_term_and_window() -> None:
+    result = run_ok(["deadline", "committee_renewal", "--from", "2026-04-01", "--period", "2"])
+    assert (result["period_start"], result["period_end"]) == ("2029-04-01", "2032-03-31")
+    assert (result["nominal_due"], result["window_opens"]) == ("2032-01-31", "2032-01-01")
+    assert result["to"] == "minister"
 
 
 @pytest.mark.parametrize("rule_id", list(RULES))
@@ -307,6 +400,8 @@ def test_deadline_answers_every_rule(rule_id: str) -> None:
     assert list(result)[: len(REQUIRED_KEYS)] == REQUIRED_KEYS
     assert result["rule"] == rule_id
     assert result["uncertain"] is RULES[rule_id].uncertain
+    recipients = RULES[rule_id].recipients
+    assert result["to"] == (recipients[0] if recipients else None)
     if RULES[rule_id].kind.periodic:
         assert result["period"] == 1
         assert result["period_start"] == "2026-04-01"
@@ -343,7 +438,8 @@ def test_deadline_periodic_with_period() -> None:
         pytest.param(
             ["deadline", "ae_fatal", "--from", "2026-04-28"],
             'saisei deadline: RULE: unknown rule "ae_fatal" (expected one of ae_death, ae_serious, '
-            "ae_other_cycle, periodic_report, cpc_periodic_report, minor_change, discontinuation, "
+            "ae_other_cycle, periodic_report, cpc_periodic_report, cpc_change_notice, "
+            "cpc_closure_notice, committee_renewal, minor_change, discontinuation, "
             "research_summary, class1_restriction, record_retention, "
             "committee_certification_expiry, cpc_licence_expiry)",
             id="unknown rule",
@@ -360,17 +456,17 @@ def test_deadline_periodic_with_period() -> None:
         ),
         pytest.param(
             ["deadline", "periodic_report", "--from", "2026-04-01", "--period", "0"],
-            'saisei deadline: --period: must be an integer of at least 1 (got "0")',
+            'saisei deadline: --period: must be an integer from 1 to 1000 (got "0")',
             id="period 0",
         ),
         pytest.param(
             ["deadline", "periodic_report", "--from", "2026-04-01", "--period", "-2"],
-            'saisei deadline: --period: must be an integer of at least 1 (got "-2")',
+            'saisei deadline: --period: must be an integer from 1 to 1000 (got "-2")',
             id="negative period",
         ),
         pytest.param(
             ["deadline", "periodic_report", "--from", "2026-04-01", "--period", "1.5"],
-            'saisei deadline: --period: must be an integer of at least 1 (got "1.5")',
+            'saisei deadline: --period: must be an integer from 1 to 1000 (got "1.5")',
             id="non-integer period",
         ),
         pytest.param(
@@ -393,6 +489,49 @@ def test_deadline_periodic_with_period() -> None:
             "saisei deadline: --period: the due date 2116-06-29 is outside the holiday calendar "
             "(1949-2099), so closed days cannot be determined",
             id="beyond the holiday calendar",
+        ),
+        pytest.param(
+            ["deadline", "periodic_report", "--from", "2026-04-01", "--period", "1000000"],
+            'saisei deadline: --period: must be an integer from 1 to 1000 (got "1000000")',
+            id="a huge period",
+        ),
+        pytest.param(
+            ["deadline", "ae_other_cycle", "--from", "2026-04-01", "--to", "minister"],
+            'saisei deadline: --to: ae_other_cycle is not sent to "minister" (its recipients: '
+            "committee)",
+            id="a recipient the rule does not have",
+        ),
+        pytest.param(
+            ["deadline", "ae_death", "--from", "2026-04-01", "--to", "mhlw"],
+            "saisei deadline: --to: must be one of committee, minister, regional_bureau, jrct "
+            '(got "mhlw")',
+            id="an unknown recipient",
+        ),
+        pytest.param(
+            ["deadline", "class1_restriction", "--from", "2026-04-01", "--to", "committee"],
+            "saisei deadline: --to: class1_restriction has no recipient (it is a restriction rule)",
+            id="a recipient for a restriction",
+        ),
+        pytest.param(
+            [
+                "deadline",
+                "ae_death",
+                "--from",
+                "2026-04-01",
+                "--to",
+                "minister",
+                "--committee-closed",
+                "sunday",
+            ],
+            "saisei deadline: --committee-closed: applies only to a report to a committee (this "
+            "one goes to minister)",
+            id="committee closed days for the Minister",
+        ),
+        pytest.param(
+            ["deadline", "ae_death", "--from", "2026-04-01", "--committee-closed", "obon"],
+            'saisei deadline: --committee-closed: unknown kind of closed day "obon" (expected '
+            "sunday, saturday, national_holiday, year_end_closure)",
+            id="an unknown kind of closed day",
         ),
         pytest.param(["tomorrow"], None, id="unknown command"),
         pytest.param([], None, id="no command"),
@@ -457,7 +596,9 @@ def _python(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def test_python_dash_m_saisei_law() -> None:
-    done = _python("-m", "saisei.law", "deadline", "ae_death", "--from", "2026-04-28")
+    done = _python(
+        "-m", "saisei.law", "deadline", "ae_death", "--from", "2026-04-28", "--to", "minister"
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["due"] == "2026-05-07"
     failed = _python("-m", "saisei.law", "classify", "-", stdin="{}")

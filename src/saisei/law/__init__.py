@@ -28,21 +28,29 @@ from saisei.law.classification import (
     Species,
     Step,
     Track,
+    Wording,
     classify,
+    load_wording,
 )
-from saisei.law.deadlines import DueDate, due_date, period_bounds
+from saisei.law.deadlines import MAX_PERIOD, DueDate, due_date, period_bounds
 from saisei.law.errors import LawConfigError, LawError, LawInputError
 from saisei.law.legal_calendar import (
+    COMMITTEE_CLOSED_DAY_CHOICES,
     ClosedDay,
     ClosedDayKind,
     SkippedDay,
     closed_day,
+    closed_reasons,
+    committee_closed_kinds,
+    committee_closed_names,
     is_closed_day,
     roll_forward,
+    roll_forward_past,
 )
 from saisei.law.obligations import (
     OVERRIDES_ENV_VAR,
     RULES,
+    Route,
     Rule,
     RuleKind,
     RuleSet,
@@ -51,7 +59,7 @@ from saisei.law.obligations import (
     load_rules,
     rules_from_environment,
 )
-from saisei.law.periods import add_years, day_period, time_limit_end, yearly_period
+from saisei.law.periods import add_years, day_period, term, time_limit_end, yearly_period
 from saisei.law.procedures import (
     CLASS1_RESTRICTION_DAYS,
     CommitteeKind,
@@ -60,12 +68,15 @@ from saisei.law.procedures import (
     RiskClass,
     procedure_for,
 )
+from saisei.law.recipients import Recipient, RollPolicy, authority_for, roll_policy_for
 from saisei.law.regimes import REGIMES, RM_ACT_IN_FORCE, Regime, regime_on
 
 __all__ = [
     "CLASS1_RESTRICTION_DAYS",
     "CLASSIFICATION_RULES",
+    "COMMITTEE_CLOSED_DAY_CHOICES",
     "IN_FORCE_STATUSES",
+    "MAX_PERIOD",
     "OVERRIDES_ENV_VAR",
     "REGIMES",
     "RM_ACT_IN_FORCE",
@@ -94,8 +105,11 @@ __all__ = [
     "LawInputError",
     "Procedure",
     "Purpose",
+    "Recipient",
     "Regime",
     "RiskClass",
+    "RollPolicy",
+    "Route",
     "Rule",
     "RuleKind",
     "RuleSet",
@@ -104,20 +118,29 @@ __all__ = [
     "Step",
     "Track",
     "Unit",
+    "Wording",
     "add_years",
     "approval_status",
+    "authority_for",
     "classify",
     "closed_day",
+    "closed_reasons",
+    "committee_closed_kinds",
+    "committee_closed_names",
     "day_period",
     "due_date",
     "is_closed_day",
     "load_overrides_file",
     "load_rules",
+    "load_wording",
     "period_bounds",
     "procedure_for",
     "regime_on",
     "roll_forward",
+    "roll_forward_past",
+    "roll_policy_for",
     "rules_from_environment",
+    "term",
     "time_limit_end",
     "yearly_period",
 ]

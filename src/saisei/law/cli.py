@@ -10,19 +10,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-from saisei.law.classification import ClassificationAnswers, classify, parse_iso_date
-from saisei.law.deadlines import due_date
+from saisei.law.classification import (
+    ClassificationAnswers,
+    Wording,
+    classify,
+    load_wording,
+    parse_iso_date,
+)
+from saisei.law.deadlines import MAX_PERIOD, due_date
 from saisei.law.errors import LawConfigError, LawInputError, describe_value
-from saisei.law.obligations import OVERRIDES_ENV_VAR, rules_from_environment
+from saisei.law.legal_calendar import committee_closed_kinds
+from saisei.law.obligations import OVERRIDES_ENV_VAR, load_overrides_file, rules_from_environment
+from saisei.law.recipients import Recipient
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "main"]
 
@@ -31,7 +40,13 @@ EXIT_INVALID = 2
 
 _INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
 # Names of the deadline inputs as the user typed them, for error messages.
-_DEADLINE_FIELDS = {"rule": "RULE", "from": "--from", "period": "--period"}
+_DEADLINE_FIELDS = {
+    "rule": "RULE",
+    "from": "--from",
+    "period": "--period",
+    "to": "--to",
+    "committee_closed": "--committee-closed",
+}
 
 
 class _Failure(Exception):
@@ -96,7 +111,26 @@ def _build_parser(out: IO[str], err: IO[str]) -> _Parser:
         "--from", dest="start", metavar="YYYY-MM-DD", required=True, help="the day the clock starts"
     )
     deadline_parser.add_argument(
-        "--period", metavar="N", help="which period, for periodic rules (default 1)"
+        "--period",
+        metavar="N",
+        help="which period (for committee_renewal: which three-year term), default 1",
+    )
+    deadline_parser.add_argument(
+        "--to",
+        metavar="RECIPIENT",
+        help=(
+            "who receives the report: "
+            + ", ".join(r.value for r in Recipient)
+            + " (one of the rule's recipients; default its first)"
+        ),
+    )
+    deadline_parser.add_argument(
+        "--committee-closed",
+        metavar="KINDS",
+        help=(
+            "with --to committee: the kinds of day the committee's rules record it closed, "
+            "comma-separated (sunday, saturday, national_holiday, year_end_closure)"
+        ),
     )
     for each in (parser, classify_parser, deadline_parser):
         assert isinstance(each, _Parser)
@@ -122,7 +156,13 @@ def main(
         if namespace.command == "classify":
             result = _classify(namespace.file, in_)
         else:
-            result = _deadline(namespace.rule, namespace.start, namespace.period)
+            result = _deadline(
+                namespace.rule,
+                namespace.start,
+                namespace.period,
+                namespace.to,
+                namespace.committee_closed,
+            )
     except _Exit as exit_:
         return exit_.status
     except _Failure as failure:
@@ -151,9 +191,20 @@ def _classify(path: str, stdin: IO[str]) -> dict[str, object]:
     except _DuplicateKeyError as exc:
         raise _Failure(prog, f"input: duplicate key {describe_value(exc.key)}") from None
     try:
-        return classify(ClassificationAnswers.from_mapping(data)).to_dict()
+        wording = _wording_from_environment()
+    except LawConfigError as exc:
+        raise _Failure(prog, f"{OVERRIDES_ENV_VAR}: {exc}") from None
+    try:
+        return classify(ClassificationAnswers.from_mapping(data), wording=wording).to_dict()
     except LawInputError as exc:
         raise _Failure(prog, str(exc)) from None
+
+
+def _wording_from_environment() -> Mapping[str, Wording] | None:
+    path = os.environ.get(OVERRIDES_ENV_VAR, "")
+    if not path:
+        return None
+    return load_wording(load_overrides_file(path), source=path)
 
 
 class _DuplicateKeyError(ValueError):
@@ -173,7 +224,13 @@ def _reject_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return result
 
 
-def _deadline(rule_id: str, start_text: str, period_text: str | None) -> dict[str, object]:
+def _deadline(
+    rule_id: str,
+    start_text: str,
+    period_text: str | None,
+    to_text: str | None,
+    closed_text: str | None,
+) -> dict[str, object]:
     prog = "saisei deadline"
     try:
         rules = rules_from_environment()
@@ -188,13 +245,30 @@ def _deadline(rule_id: str, start_text: str, period_text: str | None) -> dict[st
                 raise LawInputError(
                     "period", f"not allowed for {rule_id}, which is not a periodic rule"
                 )
-            if not _INTEGER.fullmatch(period_text) or int(period_text) < 1:
+            if (
+                not _INTEGER.fullmatch(period_text)
+                or len(period_text) > 6
+                or not 1 <= int(period_text) <= MAX_PERIOD
+            ):
                 raise LawInputError(
                     "period",
-                    f"must be an integer of at least 1 (got {describe_value(period_text)})",
+                    f"must be an integer from 1 to {MAX_PERIOD} "
+                    f"(got {describe_value(period_text)})",
                 )
             period = int(period_text)
-        return due_date(rule_id, start, period=period, rules=rules).to_dict()
+        if to_text is not None and to_text not in {r.value for r in Recipient}:
+            raise LawInputError(
+                "to",
+                f"must be one of {', '.join(r.value for r in Recipient)} "
+                f"(got {describe_value(to_text)})",
+            )
+        closed = None
+        if closed_text is not None:
+            names = [part.strip() for part in closed_text.split(",") if part.strip()]
+            closed = committee_closed_kinds(names)
+        return due_date(
+            rule_id, start, period=period, to=to_text, committee_closed=closed, rules=rules
+        ).to_dict()
     except LawInputError as exc:
         name = _DEADLINE_FIELDS.get(exc.field, exc.field)
         raise _Failure(prog, f"{name}: {exc.message}") from None

@@ -19,6 +19,7 @@ from saisei.law.errors import LawInputError
 __all__ = [
     "add_years",
     "day_period",
+    "term",
     "time_limit_end",
     "yearly_period",
     "yearly_period_end",
@@ -66,6 +67,23 @@ def day_period(first_day: date, k: int, length: int = 60) -> tuple[date, date]:
         raise LawInputError("length", f"must be at least 1 (got {length})")
     start = first_day + timedelta(days=length * (k - 1))
     return start, start + timedelta(days=length - 1)
+
+
+def term(first_day: date, k: int, years: int) -> tuple[date, date]:
+    """Term ``k`` (k ≥ 1) of a validity of ``years`` that is renewed term after term: term 1 counts
+    ``first_day`` as day 1 and ends the day before the corresponding day ``years`` later (Civil
+    Code Art 143); each renewed term counts from the day after the previous one ended (for a
+    committee's certification: RM Act Art 28(1), (5)).
+    """
+    _check_k(k)
+    if years < 1:
+        raise LawInputError("years", f"must be at least 1 (got {years})")
+    start = first_day
+    end = yearly_period_end(start, years)
+    for _ in range(k - 1):
+        start = end + timedelta(days=1)
+        end = yearly_period_end(start, years)
+    return start, end
 
 
 def time_limit_end(approval_date: date, years: int) -> date:
