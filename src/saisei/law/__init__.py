@@ -15,6 +15,12 @@ from saisei.law.approvals import (
     ApprovalType,
     approval_status,
 )
+from saisei.law.certification import (
+    CertificationReason,
+    CertificationStatus,
+    RenewalApplication,
+    certification_status,
+)
 from saisei.law.classification import (
     CLASSIFICATION_RULES,
     CellKind,
@@ -91,6 +97,8 @@ __all__ = [
     "CellKind",
     "CellSource",
     "Cells",
+    "CertificationReason",
+    "CertificationStatus",
     "Classification",
     "ClassificationAnswers",
     "ClassificationRule",
@@ -107,6 +115,7 @@ __all__ = [
     "Purpose",
     "Recipient",
     "Regime",
+    "RenewalApplication",
     "RiskClass",
     "RollPolicy",
     "Route",
@@ -122,6 +131,7 @@ __all__ = [
     "add_years",
     "approval_status",
     "authority_for",
+    "certification_status",
     "classify",
     "closed_day",
     "closed_reasons",
