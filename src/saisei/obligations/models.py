@@ -121,7 +121,8 @@ class Obligation(models.Model):
 FILED_OUTSIDE_RULES = frozenset(
     {
         "cpc_periodic_report",
-        "committee_certification_expiry",
+        "cpc_change_notice",
+        "cpc_closure_notice",
         "cpc_licence_expiry",
         "research_summary",
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Iterable
@@ -21,7 +22,17 @@ from saisei.accounts.permissions import ensure_can
 from saisei.accounts.roles import Role
 from saisei.audit.services import audit_record
 from saisei.core.errors import DomainError, ErrorCode
-from saisei.law import DueDate, RuleKind, RuleSet, due_date, load_overrides_file, load_rules
+from saisei.law import (
+    DueDate,
+    Recipient,
+    RuleKind,
+    RuleSet,
+    committee_closed_kinds,
+    due_date,
+    load_overrides_file,
+    load_rules,
+    load_wording,
+)
 from saisei.law.text_ja import explain_ja
 from saisei.obligations.models import (
     FILED_OUTSIDE_RULES,
@@ -42,7 +53,14 @@ DUE_SOON_DAYS = 7
 def current_rules() -> RuleSet:
     """The law's rules with the operator's overrides for uncertain ones (SAISEI_LAW_OVERRIDES)."""
     path = settings.SAISEI_LAW_OVERRIDES
-    return load_rules(load_overrides_file(path) if path else None)
+    return load_rules(load_overrides_file(path) if path else None, source=path or "overrides")
+
+
+@functools.cache
+def current_wording() -> Any:
+    """The classification questions' wording with the operator's changes (SAISEI_LAW_OVERRIDES)."""
+    path = settings.SAISEI_LAW_OVERRIDES
+    return load_wording(load_overrides_file(path) if path else None, source=path or "overrides")
 
 
 @dataclass(frozen=True)
@@ -93,7 +111,24 @@ def compute_due(spec: ObligationSpec) -> DueDate | FixedDue:
             spec.fixed_explanation,
             spec.fixed_explanation_ja,
         )
-    return due_date(spec.rule, spec.starts_on, period=spec.period or None, rules=current_rules())
+    rules = current_rules()
+    recipient = spec.recipient or None
+    closed = (
+        committee_closed_kinds(spec.committee_closed)
+        if recipient == Recipient.COMMITTEE.value
+        else None
+    )
+    if recipient is not None and recipient not in rules.rule(spec.rule).recipients:
+        # A duty of a rule with no recipient (a licence's validity) is computed without one.
+        recipient = None
+    return due_date(
+        spec.rule,
+        spec.starts_on,
+        period=spec.period or None,
+        to=recipient,
+        committee_closed=closed,
+        rules=rules,
+    )
 
 
 def _row_values(spec: ObligationSpec, due: DueDate | FixedDue) -> dict[str, Any]:
@@ -284,6 +319,65 @@ def obligation_record_filing(
     return filing
 
 
+def obligations_reschedule_for_committee(
+    *,
+    committee_organisation_id: int,
+    committee_closed: tuple[str, ...],
+    actor: Any,
+    today: date,
+) -> int:
+    """Recompute the outstanding duties of reports to a committee after its rules on closed days
+    changed (call inside the service that changed them). Met and waived duties keep the date
+    they were judged against. Each changed row is audited; returns how many changed."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("obligations_reschedule_for_committee must run inside a transaction")
+    changed = 0
+    rows = Obligation.objects.select_for_update().filter(
+        also_visible_to_id=committee_organisation_id,
+        recipient=Recipient.COMMITTEE.value,
+        status__in=OUTSTANDING,
+    )
+    for row in rows.order_by("pk"):
+        spec = ObligationSpec(
+            row.rule,
+            row.organisation_id,
+            row.subject_type,
+            row.subject_id,
+            row.subject_label,
+            row.starts_on,
+            row.period,
+            row.also_visible_to_id,
+            row.recipient,
+            committee_closed=committee_closed,
+        )
+        due = compute_due(spec)
+        if (row.nominal_due, row.due_on) == (due.nominal_due, due.due) and list(
+            row.explanation.get("committee_closed") or ()
+        ) == list(committee_closed):
+            continue
+        status = _initial_status(due.due, today)
+        Obligation.objects.filter(pk=row.pk).update(
+            nominal_due=due.nominal_due,
+            due_on=due.due,
+            explanation=_explanation(due),
+            status=status,
+            updated_at=timezone.now(),
+        )
+        audit_record(
+            action="obligations.obligation.rescheduled",
+            actor=actor,
+            target=row,
+            data={
+                "from": row.due_on,
+                "to": due.due,
+                "status": status,
+                "committee_closed": list(committee_closed),
+            },
+        )
+        changed += 1
+    return changed
+
+
 # The tick ---------------------------------------------------------------------------------
 
 
@@ -468,6 +562,12 @@ def obligations_verify(*, today: date) -> list[Difference]:
             ob.also_visible_to_id,
             ob.recipient,
         )
+        if ob.status not in OUTSTANDING and spec.recipient == Recipient.COMMITTEE.value:
+            # A duty already met or waived was judged against the committee's rules as they were
+            # then; the stored explanation records them.
+            spec = dataclasses.replace(
+                spec, committee_closed=tuple(ob.explanation.get("committee_closed") or ())
+            )
         try:
             due = compute_due(spec)
         except Exception as exc:  # a rule id the law no longer knows
@@ -640,6 +740,7 @@ __all__ = [
     "obligation_open",
     "obligation_record_filing",
     "obligation_waive",
+    "obligations_reschedule_for_committee",
     "obligations_remind",
     "obligations_tick",
     "obligations_verify",

@@ -24,6 +24,9 @@ class ObligationSpec:
     period: int = 0
     also_visible_to_id: int | None = None
     recipient: str = ""
+    # For a report to a committee: the kinds of closed day its rules record (the choice names of
+    # saisei.law.COMMITTEE_CLOSED_DAY_CHOICES), which decide whether its last day moves.
+    committee_closed: tuple[str, ...] = ()
     # A due date fixed by a recorded fact the law engine computed elsewhere (a product's time
     # limit), with its basis and explanation, instead of one of the law's obligation rules.
     fixed_due: date | None = None

@@ -133,6 +133,11 @@ class Committee(models.Model):
     rule_min_independent = models.PositiveSmallIntegerField(
         _("minimum members independent of the founder"), default=1
     )
+    # The kinds of day the committee does not transact (saisei.law.COMMITTEE_CLOSED_DAY_CHOICES:
+    # sunday, saturday, national_holiday, year_end_closure). A report to the committee is not a
+    # filing with a government office, so only these move its last day (Civil Code Art 142);
+    # empty, the default, moves nothing (domain.md §1.9).
+    rule_closed_days = models.JSONField(_("days the committee is closed"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -159,6 +164,10 @@ class Committee(models.Model):
         return (
             self.kind == CommitteeKind.SPECIALLY_CERTIFIED or required == LawCommitteeKind.CERTIFIED
         )
+
+    @property
+    def closed_days(self) -> tuple[str, ...]:
+        return tuple(self.rule_closed_days or ())
 
     def certified_on_day(self, on: date) -> bool:
         return self.certified_on <= on <= self.valid_until

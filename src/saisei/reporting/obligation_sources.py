@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from saisei.law import period_bounds
+from saisei.law import Recipient, authority_for, period_bounds
 from saisei.obligations import sources
 from saisei.obligations.sources import ObligationSpec
 
@@ -33,18 +33,51 @@ def _periods_begun(rule: str, first_day: date, until: date) -> Iterator[int]:
         k += 1
 
 
-def periodic_report_spec(plan: Any, period: int) -> ObligationSpec:
-    return ObligationSpec(
-        rule="periodic_report",
-        organisation_id=plan.institution.organisation_id,
-        subject_type=PLAN,
-        subject_id=str(plan.pk),
-        subject_label=str(plan),
-        starts_on=plan.filed_on,
-        period=period,
-        also_visible_to_id=plan.committee.organisation_id if plan.committee_id else None,
-        recipient="committee",
-    )
+def plan_authority(plan: Any) -> str:
+    """Where what the Act addresses to the Minister about a plan goes: the authority its filing
+    went to (Class I: the Minister; Class II and III: the Regional Bureau, Ordinance Art 118)."""
+    return _authority(plan.filed_with, plan.risk_class)
+
+
+def _authority(filed_with: str, risk_class: str) -> str:
+    return filed_with or authority_for(risk_class).value
+
+
+def plan_recipients(plan: Any) -> tuple[str, str]:
+    """A plan's two recipients of a report owed to both: its committee, then its authority."""
+    return Recipient.COMMITTEE.value, plan_authority(plan)
+
+
+def closed_days_for(recipient: str, committee: Any) -> tuple[str, ...]:
+    """The committee's recorded closed days, for a report that goes to it (else none)."""
+    if recipient != Recipient.COMMITTEE.value or committee is None:
+        return ()
+    return tuple(committee.rule_closed_days or ())
+
+
+def periodic_report_specs(plan: Any, period: int) -> list[ObligationSpec]:
+    """The two duties of one period's periodic report: to the committee (Act Art 20(1)) and to
+    the plan's authority (Act Art 21(1)), each with its own due date."""
+    committee = plan.committee if plan.committee_id else None
+    return [
+        ObligationSpec(
+            rule="periodic_report",
+            organisation_id=plan.institution.organisation_id,
+            subject_type=PLAN,
+            subject_id=str(plan.pk),
+            subject_label=str(plan),
+            starts_on=plan.filed_on,
+            period=period,
+            also_visible_to_id=committee.organisation_id if committee else None,
+            recipient=recipient,
+            committee_closed=closed_days_for(recipient, committee),
+        )
+        for recipient in plan_recipients(plan)
+    ]
+
+
+def periodic_report_spec(plan: Any, period: int, recipient: str) -> ObligationSpec:
+    return next(s for s in periodic_report_specs(plan, period) if s.recipient == recipient)
 
 
 def _plan_rows() -> Any:
@@ -54,46 +87,64 @@ def _plan_rows() -> Any:
         "pk",
         "title",
         "filed_on",
+        "filed_with",
+        "risk_class",
         "closed_on",
         "institution__organisation_id",
         "committee__organisation_id",
+        "committee__rule_closed_days",
     )
 
 
 def periodic_reports_expected(today: date) -> Iterator[ObligationSpec]:
-    """One periodic report per year from filing until close-out, even with no cases.
+    """One periodic report per year from filing until close-out, even with no cases, to the
+    committee and to the plan's authority.
 
     A closed plan owes the reports of the periods that ended before it closed; the period in
     which it closed is covered by the end notice (様式第9の2), not by another yearly report.
     """
     for row in _plan_rows():
         until = min(today, row["closed_on"]) if row["closed_on"] else today
+        recipients = (
+            Recipient.COMMITTEE.value,
+            _authority(row["filed_with"], row["risk_class"]),
+        )
         for k in _periods_begun("periodic_report", row["filed_on"], until):
             if (
                 row["closed_on"]
                 and period_bounds("periodic_report", row["filed_on"], k)[1] >= row["closed_on"]
             ):
                 break
-            yield ObligationSpec(
-                "periodic_report",
-                row["institution__organisation_id"],
-                PLAN,
-                str(row["pk"]),
-                row["title"],
-                row["filed_on"],
-                k,
-                row["committee__organisation_id"],
-                "committee",
-            )
+            for recipient in recipients:
+                yield ObligationSpec(
+                    "periodic_report",
+                    row["institution__organisation_id"],
+                    PLAN,
+                    str(row["pk"]),
+                    row["title"],
+                    row["filed_on"],
+                    k,
+                    row["committee__organisation_id"],
+                    recipient,
+                    committee_closed=(
+                        tuple(row["committee__rule_closed_days"] or ())
+                        if recipient == Recipient.COMMITTEE.value
+                        else ()
+                    ),
+                )
 
 
 def adverse_event_specs(event: Any) -> list[ObligationSpec]:
-    from saisei.reporting.models import CATEGORY_RULE, RULE_RECIPIENTS, AECategory
+    """The duties an adverse event opens: a serious one, a report to the committee (Act Art
+    17(1)) and one to the plan's authority (Act Art 18); any other, its 60-day period's report
+    to the committee (Ordinance Art 35(1)(iii))."""
+    from saisei.reporting.models import CATEGORY_RULE, AECategory
     from saisei.reporting.services import ae_cycle_period
 
     plan = event.plan
     institution = plan.institution.organisation_id
-    committee = plan.committee.organisation_id if plan.committee_id else None
+    committee = plan.committee if plan.committee_id else None
+    committee_org = committee.organisation_id if committee else None
     rule = CATEGORY_RULE[event.category]
     if event.category == AECategory.NON_SERIOUS:
         return [
@@ -105,8 +156,9 @@ def adverse_event_specs(event: Any) -> list[ObligationSpec]:
                 str(plan),
                 plan.filed_on,
                 ae_cycle_period(plan, event.learned_on),
-                committee,
-                "committee",
+                committee_org,
+                Recipient.COMMITTEE.value,
+                committee_closed=closed_days_for(Recipient.COMMITTEE.value, committee),
             )
         ]
     return [
@@ -118,10 +170,11 @@ def adverse_event_specs(event: Any) -> list[ObligationSpec]:
             f"{plan} · {event.get_category_display()}",
             event.learned_on,
             0,
-            committee,
+            committee_org,
             recipient,
+            committee_closed=closed_days_for(recipient, committee),
         )
-        for recipient in RULE_RECIPIENTS[rule]
+        for recipient in plan_recipients(plan)
     ]
 
 
