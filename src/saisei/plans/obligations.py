@@ -1,8 +1,9 @@
-"""The duties a plan's notices create (RM Act; domain.md §1.8): a minor change or a
-discontinuation owes a notice within 10 days of the day it happened.
+"""The duties a plan's notices create (RM Act; domain.md §1.8): a minor change (Act Art 5(3)) or
+a discontinuation (Act Art 6) owes, within 10 days of the day it happened, a notice to the
+committee and a filing with the plan's authority: two duties, each with its own due date.
 
-The notice, recorded with the day it was sent, is both the event that starts the clock and
-the record that meets the duty, so the obligation is opened and met in the same transaction.
+The notice, recorded with the days it was sent to each, is both the event that starts the clock
+and the record that meets both duties, so they are opened and met in the same transaction.
 
 A research plan also owes its research summary report (総括報告書) within a year of the later
 of the day provision stopped and the end of data collection. The duty is opened when both are
@@ -16,41 +17,73 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from saisei.law import Recipient, authority_for
 from saisei.obligations.sources import ObligationSpec
+
+
+def plan_authority(plan: Any) -> str:
+    """Where what the Act addresses to the Minister about a plan goes: the authority its filing
+    went to (Class I: the Minister; Class II and III: the Regional Bureau, Ordinance Art 118)."""
+    return _authority(plan.filed_with, plan.risk_class)
+
+
+def _authority(filed_with: str, risk_class: str) -> str:
+    return filed_with or authority_for(risk_class).value
+
+
+def plan_recipients(plan: Any) -> tuple[str, str]:
+    """A plan's two recipients of a report owed to both: its committee, then its authority."""
+    return Recipient.COMMITTEE.value, plan_authority(plan)
+
+
+def closed_days_for(recipient: str, committee: Any) -> tuple[str, ...]:
+    """The committee's recorded closed days, for a report that goes to it (else none)."""
+    if recipient != Recipient.COMMITTEE.value or committee is None:
+        return ()
+    return tuple(committee.rule_closed_days or ())
+
 
 NOTICE = "plans.plannotice"
 NOTICE_RULES = {"minor_change": "minor_change", "discontinuation": "discontinuation"}
 
 
-def notice_spec(notice: Any) -> ObligationSpec | None:
+def notice_specs(notice: Any) -> list[ObligationSpec]:
+    """The notice's duties: to the committee, and to the authority the plan was filed with."""
     rule = NOTICE_RULES.get(notice.kind)
     if rule is None:
-        return None
+        return []
     plan = notice.plan
-    return ObligationSpec(
-        rule=rule,
-        organisation_id=plan.institution.organisation_id,
-        subject_type=NOTICE,
-        subject_id=str(notice.pk),
-        subject_label=f"{plan} · {notice.get_kind_display()}",
-        starts_on=notice.event_on,
-        also_visible_to_id=plan.committee.organisation_id if plan.committee_id else None,
-        recipient="regional_bureau",
-    )
+    committee = plan.committee if plan.committee_id else None
+    return [
+        ObligationSpec(
+            rule=rule,
+            organisation_id=plan.institution.organisation_id,
+            subject_type=NOTICE,
+            subject_id=str(notice.pk),
+            subject_label=f"{plan} · {notice.get_kind_display()}",
+            starts_on=notice.event_on,
+            also_visible_to_id=committee.organisation_id if committee else None,
+            recipient=recipient,
+            committee_closed=closed_days_for(recipient, committee),
+        )
+        for recipient in plan_recipients(plan)
+    ]
 
 
 def notice_obligation_record(notice: Any, *, actor: Any, today: date) -> None:
-    """Open the notice's duty and mark it met (or met late) by the notice itself."""
+    """Open the notice's duties and mark each met (or met late) by the notice itself, on the day
+    it reached that recipient."""
     from saisei.obligations.services import obligation_meet, obligation_open
 
-    spec = notice_spec(notice)
-    if spec is None:
-        return
-    obligation = obligation_open(spec=spec, actor=actor, today=today)
-    if obligation.is_outstanding:
-        obligation_meet(
-            obligation=obligation, met_on=notice.notified_on, record=notice, actor=actor
+    for spec in notice_specs(notice):
+        obligation = obligation_open(spec=spec, actor=actor, today=today)
+        met_on = (
+            notice.notified_on
+            if spec.recipient == "committee"
+            else (notice.filed_on or notice.notified_on)
         )
+        if obligation.is_outstanding:
+            obligation_meet(obligation=obligation, met_on=met_on, record=notice, actor=actor)
 
 
 def notices_expected(today: date) -> Iterator[ObligationSpec]:
@@ -60,39 +93,42 @@ def notices_expected(today: date) -> Iterator[ObligationSpec]:
         kind__in=list(NOTICE_RULES), event_on__lte=today
     ).select_related("plan__institution", "plan__committee")
     for notice in notices.iterator(chunk_size=2000):
-        spec = notice_spec(notice)
-        if spec is not None:
-            yield spec
+        yield from notice_specs(notice)
 
 
 PLAN = "plans.plan"
 
 
-def research_summary_spec(plan: Any) -> ObligationSpec | None:
-    """The research summary duty of a research plan whose stop and data-collection end are known."""
+def research_summary_specs(plan: Any) -> list[ObligationSpec]:
+    """The research summary duties (to the committee, and its publication on jRCT) of a research
+    plan whose stop and data-collection end are known."""
     if (
         plan.plan_type != "research"
         or not plan.discontinued_on
         or not plan.data_collection_ended_on
     ):
-        return None
-    return ObligationSpec(
-        rule="research_summary",
-        organisation_id=plan.institution.organisation_id,
-        subject_type=PLAN,
-        subject_id=str(plan.pk),
-        subject_label=str(plan),
-        starts_on=max(plan.discontinued_on, plan.data_collection_ended_on),
-        also_visible_to_id=plan.committee.organisation_id if plan.committee_id else None,
-        recipient="committee",
-    )
+        return []
+    committee = plan.committee if plan.committee_id else None
+    return [
+        ObligationSpec(
+            rule="research_summary",
+            organisation_id=plan.institution.organisation_id,
+            subject_type=PLAN,
+            subject_id=str(plan.pk),
+            subject_label=str(plan),
+            starts_on=max(plan.discontinued_on, plan.data_collection_ended_on),
+            also_visible_to_id=committee.organisation_id if committee else None,
+            recipient=recipient,
+            committee_closed=closed_days_for(recipient, committee),
+        )
+        for recipient in ("committee", "jrct")
+    ]
 
 
 def research_summary_open(plan: Any, *, actor: Any, today: date) -> None:
     from saisei.obligations.services import obligation_open
 
-    spec = research_summary_spec(plan)
-    if spec is not None:
+    for spec in research_summary_specs(plan):
         obligation_open(spec=spec, actor=actor, today=today)
 
 
@@ -105,6 +141,6 @@ def research_summaries_expected(today: date) -> Iterator[ObligationSpec]:
         data_collection_ended_on__isnull=False,
     ).select_related("institution", "committee")
     for plan in plans.iterator(chunk_size=2000):
-        spec = research_summary_spec(plan)
-        if spec is not None and spec.starts_on <= today:
-            yield spec
+        for spec in research_summary_specs(plan):
+            if spec.starts_on <= today:
+                yield spec

@@ -12,9 +12,15 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from saisei.law import Recipient, authority_for, period_bounds
+from saisei.law import Recipient, period_bounds
 from saisei.obligations import sources
 from saisei.obligations.sources import ObligationSpec
+from saisei.plans.obligations import (  # noqa: F401 - re-exported for the reporting app
+    _authority,
+    closed_days_for,
+    plan_authority,
+    plan_recipients,
+)
 
 PLAN = "plans.plan"
 EVENT = "reporting.adverseevent"
@@ -31,28 +37,6 @@ def _periods_begun(rule: str, first_day: date, until: date) -> Iterator[int]:
             return
         yield k
         k += 1
-
-
-def plan_authority(plan: Any) -> str:
-    """Where what the Act addresses to the Minister about a plan goes: the authority its filing
-    went to (Class I: the Minister; Class II and III: the Regional Bureau, Ordinance Art 118)."""
-    return _authority(plan.filed_with, plan.risk_class)
-
-
-def _authority(filed_with: str, risk_class: str) -> str:
-    return filed_with or authority_for(risk_class).value
-
-
-def plan_recipients(plan: Any) -> tuple[str, str]:
-    """A plan's two recipients of a report owed to both: its committee, then its authority."""
-    return Recipient.COMMITTEE.value, plan_authority(plan)
-
-
-def closed_days_for(recipient: str, committee: Any) -> tuple[str, ...]:
-    """The committee's recorded closed days, for a report that goes to it (else none)."""
-    if recipient != Recipient.COMMITTEE.value or committee is None:
-        return ()
-    return tuple(committee.rule_closed_days or ())
 
 
 def periodic_report_specs(plan: Any, period: int) -> list[ObligationSpec]:
