@@ -1,34 +1,98 @@
 """The NinjaAPI at /api/v1/: it mounts each app's router and owns the error body.
 
 Every error is `{"code", "message", "details"}` whatever raised it: a service's
-DomainError, a schema validation failure, a missing or bad credential, a CSRF failure.
+DomainError, a schema validation failure, a missing or bad credential, a CSRF failure,
+an unparsable or oversized body, a throttle, and any uncaught exception (logged with its
+traceback, answered without it). Unknown paths and methods get the same body from
+saisei.core (the catch-all route and ApiErrorBodyMiddleware).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.responses import Status
 
 from saisei.accounts.auth import API_AUTH
+from saisei.api.docs import docs_csp
 from saisei.api.schemas import ErrorOut
+from saisei.core.error_responses import TOO_LARGE_EXCEPTIONS, error_body, too_large_details
 from saisei.core.errors import DomainError, ErrorCode
 
-api = NinjaAPI(
+logger = logging.getLogger("saisei.api")
+
+# Statuses any operation can answer whatever its own declaration says: a body over the limit
+# (checked before routing) and an uncaught exception.
+COMMON_ERRORS: dict[str, str] = {
+    "413": "Request body too large (over SAISEI_MAX_REQUEST_BYTES; multipart over "
+    "SAISEI_MAX_UPLOAD_BYTES)",
+    "500": "Internal error (logged; the body never carries the traceback)",
+}
+BODY_ERRORS: dict[str, str] = {"400": "The request body cannot be parsed (not JSON)"}
+THROTTLE_ERRORS: dict[str, str] = {"429": "Too many requests (see the Retry-After header)"}
+
+
+class SaiseiAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_common_errors(schema, throttled_operation_ids(self))
+        return schema
+
+
+def throttled_operation_ids(api: NinjaAPI) -> set[str]:
+    ids: set[str] = set()
+    for bound_router in api._get_bound_routers():
+        for path_view in bound_router.path_operations.values():
+            for operation in path_view.operations:
+                if operation.throttle_objects:
+                    ids.add(operation.operation_id or api.get_openapi_operation_id(operation))
+    return ids
+
+
+def document_common_errors(schema: dict[str, Any], throttled: set[str]) -> None:
+    """Declare, on every operation, the error statuses the API can answer besides its own."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorOut" not in schemas:
+        schemas["ErrorOut"] = ErrorOut.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            statuses = dict(COMMON_ERRORS)
+            if "requestBody" in operation:
+                statuses.update(BODY_ERRORS)
+            if operation.get("operationId") in throttled:
+                statuses.update(THROTTLE_ERRORS)
+            responses = operation.setdefault("responses", {})
+            for status, description in statuses.items():
+                if status not in responses and int(status) not in responses:
+                    responses[status] = {"description": description, "content": content}
+
+
+api = SaiseiAPI(
     title="Saisei API",
     version="1",
     description=(
         "Open API of Saisei, the registry of Japan's regenerative-medicine framework. "
         "Programs authenticate with a bearer token (created on the account page, shown once); "
-        "the browser uses its session and the CSRF token. Errors are "
-        '`{"code", "message", "details"}`.'
+        "the browser uses its session and the CSRF token. Every error, including 404 for an "
+        "unknown path, 405 for a method a path does not have, 413 for an oversized body, 429 "
+        'and 500, is `{"code", "message", "details"}` with a translated message.'
     ),
     auth=API_AUTH,
     urls_namespace="api",
+    docs_decorator=docs_csp,
 )
 
 
@@ -81,16 +145,46 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, ErrorCode.NOT_FOUND, _("Not found."))
 
 
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    details = {"retry_after_seconds": exc.wait} if exc.wait is not None else {}
+    response = api.create_response(request, error_body(429, details=details), status=429)
+    if exc.wait is not None:
+        response["Retry-After"] = str(exc.wait)
+    return response
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {
-        401: ErrorCode.NOT_AUTHENTICATED,
-        403: ErrorCode.PERMISSION_DENIED,
-        404: ErrorCode.NOT_FOUND,
-        409: ErrorCode.CONFLICT,
-    }
-    code = codes.get(exc.status_code, ErrorCode.INVALID_INPUT)
-    return _error(request, exc.status_code, code, str(exc))
+    # django-ninja raises HttpError with English text (400 "Cannot parse request body", …);
+    # the client gets the translated message for the status instead.
+    if exc.status_code == 400:
+        return _error(
+            request,
+            400,
+            ErrorCode.MALFORMED_REQUEST,
+            _("The request body cannot be parsed: send well-formed JSON."),
+        )
+    return api.create_response(request, error_body(exc.status_code), status=exc.status_code)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    if isinstance(exc, TOO_LARGE_EXCEPTIONS):
+        # Raised lazily when the parsed form fields exceed DATA_UPLOAD_MAX_MEMORY_SIZE.
+        return api.create_response(
+            request, error_body(413, details=too_large_details()), status=413
+        )
+    logging.getLogger(f"django.security.{exc.__class__.__name__}").error(
+        "%s: %s", exc, request.path
+    )
+    return api.create_response(request, error_body(400), status=400)
+
+
+@api.exception_handler(Exception)
+def _uncaught(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.error("Uncaught exception in %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(request, error_body(500), status=500)
 
 
 class HealthOut(Schema):

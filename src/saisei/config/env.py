@@ -128,3 +128,31 @@ def database_config(url: str | None, *, sqlite_path: str) -> dict[str, object]:
             f"DATABASE_URL must name an sqlite:// or postgres:// database, got engine {engine!r}."
         )
     return config
+
+
+# The key `make run` uses when SECRET_KEY is unset; refused in production.
+DEVELOPMENT_SECRET_KEY = "django-insecure-saisei-development-only-0f3a9c1e7b2d4e6f8a0b1c2d3e4f5a6b"  # noqa: S105
+SECRET_KEY_MIN_LENGTH = 50
+
+
+def production_secret_key(value: str | None) -> str:
+    """SECRET_KEY as production needs it: set, long, varied and not a development key.
+
+    The same thresholds as Django's deployment check (security.W009), but refused at start-up
+    rather than reported, because a guessable key lets anyone forge sessions and reset links.
+    """
+    advice = ' (generate one with: python -c "import secrets; print(secrets.token_urlsafe(64))")'
+    if not value:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when SAISEI_ENV=production" + advice + "."
+        )
+    if value == DEVELOPMENT_SECRET_KEY or value.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must not be the development key when SAISEI_ENV=production" + advice + "."
+        )
+    if len(value) < SECRET_KEY_MIN_LENGTH or len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters with at least 5 "
+            f"different ones when SAISEI_ENV=production, got {len(value)} characters" + advice + "."
+        )
+    return value

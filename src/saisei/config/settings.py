@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from saisei.config.env import (
+    DEVELOPMENT_SECRET_KEY,
     database_config,
     env_bool,
     env_choice,
@@ -21,6 +23,7 @@ from saisei.config.env import (
     env_list,
     env_optional,
     env_str,
+    production_secret_key,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -36,12 +39,7 @@ except OSError as exc:
     raise ImproperlyConfigured(f"SAISEI_DATA_DIR {DATA_DIR} cannot be created: {exc}") from None
 
 if PRODUCTION:
-    SECRET_KEY = env_optional("SECRET_KEY") or ""
-    if not SECRET_KEY:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when SAISEI_ENV=production "
-            '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(64))").'
-        )
+    SECRET_KEY = production_secret_key(env_optional("SECRET_KEY"))
     DEBUG = env_bool("DEBUG", False)
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must not be on when SAISEI_ENV=production.")
@@ -50,9 +48,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when SAISEI_ENV=production.")
 else:
     # A fixed development key: sessions survive restarts of `make run`; never used in production.
-    SECRET_KEY = env_str(
-        "SECRET_KEY", "django-insecure-saisei-development-only-0f3a9c1e7b2d4e6f8a0b1c2d3e4f5a6b"
-    )
+    SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     DEBUG = env_bool("DEBUG", True)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
@@ -66,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "csp",
     "saisei.core",
     "saisei.accounts",
     "saisei.audit",
@@ -79,13 +76,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every API error leaves with the standard body, whatever produced it.
+    "saisei.core.middleware.ApiErrorBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the language and the user are known (the 413 page shows both) and before any
+    # view-phase code (CSRF) reads the body.
+    "saisei.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "saisei.core.middleware.DomainErrorMiddleware",
 ]
@@ -93,9 +96,13 @@ MIDDLEWARE = [
 if PRODUCTION:
     # Static files are served by the app itself in production (collected by `saisei collectstatic`);
     # in development runserver serves them from the package.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "saisei.config.urls"
+CSRF_FAILURE_VIEW = "saisei.core.views.csrf_failure"
 WSGI_APPLICATION = "saisei.config.wsgi.application"
 
 TEMPLATES = [
@@ -183,6 +190,33 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# A strict Content-Security-Policy on every response (django-csp): scripts and styles only from
+# this site's static files, so no inline script, handler or style attribute runs; no plugins; no
+# framing; forms post only here. The API docs add data: images on their two views only
+# (saisei.api.docs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Request bodies: over SAISEI_MAX_REQUEST_BYTES (JSON, forms) or, for multipart uploads such as
+# CSV files, over SAISEI_MAX_UPLOAD_BYTES, the answer is 413 with the standard error body or a
+# translated page (saisei.core.middleware.RequestSizeLimitMiddleware). A multipart body's
+# non-file fields still count against the request limit.
+SAISEI_MAX_REQUEST_BYTES = env_int("SAISEI_MAX_REQUEST_BYTES", 2 * 1024 * 1024, minimum=1024)
+SAISEI_MAX_UPLOAD_BYTES = env_int("SAISEI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = SAISEI_MAX_REQUEST_BYTES
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -21,6 +21,11 @@ class ErrorCode(StrEnum):
     LOGIN_THROTTLED = "login_throttled"
     TOKEN_REVOKED = "token_revoked"  # noqa: S105 - an error code
     INTERNAL_ERROR = "internal_error"
+    # Refusals of the request itself, before any service sees it
+    MALFORMED_REQUEST = "malformed_request"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    REQUEST_TOO_LARGE = "request_too_large"
+    THROTTLED = "throttled"
     # Plans (RM Act provision plans, reviews, filings, orders)
     PLAN_INVALID_TRANSITION = "plan_invalid_transition"
     PLAN_CONFLICT = "plan_conflict"
