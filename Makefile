@@ -8,10 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install run serve test test-fast lint fmt bench messages clean
+.PHONY: help install run serve serve-prod test test-fast lint fmt bench messages clean
 
 help:
 	@echo "make run     install, migrate, load reference + demo data, serve on $(HOST):$(PORT)"
+	@echo "make serve-prod  collectstatic, migrate and gunicorn with SAISEI_ENV=production (README: Production)"
 	@echo "make test    run the test suite (DATABASE_URL selects PostgreSQL; SQLite by default)"
 	@echo "make lint    ruff check, ruff format --check, mypy"
 	@echo "make fmt     format and autofix"
@@ -38,6 +39,14 @@ run: install
 # The same as `run` without the install step, for a second terminal or a prepared machine.
 serve:
 	$(BIN)/saisei runserver $(HOST):$(PORT)
+
+# Production: DEBUG off, static files collected into the manifest storage and served by WhiteNoise,
+# gunicorn behind a TLS-terminating proxy. SECRET_KEY, ALLOWED_HOSTS and the other variables of
+# the README's "Production" section come from the environment; start-up names any that is missing.
+serve-prod: install
+	SAISEI_ENV=production $(BIN)/saisei collectstatic --no-input --verbosity 0
+	SAISEI_ENV=production $(BIN)/saisei migrate --no-input
+	SAISEI_ENV=production SAISEI_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c python:saisei.config.gunicorn
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
