@@ -34,6 +34,7 @@ run: install
 	$(BIN)/saisei migrate --no-input
 	$(BIN)/saisei load-reference
 	$(BIN)/saisei demo --quiet
+	$(BIN)/saisei obligations tick
 	$(BIN)/saisei runserver $(HOST):$(PORT)
 
 # The same as `run` without the install step, for a second terminal or a prepared machine.

@@ -86,6 +86,10 @@ def perform(world, plan: Plan, action: str) -> None:
         services.plan_restriction_extend(
             plan=plan, actor=p.regulator, until=today + timedelta(days=200), reason="Council"
         )
+    elif action == Action.SHORTEN_RESTRICTION:
+        services.plan_restriction_shorten(
+            plan=plan, actor=p.regulator, until=today + timedelta(days=1), reason="Standards met"
+        )
     elif action == Action.CHANGE_PROPOSE:
         services.plan_change_propose(
             plan=plan, actor=p.officer, changes={"target_disease": "膝"}, reason="r"

@@ -33,7 +33,7 @@ S = PlanStatus
 def test_a_plan_stores_its_class_the_rule_and_the_whole_path(world) -> None:
     plan = world.draft("II")
     assert plan.risk_class == "II"
-    assert plan.classification_rule == "rm.class2.somatic_stem"
+    assert plan.classification_rule == "rm.class2.cultured_stem"
     assert plan.classification["path"][-1]["answer"] is True
     assert plan.classification_answers["cells"]["kind"] == "somatic_stem"
     assert PlanVersion.objects.filter(plan=plan, number=1, public=False).exists()

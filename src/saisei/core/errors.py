@@ -41,6 +41,8 @@ class ErrorCode(StrEnum):
     REVIEW_ALREADY_DECIDED = "review_already_decided"
     ORDER_NO_REACH = "order_no_reach"
     ORDER_ALREADY_LIFTED = "order_already_lifted"
+    PLAN_FILED_BEFORE_OPINION = "plan_filed_before_opinion"
+    RESTRICTION_CHANGE_INVALID = "restriction_change_invalid"
     # Products (PMD Act approvals and their lifecycle)
     PRODUCT_EVENT_DATE_INVALID = "product_event_date_invalid"
     PRODUCT_NOT_APPROVED = "product_not_approved"

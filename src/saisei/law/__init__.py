@@ -23,6 +23,8 @@ from saisei.law.certification import (
 )
 from saisei.law.classification import (
     CLASSIFICATION_RULES,
+    TRANSITIONAL_RULE,
+    UNCERTAIN_QUESTIONS,
     CellKind,
     Cells,
     CellSource,
@@ -87,6 +89,8 @@ __all__ = [
     "REGIMES",
     "RM_ACT_IN_FORCE",
     "RULES",
+    "TRANSITIONAL_RULE",
+    "UNCERTAIN_QUESTIONS",
     "ApprovalEvent",
     "ApprovalEventKind",
     "ApprovalFacts",

@@ -8,11 +8,11 @@ are under /public/… and need no credential.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from saisei.accounts.permissions import ensure_can
@@ -96,6 +96,12 @@ class PlanPublicOut(Schema):
     filing_office: str
     plan_number: str | None
     provision_allowed_from: date | None
+    # A Class I change in its restriction: provision follows version_in_force until the change
+    # is in force (RM Act Art 10(2)).
+    version_in_force: int
+    change_version: int | None
+    change_allowed_from: date | None
+    transitional: bool
     discontinued_on: date | None
     data_collection_ended_on: date | None
     closed_on: date | None
@@ -198,7 +204,16 @@ class AcceptIn(Schema):
 
 class ExtendIn(Schema):
     until: date
-    reason: str
+    reason: str = Field(max_length=4000)
+    # Which restriction: the plan's own (Art 8-9) or its restricted change's (Art 10(1)).
+    which: Literal["plan", "change"] = "plan"
+    notified_on: date | None = None
+
+
+class ShortenIn(Schema):
+    until: date
+    reason: str = Field(max_length=4000)
+    which: Literal["plan", "change"] = "plan"
 
 
 class ChangeIn(Schema):
@@ -215,12 +230,14 @@ class MinorChangeIn(Schema):
     changed_on: date
     summary: str
     notified_on: date | None = None
+    filed_on: date | None = None
 
 
 class DiscontinueIn(Schema):
     stopped_on: date
     reason: str
     notified_on: date | None = None
+    filed_on: date | None = None
     data_collection_ended_on: date | None = None
 
 
@@ -241,6 +258,7 @@ class NoticeOut(Schema):
     due_on: date | None
     due_explanation: str
     notified_on: date
+    filed_on: date | None
     summary: str
     late: bool
 
@@ -388,6 +406,14 @@ def plan_public_dict(plan: Plan) -> dict[str, Any]:
         "filing_office": plan.filing_office,
         "plan_number": plan.plan_number,
         "provision_allowed_from": plan.provision_allowed_from,
+        "version_in_force": plan.version_in_force_on(services.today()),
+        "change_version": plan.change_version
+        if plan.change_restricted_on(services.today())
+        else None,
+        "change_allowed_from": (
+            plan.change_allowed_from if plan.change_restricted_on(services.today()) else None
+        ),
+        "transitional": plan.transitional,
         "discontinued_on": plan.discontinued_on,
         "data_collection_ended_on": plan.data_collection_ended_on,
         "closed_on": plan.closed_on,
@@ -561,6 +587,20 @@ def plan_restriction_extend(request: HttpRequest, plan_id: int, payload: ExtendI
         actor=_actor(request),
         until=payload.until,
         reason=payload.reason,
+        which=payload.which,
+        notified_on=payload.notified_on,
+    )
+    return _fresh(request, plan)
+
+
+@router.post("/plans/{plan_id}/restriction/shorten", response={200: PlanOut, **ERRORS})
+def plan_restriction_shorten(request: HttpRequest, plan_id: int, payload: ShortenIn) -> Any:
+    plan = services.plan_restriction_shorten(
+        plan=_plan(request, plan_id),
+        actor=_actor(request),
+        until=payload.until,
+        reason=payload.reason,
+        which=payload.which,
     )
     return _fresh(request, plan)
 

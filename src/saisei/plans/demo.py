@@ -6,6 +6,7 @@ the same history rows and audit events a real plan would. Every name is marked f
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from saisei.plans import services
@@ -179,12 +180,14 @@ def _criteria(disease: str) -> list[dict[str, str]]:
     ]
 
 
-def _decide(plan: Plan, members: list[Any], secretariat: Any) -> None:
+def _decide(
+    plan: Plan, members: list[Any], secretariat: Any, *, held_on: date | None = None
+) -> None:
     review = plan.reviews.filter(decision="").latest("submitted_at")
     meeting = services.meeting_record(
         review=review,
         actor=secretariat,
-        held_on=services.today(),
+        held_on=held_on or services.today(),
         attendance=[{"member_id": m.pk, "present": True} for m in members],
         location="架空会議室 (fictional)",
     )

@@ -30,6 +30,14 @@ EXCLUDED = [
     (ExcludedPractice.TRANSFUSION.value, _("Blood transfusion")),
     (ExcludedPractice.HSC_TRANSPLANT.value, _("Haematopoietic stem-cell transplant (HSC Act)")),
     (ExcludedPractice.ASSISTED_REPRODUCTION.value, _("Assisted reproduction")),
+    (
+        ExcludedPractice.APPROVED_DEVICE.value,
+        _("Only cells made with an approved medical device, used as its approval states"),
+    ),
+    (
+        ExcludedPractice.DESIGNATED_VACCINE.value,
+        _("A nucleic-acid vaccine against an infectious disease designated by the Minister"),
+    ),
 ]
 SPECIES = [(Species.HUMAN.value, _("Human")), (Species.ANIMAL.value, _("Animal (xenogeneic)"))]
 SOURCES = [
@@ -81,15 +89,34 @@ class PlanForm(forms.Form):
     nucleic_acids_in_vivo = forms.BooleanField(
         label=_("Nucleic acids are introduced into the patient's cells in the body"),
         required=False,
+        help_text=_(
+            "Nucleic acids that carry a gene to express (DNA, mRNA, viral vectors, plasmids) or "
+            "genome-editing agents. Not siRNA, antisense or miRNA mimics, which carry no gene."
+        ),
+    )
+    in_vivo_provided_before_amendment = forms.BooleanField(
+        label=_(
+            "This in vivo gene therapy was already being provided on 2025-05-31 (transitional "
+            "rule: no 90-day restriction when filed by 2026-05-30)"
+        ),
+        required=False,
     )
     uses_cells = forms.BooleanField(label=_("Processed cells are used"), required=False)
     cells_species = forms.ChoiceField(label=_("Cells from"), choices=SPECIES, required=False)
     cells_source = forms.ChoiceField(label=_("Whose cells"), choices=SOURCES, required=False)
     cells_kind = forms.ChoiceField(label=_("Kind of cells"), choices=KINDS, required=False)
     cells_gene_modified = forms.BooleanField(
-        label=_("The cells are gene-introduced or gene-modified"), required=False
+        label=_("A gene was introduced into the cells or their genes were modified"),
+        required=False,
     )
-    cells_cultured = forms.BooleanField(label=_("The cells are cultured"), required=False)
+    cells_cultured = forms.BooleanField(
+        label=_("The cells are cultured"),
+        required=False,
+        help_text=_(
+            "Stem cells count as Class II only when cultured: uncultured stromal vascular "
+            "fraction, cord blood or bone-marrow concentrate are judged by homologous use."
+        ),
+    )
     cells_reconstructive = forms.BooleanField(
         label=_("The cultured cells reconstruct, repair or form body structure or function"),
         required=False,
@@ -170,6 +197,7 @@ class PlanForm(forms.Form):
             "approved_product_on_label": bool(d.get("approved_product_on_label")),
             "nucleic_acids_in_vivo": bool(d.get("nucleic_acids_in_vivo")),
             "cells": cells,
+            "in_vivo_provided_before_amendment": bool(d.get("in_vivo_provided_before_amendment")),
         }
 
     def criteria(self) -> list[dict[str, str]]:
@@ -196,6 +224,7 @@ def initial_from_plan(plan: Any) -> dict[str, Any]:
         "pmd_act_clinical_trial": a.get("pmd_act_clinical_trial"),
         "approved_product_on_label": a.get("approved_product_on_label"),
         "nucleic_acids_in_vivo": a.get("nucleic_acids_in_vivo"),
+        "in_vivo_provided_before_amendment": a.get("in_vivo_provided_before_amendment", False),
         "uses_cells": bool(cells),
         **{f"cells_{k}": v for k, v in cells.items()},
     }

@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     ACCEPT = "accept", _("Authority accepts the filing")
     RELEASE_RESTRICTION = "release_restriction", _("Class I restriction ends")
     EXTEND_RESTRICTION = "extend_restriction", _("Minister extends the restriction")
+    SHORTEN_RESTRICTION = "shorten_restriction", _("Minister shortens the restriction")
     CHANGE_PROPOSE = "change_propose", _("Propose a change")
     CHANGE_NOTIFY = "change_notify", _("Notify the approved change")
     MINOR_CHANGE = "minor_change", _("Notify a minor change")
@@ -69,11 +70,14 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     A.ACCEPT: {S.FILED: frozenset({S.RESTRICTED, S.ACTIVE})},
     A.RELEASE_RESTRICTION: {S.RESTRICTED: frozenset({S.ACTIVE})},
     A.EXTEND_RESTRICTION: {S.RESTRICTED: frozenset({S.RESTRICTED})},
+    # Shortened to a day already come, the restriction is over at once (Art 8(3)).
+    A.SHORTEN_RESTRICTION: {S.RESTRICTED: frozenset({S.RESTRICTED, S.ACTIVE})},
     A.CHANGE_PROPOSE: {
         S.ACTIVE: frozenset({S.CHANGE_UNDER_REVIEW}),
         S.RESTRICTED: frozenset({S.CHANGE_UNDER_REVIEW}),
     },
-    # A non-minor change of a Class I plan restarts the restriction (Art 10).
+    # A notified change returns the plan to where it was: a Class I change is restricted itself
+    # while the plan goes on under its previous version (Art 10(2)).
     A.CHANGE_NOTIFY: {S.CHANGE_APPROVED: frozenset({S.RESTRICTED, S.ACTIVE})},
     A.MINOR_CHANGE: {S.ACTIVE: frozenset({S.ACTIVE}), S.RESTRICTED: frozenset({S.RESTRICTED})},
     A.DISCONTINUE: {

@@ -121,6 +121,13 @@ class Plan(models.Model):
     provision_allowed_from = models.DateField(_("provision allowed from"), null=True, blank=True)
     provision_allowed_explanation = models.TextField(blank=True)
     provision_allowed_explanation_ja = models.TextField(blank=True)
+    # A non-minor change of a Class I plan is restricted like a new plan (Act Art 10(1)), but the
+    # plan goes on being provided as it stood before the change (Art 10(2)): the change's version
+    # is in force only from change_allowed_from.
+    change_version = models.PositiveIntegerField(null=True, blank=True)
+    change_allowed_from = models.DateField(_("change in force from"), null=True, blank=True)
+    change_allowed_explanation = models.TextField(blank=True)
+    change_allowed_explanation_ja = models.TextField(blank=True)
     discontinued_on = models.DateField(_("discontinued on"), null=True, blank=True)
     # Research plans: the end of data collection, which with the stop date starts the clock of
     # the research summary report (the later of the two).
@@ -166,6 +173,29 @@ class Plan(models.Model):
         from saisei.plans.lifecycle import PUBLIC_STATUSES
 
         return self.status in PUBLIC_STATUSES
+
+    @property
+    def transitional(self) -> bool:
+        """Filed under the transitional rule for in vivo gene therapy (no 90-day restriction)."""
+        from saisei.law import TRANSITIONAL_RULE
+
+        return self.classification_rule == TRANSITIONAL_RULE
+
+    def change_restricted_on(self, on: date) -> bool:
+        """Whether a Class I change is still in its restriction on ``on`` (Act Art 10)."""
+        return (
+            self.change_version is not None
+            and self.change_allowed_from is not None
+            and on < self.change_allowed_from
+        )
+
+    def version_in_force_on(self, on: date) -> int:
+        """The version provision follows on ``on``: while a Class I change is restricted, the
+        one before it (Act Art 10(2))."""
+        if self.change_restricted_on(on):
+            assert self.change_version is not None
+            return self.change_version - 1
+        return self.version
 
     def current_criteria(self) -> list[EvaluationCriterion]:
         return [c for c in self.criteria.all() if c.is_current]
@@ -398,6 +428,7 @@ class NoticeKind(models.TextChoices):
     DISCONTINUATION = "discontinuation", _("Notice of discontinuation (様式第4)")
     CLOSING = "closing", _("End notice or summary report")
     RESTRICTION_EXTENDED = "restriction_extended", _("Restriction extended by the Minister")
+    RESTRICTION_SHORTENED = "restriction_shortened", _("Restriction shortened by the Minister")
 
 
 class PlanNotice(models.Model):
@@ -412,7 +443,10 @@ class PlanNotice(models.Model):
     event_on = models.DateField(_("date of the event"))
     due_on = models.DateField(_("notice due"), null=True, blank=True)
     due_explanation = models.TextField(blank=True)
+    # To the committee (notified_on) and to the plan's authority (filed_on; the same day when
+    # not given): each meets its own duty.
     notified_on = models.DateField(_("notified on"))
+    filed_on = models.DateField(_("filed with the authority on"), null=True, blank=True)
     summary = models.TextField(_("summary"), max_length=4000)
     changes = models.JSONField(default=dict, blank=True)
     recorded_by = models.ForeignKey(
@@ -432,8 +466,19 @@ class PlanNotice(models.Model):
 
 
 class OrderKind(models.TextChoices):
-    IMPROVEMENT = "improvement", _("Improvement order")
-    EMERGENCY = "emergency", _("Emergency suspension order")
+    # Art 23(1): orders changes to the plan; provision goes on.
+    IMPROVEMENT = "improvement", _("Improvement order (Art 23(1))")
+    # Art 23(2): for a period, restricts provision, after an improvement order was not obeyed.
+    PROVISION_RESTRICTION = (
+        "provision_restriction",
+        _("Order restricting provision (Art 23(2))"),
+    )
+    # Art 22: the Minister's emergency order suspending provision.
+    EMERGENCY = "emergency", _("Emergency suspension order (Art 22)")
+
+
+# Orders that stop provision: the plans they reach are suspended until they are lifted.
+SUSPENDING_ORDERS = frozenset({OrderKind.EMERGENCY, OrderKind.PROVISION_RESTRICTION})
 
 
 class OrderTarget(models.TextChoices):
@@ -445,7 +490,7 @@ class OrderTarget(models.TextChoices):
 class Order(models.Model):
     """An order by the Minister. Public: orders are published."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=OrderKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrderKind.choices)
     target_kind = models.CharField(_("against"), max_length=20, choices=OrderTarget.choices)
     target_plan = models.ForeignKey(
         Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="orders_against"
@@ -510,6 +555,10 @@ class Order(models.Model):
     @property
     def in_force(self) -> bool:
         return self.lifted_on is None
+
+    @property
+    def suspends(self) -> bool:
+        return self.kind in SUSPENDING_ORDERS
 
     @property
     def target(self) -> models.Model:

@@ -43,6 +43,27 @@ def closed_days_for(recipient: str, committee: Any) -> tuple[str, ...]:
     return tuple(committee.rule_closed_days or ())
 
 
+def periodic_report_specs(plan: Any, period: int) -> list[ObligationSpec]:
+    """The two duties of one period's periodic report: to the committee (Act Art 20(1)) and to
+    the plan's authority (Act Art 21(1)), each with its own due date."""
+    committee = plan.committee if plan.committee_id else None
+    return [
+        ObligationSpec(
+            rule="periodic_report",
+            organisation_id=plan.institution.organisation_id,
+            subject_type="plans.plan",
+            subject_id=str(plan.pk),
+            subject_label=str(plan),
+            starts_on=plan.filed_on,
+            period=period,
+            also_visible_to_id=committee.organisation_id if committee else None,
+            recipient=recipient,
+            committee_closed=closed_days_for(recipient, committee),
+        )
+        for recipient in plan_recipients(plan)
+    ]
+
+
 NOTICE = "plans.plannotice"
 NOTICE_RULES = {"minor_change": "minor_change", "discontinuation": "discontinuation"}
 
@@ -52,16 +73,28 @@ def notice_specs(notice: Any) -> list[ObligationSpec]:
     rule = NOTICE_RULES.get(notice.kind)
     if rule is None:
         return []
-    plan = notice.plan
+    return notice_specs_for(
+        rule,
+        notice.plan,
+        notice.event_on,
+        subject_id=str(notice.pk),
+        label=f"{notice.plan} · {notice.get_kind_display()}",
+    )
+
+
+def notice_specs_for(
+    rule: str, plan: Any, event_on: date, *, subject_id: str = "", label: str = ""
+) -> list[ObligationSpec]:
+    """A notice's duties by rule and event day (``subject_id`` is the notice, once recorded)."""
     committee = plan.committee if plan.committee_id else None
     return [
         ObligationSpec(
             rule=rule,
             organisation_id=plan.institution.organisation_id,
             subject_type=NOTICE,
-            subject_id=str(notice.pk),
-            subject_label=f"{plan} · {notice.get_kind_display()}",
-            starts_on=notice.event_on,
+            subject_id=subject_id,
+            subject_label=label or str(plan),
+            starts_on=event_on,
             also_visible_to_id=committee.organisation_id if committee else None,
             recipient=recipient,
             committee_closed=closed_days_for(recipient, committee),

@@ -12,7 +12,7 @@ adverse-event cycle), plan_minor_change_notify and plan_discontinue; each marks 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -35,8 +35,10 @@ from saisei.law import (
 )
 from saisei.law import FiledWith as LawFiledWith
 from saisei.law.text_ja import explain_ja
+from saisei.obligations.services import compute_due, obligation_open
 from saisei.plans.lifecycle import IN_FORCE, Action, PlanStatus, allowed_targets
 from saisei.plans.models import (
+    SUSPENDING_ORDERS,
     Decision,
     EvaluationCriterion,
     Meeting,
@@ -58,7 +60,12 @@ from saisei.plans.models import (
     Therapy,
     canonical_decimal,
 )
-from saisei.plans.obligations import notice_obligation_record, research_summary_open
+from saisei.plans.obligations import (
+    notice_obligation_record,
+    notice_specs_for,
+    periodic_report_specs,
+    research_summary_open,
+)
 from saisei.plans.quorum import Seat, evaluate
 from saisei.registry.models import Committee, CommitteeMember, Institution, ProcessingFacility
 from saisei.registry.services import authorise
@@ -466,7 +473,7 @@ def plan_create(
         institution=institution,
         committee=committee,
         classification_answers=result.answers.to_dict(),
-        classification=result.to_dict(),
+        classification=result.to_record(),
         risk_class=result.risk_class.value,
         classification_rule=result.rule,
         created_by=actor,
@@ -517,7 +524,7 @@ def plan_update(
         result = classify_plan(answers, today())
         cleaned.update(
             classification_answers=result.answers.to_dict(),
-            classification=result.to_dict(),
+            classification=result.to_record(),
             risk_class=result.risk_class.value,
             classification_rule=result.rule,
         )
@@ -811,18 +818,45 @@ def _filing_office(plan: Plan) -> tuple[str, str]:
     return procedure.filed_with.value, plan.institution.regional_bureau.code
 
 
-def _provision_allowed_from(risk_class: str, start: date) -> tuple[date, str, str]:
-    """The first day of provision, explained in English and in Japanese (Class I only)."""
+def _provision_allowed_from(
+    risk_class: str, start: date, *, transitional: bool = False
+) -> tuple[date, str, str]:
+    """The first day of provision, explained in English and in Japanese (Class I only; a plan
+    filed under the transitional rule for in vivo gene therapy is not restricted)."""
+    if risk_class == RiskClass.I.value and transitional:
+        return (
+            start,
+            f"Allowed from {start.isoformat()}, the filing date: in vivo gene therapy provided on "
+            "2025-05-31 and filed by 2026-05-30 is not subject to the 90-day restriction (Act No. "
+            "51 of 2024, supplementary provisions Art 3(2)).",
+            f"{start.isoformat()}(提出日)から提供できます:2025年5月31日に提供していた in vivo "
+            "遺伝子治療で2026年5月30日までに提出したものには90日の提供制限がありません(令和6年法律第51号"
+            "附則第3条第2項)。",
+        )
     if risk_class == RiskClass.I.value:
         restriction = due_date("class1_restriction", start)
         return restriction.due, restriction.explain(), explain_ja(restriction)
     return start, "", ""
 
 
+def _opinion_meeting_day(plan: Plan) -> date | None:
+    """The day of the meeting at which the committee gave the opinion the filing rests on."""
+    opinion = (
+        Opinion.objects.filter(review__plan=plan, review__kind=ReviewKind.INITIAL)
+        .exclude(decision=Decision.REJECT)
+        .select_related("meeting")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    return None if opinion is None else opinion.meeting.held_on
+
+
 @transaction.atomic
 def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
     """File the approved plan with the Minister (Class I) or the Regional Bureau of the
-    institution's prefecture (Class II and III)."""
+    institution's prefecture (Class II and III), on or after the opinion's meeting date (Act
+    Art 4(2): the committee's opinion comes first). Filing opens the first periodic report's
+    duties to the committee and to the authority in the same transaction."""
     ensure_can(actor, "plans.file", plan)
     _lock(plan)
     _guard(plan, Action.FILE)
@@ -830,6 +864,25 @@ def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
     if filed_on > today():
         raise _invalid(
             [{"field": "filed_on", "message": _("The filing date cannot be in the future.")}]
+        )
+    meeting_day = _opinion_meeting_day(plan)
+    if meeting_day is not None and filed_on < meeting_day:
+        raise DomainError(
+            ErrorCode.PLAN_FILED_BEFORE_OPINION,
+            _(
+                "A plan is filed after the committee's opinion: the opinion was given at the "
+                "meeting of %(day)s, so the filing cannot be dated %(filed)s."
+            )
+            % {"day": meeting_day.isoformat(), "filed": filed_on.isoformat()},
+            details={
+                "errors": [
+                    {
+                        "field": "filed_on",
+                        "message": _("The filing date cannot precede the opinion's meeting."),
+                    }
+                ],
+                "opinion_meeting_on": meeting_day.isoformat(),
+            },
         )
     # The regime in force on the filing date decides the class (domain.md §1.2).
     result = classify_plan(plan.classification_answers, filed_on)
@@ -843,7 +896,9 @@ def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
             % {"new": result.risk_class.value, "old": plan.risk_class},
         )
     filed_with, office = _filing_office(plan)
-    allowed_from, explanation, explanation_ja = _provision_allowed_from(plan.risk_class, filed_on)
+    allowed_from, explanation, explanation_ja = _provision_allowed_from(
+        plan.risk_class, filed_on, transitional=result.transitional
+    )
     _move(
         plan,
         action=Action.FILE,
@@ -855,9 +910,9 @@ def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
         provision_allowed_from=allowed_from,
         provision_allowed_explanation=explanation,
         provision_allowed_explanation_ja=explanation_ja,
-        classification=result.to_dict(),
+        classification=result.to_record(),
+        classification_rule=result.rule,
     )
-    # Obligation clock: filing starts the periodic report and the 60-day adverse-event cycle.
     version = _new_version(plan, actor=actor, reason="filed", public=True)
     audit_record(
         action="plans.plan.filed",
@@ -868,9 +923,17 @@ def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
             "filed_with": filed_with,
             "office": office,
             "provision_allowed_from": allowed_from,
+            "transitional": result.transitional,
             "version": version.number,
+            "opinion_meeting_on": meeting_day,
         },
     )
+    # Obligation clock: the first yearly period starts on the filing day, so its report's two
+    # duties exist from now on (the tick opens the later periods). The 60-day adverse-event
+    # report exists only for a period in which an event is learned of (Ordinance Art 35(1): "when
+    # it learns of"), so it opens with the event.
+    for spec in periodic_report_specs(plan, 1):
+        obligation_open(spec=spec, actor=actor, today=today())
     return plan
 
 
@@ -936,51 +999,203 @@ def plan_restriction_release(
     return plan
 
 
+RESTRICTION_OF_PLAN = "plan"
+RESTRICTION_OF_CHANGE = "change"
+
+
+def _restriction_now(plan: Plan, which: str) -> date:
+    """The first allowed day of the restriction being changed: the plan's (Art 8, 9) or, for a
+    non-minor change of a Class I plan, the change's (Art 10(1) applying Arts 8-9)."""
+    if which == RESTRICTION_OF_CHANGE:
+        if not plan.change_restricted_on(today()):
+            raise DomainError(
+                ErrorCode.RESTRICTION_CHANGE_INVALID,
+                _("No change of this plan is in its restriction period."),
+                details={"errors": [{"field": "which", "message": _("No change is restricted.")}]},
+                status=409,
+            )
+        assert plan.change_allowed_from is not None
+        return plan.change_allowed_from
+    if which != RESTRICTION_OF_PLAN:
+        raise _invalid([{"field": "which", "message": _("Choose one of the listed options.")}])
+    if plan.provision_allowed_from is None:  # pragma: no cover - a restricted plan has the day
+        raise _forbidden_move(plan, Action.EXTEND_RESTRICTION)
+    return plan.provision_allowed_from
+
+
+def _restriction_change_fields(which: str, until: date, en: str, ja: str) -> dict[str, Any]:
+    prefix = "change_allowed" if which == RESTRICTION_OF_CHANGE else "provision_allowed"
+    return {
+        f"{prefix}_from": until,
+        f"{prefix}_explanation": en,
+        f"{prefix}_explanation_ja": ja,
+    }
+
+
+def _apply_restriction_change(
+    plan: Plan,
+    *,
+    which: str,
+    action: str,
+    to: str,
+    actor: User,
+    reason: str,
+    fields: dict[str, Any],
+) -> None:
+    if which == RESTRICTION_OF_PLAN:
+        _move(plan, action=action, to=to, actor=actor, reason=reason, **fields)
+        return
+    # A change's restriction does not move the plan's status: it goes on under the previous
+    # version (Art 10(2)). The row is changed under the lock taken by the service.
+    Plan.objects.filter(pk=plan.pk).update(**fields, updated_at=timezone.now())
+    for name, value in fields.items():
+        setattr(plan, name, value)
+
+
 @transaction.atomic
-def plan_restriction_extend(*, plan: Plan, actor: User, until: date, reason: str) -> Plan:
-    """The Minister extends a Class I restriction (after consulting the Council)."""
+def plan_restriction_extend(
+    *,
+    plan: Plan,
+    actor: User,
+    until: date,
+    reason: str,
+    which: str = RESTRICTION_OF_PLAN,
+    notified_on: date | None = None,
+) -> Plan:
+    """The Minister extends a Class I restriction for a reasonable cause, notifying the new
+    period and the reason within the current period (Act Art 8(2); for a change, Art 10(1))."""
     ensure_can(actor, "plans.accept", plan)
     _lock(plan)
-    _guard(plan, Action.EXTEND_RESTRICTION)
-    if plan.provision_allowed_from is None or until <= plan.provision_allowed_from:
-        raise _invalid(
-            [{"field": "until", "message": _("The new date must be after the current one.")}]
+    if which == RESTRICTION_OF_PLAN:
+        _guard(plan, Action.EXTEND_RESTRICTION)
+    notified_on = notified_on or today()
+    current = _restriction_now(plan, which)
+    errors: list[dict[str, str]] = []
+    if notified_on > today():
+        errors.append({"field": "notified_on", "message": _("The date cannot be in the future.")})
+    elif notified_on >= current:
+        errors.append(
+            {
+                "field": "notified_on",
+                "message": _(
+                    "An extension is notified within the period it extends, which ended on "
+                    "%(last)s (RM Act Art 8(2))."
+                )
+                % {"last": (current - timedelta(days=1)).isoformat()},
+            }
+        )
+    if until <= current:
+        errors.append(
+            {"field": "until", "message": _("The new date must be after the current one.")}
         )
     if not reason.strip():
-        raise _invalid([{"field": "reason", "message": _("This field is required.")}])
-    previous = plan.provision_allowed_from
-    _move(
+        errors.append({"field": "reason", "message": _("This field is required.")})
+    if errors:
+        raise _invalid(errors)
+    previous = current
+    fields = _restriction_change_fields(
+        which,
+        until,
+        f"Allowed from {until.isoformat()}: the Minister extended the Class I restriction on "
+        f"{notified_on.isoformat()}, within the period (it ran until the day before "
+        f"{previous.isoformat()}) (RM Act Art 8(2)); reason: {reason.strip()}.",
+        f"{until.isoformat()}から提供できます:厚生労働大臣が{notified_on.isoformat()}に期間内に第一種の"
+        f"提供制限を延長しました(延長前は{previous.isoformat()}から提供可能。法第8条第2項)。"
+        f"理由:{reason.strip()}。",
+    )
+    _apply_restriction_change(
         plan,
+        which=which,
         action=Action.EXTEND_RESTRICTION,
         to=S.RESTRICTED,
         actor=actor,
         reason=reason.strip(),
-        provision_allowed_from=until,
-        provision_allowed_explanation=(
-            f"Allowed from {until.isoformat()}: the Minister extended the Class I restriction "
-            f"on {today().isoformat()} (it ran until the day before {previous.isoformat()}); "
-            f"reason: {reason.strip()}."
-        ),
-        provision_allowed_explanation_ja=(
-            f"{until.isoformat()}から提供できます:厚生労働大臣が{today().isoformat()}に第一種の"
-            f"提供制限を延長しました(延長前は{previous.isoformat()}から提供可能)。"
-            f"理由:{reason.strip()}。"
-        ),
+        fields=fields,
     )
     PlanNotice.objects.create(
         plan=plan,
         kind=NoticeKind.RESTRICTION_EXTENDED,
-        event_on=today(),
-        notified_on=today(),
+        event_on=notified_on,
+        notified_on=notified_on,
         summary=reason.strip(),
-        changes={"provision_allowed_from": [previous.isoformat(), until.isoformat()]},
+        changes={"restriction": which, "allowed_from": [previous.isoformat(), until.isoformat()]},
         recorded_by=actor,
     )
     audit_record(
         action="plans.plan.restriction_extended",
         actor=actor,
         target=plan,
-        data={"from": previous, "until": until, "reason": reason.strip()},
+        data={"which": which, "from": previous, "until": until, "reason": reason.strip()},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_restriction_shorten(
+    *,
+    plan: Plan,
+    actor: User,
+    until: date,
+    reason: str,
+    which: str = RESTRICTION_OF_PLAN,
+) -> Plan:
+    """The Minister shortens a Class I restriction when the plan meets the standards, notifying
+    without delay (Act Art 8(3); for a change, Art 10(1)). ``until`` is the new first day of
+    provision: from today (provision allowed at once) to the day before the current one."""
+    ensure_can(actor, "plans.accept", plan)
+    _lock(plan)
+    if which == RESTRICTION_OF_PLAN:
+        _guard(plan, Action.SHORTEN_RESTRICTION)
+    current = _restriction_now(plan, which)
+    errors: list[dict[str, str]] = []
+    if until >= current:
+        errors.append(
+            {"field": "until", "message": _("The new date must be before the current one.")}
+        )
+    elif until < today():
+        errors.append(
+            {
+                "field": "until",
+                "message": _("A shortened period cannot end before the day it is notified."),
+            }
+        )
+    if not reason.strip():
+        errors.append({"field": "reason", "message": _("This field is required.")})
+    if errors:
+        raise _invalid(errors)
+    notified_on = today()
+    fields = _restriction_change_fields(
+        which,
+        until,
+        f"Allowed from {until.isoformat()}: the Minister shortened the Class I restriction on "
+        f"{notified_on.isoformat()} (it would have run until the day before "
+        f"{current.isoformat()}) (RM Act Art 8(3)); reason: {reason.strip()}.",
+        f"{until.isoformat()}から提供できます:厚生労働大臣が{notified_on.isoformat()}に第一種の提供制限を"
+        f"短縮しました(短縮前は{current.isoformat()}から提供可能。法第8条第3項)。理由:{reason.strip()}。",
+    )
+    _apply_restriction_change(
+        plan,
+        which=which,
+        action=Action.SHORTEN_RESTRICTION,
+        to=S.ACTIVE if until <= today() else S.RESTRICTED,
+        actor=actor,
+        reason=reason.strip(),
+        fields=fields,
+    )
+    PlanNotice.objects.create(
+        plan=plan,
+        kind=NoticeKind.RESTRICTION_SHORTENED,
+        event_on=notified_on,
+        notified_on=notified_on,
+        summary=reason.strip(),
+        changes={"restriction": which, "allowed_from": [current.isoformat(), until.isoformat()]},
+        recorded_by=actor,
+    )
+    audit_record(
+        action="plans.plan.restriction_shortened",
+        actor=actor,
+        target=plan,
+        data={"which": which, "from": current, "until": until, "reason": reason.strip()},
     )
     return plan
 
@@ -1071,8 +1286,10 @@ def plan_change_propose(
 
 @transaction.atomic
 def plan_change_notify(*, plan: Plan, actor: User, notified_on: date | None = None) -> Plan:
-    """Give prior notice of an approved change (様式第2) and apply it. For Class I the 90-day
-    restriction starts again from the notice (Art 10)."""
+    """Give prior notice of an approved change (様式第2) and apply it. For Class I the change
+    itself is restricted for 90 days from the notice (Act Art 10(1); Cabinet Order Art 2), while
+    provision goes on under the version before the change (Art 10(2)): the plan keeps its status
+    and the change's version is in force from the day the law gives."""
     ensure_can(actor, "plans.change", plan)
     _lock(plan)
     _guard(plan, Action.CHANGE_NOTIFY)
@@ -1087,22 +1304,30 @@ def plan_change_notify(*, plan: Plan, actor: User, notified_on: date | None = No
     facility_ids = proposed.pop("facility_ids", None)
     facilities = None if facility_ids is None else clean_facilities(facility_ids)
     fields: dict[str, Any] = {"status_before_change": ""}
+    version_number = _next_version_number(plan)
     if plan.risk_class == RiskClass.I.value:
         allowed_from, explanation, explanation_ja = _provision_allowed_from(
             plan.risk_class, notified_on
         )
         fields.update(
-            provision_allowed_from=allowed_from,
-            provision_allowed_explanation=explanation,
-            provision_allowed_explanation_ja=explanation_ja,
+            change_version=version_number,
+            change_allowed_from=allowed_from,
+            change_allowed_explanation=(
+                f"Version {version_number} (this change) is in force from {allowed_from}; until "
+                f"then the plan is provided as version {version_number - 1} (RM Act Art 10(2)). "
+                + explanation
+            ),
+            change_allowed_explanation_ja=(
+                f"第{version_number}版(この変更)は{allowed_from}から効力を持ちます。それまでは第"
+                f"{version_number - 1}版に従って提供できます(法第10条第2項)。" + explanation_ja
+            ),
         )
-        to = S.RESTRICTED
-    else:
+    to = plan.status_before_change or S.ACTIVE
+    if to not in (S.ACTIVE, S.RESTRICTED):  # pragma: no cover - the table allows no other
         to = S.ACTIVE
     _move(
         plan, action=Action.CHANGE_NOTIFY, to=to, actor=actor, reason=review.change_reason, **fields
     )
-    version_number = _next_version_number(plan)
     _apply_content(
         plan, content=proposed, criteria=rows, facilities=facilities, version=version_number
     )
@@ -1112,6 +1337,7 @@ def plan_change_notify(*, plan: Plan, actor: User, notified_on: date | None = No
         kind=NoticeKind.CHANGE,
         event_on=notified_on,
         notified_on=notified_on,
+        filed_on=notified_on,
         summary=review.change_reason,
         changes=review.proposed_changes,
         recorded_by=actor,
@@ -1124,7 +1350,7 @@ def plan_change_notify(*, plan: Plan, actor: User, notified_on: date | None = No
             "review_id": review.pk,
             "version": version.number,
             "status": plan.status,
-            "provision_allowed_from": plan.provision_allowed_from,
+            "change_allowed_from": plan.change_allowed_from,
         },
     )
     return plan
@@ -1139,12 +1365,17 @@ def plan_minor_change_notify(
     changed_on: date,
     summary: str,
     notified_on: date | None = None,
+    filed_on: date | None = None,
 ) -> PlanNotice:
-    """A minor change (様式第3): applied at once, with the notice due 10 days after the change."""
+    """A minor change (様式第3): applied at once; the committee is notified and the authority
+    receives the notice within 10 days after the change (Act Art 5(3)), each its own duty.
+    ``notified_on`` is the day the committee was notified, ``filed_on`` the day it was filed with
+    the authority (the same day when not given)."""
     ensure_can(actor, "plans.change", plan)
     _lock(plan)
     _guard(plan, Action.MINOR_CHANGE)
     notified_on = notified_on or today()
+    filed_on = filed_on or notified_on
     errors: list[dict[str, str]] = []
     not_minor = sorted(set(changes) - MINOR_CHANGE_FIELDS)
     if not_minor:
@@ -1156,12 +1387,14 @@ def plan_minor_change_notify(
                 ),
             }
         )
-    if changed_on > today() or notified_on > today():
+    if changed_on > today() or notified_on > today() or filed_on > today():
         errors.append({"field": "changed_on", "message": _("The date cannot be in the future.")})
     if notified_on < changed_on:
         errors.append(
             {"field": "notified_on", "message": _("The notice cannot precede the change.")}
         )
+    if filed_on < changed_on:
+        errors.append({"field": "filed_on", "message": _("The notice cannot precede the change.")})
     if not summary.strip():
         errors.append({"field": "summary", "message": _("This field is required.")})
     if errors:
@@ -1169,7 +1402,7 @@ def plan_minor_change_notify(
     content = clean_content(changes, partial=True)
     if not content:
         raise _invalid([{"field": "changes", "message": _("Nothing would change.")}])
-    due = due_date("minor_change", changed_on)
+    due_on, due_explanation = _notice_due("minor_change", plan, changed_on)
     _move(plan, action=Action.MINOR_CHANGE, to=plan.status, actor=actor, reason=summary.strip())
     version_number = _next_version_number(plan)
     before = {name: getattr(plan, name) for name in content}
@@ -1180,9 +1413,10 @@ def plan_minor_change_notify(
         plan=plan,
         kind=NoticeKind.MINOR_CHANGE,
         event_on=changed_on,
-        due_on=due.due,
-        due_explanation=due.explain(),
+        due_on=due_on,
+        due_explanation=due_explanation,
         notified_on=notified_on,
+        filed_on=filed_on,
         summary=summary.strip(),
         changes={k: [before[k], v] for k, v in content.items()},
         recorded_by=actor,
@@ -1195,12 +1429,20 @@ def plan_minor_change_notify(
         data={
             "notice_id": notice.pk,
             "changed_on": changed_on,
-            "due_on": due.due,
+            "due_on": due_on,
             "notified_on": notified_on,
+            "filed_on": filed_on,
             "version": version.number,
         },
     )
     return notice
+
+
+def _notice_due(rule: str, plan: Plan, event_on: date) -> tuple[date, str]:
+    """The earliest of a notice's due dates (the committee's is never later than the
+    authority's) and an explanation of each; the duties themselves carry one date each."""
+    dues = [compute_due(spec) for spec in notice_specs_for(rule, plan, event_on)]
+    return min(d.due for d in dues), " ".join(d.explain() for d in dues)
 
 
 # --- end of provision ----------------------------------------------------------------------------
@@ -1215,6 +1457,7 @@ def plan_discontinue(
     reason: str,
     notified_on: date | None = None,
     data_collection_ended_on: date | None = None,
+    filed_on: date | None = None,
 ) -> PlanNotice:
     """Provision stops; the notice (様式第4) is due 10 days after. Reporting continues until
     close-out. A research plan whose data collection has ended by now gives that date too, which
@@ -1224,8 +1467,11 @@ def plan_discontinue(
     _lock(plan)
     _guard(plan, Action.DISCONTINUE)
     notified_on = notified_on or today()
+    filed_on = filed_on or notified_on
     errors: list[dict[str, str]] = []
-    if stopped_on > today() or notified_on > today():
+    if filed_on < stopped_on:
+        errors.append({"field": "filed_on", "message": _("The notice cannot precede the event.")})
+    if stopped_on > today() or notified_on > today() or filed_on > today():
         errors.append({"field": "stopped_on", "message": _("The date cannot be in the future.")})
     if plan.filed_on and stopped_on < plan.filed_on:
         errors.append(
@@ -1241,7 +1487,7 @@ def plan_discontinue(
         errors.extend(_data_collection_errors(plan, data_collection_ended_on))
     if errors:
         raise _invalid(errors)
-    due = due_date("discontinuation", stopped_on)
+    due_on, due_explanation = _notice_due("discontinuation", plan, stopped_on)
     _move(
         plan,
         action=Action.DISCONTINUE,
@@ -1256,9 +1502,10 @@ def plan_discontinue(
         plan=plan,
         kind=NoticeKind.DISCONTINUATION,
         event_on=stopped_on,
-        due_on=due.due,
-        due_explanation=due.explain(),
+        due_on=due_on,
+        due_explanation=due_explanation,
         notified_on=notified_on,
+        filed_on=filed_on,
         summary=reason.strip(),
         recorded_by=actor,
     )
@@ -1270,8 +1517,9 @@ def plan_discontinue(
         target=plan,
         data={
             "stopped_on": stopped_on,
-            "due_on": due.due,
+            "due_on": due_on,
             "notified_on": notified_on,
+            "filed_on": filed_on,
             "data_collection_ended_on": data_collection_ended_on,
         },
     )
@@ -1421,8 +1669,10 @@ def order_issue(
     reason: str,
     issued_on: date | None = None,
 ) -> Order:
-    """Issue an order. It suspends every plan in its reach; the reach is what order_preview
-    showed the regulator, recomputed here under row locks."""
+    """Issue an order. An emergency order (Art 22) or an order restricting provision (Art
+    23(2)) suspends every plan in its reach, recomputed here under row locks (the reach is what
+    order_preview showed the regulator); an improvement order (Art 23(1)) orders changes and
+    leaves provision going on."""
     ensure_can(actor, "orders.issue")
     _check_order_input(kind, target_kind, target, reason)
     issued_on = issued_on or today()
@@ -1445,8 +1695,9 @@ def order_issue(
         issued_on=issued_on,
         issued_by=actor,
     )
+    suspending = kind in SUSPENDING_ORDERS
     locked = Plan.objects.select_for_update().filter(pk__in=[p.pk for p in reach]).order_by("pk")
-    for plan in locked:
+    for plan in locked if suspending else ():
         if plan.status == S.SUSPENDED:
             # Already held by another order: remember what it was before the first one.
             first = (
@@ -1470,6 +1721,7 @@ def order_issue(
             "target_id": target.pk,
             "issued_on": issued_on,
             "plan_ids": [p.pk for p in reach],
+            "suspends": suspending,
         },
         scope=_order_scope(order, reach),
     )

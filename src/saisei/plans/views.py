@@ -39,7 +39,14 @@ from saisei.plans.forms import (
     initial_from_plan,
 )
 from saisei.plans.lifecycle import Action, PlanStatus, allowed_targets
-from saisei.plans.models import Order, OrderTarget, Plan, PlanType, plan_may_provide
+from saisei.plans.models import (
+    SUSPENDING_ORDERS,
+    Order,
+    OrderTarget,
+    Plan,
+    PlanType,
+    plan_may_provide,
+)
 from saisei.plans.quorum import describe
 from saisei.registry.models import Institution, ProcessingFacility
 from saisei.registry.regions import BUREAUS_BY_CODE
@@ -107,7 +114,7 @@ def _preview(form: PlanForm) -> dict[str, Any] | None:
     return {
         "risk_class": result.risk_class.value,
         "rule": result.rule,
-        "path": [{**step.to_dict(), "key": step.key} for step in result.path],
+        "path": [step.to_record() for step in result.path],
         "procedure": result.procedure.to_dict() if result.procedure else None,
     }
 
@@ -188,6 +195,8 @@ def _detail_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
         "plan": plan,
         "office": office_label(plan),
         "may_provide_today": plan_may_provide(plan, services.today()),
+        "version_in_force": plan.version_in_force_on(services.today()),
+        "change_restricted": plan.change_restricted_on(services.today()),
         "status_changes": plan.status_changes.select_related("actor").order_by("at", "pk"),
         "versions": selectors.public_versions(plan),
         "notices": plan.notices.order_by("-event_on", "-pk"),
@@ -541,6 +550,7 @@ def orders(request: HttpRequest) -> HttpResponse:
         return _refused(request, NotPermitted("orders.issue"))
     form = OrderForm(request.POST or None)
     reach = None
+    suspends = True
     status = 200
     if request.method == "POST":
         target = None
@@ -561,12 +571,19 @@ def orders(request: HttpRequest) -> HttpResponse:
                         target=target,
                         reason=d["reason"],
                     )
-                    messages.success(
-                        request,
-                        _("The order is issued. %(count)d plans are suspended.")
-                        % {"count": order.effects.count()},
-                    )
+                    if order.suspends:
+                        message = _("The order is issued. %(count)d plans are suspended.") % {
+                            "count": order.effects.count()
+                        }
+                    else:
+                        message = _(
+                            "The improvement order is issued. Provision goes on: an improvement "
+                            "order restricts provision only through a further order under Art "
+                            "23(2)."
+                        )
+                    messages.success(request, message)
                     return redirect("plans:orders")
+                suspends = d["kind"] in SUSPENDING_ORDERS
                 reach = services.order_preview(
                     actor=request.user,  # type: ignore[arg-type]
                     kind=d["kind"],
@@ -584,6 +601,7 @@ def orders(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "reach": reach,
+            "suspends": suspends,
             "orders": selectors.order_list().prefetch_related("effects"),
         },
         status=status,
@@ -635,6 +653,8 @@ def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "office": office_label(plan),
             "may_provide_today": plan_may_provide(plan, services.today()),
+            "version_in_force": plan.version_in_force_on(services.today()),
+            "change_restricted": plan.change_restricted_on(services.today()),
             "versions": selectors.public_versions(plan),
             "orders": selectors.orders_for_plan(plan),
         },

@@ -32,7 +32,18 @@ def law_question(step: Mapping[str, Any]) -> str:
     """A classification step's question (`{"question", "answer", "basis"}`, maybe `"key"`)."""
     english = str(step.get("question", ""))
     if _japanese():
-        return question_ja(str(step.get("key") or english)) or english
+        stored = step.get("question_ja")
+        return str(stored or question_ja(str(step.get("key") or english)) or english)
+    return english
+
+
+@register.filter
+def law_basis(step: Mapping[str, Any]) -> str:
+    """A classification step's legal basis in the page's language (paths stored before the
+    engine kept the Japanese show the English)."""
+    english = str(step.get("basis", ""))
+    if _japanese():
+        return str(step.get("basis_ja") or english)
     return english
 
 
@@ -53,6 +64,8 @@ def law_answer(value: Any) -> str:
         "transfusion": _("Blood transfusion"),
         "hsc_transplant": _("Haematopoietic stem-cell transplant (HSC Act)"),
         "assisted_reproduction": _("Assisted reproduction"),
+        "approved_device": _("Only cells made with an approved medical device, used as approved"),
+        "designated_vaccine": _("A designated nucleic-acid vaccine"),
     }
     return str(labels.get(str(value), value))
 
