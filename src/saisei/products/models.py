@@ -8,14 +8,16 @@ events it loaded itself when the shipped data files change.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils import formats
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from saisei.law import ApprovalEventKind, ApprovalType
+from saisei.law import ApprovalEventKind, ApprovalStatusCode, ApprovalType
 
 
 class Category(models.TextChoices):
@@ -41,10 +43,12 @@ class Designation(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    """The law engine's event kinds plus the holder's confirmatory-data submissions.
+    """The law engine's event kinds plus events of the record that never change the status.
 
     A confirmatory-data submission does not change the status by itself (only the decision on
-    the re-application does), so the law engine does not need to know it.
+    the re-application does), nor does a council's finding on a re-application (the Minister
+    decides, after a hearing where the finding is against it), nor the announcement of a
+    withdrawal (the withdrawal takes effect when it is made): the law engine does not need them.
     """
 
     APPLICATION_FILED = ApprovalEventKind.APPLICATION_FILED.value, _("Application filed")
@@ -78,6 +82,54 @@ class EventKind(models.TextChoices):
     )
     LAUNCHED = ApprovalEventKind.LAUNCHED.value, _("Launched")
     SALES_ENDED = ApprovalEventKind.SALES_ENDED.value, _("Sales ended")
+    PANEL_FOUND_NOT_APPROVABLE = (
+        "panel_found_not_approvable",
+        _("Council panel found approval not appropriate (not a refusal)"),
+    )
+    COUNCIL_CONCLUDED_NOT_APPROVABLE = (
+        "council_concluded_not_approvable",
+        _("Pharmaceutical Affairs Council concluded approval not appropriate (not a refusal)"),
+    )
+    WITHDRAWAL_ANNOUNCED = (
+        "withdrawal_announced",
+        _("Withdrawal of the application for full approval announced"),
+    )
+
+
+class DatePrecision(models.TextChoices):
+    """How much of an event's date is known. A date known only to its month or year is stored
+    as the first possible day; whether the unknown day matters is for status gaps to say."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+def last_possible_day(first: date, precision: str) -> date:
+    if precision == DatePrecision.YEAR:
+        return date(first.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        return date(first.year, first.month, monthrange(first.year, first.month)[1])
+    return first
+
+
+def precision_matches(first: date, precision: str) -> bool:
+    """A month-precise date is stored as the 1st, a year-precise one as 1 January."""
+    if precision == DatePrecision.YEAR:
+        return (first.month, first.day) == (1, 1)
+    if precision == DatePrecision.MONTH:
+        return first.day == 1
+    return precision == DatePrecision.DAY
+
+
+def date_text(day: date, precision: str) -> str:
+    """The date as far as it is known, in the active language: 2023-09-18, "September 2023"
+    (2023年9月), "2018" (2018年)."""
+    if precision == DatePrecision.YEAR:
+        return gettext("%(year)s") % {"year": day.year}
+    if precision == DatePrecision.MONTH:
+        return str(formats.date_format(day, "YEAR_MONTH_FORMAT"))
+    return day.isoformat()
 
 
 class Origin(models.TextChoices):
@@ -158,6 +210,7 @@ class Approval(models.Model):
         _("approval type"), max_length=40, choices=ApprovalTypeChoice.choices
     )
     indication = models.TextField(_("indication"))
+    indication_ja = models.TextField(_("indication (Japanese)"), blank=True)
     council_endorsed_on = models.DateField(_("council endorsement date"), null=True, blank=True)
     approved_on = models.DateField(_("approval date"), null=True, blank=True)
     time_limit_years = models.PositiveSmallIntegerField(_("time limit (years)"), null=True)
@@ -229,6 +282,36 @@ class Approval(models.Model):
         labels = dict(Designation.choices)
         return [str(labels.get(code, code)) for code in self.designations]
 
+    def designation_entries(self) -> list[dict[str, object]]:
+        """Each designation with what is recorded of it (number, date, sources), in the order
+        of `designations`. Uses prefetched designation records when present."""
+        labels = dict(Designation.choices)
+        records = {record.code: record for record in self.designation_records.all()}
+        entries = []
+        for code in self.designations:
+            record = records.get(code)
+            entries.append(
+                {
+                    "code": code,
+                    "label": str(labels.get(code, code)),
+                    "number": record.number if record else "",
+                    "designated_on": record.designated_on if record else None,
+                    "sources": record.source_list() if record else [],
+                }
+            )
+        return entries
+
+    @property
+    def display_indication(self) -> str:
+        """The Japanese wording on Japanese pages where it is recorded, else the English."""
+        if (get_language() or "").startswith("ja") and self.indication_ja:
+            return self.indication_ja
+        return self.indication
+
+    @property
+    def display_indication_lang(self) -> str:
+        return "ja" if (get_language() or "").startswith("ja") and self.indication_ja else "en"
+
 
 class ApprovalEvent(models.Model):
     """One dated event in an approval's life, with where the fact comes from."""
@@ -243,6 +326,13 @@ class ApprovalEvent(models.Model):
     new_end_date = models.DateField(null=True, blank=True)
     # Confirmatory data: how many patients it covers (compared with the approval's target).
     patients = models.PositiveIntegerField(null=True, blank=True)
+    # Where only the month or year is known, `occurred_on` is its first possible day.
+    date_precision = models.CharField(
+        _("date known to the"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.RECORDED)
     # Set on events loaded from the reference files: how the loader finds them again.
     reference_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
@@ -281,19 +371,81 @@ class ApprovalEvent(models.Model):
     def source_list(self) -> list[str]:
         return split_sources(self.source)
 
+    @property
+    def day_unknown(self) -> bool:
+        return self.date_precision != DatePrecision.DAY
+
+    @property
+    def last_possible_day(self) -> date:
+        return last_possible_day(self.occurred_on, self.date_precision)
+
+    @property
+    def date_display(self) -> str:
+        return date_text(self.occurred_on, self.date_precision)
+
+    @property
+    def fhir_date(self) -> str:
+        """FHIR dateTime allows a year or a year and month alone."""
+        if self.date_precision == DatePrecision.YEAR:
+            return f"{self.occurred_on.year:04d}"
+        if self.date_precision == DatePrecision.MONTH:
+            return self.occurred_on.isoformat()[:7]
+        return self.occurred_on.isoformat()
+
+
+class ApprovalDesignation(models.Model):
+    """What is recorded of one designation of an approval (SAKIGAKE, orphan): its number,
+    date and sources. The approval's `designations` list says which it has."""
+
+    approval = models.ForeignKey(
+        Approval, on_delete=models.PROTECT, related_name="designation_records"
+    )
+    code = models.CharField(_("designation"), max_length=20, choices=Designation.choices)
+    designated_on = models.DateField(_("designated on"), null=True, blank=True)
+    number = models.CharField(_("designation number"), max_length=100, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    reference_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["approval", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["approval", "code"], name="approval_designation_once_per_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} {self.number}".strip()
+
+    def source_list(self) -> list[str]:
+        return split_sources(self.source)
+
 
 class StatusGap(models.Model):
     """A window in which the recorded events cannot settle the status.
 
-    Some facts are known to have happened without their dates (HeartSheet's time-limit extension
-    and re-application): inside the window the status is shown as not computable, with the reason,
-    instead of the wrong answer the incomplete events would give.
+    Some facts are known only to their month or year (HeartSheet's time-limit extension in 2018,
+    its re-application in September 2023), or not dated at all (its refusal, August 2024 or
+    later): where the unknown day changes the answer, the window says so instead of giving the
+    wrong answer that a stored first-possible-day would give.
+
+    Two kinds: with `known_status` set, the status (and whether the approval is in force) is the
+    same whichever the unknown day, but the end of the time limit is not known; without it the
+    status itself is not known. `ends_on` empty means no known end: the window lasts until the
+    data records the event that settles it.
     """
 
     approval = models.ForeignKey(Approval, on_delete=models.PROTECT, related_name="status_gaps")
     starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    known_status = models.CharField(
+        _("status known throughout"),
+        max_length=40,
+        blank=True,
+        choices=[(code.value, code.value) for code in ApprovalStatusCode],
+    )
     note = models.TextField(_("what is not known"))
+    note_ja = models.TextField(_("what is not known (Japanese)"), blank=True)
     source = models.TextField(_("source"), blank=True)
     reference_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
 
@@ -301,15 +453,27 @@ class StatusGap(models.Model):
         ordering = ["starts_on"]
         constraints = [
             models.CheckConstraint(
-                name="status_gap_ordered", condition=models.Q(starts_on__lte=models.F("ends_on"))
+                name="status_gap_ordered",
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__lte=models.F("ends_on")),
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_on} to {self.ends_on}"
+        return f"{self.starts_on} to {self.ends_on or '…'}"
 
     def covers(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    @property
+    def display_note(self) -> str:
+        if (get_language() or "").startswith("ja") and self.note_ja:
+            return self.note_ja
+        return self.note
+
+    @property
+    def display_note_lang(self) -> str:
+        return "ja" if (get_language() or "").startswith("ja") and self.note_ja else "en"
 
     def source_list(self) -> list[str]:
         return split_sources(self.source)

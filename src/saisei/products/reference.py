@@ -1,16 +1,24 @@
 """Loader of the real products reference data (data/*.csv; see data/README.md).
 
+`approved_products.csv` and `product_events.csv` are byte-identical copies of the shared
+reference and are never edited here. What this project adds or corrects lives in its own files
+beside them, and every correction names the reference value it corrects: when the shared file
+changes under a correction, loading stops with the file and line of the correction instead of
+silently correcting a row that is no longer the one it was written for.
+
 Idempotent: rows are found again by their natural keys (the product slug, a holder's name, an
-event's product/date/kind), only changed fields are written, and only changes are audited (as
-`system:reference`), so a second run writes nothing. The files are checked as a whole before
-anything is written: a file that contradicts itself is refused with the line at fault.
+event's product/date/kind as the reference file first gave it), only changed fields are written,
+and only changes are audited (as `system:reference`), so a second run writes nothing. The files
+are checked as a whole before anything is written: a file that contradicts itself is refused
+with the line at fault.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +30,54 @@ from saisei.accounts.roles import OrganisationKind
 from saisei.accounts.services import organisation_create
 from saisei.audit.services import audit_record
 from saisei.core.errors import DomainError, ErrorCode
-from saisei.law import ApprovalType, LawInputError, approval_status
+from saisei.law import ApprovalEvent as LawEvent
+from saisei.law import (
+    ApprovalEventKind,
+    ApprovalStatusCode,
+    ApprovalType,
+    LawInputError,
+    approval_status,
+)
 from saisei.products.models import (
     Approval,
+    ApprovalDesignation,
     ApprovalEvent,
     Category,
+    DatePrecision,
     Designation,
     EventKind,
     Holder,
     Origin,
     Product,
     StatusGap,
+    last_possible_day,
+    precision_matches,
 )
-from saisei.products.status import law_inputs
+from saisei.products.status import LAW_EVENT_KINDS, law_inputs
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SYSTEM = "reference"
 DESIGNATIONS = {"sakigake": Designation.SAKIGAKE, "orphan": Designation.ORPHAN}
+PRODUCT_COLUMNS = (
+    "id",
+    "brand_name",
+    "brand_name_ja",
+    "what_it_is",
+    "holder",
+    "category",
+    "indication",
+    "approval_type",
+    "council_endorsed_on",
+    "approved_on",
+    "time_limit_years",
+    "designations",
+    "notes",
+    "sources",
+)
+# Columns a field correction may set: the reference's own, and indication_ja, which the
+# reference does not have (a correction of it expects it empty there, and stops loading if the
+# shared file ever fills it in).
+CORRECTABLE_COLUMNS = frozenset(PRODUCT_COLUMNS) - {"id"} | {"indication_ja"}
 
 
 class ReferenceDataError(DomainError):
@@ -108,6 +147,16 @@ def _bool(value: str, file: str, line: int, column: str) -> bool | None:
     raise ReferenceDataError(file, line, f"{column} must be yes or no: {value!r}")
 
 
+def _join_sources(*texts: str) -> str:
+    """One " ; "-separated list, each source once, in order."""
+    seen: list[str] = []
+    for text in texts:
+        for part in (p.strip() for p in text.split(" ; ")):
+            if part and part not in seen:
+                seen.append(part)
+    return " ; ".join(seen)
+
+
 @dataclass
 class Parsed:
     holders: list[str]
@@ -115,73 +164,149 @@ class Parsed:
     approvals: dict[str, dict[str, Any]]
     events: dict[str, dict[str, Any]]  # reference_key → values (with "product")
     gaps: dict[str, dict[str, Any]]
+    designations: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _field_corrections(
+    data_dir: Path, reference: dict[str, tuple[int, dict[str, str]]]
+) -> dict[str, list[tuple[str, str]]]:
+    """Apply field_corrections.csv to the reference rows in place; return each product's
+    correction sources with the corrected column."""
+    file = "field_corrections.csv"
+    applied: dict[str, list[tuple[str, str]]] = {}
+    seen: set[tuple[str, str]] = set()
+    for line, row in _read(data_dir / file):
+        slug, column = row["product_id"], row["column"]
+        if slug not in reference:
+            raise ReferenceDataError(
+                file, line, f"no product {slug!r} in approved_products.csv to correct"
+            )
+        if column not in CORRECTABLE_COLUMNS:
+            raise ReferenceDataError(file, line, f"column {column!r} cannot be corrected")
+        if (slug, column) in seen:
+            raise ReferenceDataError(file, line, f"a second correction of {slug} {column}")
+        seen.add((slug, column))
+        if not row["source"]:
+            raise ReferenceDataError(file, line, "source is empty")
+        ref_line, values = reference[slug]
+        current = values.get(column, "")
+        if current != row["reference_value"]:
+            raise ReferenceDataError(
+                file,
+                line,
+                f"approved_products.csv line {ref_line} ({slug}) now has {column} = {current!r}, "
+                f"not {row['reference_value']!r} as this correction expects: the shared file "
+                "changed, so review the correction",
+            )
+        values[column] = row["value"]
+        applied.setdefault(slug, []).append((column, row["source"]))
+    return applied
+
+
+def _product_row(
+    file: str, line: int, row: dict[str, str], products: dict[str, Any], approvals: dict[str, Any]
+) -> None:
+    slug = row["id"]
+    if not slug or slugify(slug) != slug:
+        raise ReferenceDataError(file, line, f"id must be a slug: {slug!r}")
+    if slug in products:
+        raise ReferenceDataError(file, line, f"duplicate id {slug!r}")
+    if row["category"] not in Category.values:
+        raise ReferenceDataError(file, line, f"unknown category {row['category']!r}")
+    if row["approval_type"] not in ApprovalType._value2member_map_:
+        raise ReferenceDataError(file, line, f"unknown approval_type {row['approval_type']!r}")
+    if not row["holder"]:
+        raise ReferenceDataError(file, line, "holder is empty")
+    if not row["sources"]:
+        raise ReferenceDataError(file, line, "sources is empty")
+    designations = []
+    for part in filter(None, (p.strip() for p in row["designations"].split(";"))):
+        if part.lower() not in DESIGNATIONS:
+            raise ReferenceDataError(file, line, f"unknown designation {part!r}")
+        designations.append(DESIGNATIONS[part.lower()].value)
+    approved_on = _date(row["approved_on"], file, line, "approved_on")
+    if approved_on is None:
+        raise ReferenceDataError(file, line, "approved_on is empty")
+    years = _int(row["time_limit_years"], file, line, "time_limit_years")
+    conditional = row["approval_type"] == ApprovalType.CONDITIONAL_TIME_LIMITED.value
+    if conditional and years is None:
+        raise ReferenceDataError(file, line, "a conditional approval needs time_limit_years")
+    if not conditional and years is not None:
+        raise ReferenceDataError(file, line, "a standard approval has no time_limit_years")
+    endorsed = _date(row["council_endorsed_on"], file, line, "council_endorsed_on")
+    if endorsed is not None and endorsed > approved_on:
+        raise ReferenceDataError(file, line, "council_endorsed_on is after approved_on")
+    products[slug] = {
+        "brand_name": row["brand_name"],
+        "brand_name_ja": row["brand_name_ja"],
+        "what_it_is": row["what_it_is"],
+        "category": row["category"],
+        "holder": row["holder"],
+        "notes": row["notes"],
+        "sources": row["sources"],
+    }
+    approvals[slug] = {
+        "approval_type": row["approval_type"],
+        "indication": row["indication"],
+        "indication_ja": row.get("indication_ja", ""),
+        "council_endorsed_on": endorsed,
+        "approved_on": approved_on,
+        "time_limit_years": years,
+        "designations": designations,
+        "sources": row["sources"],
+        # Filled from approval_details.csv when it has a row for the product.
+        "evidence_trial_phase": "",
+        "evidence_patients": None,
+        "evidence_follow_up_months": None,
+        "evidence_serious_adverse_events": None,
+        "target_patients": None,
+        "all_case_surveillance": None,
+        "re_examination_years": None,
+        "conditions": "",
+        "evidence_source": "",
+    }
 
 
 def parse(data_dir: Path = DATA_DIR) -> Parsed:
     """Read and cross-check every file; nothing is written."""
     products: dict[str, dict[str, Any]] = {}
     approvals: dict[str, dict[str, Any]] = {}
-    holders: list[str] = []
     file = "approved_products.csv"
+    rows = _read(data_dir / file)
+    reference: dict[str, tuple[int, dict[str, str]]] = {}
+    for line, row in rows:
+        reference.setdefault(row["id"], (line, row))
+    # Corrections change the row dicts in place, before any row is checked.
+    corrections = _field_corrections(data_dir, reference)
+    for line, row in rows:
+        _product_row(file, line, row, products, approvals)
+    for slug, applied in corrections.items():
+        approvals[slug]["sources"] = _join_sources(
+            approvals[slug]["sources"], *(source for _, source in applied)
+        )
+
+    file = "extra_products.csv"
+    brands = {values["brand_name"].casefold(): slug for slug, values in products.items()}
     for line, row in _read(data_dir / file):
-        slug = row["id"]
-        if not slug or slugify(slug) != slug:
-            raise ReferenceDataError(file, line, f"id must be a slug: {slug!r}")
-        if slug in products:
-            raise ReferenceDataError(file, line, f"duplicate id {slug!r}")
-        if row["category"] not in Category.values:
-            raise ReferenceDataError(file, line, f"unknown category {row['category']!r}")
-        if row["approval_type"] not in ApprovalType._value2member_map_:
-            raise ReferenceDataError(file, line, f"unknown approval_type {row['approval_type']!r}")
-        if not row["holder"]:
-            raise ReferenceDataError(file, line, "holder is empty")
-        designations = []
-        for part in filter(None, (p.strip() for p in row["designations"].split(";"))):
-            if part.lower() not in DESIGNATIONS:
-                raise ReferenceDataError(file, line, f"unknown designation {part!r}")
-            designations.append(DESIGNATIONS[part.lower()].value)
-        approved_on = _date(row["approved_on"], file, line, "approved_on")
-        if approved_on is None:
-            raise ReferenceDataError(file, line, "approved_on is empty")
-        years = _int(row["time_limit_years"], file, line, "time_limit_years")
-        conditional = row["approval_type"] == ApprovalType.CONDITIONAL_TIME_LIMITED.value
-        if conditional and years is None:
-            raise ReferenceDataError(file, line, "a conditional approval needs time_limit_years")
-        if not conditional and years is not None:
-            raise ReferenceDataError(file, line, "a standard approval has no time_limit_years")
-        endorsed = _date(row["council_endorsed_on"], file, line, "council_endorsed_on")
-        if endorsed is not None and endorsed > approved_on:
-            raise ReferenceDataError(file, line, "council_endorsed_on is after approved_on")
-        if row["holder"] not in holders:
-            holders.append(row["holder"])
-        products[slug] = {
-            "brand_name": row["brand_name"],
-            "brand_name_ja": row["brand_name_ja"],
-            "what_it_is": row["what_it_is"],
-            "category": row["category"],
-            "holder": row["holder"],
-            "notes": row["notes"],
-            "sources": row["sources"],
-        }
-        approvals[slug] = {
-            "approval_type": row["approval_type"],
-            "indication": row["indication"],
-            "council_endorsed_on": endorsed,
-            "approved_on": approved_on,
-            "time_limit_years": years,
-            "designations": designations,
-            "sources": row["sources"],
-            # Filled from approval_details.csv when it has a row for the product.
-            "evidence_trial_phase": "",
-            "evidence_patients": None,
-            "evidence_follow_up_months": None,
-            "evidence_serious_adverse_events": None,
-            "target_patients": None,
-            "all_case_surveillance": None,
-            "re_examination_years": None,
-            "conditions": "",
-            "evidence_source": "",
-        }
+        if row["id"] in products:
+            raise ReferenceDataError(
+                file,
+                line,
+                f"{row['id']!r} is now in approved_products.csv: remove it from this file "
+                "(move any fact the shared row lacks into a correction)",
+            )
+        if row["brand_name"].casefold() in brands:
+            raise ReferenceDataError(
+                file,
+                line,
+                f"{row['brand_name']!r} is already in approved_products.csv as "
+                f"{brands[row['brand_name'].casefold()]!r}",
+            )
+        _product_row(file, line, row, products, approvals)
+    holders: list[str] = []
+    for values in products.values():
+        if values["holder"] not in holders:
+            holders.append(values["holder"])
 
     file = "approval_details.csv"
     for line, row in _read(data_dir / file):
@@ -208,24 +333,111 @@ def parse(data_dir: Path = DATA_DIR) -> Parsed:
             evidence_source=row["source"],
         )
 
+    designations = _designations(data_dir, approvals)
+    events = _events(data_dir, approvals)
+    gaps = _gaps(data_dir, approvals)
+    _check_with_law(approvals, events, gaps)
+    return Parsed(holders, products, approvals, events, gaps, designations)
+
+
+def _designations(
+    data_dir: Path, approvals: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    file = "designations.csv"
+    found: dict[str, dict[str, Any]] = {}
+    for line, row in _read(data_dir / file):
+        slug, code = row["product_id"], row["designation"].lower()
+        if slug not in approvals:
+            raise ReferenceDataError(file, line, f"unknown product {slug!r}")
+        if code not in DESIGNATIONS:
+            raise ReferenceDataError(file, line, f"unknown designation {row['designation']!r}")
+        if code not in approvals[slug]["designations"]:
+            raise ReferenceDataError(
+                file,
+                line,
+                f"{slug} has no {code} designation in the product data (add it there, or "
+                "correct the reference row in field_corrections.csv)",
+            )
+        if not row["source"]:
+            raise ReferenceDataError(file, line, "source is empty")
+        key = f"{slug}:{code}"
+        if key in found:
+            raise ReferenceDataError(file, line, f"duplicate designation {key}")
+        found[key] = {
+            "product": slug,
+            "code": code,
+            "designated_on": _date(row["designated_on"], file, line, "designated_on"),
+            "number": row["number"],
+            "source": row["source"],
+        }
+    return found
+
+
+def _event_corrections(data_dir: Path) -> dict[tuple[str, str, str], dict[str, Any]]:
+    file = "event_corrections.csv"
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for line, row in _read(data_dir / file):
+        key = (row["product_id"], row["date"], row["event"])
+        if key in found:
+            raise ReferenceDataError(file, line, f"a second correction of {':'.join(key)}")
+        if row["new_event"] not in EventKind.values:
+            raise ReferenceDataError(file, line, f"unknown event {row['new_event']!r}")
+        if not row["source"] or not row["note"]:
+            raise ReferenceDataError(file, line, "source and note are required")
+        found[key] = {"line": line, "row": row, "used": False}
+    return found
+
+
+def _events(data_dir: Path, approvals: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    corrections = _event_corrections(data_dir)
     events: dict[str, dict[str, Any]] = {}
     for file in ("product_events.csv", "extra_events.csv"):
         for line, row in _read(data_dir / file):
             slug = row["product_id"]
             if slug not in approvals:
                 raise ReferenceDataError(file, line, f"unknown product {slug!r}")
-            if row["event"] not in EventKind.values:
-                raise ReferenceDataError(file, line, f"unknown event {row['event']!r}")
             on = _date(row["date"], file, line, "date")
             if on is None:
                 raise ReferenceDataError(file, line, "date is empty")
+            # The loader finds an event again by what the file first called it, so that a
+            # correction changes the loaded row (audited) instead of replacing it.
+            key = f"{slug}:{on.isoformat()}:{row['event']}"
+            kind, detail, source = row["event"], row["detail"], row["source"]
+            correction = (
+                corrections.get((slug, row["date"], row["event"]))
+                if file == "product_events.csv"
+                else None
+            )
+            if correction is not None:
+                fix = correction["row"]
+                if fix["detail"] != row["detail"]:
+                    raise ReferenceDataError(
+                        "event_corrections.csv",
+                        correction["line"],
+                        f"product_events.csv line {line} ({key}) now has the detail "
+                        f"{row['detail']!r}, not {fix['detail']!r} as this correction expects: "
+                        "the shared file changed, so review the correction",
+                    )
+                kind, detail, source = fix["new_event"], fix["new_detail"], fix["source"]
+                correction["used"] = True
+            if kind not in EventKind.values:
+                raise ReferenceDataError(file, line, f"unknown event {kind!r}")
+            precision = row.get("date_precision") or DatePrecision.DAY.value
+            if precision not in DatePrecision.values:
+                raise ReferenceDataError(file, line, f"unknown date_precision {precision!r}")
+            if not precision_matches(on, precision):
+                raise ReferenceDataError(
+                    file,
+                    line,
+                    f"a date known to the {precision} is stored as its first day, not {on}",
+                )
+            years = _int(row.get("years", ""), file, line, "years")
             approval = approvals[slug]
-            kind = row["event"]
             if kind == EventKind.APPROVED and on != approval["approved_on"]:
                 raise ReferenceDataError(
                     file,
                     line,
-                    f"approved on {on} but approved_products.csv says {approval['approved_on']}",
+                    f"approved on {on} but the product row says {approval['approved_on']}",
                 )
             if (
                 kind == EventKind.COUNCIL_ENDORSED
@@ -235,23 +447,38 @@ def parse(data_dir: Path = DATA_DIR) -> Parsed:
                 raise ReferenceDataError(
                     file,
                     line,
-                    f"council endorsement on {on} but approved_products.csv says "
+                    f"council endorsement on {on} but the product row says "
                     f"{approval['council_endorsed_on'] or 'none'}",
                 )
-            if kind == EventKind.TIME_LIMIT_EXTENDED:
+            if kind == EventKind.TIME_LIMIT_EXTENDED and years is None:
                 raise ReferenceDataError(
-                    file, line, "time-limit extensions need years or an end date; not supported"
+                    file, line, "a time-limit extension needs its years (extra_events.csv)"
                 )
-            key = f"{slug}:{on.isoformat()}:{kind}"
+            if kind != EventKind.TIME_LIMIT_EXTENDED and years is not None:
+                raise ReferenceDataError(file, line, "only a time-limit extension has years")
+            if not source:
+                raise ReferenceDataError(file, line, "source is empty")
             if key in events:
                 raise ReferenceDataError(file, line, f"duplicate event {key}")
             events[key] = {
                 "product": slug,
                 "kind": kind,
                 "occurred_on": on,
-                "detail": row["detail"],
-                "source": row["source"],
+                "date_precision": precision,
+                "years": years,
+                "detail": detail,
+                "source": source,
+                "file": file,
+                "line": line,
             }
+    for (slug, on_text, kind), correction in corrections.items():
+        if not correction["used"]:
+            raise ReferenceDataError(
+                "event_corrections.csv",
+                correction["line"],
+                f"no row {slug},{on_text},{kind} in product_events.csv to correct: the shared "
+                "file changed, so review the correction",
+            )
 
     # Every approval gets its approval (and council endorsement) as events, derived from its
     # row where the events file has none, so that each timeline is complete.
@@ -270,11 +497,18 @@ def parse(data_dir: Path = DATA_DIR) -> Parsed:
                     "product": slug,
                     "kind": str(kind),
                     "occurred_on": on,
+                    "date_precision": DatePrecision.DAY.value,
+                    "years": None,
                     "detail": "",
                     "source": approval["sources"],
+                    "file": "approved_products.csv",
+                    "line": 0,
                 },
             )
+    return events
 
+
+def _gaps(data_dir: Path, approvals: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     gaps: dict[str, dict[str, Any]] = {}
     file = "status_gaps.csv"
     for line, row in _read(data_dir / file):
@@ -283,42 +517,169 @@ def parse(data_dir: Path = DATA_DIR) -> Parsed:
             raise ReferenceDataError(file, line, f"unknown product {slug!r}")
         starts = _date(row["starts_on"], file, line, "starts_on")
         ends = _date(row["ends_on"], file, line, "ends_on")
-        if starts is None or ends is None or starts > ends:
-            raise ReferenceDataError(file, line, "starts_on and ends_on must be ordered dates")
-        if not row["note"] or not row["source"]:
-            raise ReferenceDataError(file, line, "note and source are required")
+        if starts is None or (ends is not None and starts > ends):
+            raise ReferenceDataError(
+                file, line, "starts_on must be a date on or before ends_on (empty: no known end)"
+            )
+        known = row["known_status"]
+        if known and known not in ApprovalStatusCode._value2member_map_:
+            raise ReferenceDataError(file, line, f"unknown known_status {known!r}")
+        if not row["note"] or not row["note_ja"] or not row["source"]:
+            raise ReferenceDataError(file, line, "note, note_ja and source are required")
+        for other in gaps.values():
+            if other["product"] == slug and _overlap(other, starts, ends):
+                raise ReferenceDataError(file, line, f"overlaps the gap from {other['starts_on']}")
         gaps[f"{slug}:{starts.isoformat()}"] = {
             "product": slug,
             "starts_on": starts,
             "ends_on": ends,
+            "known_status": known,
             "note": row["note"],
+            "note_ja": row["note_ja"],
             "source": row["source"],
+            "line": line,
         }
+    return gaps
 
-    _check_with_law(approvals, events)
-    return Parsed(holders, products, approvals, events, gaps)
+
+def _overlap(gap: dict[str, Any], starts: date, ends: date | None) -> bool:
+    return (gap["ends_on"] is None or starts <= gap["ends_on"]) and (
+        ends is None or gap["starts_on"] <= ends
+    )
 
 
 def _check_with_law(
-    approvals: dict[str, dict[str, Any]], events: dict[str, dict[str, Any]]
+    approvals: dict[str, dict[str, Any]],
+    events: dict[str, dict[str, Any]],
+    gaps: dict[str, dict[str, Any]],
 ) -> None:
-    """The law engine must accept every approval and its events (it validates its inputs)."""
+    """The law engine must accept every approval and its events (it validates its inputs), and
+    wherever the unknown day of an event dated only to its month or year could change what the
+    engine answers, a status gap must cover that day and say so."""
     for slug, values in approvals.items():
         approval = Approval(
             approval_type=values["approval_type"],
             approved_on=values["approved_on"],
             time_limit_years=values["time_limit_years"],
         )
+        mine = [e for e in events.values() if e["product"] == slug]
         rows = [
-            ApprovalEvent(kind=e["kind"], occurred_on=e["occurred_on"], detail=e["detail"])
-            for e in events.values()
-            if e["product"] == slug
+            ApprovalEvent(
+                kind=e["kind"], occurred_on=e["occurred_on"], detail=e["detail"], years=e["years"]
+            )
+            for e in mine
         ]
         try:
             facts, law_events = law_inputs(approval, rows)
             approval_status(facts, law_events, values["approved_on"])
+            _check_unknown_days(
+                slug, facts, mine, [g for g in gaps.values() if g["product"] == slug]
+            )
         except LawInputError as error:
             raise ReferenceDataError("approved_products.csv", 0, f"{slug}: {error}") from None
+
+
+def _culprit(by_combo: dict[tuple[date, ...], tuple[Any, ...]]) -> int:
+    """Which undated event's day changes the answer when the others' days stay as they are."""
+    width = len(next(iter(by_combo)))
+    for position in range(width):
+        groups: dict[tuple[date, ...], set[tuple[Any, ...]]] = {}
+        for combo, answer in by_combo.items():
+            groups.setdefault(combo[:position] + combo[position + 1 :], set()).add(answer)
+        if any(len(answers) > 1 for answers in groups.values()):
+            return position
+    return 0  # pragma: no cover - some event's day always matters where the answers differ
+
+
+def _check_unknown_days(
+    slug: str, facts: Any, events: list[dict[str, Any]], gaps: list[dict[str, Any]]
+) -> None:
+    """Try every day an undated event could have fallen on that can make a difference.
+
+    The engine's answer for a day changes only where a comparison between that day, the event
+    dates and the ends of the time limit flips, so it is enough to try each undated event on the
+    first and last day it could have fallen on and beside every such boundary inside its range,
+    on each day beside a boundary.
+    """
+    law_rows = [e for e in events if e["kind"] in LAW_EVENT_KINDS]
+    undated = [
+        i
+        for i, e in enumerate(law_rows)
+        if e["date_precision"] != DatePrecision.DAY and ApprovalEventKind(e["kind"]).changes_status
+    ]
+    if not undated and not any(g["known_status"] for g in gaps):
+        return
+    ranges = {
+        i: (
+            law_rows[i]["occurred_on"],
+            last_possible_day(law_rows[i]["occurred_on"], law_rows[i]["date_precision"]),
+        )
+        for i in undated
+    }
+
+    def scenario(days: dict[int, date]) -> list[LawEvent]:
+        return [
+            LawEvent(
+                kind=ApprovalEventKind(e["kind"]),
+                on=days.get(i, e["occurred_on"]),
+                years=e["years"],
+                detail=e["detail"],
+            )
+            for i, e in enumerate(law_rows)
+        ]
+
+    far = date(9000, 1, 1)
+    boundaries: set[date] = set()
+    if facts.approved_on is not None:
+        boundaries.add(facts.approved_on)
+    for combo in itertools.product(*(ranges[i] for i in undated)):
+        evs = scenario(dict(zip(undated, combo, strict=True)))
+        days = {e.on for e in evs}
+        boundaries |= days
+        for day in days | {far} | ({facts.approved_on} if facts.approved_on else set()):
+            end = approval_status(facts, evs, day).time_limit_ends_on
+            if end is not None:
+                boundaries |= {end, end + timedelta(days=1)}
+    for gap in gaps:
+        boundaries.add(gap["starts_on"])
+        if gap["ends_on"] is not None:
+            boundaries.add(gap["ends_on"] + timedelta(days=1))
+    checked = sorted({b + timedelta(days=k) for b in boundaries for k in (-1, 0, 1)})
+    for day in checked:
+        candidates = []
+        for i in undated:
+            first, last = ranges[i]
+            near = {b + timedelta(days=k) for b in boundaries | {day} for k in (-1, 0, 1)}
+            candidates.append(sorted({first, last} | {d for d in near if first <= d <= last}))
+        by_combo = {}
+        for combo in itertools.product(*candidates):
+            result = approval_status(facts, scenario(dict(zip(undated, combo, strict=True))), day)
+            by_combo[combo] = (
+                result.status,
+                result.in_force,
+                result.time_limit_ends_on,
+                result.reason,
+            )
+        answers = set(by_combo.values())
+        gap = next((g for g in gaps if _overlap(g, day, day)), None)
+        statuses = sorted({answer[0].value for answer in answers})
+        if gap is None:
+            if len(answers) > 1:
+                event = law_rows[undated[_culprit(by_combo)]]
+                raise ReferenceDataError(
+                    event["file"],
+                    event["line"],
+                    f"{slug}: on {day} the answer depends on the unknown day of an event dated "
+                    f"only to its {event['date_precision']} (status {' or '.join(statuses)}), "
+                    "but no row of status_gaps.csv covers that day",
+                )
+        elif gap["known_status"] and statuses != [gap["known_status"]]:
+            raise ReferenceDataError(
+                "status_gaps.csv",
+                gap["line"],
+                f"{slug}: the gap from {gap['starts_on']} says the status is "
+                f"{gap['known_status']} throughout, but on {day} it is {' or '.join(statuses)}",
+            )
 
 
 def _sync(obj: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
@@ -421,7 +782,7 @@ def load(data_dir: Path = DATA_DIR) -> str:
         model=ApprovalEvent,
         wanted=parsed.events,
         approvals=approvals,
-        fields=("kind", "occurred_on", "detail", "source"),
+        fields=("kind", "occurred_on", "date_precision", "years", "detail", "source"),
         what="events",
         action="products.event",
         summary=summary,
@@ -431,9 +792,19 @@ def load(data_dir: Path = DATA_DIR) -> str:
         model=StatusGap,
         wanted=parsed.gaps,
         approvals=approvals,
-        fields=("starts_on", "ends_on", "note", "source"),
+        fields=("starts_on", "ends_on", "known_status", "note", "note_ja", "source"),
         what="status gaps",
         action="products.status_gap",
+        summary=summary,
+        extra={},
+    )
+    _sync_children(
+        model=ApprovalDesignation,
+        wanted=parsed.designations,
+        approvals=approvals,
+        fields=("code", "designated_on", "number", "source"),
+        what="designations",
+        action="products.designation",
         summary=summary,
         extra={},
     )
@@ -442,7 +813,7 @@ def load(data_dir: Path = DATA_DIR) -> str:
 
 def _sync_children(
     *,
-    model: type[ApprovalEvent] | type[StatusGap],
+    model: type[ApprovalEvent] | type[StatusGap] | type[ApprovalDesignation],
     wanted: dict[str, dict[str, Any]],
     approvals: dict[str, Approval],
     fields: tuple[str, ...],

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from saisei.law import (
@@ -30,6 +31,8 @@ from saisei.products.models import Approval, ApprovalEvent, StatusGap
 TOKYO = ZoneInfo("Asia/Tokyo")
 LAW_EVENT_KINDS = frozenset(kind.value for kind in ApprovalEventKind)
 STATUS_UNKNOWN_CODE = "status_unknown"
+TIME_LIMIT_END_UNKNOWN_CODE = "time_limit_end_unknown"
+GAP_CODES = frozenset({STATUS_UNKNOWN_CODE, TIME_LIMIT_END_UNKNOWN_CODE})
 
 
 def today_in_tokyo() -> date:
@@ -40,9 +43,11 @@ def today_in_tokyo() -> date:
 class ProductStatus:
     """The status of one approval on one day, as the law engine computed it.
 
-    `status` and `in_force` are None inside a known gap in the data, where the recorded
-    events cannot settle the answer; `caveats` then say why. `reason` is the law engine's
-    English explanation (stable text for programs); `explanation()` words it for people.
+    Inside a status gap the recorded events cannot settle everything: in a gap with a known
+    status, `status` and `in_force` are that status and `time_limit_ends_on` is None (the end is
+    what is not known); in any other gap all three are None. `reason` (English, for programs)
+    and `explanation()` (the active language, for people) then say what is not known, from the
+    gap's note. `reason` is otherwise the law engine's English explanation.
     """
 
     as_of: date
@@ -53,10 +58,16 @@ class ProductStatus:
     reason_code: str
     approved_on: date | None
     caveats: tuple[str, ...] = field(default_factory=tuple)
+    gap_note: str = ""
+    gap_note_ja: str = ""
 
     @property
     def uncertain(self) -> bool:
         return self.status is None
+
+    @property
+    def in_gap(self) -> bool:
+        return self.reason_code in GAP_CODES
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -79,6 +90,10 @@ class ProductStatus:
 
     def explanation(self) -> str:
         return explain(self)
+
+    def summary(self) -> str:
+        """The explanation without the gap's note (for a page that shows the notes)."""
+        return explain(self, with_note=False)
 
 
 def status_label(code: str | None) -> str:
@@ -144,25 +159,44 @@ def compute_status(
     gaps = list(gaps)
     inside = [gap for gap in gaps if gap.covers(as_of)]
     if inside:
+        # The engine's own answer is not shown at all here: it rests on the first possible day
+        # of an event whose day is not known, and would cite that day as if it were known.
         gap = inside[0]
+        day = as_of.isoformat()
+        if gap.known_status:
+            known = ApprovalStatusCode(gap.known_status)
+            return ProductStatus(
+                as_of=as_of,
+                status=known.value,
+                in_force=known.in_force,
+                time_limit_ends_on=None,
+                reason=(
+                    f"On {day} the status is {known.value} whichever day the undated events "
+                    f"fell on, but the end of the time limit on that day is not known: {gap.note}"
+                ),
+                reason_code=TIME_LIMIT_END_UNKNOWN_CODE,
+                approved_on=approval.approved_on,
+                gap_note=gap.note,
+                gap_note_ja=gap.note_ja,
+            )
         return ProductStatus(
             as_of=as_of,
             status=None,
             in_force=None,
             time_limit_ends_on=None,
-            reason=(
-                f"The status on {as_of.isoformat()} cannot be computed from the recorded events: "
-                f"{gap.note}"
-            ),
+            reason=(f"The status on {day} cannot be computed from the recorded events: {gap.note}"),
             reason_code=STATUS_UNKNOWN_CODE,
             approved_on=approval.approved_on,
-            caveats=(f"The recorded events alone would give: {result.reason}",),
+            gap_note=gap.note,
+            gap_note_ja=gap.note_ja,
         )
+    # A past gap whose status was not known is part of the history a reader should know of;
+    # one whose status was known never hid a status, so it is no caveat.
     caveats = tuple(
         f"Caveat: from {gap.starts_on.isoformat()} to {gap.ends_on.isoformat()} the status "
-        f"could not be computed, because some events' dates are not known: {gap.note}"
+        f"could not be computed, because some events' days are not known: {gap.note}"
         for gap in gaps
-        if gap.ends_on < as_of
+        if gap.ends_on is not None and gap.ends_on < as_of and not gap.known_status
     )
     return ProductStatus(
         as_of=as_of,
@@ -176,14 +210,32 @@ def compute_status(
     )
 
 
-def explain(status: ProductStatus) -> str:
-    """A plain-language sentence for a patient, in the active language."""
+def _is_japanese() -> bool:
+    return (get_language() or "").startswith("ja")
+
+
+def explain(status: ProductStatus, *, with_note: bool = True) -> str:
+    """A plain-language sentence for a patient, in the active language. Inside a status gap it
+    ends with the gap's note in that language, unless `with_note` is False (a page that shows
+    the notes beside it)."""
     end = status.time_limit_ends_on.isoformat() if status.time_limit_ends_on else ""
-    texts = {
+    note = status.gap_note_ja if _is_japanese() and status.gap_note_ja else status.gap_note
+    gap_texts = {
         STATUS_UNKNOWN_CODE: _(
-            "Some events of this approval happened on dates that are not in the data, so its "
-            "status on this day cannot be computed reliably."
+            "Some events of this approval happened on days that are not known, and on this day "
+            "the status depends on them, so it is not given."
         ),
+        TIME_LIMIT_END_UNKNOWN_CODE: _(
+            "On this day the approval's status is known, whichever day the undated events fell "
+            "on, but the end of its time limit is not."
+        ),
+    }
+    if status.reason_code in gap_texts:
+        text = str(gap_texts[status.reason_code])
+        if with_note and note:
+            text = _("%(text)s What is known: %(note)s") % {"text": text, "note": note}
+        return str(text)
+    texts = {
         ApprovalReason.NO_APPROVAL: _("No approval has been recorded for this product."),
         ApprovalReason.BEFORE_APPROVAL: _("On this day the product was not yet approved."),
         ApprovalReason.STANDARD_APPROVAL: _(
