@@ -40,3 +40,33 @@ def test_amchepry_page_shows_status_time_limit_and_both_labelled_dates(
     assert page.get_by_test_id("approved-on").inner_text().startswith("2026-03-06")
     assert dates.locator("dt", has_text=limit).count() == 1
     assert page.get_by_test_id("time-limit-ends-on").inner_text() == "2033-03-05"
+
+
+@pytest.mark.parametrize(
+    ("locale", "badge", "window", "finding"),
+    [
+        (
+            "ja-JP",
+            "記録された事象からは判定できません",
+            "2023-09-18から(終わりは不明):",
+            "審議会の部会が承認は適当でないと判断(不承認の処分ではない)",
+        ),
+        (
+            "en-GB",
+            "Cannot be computed from the recorded events",
+            "From 2023-09-18, with no known end:",
+            "Council panel found approval not appropriate (not a refusal)",
+        ),
+    ],
+)
+def test_heartsheet_after_the_panel_shows_no_definite_status_and_says_why(
+    live_server, browser_context_factory, locale, badge, window, finding
+) -> None:
+    load()
+    page = browser_context_factory(locale).new_page()
+    page.goto(live_server.url + "/products/heartsheet/?as_of=2024-07-20")
+    status = page.locator("[data-status]").first
+    assert status.get_attribute("data-status") == "unknown"
+    assert status.inner_text() == badge
+    assert window in page.get_by_test_id("status-gaps").inner_text()
+    assert page.get_by_role("row", name=finding).is_visible()

@@ -32,13 +32,17 @@ def test_the_list_is_public_paginated_and_filtered_on_a_day(reference: str) -> N
     response = _get("/api/v1/products?limit=5")
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 20 and len(body["items"]) == 5
+    assert body["count"] == 24 and len(body["items"]) == 5
     pending = _get("/api/v1/products?status=conditional_pending_decision&as_of=2026-11-25").json()
     assert [p["slug"] for p in pending["items"]] == ["stemirac"]
     lapsed = _get("/api/v1/products?status=lapsed&as_of=2024-06-27").json()
     assert [p["slug"] for p in lapsed["items"]] == ["collategene"]
-    uncertain = _get("/api/v1/products?status=uncertain&as_of=2022-01-01").json()
+    uncertain = _get("/api/v1/products?status=uncertain&as_of=2024-07-20").json()
     assert [p["slug"] for p in uncertain["items"]] == ["heartsheet"]
+    # In 2018 HeartSheet's status is known (only its time limit's end is not).
+    known = _get("/api/v1/products?status=conditional&as_of=2018-06-01").json()
+    assert [p["slug"] for p in known["items"]] == ["heartsheet"]
+    assert known["items"][0]["status"]["time_limit_ends_on"] is None
     ipsc = _get("/api/v1/products?category=ipsc_derived").json()
     assert {p["slug"] for p in ipsc["items"]} == {"amchepry", "reheart"}
     conditional = _get("/api/v1/products?approval_type=conditional_time_limited").json()
@@ -65,7 +69,7 @@ def test_the_list_costs_a_bounded_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(5):
         response = _get("/api/v1/products?limit=100")
-    assert response.json()["count"] == 21
+    assert response.json()["count"] == 25
 
 
 def test_the_detail_has_events_with_sources_evidence_and_conditions(reference: str) -> None:
@@ -277,3 +281,52 @@ def test_a_bearer_token_works_for_the_holder(personas: Any, demo_approval: Appro
     )
     assert response.status_code == 201, response.content
     assert response.json()["patients"] == 12
+
+
+def test_the_detail_gives_date_precision_gaps_designations_and_both_indications(
+    reference: str,
+) -> None:
+    body = _get("/api/v1/products/heartsheet?as_of=2024-07-20").json()
+    approval = body["approvals"][0]
+    undated = {
+        e["kind"]: (e["occurred_on"], e["date_precision"], e["date_text"])
+        for e in approval["events"]
+        if e["date_precision"] != "day"
+    }
+    assert undated == {
+        "time_limit_extended": ("2018-01-01", "year", "2018"),
+        "reapplication_filed": ("2023-09-01", "month", "September 2023"),
+    }
+    gaps = [(g["starts_on"], g["ends_on"], g["known_status"]) for g in approval["status_gaps"]]
+    assert gaps == [("2018-01-01", "2018-12-31", "conditional"), ("2023-09-18", None, None)]
+    assert all(g["note"] and g["note_ja"] and g["sources"] for g in approval["status_gaps"])
+    assert approval["status"]["reason_code"] == "status_unknown"
+    assert "neither is the refusal" in approval["status"]["explanation"]
+
+    delytact = _get("/api/v1/products/delytact").json()["approvals"][0]
+    assert delytact["designations"] == ["sakigake", "orphan"]
+    assert [(d["code"], d["number"]) for d in delytact["designation_details"]] == [
+        ("sakigake", "先駆審査(27再)第2号"),
+        ("orphan", ""),
+    ]
+    assert all(d["sources"] for d in delytact["designation_details"])
+    amchepry = _get("/api/v1/products/amchepry").json()["approvals"][0]
+    assert amchepry["indication_ja"] == "進行期パーキンソン病患者のオフ時の運動症状の改善"
+
+
+def test_fhir_gives_undated_events_as_partial_dates_and_named_designations(
+    reference: str,
+) -> None:
+    approval = Approval.objects.get(product__slug="heartsheet")
+    body = _get(f"/api/v1/fhir/RegulatedAuthorization/{approval.pk}?as_of=2024-07-20").json()
+    dates = [a["dateDateTime"] for a in body["case"]["application"]]
+    assert dates[:3] == ["2015-09-18", "2018", "2023-09"]
+    assert body["status"]["coding"] == [
+        {"system": "http://hl7.org/fhir/publication-status", "code": "unknown"}
+    ]
+    assert "validityPeriod" in body and "end" not in body["validityPeriod"]
+    stemirac = Approval.objects.get(product__slug="stemirac")
+    body = _get(f"/api/v1/fhir/RegulatedAuthorization/{stemirac.pk}").json()
+    designation = body["basis"][1]
+    assert designation["coding"][0]["code"] == "sakigake"
+    assert designation["text"] == "先駆審査(27再)第1号, designated 2016-02-10"

@@ -41,11 +41,59 @@ def test_the_product_page_in_japanese_shows_the_japanese_name(reference: str) ->
 def test_heartsheet_in_its_unknown_window_says_so(reference: str) -> None:
     html = (
         Client()
-        .get("/products/heartsheet/?as_of=2022-01-01", HTTP_ACCEPT_LANGUAGE="en")
+        .get("/products/heartsheet/?as_of=2024-07-20", HTTP_ACCEPT_LANGUAGE="en")
         .content.decode()
     )
+    assert 'data-status="unknown"' in html
     assert "Cannot be computed from the recorded events" in html
-    assert "dates of both are not in this data set" in html
+    assert "From 2023-09-18, with no known end:" in html
+    assert "neither is the refusal" in html
+    assert "Approval lapsed" not in html
+    # The undated events show what is known of their date, never the stored first day.
+    assert "September 2023" in html and "2023-09-01" not in html
+    assert "<td>2018 <span" in html
+    assert "Council panel found approval not appropriate (not a refusal)" in html
+
+
+def test_heartsheet_in_2018_shows_the_status_and_an_unknown_end(reference: str) -> None:
+    html = (
+        Client()
+        .get("/products/heartsheet/?as_of=2018-06-01", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert 'data-status="conditional"' in html
+    assert "From 2018-01-01 to 2018-12-31:" in html
+    assert "the end of the time limit is not." in html
+    assert 'data-testid="time-limit-ends-on">cannot be computed on this date' in html
+
+
+def test_heartsheet_page_in_japanese_explains_the_gap_in_japanese(reference: str) -> None:
+    html = (
+        Client()
+        .get("/products/heartsheet/?as_of=2024-07-20", HTTP_ACCEPT_LANGUAGE="ja")
+        .content.decode()
+    )
+    assert "不承認の処分そのものではありません" in html
+    # The timeline gives the undated events' month and year in Japanese.
+    assert "<td>2023年9月 <span" in html and "<td>2018年 <span" in html
+    assert "2023-09-18から(終わりは不明):" in html and "From 2023-09-18" not in html
+
+
+def test_the_product_page_shows_designations_and_the_indication_in_its_language(
+    reference: str,
+) -> None:
+    en = Client().get("/products/stemirac/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "SAKIGAKE designation (先駆審査(27再)第1号), designated 2016-02-10" in en
+    amchepry_en = Client().get("/products/amchepry/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        'lang="en" data-testid="indication">improvement of motor symptoms during OFF periods'
+        in amchepry_en
+    )
+    amchepry_ja = Client().get("/products/amchepry/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert (
+        'lang="ja" data-testid="indication">進行期パーキンソン病患者のオフ時の運動症状の改善'
+        in amchepry_ja
+    )
 
 
 def test_the_list_filters_by_status_on_a_day(reference: str) -> None:
@@ -76,11 +124,29 @@ def test_the_nav_links_to_products(db: None) -> None:
 def test_product_status_prints_exactly_the_contract(reference: str, capsys: Any) -> None:
     call_command("product-status", "stemirac", "--as-of", "2026-11-25")
     out = json.loads(capsys.readouterr().out)
-    assert list(out) == ["product", "as_of", "status", "in_force", "time_limit_ends_on", "reason"]
+    assert list(out) == [
+        "product",
+        "as_of",
+        "status",
+        "in_force",
+        "time_limit_ends_on",
+        "reason",
+        "reason_ja",
+    ]
     assert out["product"] == "stemirac"
     assert out["status"] == "conditional_pending_decision"
     assert out["in_force"] is True
     assert out["time_limit_ends_on"] == "2025-12-27"
+
+
+def test_product_status_of_heartsheet_after_the_panel_says_what_is_not_known(
+    reference: str, capsys: Any
+) -> None:
+    call_command("product-status", "heartsheet", "--as-of", "2024-07-20")
+    out = json.loads(capsys.readouterr().out)
+    assert (out["status"], out["in_force"], out["time_limit_ends_on"]) == (None, None, None)
+    assert "cannot be computed" in out["reason"] and "lapsed on 2024-07-19" not in out["reason"]
+    assert "聴聞を経て" in out["reason_ja"]
 
 
 def test_product_status_defaults_to_today_in_tokyo(reference: str, capsys: Any) -> None:

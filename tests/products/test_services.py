@@ -253,6 +253,48 @@ def test_refusal_after_the_limit_makes_the_approval_lapse(personas: Any) -> None
     assert error.value.code == ErrorCode.PRODUCT_STATUS_FORBIDS_EVENT
 
 
+def test_council_findings_and_an_announced_withdrawal_leave_the_reapplication_pending(
+    personas: Any,
+) -> None:
+    holder, officer = other_holder_with_officer()
+    approval = conditional_approval(holder, approved_on=D("2020-01-10"), years=5)  # ends 2025-01-09
+    for kind in (
+        EventKind.PANEL_FOUND_NOT_APPROVABLE,
+        EventKind.COUNCIL_CONCLUDED_NOT_APPROVABLE,
+    ):
+        # A finding on nothing pending is refused like the decision it advises on.
+        with pytest.raises(DomainError) as error:
+            services.decision_record(
+                approval=approval, kind=kind, occurred_on=D("2024-11-01"), actor=personas.regulator
+            )
+        assert error.value.code == ErrorCode.PRODUCT_NO_PENDING_REAPPLICATION
+    services.holder_event_record(
+        approval=approval,
+        kind=EventKind.REAPPLICATION_FILED,
+        occurred_on=D("2024-12-01"),
+        actor=officer,
+    )
+    for day, kind, who in (
+        ("2025-06-01", EventKind.PANEL_FOUND_NOT_APPROVABLE, personas.regulator),
+        ("2025-06-06", EventKind.COUNCIL_CONCLUDED_NOT_APPROVABLE, personas.regulator),
+        ("2025-06-10", EventKind.WITHDRAWAL_ANNOUNCED, officer),
+    ):
+        record = (
+            services.decision_record if who is personas.regulator else services.holder_event_record
+        )
+        record(approval=approval, kind=kind, occurred_on=D(day), actor=who)
+        assert AuditEvent.objects.filter(action=f"products.event.{kind}").count() == 1
+        assert compute_status(approval, D(day)).status == "conditional_pending_decision"
+    with pytest.raises(DomainError) as error:
+        services.holder_event_record(
+            approval=approval,
+            kind=EventKind.PANEL_FOUND_NOT_APPROVABLE,
+            occurred_on=D("2025-06-11"),
+            actor=officer,
+        )
+    assert error.value.code == ErrorCode.PRODUCT_EVENT_KIND_NOT_ALLOWED
+
+
 def test_event_dates_before_approval_or_in_the_future_are_refused(
     personas: Any, demo_approval: Approval
 ) -> None:

@@ -53,12 +53,19 @@ class StatusOut(Schema):
     as_of: date
     status: str | None = Field(
         description="not_approved, approved, conditional, conditional_pending_decision, lapsed, "
-        "revoked; null when the recorded events cannot settle it (see caveats)"
+        "revoked; null inside a status gap whose status is not known (reason_code "
+        "status_unknown: see reason)"
     )
     in_force: bool | None
-    time_limit_ends_on: date | None
+    time_limit_ends_on: date | None = Field(
+        description="null for a standard approval, and inside a status gap (reason_code "
+        "time_limit_end_unknown or status_unknown)"
+    )
     reason: str
-    reason_code: str
+    reason_code: str = Field(
+        description="the law engine's reason code, or status_unknown / time_limit_end_unknown "
+        "inside a status gap"
+    )
     explanation: str
     uncertain: bool
     caveats: list[str]
@@ -88,7 +95,11 @@ class EventOut(Schema):
     id: int
     kind: str
     label: str
-    occurred_on: date
+    occurred_on: date = Field(
+        description="the day; where date_precision is month or year, the first possible day"
+    )
+    date_precision: Literal["day", "month", "year"]
+    date_text: str = Field(description="the date as far as it is known, e.g. 'September 2023'")
     detail: str
     sources: list[str]
     years: int | None
@@ -99,8 +110,21 @@ class EventOut(Schema):
 
 class GapOut(Schema):
     starts_on: date
-    ends_on: date
+    ends_on: date | None = Field(description="null: no known end")
+    known_status: str | None = Field(
+        description="the status throughout the gap where it is known (only the end of the "
+        "time limit is not); null where the status itself is not known"
+    )
     note: str
+    note_ja: str
+    sources: list[str]
+
+
+class DesignationOut(Schema):
+    code: str
+    label: str
+    number: str
+    designated_on: date | None
     sources: list[str]
 
 
@@ -122,11 +146,13 @@ class ApprovalOut(Schema):
     id: int
     approval_type: str
     indication: str
+    indication_ja: str
     council_endorsed_on: date | None
     approved_on: date | None
     time_limit_years: int | None
     time_limit_ends_on_letter: date | None
     designations: list[str]
+    designation_details: list[DesignationOut]
     re_examination_years: int | None
     conditions: ConditionsOut
     evidence: EvidenceOut
@@ -188,6 +214,8 @@ def event_out(event: ApprovalEvent) -> dict[str, Any]:
         "kind": event.kind,
         "label": str(event.get_kind_display()),
         "occurred_on": event.occurred_on,
+        "date_precision": event.date_precision,
+        "date_text": event.date_display,
         "detail": event.detail,
         "sources": event.source_list(),
         "years": event.years,
@@ -206,11 +234,13 @@ def approval_out(approval: Approval, as_of: date) -> dict[str, Any]:
         "id": approval.pk,
         "approval_type": approval.approval_type,
         "indication": approval.indication,
+        "indication_ja": approval.indication_ja,
         "council_endorsed_on": approval.council_endorsed_on,
         "approved_on": approval.approved_on,
         "time_limit_years": approval.time_limit_years,
         "time_limit_ends_on_letter": approval.time_limit_ends_on,
         "designations": list(approval.designations),
+        "designation_details": approval.designation_entries(),
         "re_examination_years": approval.re_examination_years,
         "conditions": {
             "all_case_surveillance": approval.all_case_surveillance,
@@ -232,7 +262,9 @@ def approval_out(approval: Approval, as_of: date) -> dict[str, Any]:
             {
                 "starts_on": g.starts_on,
                 "ends_on": g.ends_on,
+                "known_status": g.known_status or None,
                 "note": g.note,
+                "note_ja": g.note_ja,
                 "sources": g.source_list(),
             }
             for g in gaps
@@ -310,7 +342,7 @@ class ApplicationIn(Schema):
 class HolderEventIn(Schema):
     kind: str = Field(
         description="reapplication_filed, reapplication_withdrawn, confirmatory_data_submitted, "
-        "launched, sales_ended"
+        "launched, sales_ended, withdrawal_announced"
     )
     occurred_on: date
     detail: str = Field("", max_length=2000)
@@ -322,7 +354,8 @@ class DecisionIn(Schema):
     kind: str = Field(
         description="time_limit_extended, reapplication_refused, converted_to_full_approval, "
         "approval_lapsed, revoked, indication_added, shipping_restricted, "
-        "shipping_restriction_lifted, council_endorsed"
+        "shipping_restriction_lifted, council_endorsed, panel_found_not_approvable, "
+        "council_concluded_not_approvable"
     )
     occurred_on: date
     detail: str = Field("", max_length=2000)

@@ -33,6 +33,18 @@ def _publication_status(status: str | None, in_force: bool | None) -> str:
     return "active" if in_force else "retired"
 
 
+def _designation(entry: dict[str, Any]) -> dict[str, Any]:
+    concept: dict[str, Any] = {
+        "coding": [{"system": DESIGNATION_SYSTEM, "code": entry["code"], "display": entry["label"]}]
+    }
+    said = [str(entry["number"])] if entry["number"] else []
+    if entry["designated_on"] is not None:
+        said.append(f"designated {entry['designated_on'].isoformat()}")
+    if said:
+        concept["text"] = ", ".join(said)
+    return concept
+
+
 def regulated_authorization(approval: Approval, as_of: date) -> dict[str, Any]:
     product = approval.product
     events = list(approval.events.all())
@@ -63,7 +75,11 @@ def regulated_authorization(approval: Approval, as_of: date) -> dict[str, Any]:
         "description": f"{product.brand_name}: {product.what_it_is}",
         "region": [{"coding": [{"system": "urn:iso:std:iso:3166", "code": "JP"}]}],
         "status": {"coding": status_coding, "text": status.full_reason},
-        "indication": [{"concept": {"text": approval.indication}}],
+        "indication": [
+            {"concept": {"text": text}}
+            for text in (approval.indication, approval.indication_ja)
+            if text
+        ],
         "basis": [
             {
                 "coding": [
@@ -74,15 +90,12 @@ def regulated_authorization(approval: Approval, as_of: date) -> dict[str, Any]:
                     }
                 ]
             },
-            *(
-                {"coding": [{"system": DESIGNATION_SYSTEM, "code": code}]}
-                for code in approval.designations
-            ),
+            *(_designation(entry) for entry in approval.designation_entries()),
         ],
         "holder": {"display": product.holder.name},
         "regulator": {"display": REGULATOR},
     }
-    changes = [e.occurred_on for e in events if e.occurred_on <= as_of]
+    changes = [e.occurred_on for e in events if e.occurred_on <= as_of and not e.day_unknown]
     if changes:
         resource["statusDate"] = max(changes).isoformat()
     if approval.approved_on is not None:
@@ -109,7 +122,8 @@ def regulated_authorization(approval: Approval, as_of: date) -> dict[str, Any]:
                         ],
                         **({"text": event.detail} if event.detail else {}),
                     },
-                    "dateDateTime": event.occurred_on.isoformat(),
+                    # A year or year-month where the day is not known (FHIR dateTime allows it).
+                    "dateDateTime": event.fhir_date,
                 }
                 for event in events
             ],

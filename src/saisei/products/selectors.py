@@ -94,13 +94,24 @@ def product_rows(
 
 
 def product_get(slug: str) -> Product | None:
-    return products_queryset().filter(slug=slug).first()
+    """One product with everything its page shows, designations included (the list does not
+    show them, so it does not load them)."""
+    return (
+        products_queryset()
+        .prefetch_related("approvals__designation_records")
+        .filter(slug=slug)
+        .first()
+    )
 
 
 def approval_get(approval_id: int) -> Approval | None:
     return (
         Approval.objects.select_related("product__holder__organisation")
-        .prefetch_related("events", "status_gaps")
+        .prefetch_related(
+            Prefetch("events", queryset=ApprovalEvent.objects.order_by("occurred_on", "pk")),
+            Prefetch("status_gaps", queryset=StatusGap.objects.order_by("starts_on")),
+            "designation_records",
+        )
         .filter(pk=approval_id)
         .first()
     )

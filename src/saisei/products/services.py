@@ -67,6 +67,8 @@ EVENT_RULES: dict[str, EventRule] = {
     ),
     EventKind.LAUNCHED: EventRule("holder", statuses=IN_FORCE),
     EventKind.SALES_ENDED: EventRule("holder"),
+    # An announcement changes nothing; the withdrawal takes effect when it is recorded.
+    EventKind.WITHDRAWAL_ANNOUNCED: EventRule("holder", conditional_only=True, pending=True),
     # The Minister's decisions and measures.
     EventKind.TIME_LIMIT_EXTENDED: EventRule(
         "regulator", conditional_only=True, statuses=frozenset({S.CONDITIONAL})
@@ -85,6 +87,14 @@ EVENT_RULES: dict[str, EventRule] = {
     EventKind.SHIPPING_RESTRICTED: EventRule("regulator", statuses=IN_FORCE),
     EventKind.SHIPPING_RESTRICTION_LIFTED: EventRule("regulator", statuses=IN_FORCE),
     EventKind.COUNCIL_ENDORSED: EventRule("regulator"),
+    # The council's findings on a re-application are advice: the re-application stays pending
+    # until the Minister's decision (a refusal comes only after a hearing).
+    EventKind.PANEL_FOUND_NOT_APPROVABLE: EventRule(
+        "regulator", conditional_only=True, pending=True
+    ),
+    EventKind.COUNCIL_CONCLUDED_NOT_APPROVABLE: EventRule(
+        "regulator", conditional_only=True, pending=True
+    ),
 }
 HOLDER_EVENT_KINDS = tuple(k for k, rule in EVENT_RULES.items() if rule.side == "holder")
 DECISION_KINDS = tuple(k for k, rule in EVENT_RULES.items() if rule.side == "regulator")

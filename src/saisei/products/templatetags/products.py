@@ -26,3 +26,11 @@ def status_class(status: str | None) -> str:
         "revoked": "status-bad",
         "not_approved": "",
     }.get(status or "", "status-warn")
+
+
+@register.filter
+def status_text(status: str | None) -> str:
+    """A status code in words, in the active language."""
+    from saisei.products.status import status_label
+
+    return status_label(status or None)

@@ -1,8 +1,10 @@
 """`saisei product-status SLUG [--as-of YYYY-MM-DD]`: one product's status as a JSON object.
 
-stdout carries exactly {"product", "as_of", "status", "in_force", "time_limit_ends_on", "reason"}
-and nothing else, so scripts can parse it; every refusal (unknown product, bad date) goes to
-stderr with a non-zero exit status and leaves stdout empty.
+stdout carries exactly {"product", "as_of", "status", "in_force", "time_limit_ends_on", "reason",
+"reason_ja"} and nothing else, so scripts can parse it (`reason` is English, `reason_ja` the
+plain-language explanation in Japanese, with what is not known inside a status gap); every
+refusal (unknown product, bad date) goes to stderr with a non-zero exit status and leaves stdout
+empty.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 
 from saisei.products.selectors import product_get, product_row
 from saisei.products.status import today_in_tokyo
@@ -21,7 +24,8 @@ from saisei.products.status import today_in_tokyo
 class Command(BaseCommand):
     help = (
         "Print a product's approval status on a day as JSON: product, as_of, status, in_force, "
-        "time_limit_ends_on, reason. --as-of defaults to today in Asia/Tokyo."
+        "time_limit_ends_on, reason (English), reason_ja (Japanese). --as-of defaults to today "
+        "in Asia/Tokyo."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -47,5 +51,7 @@ class Command(BaseCommand):
         if row.status is None:
             self.fail(f"no approval is recorded for {product.slug!r}")
         assert row.status is not None
-        out = {"product": product.slug, **row.status.to_dict()}
+        with translation.override("ja"):
+            reason_ja = row.status.explanation()
+        out = {"product": product.slug, **row.status.to_dict(), "reason_ja": reason_ja}
         self.stdout.write(json.dumps(out, ensure_ascii=False))
