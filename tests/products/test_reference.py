@@ -208,6 +208,8 @@ def test_the_panel_finding_on_heartsheet_is_loaded_as_a_finding_not_a_refusal(
         ("2024-07-24", "council_concluded_not_approvable", "day"),
     ]
     assert not approval.events.filter(kind="reapplication_refused").exists()
+    assert "refused 2024-07-19" not in approval.product.notes
+    assert "not the refusal" in approval.product.notes
     finding = approval.events.get(kind="panel_found_not_approvable")
     # Found again under the key of the shared row it corrects, with its own sources.
     assert finding.reference_key == "heartsheet:2024-07-19:reapplication_refused"
