@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-import time_machine
 from django.contrib.auth.hashers import identify_hasher
-from django.test import Client
 from django.urls import reverse
 
-from saisei.accounts.models import ApiToken, FailedLogin
+from saisei.accounts.models import ApiToken
 from saisei.accounts.services import token_authenticate, token_create, token_digest, token_revoke
 from saisei.audit.models import AuditEvent
 from saisei.core.errors import DomainError, NotPermitted
@@ -26,51 +22,11 @@ def officer_with_password(personas):
     return officer
 
 
-def _login(client: Client, password: str) -> object:
-    return client.post(reverse("accounts:login"), {"username": "officer", "password": password})
-
-
 def test_passwords_are_hashed_with_argon2(officer_with_password) -> None:
     assert identify_hasher(officer_with_password.password).algorithm == "argon2"
 
 
-def test_a_correct_password_signs_in(officer_with_password) -> None:
-    client = Client()
-    response = _login(client, PASSWORD)
-    assert response.status_code == 302
-    assert client.session.get("_auth_user_id") == str(officer_with_password.pk)
-
-
-def test_repeated_failures_throttle_even_the_correct_password(
-    officer_with_password, settings
-) -> None:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    for _ in range(settings.LOGIN_THROTTLE_MAX_FAILURES):
-        assert _login(client, "wrong password").status_code == 200
-    response = _login(client, PASSWORD)
-    assert response.status_code == 200
-    assert "Too many failed sign-in attempts" in response.content.decode()
-    assert "_auth_user_id" not in client.session
-
-
-def test_the_throttle_lifts_when_the_window_has_passed(officer_with_password, settings) -> None:
-    client = Client()
-    start = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
-    with time_machine.travel(start, tick=False):
-        for _ in range(settings.LOGIN_THROTTLE_MAX_FAILURES):
-            _login(client, "wrong password")
-        assert _login(client, PASSWORD).status_code == 200
-    later = start + dt.timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS + 1)
-    with time_machine.travel(later, tick=False):
-        assert _login(client, PASSWORD).status_code == 302
-    assert not FailedLogin.objects.filter(username="officer").exists()
-
-
-def test_failures_below_the_limit_do_not_block(officer_with_password, settings) -> None:
-    client = Client()
-    for _ in range(settings.LOGIN_THROTTLE_MAX_FAILURES - 1):
-        _login(client, "wrong password")
-    assert _login(client, PASSWORD).status_code == 302
+# Signing in, out and the throttle: tests/accounts/test_sign_in.py.
 
 
 def test_a_token_is_stored_only_as_its_digest(personas) -> None:

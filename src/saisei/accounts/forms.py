@@ -1,44 +1,62 @@
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from saisei.accounts.services import (
-    login_failure_record,
-    login_failures_clear,
-    login_throttled,
-)
+from saisei.accounts.services import LoginAttempt, login_attempt_begin, login_refused_record
 
 
 def client_ip(request: Any) -> str | None:
     # REMOTE_ADDR only: a forwarded-for header is set by the client and cannot be trusted here.
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Sign-in that refuses attempts after repeated failures, before checking the password."""
+    """Sign-in that counts each attempt before checking the password, and refuses past the limit.
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed sign-in attempts. Wait 15 minutes before trying again."),
-    }
+    A refused attempt (throttled or a wrong password) is audited here; a successful one is
+    audited by the view, in the transaction that signs the person in.
+    """
+
+    attempt: LoginAttempt | None = None
+    retry_after: int | None = None  # seconds, when the attempt was throttled
 
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        ip = client_ip(self.request)
-        if username and login_throttled(username=username, ip_address=ip):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            # A missing field is a field error; no password is checked, so nothing is counted.
+            return super().clean()
+        attempt = login_attempt_begin(username=username, ip_address=client_ip(self.request))
+        if attempt.refused_until is not None:
+            login_refused_record(attempt=attempt, reason="throttled")
+            seconds = (attempt.refused_until - timezone.now()).total_seconds()
+            minutes = max(1, math.ceil(seconds / 60))
+            self.retry_after = max(1, math.ceil(seconds))
+            raise ValidationError(
+                ngettext(
+                    "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
+                    "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="throttled",
+            )
         try:
             cleaned = super().clean()
-        except ValidationError:
-            if username:
-                login_failure_record(username=username, ip_address=ip)
+        except ValidationError as exc:
+            login_refused_record(attempt=attempt, reason=exc.code or "invalid_login")
             raise
-        login_failures_clear(username=username)
+        self.attempt = attempt
         return cleaned
 
 

@@ -87,15 +87,28 @@ class ApiToken(models.Model):
         return self.revoked_at is None
 
 
-class FailedLogin(models.Model):
-    """One failed sign-in, kept to throttle guessing by username and by client address."""
+class LoginThrottle(models.Model):
+    """Sign-in attempts in the current window for one username or one client address.
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(db_index=True)
+    Every attempt is counted here before its password is checked, by one UPDATE that holds
+    the row's lock until it commits, so parallel guesses cannot all pass the check and
+    then all be counted. A successful sign-in gives its count back.
+    """
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", _("per username")
+        ADDRESS = "address", _("per client address")
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    # The username folded to lower case, or the client's IP address as text.
+    key = models.CharField(max_length=150)
+    window_started_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["ip_address", "at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_unique_key")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.username} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.scope} {self.key}: {self.attempts} since {self.window_started_at:%H:%M}"

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saisei.accounts.models import ApiToken, FailedLogin, Membership, Organisation, User
+from saisei.accounts.models import ApiToken, LoginThrottle, Membership, Organisation, User
 from saisei.accounts.permissions import forget_grants
 from saisei.accounts.roles import ROLE_ORGANISATION_KIND, OrganisationKind, Role
 from saisei.audit.services import audit_record
@@ -194,24 +195,135 @@ def token_authenticate(secret: str) -> User | None:
     return user
 
 
-# Throttling of failed sign-ins ------------------------------------------------------------
+# Sign-in: throttling and the audit trail -------------------------------------------------
+#
+# An attempt is counted before its password is checked: `login_attempt_begin` adds one to the
+# counter of the client address and of the username in one short transaction (each an UPDATE
+# that locks the row, in the same order every time) and refuses when either is past its limit.
+# Parallel guesses therefore queue on the row lock and at most the limit of them reach the
+# password check. The transaction commits before the check, so a slow Argon2 hash never holds a
+# lock. The window is fixed: it starts with the first attempt after the previous one expired.
 
 
-def login_throttled(*, username: str, ip_address: str | None) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
-    recent = FailedLogin.objects.filter(at__gte=since)
-    if recent.filter(username__iexact=username).count() >= settings.LOGIN_THROTTLE_MAX_FAILURES:
-        return True
-    return (
-        ip_address is not None
-        and recent.filter(ip_address=ip_address).count()
-        >= settings.LOGIN_THROTTLE_MAX_FAILURES_PER_IP
+@dataclass(frozen=True)
+class LoginAttempt:
+    """One sign-in attempt, already counted. `refused_until` is set when it is throttled."""
+
+    username: str
+    ip_address: str | None
+    # The window each counter was charged in, so a refund never lands in a later window.
+    windows: dict[str, datetime]
+    refused_until: datetime | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.refused_until is not None
+
+
+def _username_key(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def _charge(scope: str, key: str, *, now: datetime, window: timedelta) -> tuple[int, datetime]:
+    """Count one attempt for (scope, key); the count and window start after it."""
+    LoginThrottle.objects.bulk_create(
+        [LoginThrottle(scope=scope, key=key, window_started_at=now, attempts=0)],
+        ignore_conflicts=True,
+    )
+    expired = Q(window_started_at__lte=now - window)
+    LoginThrottle.objects.filter(scope=scope, key=key).update(
+        attempts=Case(When(expired, then=Value(1)), default=F("attempts") + 1),
+        window_started_at=Case(When(expired, then=Value(now)), default=F("window_started_at")),
+    )
+    attempts, started = (
+        LoginThrottle.objects.filter(scope=scope, key=key)
+        .values_list("attempts", "window_started_at")
+        .get()
+    )
+    return attempts, started
+
+
+def login_attempt_begin(*, username: str, ip_address: str | None) -> LoginAttempt:
+    """Count a sign-in attempt and say whether it may go on to the password check."""
+    now = timezone.now()
+    window = timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
+    windows: dict[str, datetime] = {}
+    with transaction.atomic():
+        # The address first, always: one lock order for every attempt, so no deadlock.
+        if ip_address:
+            attempts, started = _charge(
+                LoginThrottle.Scope.ADDRESS, ip_address, now=now, window=window
+            )
+            windows[LoginThrottle.Scope.ADDRESS] = started
+            if attempts > settings.LOGIN_THROTTLE_MAX_FAILURES_PER_IP:
+                return LoginAttempt(username, ip_address, windows, started + window)
+        attempts, started = _charge(
+            LoginThrottle.Scope.USERNAME, _username_key(username), now=now, window=window
+        )
+        windows[LoginThrottle.Scope.USERNAME] = started
+        if attempts > settings.LOGIN_THROTTLE_MAX_FAILURES:
+            return LoginAttempt(username, ip_address, windows, started + window)
+    return LoginAttempt(username, ip_address, windows)
+
+
+def _user_scope(user: User) -> list[int]:
+    return list(user.memberships.filter(is_active=True).values_list("organisation_id", flat=True))
+
+
+def login_refused_record(*, attempt: LoginAttempt, reason: str) -> None:
+    """Audit a refused sign-in: `throttled` (the password was not checked) or `invalid_login`.
+
+    The counters keep the attempt: a wrong password is a failure.
+    """
+    # The account the attempt named, matched as the authentication backend matches it.
+    user = User.objects.filter(username=attempt.username).first()
+    with transaction.atomic():
+        audit_record(
+            action="accounts.user.sign_in_refused",
+            actor=None,
+            system="sign-in",
+            target=user,
+            scope=_user_scope(user) if user is not None else [],
+            data={
+                "username": attempt.username[:150],
+                "ip_address": attempt.ip_address,
+                "reason": reason,
+            },
+        )
+
+
+def login_succeeded_record(*, attempt: LoginAttempt, user: User) -> None:
+    """Clear the username's counter, give the address back its count, and audit the sign-in.
+
+    Runs inside the view's transaction around `login()`, so the event commits with the session.
+    """
+    LoginThrottle.objects.filter(
+        scope=LoginThrottle.Scope.USERNAME, key=_username_key(attempt.username)
+    ).update(attempts=0)
+    started = attempt.windows.get(LoginThrottle.Scope.ADDRESS)
+    if attempt.ip_address and started is not None:
+        # Not cleared: one account's correct password must not reset guessing at others.
+        LoginThrottle.objects.filter(
+            scope=LoginThrottle.Scope.ADDRESS,
+            key=attempt.ip_address,
+            window_started_at=started,
+            attempts__gt=0,
+        ).update(attempts=F("attempts") - 1)
+    audit_record(
+        action="accounts.user.signed_in",
+        actor=user,
+        target=user,
+        scope=_user_scope(user),
+        data={"ip_address": attempt.ip_address},
     )
 
 
-def login_failure_record(*, username: str, ip_address: str | None) -> None:
-    FailedLogin.objects.create(username=username[:150], ip_address=ip_address, at=timezone.now())
-
-
-def login_failures_clear(*, username: str) -> None:
-    FailedLogin.objects.filter(username__iexact=username).delete()
+def logout_record(*, user: User, ip_address: str | None) -> None:
+    """Audit a sign-out; runs inside the view's transaction around `logout()`."""
+    audit_record(
+        action="accounts.user.signed_out",
+        actor=user,
+        target=user,
+        scope=_user_scope(user),
+        data={"ip_address": ip_address},
+    )

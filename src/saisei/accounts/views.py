@@ -1,16 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from saisei.accounts.forms import ThrottledAuthenticationForm, TokenCreateForm
+from saisei.accounts.forms import ThrottledAuthenticationForm, TokenCreateForm, client_ip
 from saisei.accounts.models import ApiToken
-from saisei.accounts.services import token_create, token_revoke
+from saisei.accounts.services import (
+    login_succeeded_record,
+    logout_record,
+    token_create,
+    token_revoke,
+)
 from saisei.core.errors import DomainError
 
 
@@ -19,9 +28,32 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        # The session, last_login and the audit event commit together or not at all.
+        with transaction.atomic():
+            response = super().form_valid(form)
+            assert form.attempt is not None  # set by the form's clean() on success
+            login_succeeded_record(attempt=form.attempt, user=form.get_user())
+        return response
+
+    def form_invalid(self, form: ThrottledAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            # The same translated sign-in page, with the refusal, as 429 Too Many Requests.
+            response.status_code = 429
+            if form.retry_after is not None:
+                response["Retry-After"] = str(form.retry_after)
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user if request.user.is_authenticated else None
+        with transaction.atomic():
+            response = super().post(request, *args, **kwargs)
+            if user is not None:
+                logout_record(user=user, ip_address=client_ip(request))  # type: ignore[arg-type]
+        return response
 
 
 @login_required
