@@ -10,6 +10,12 @@ from saisei.audit.services import audit_record, audit_verify
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _own_checkpoints(settings, tmp_path) -> None:
+    # `audit verify` also reads the checkpoint file: never the developer's var/.
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
 def _record_three(personas) -> list[AuditEvent]:
     org = personas.org("institution")
     with transaction.atomic():
@@ -31,6 +37,7 @@ def _drop_guard() -> None:
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_update")
         else:
             cursor.execute("DROP TRIGGER audit_event_no_update")
+            cursor.execute("DROP TRIGGER audit_event_no_delete")
 
 
 def test_events_form_a_chain_that_verifies(personas, capsys) -> None:

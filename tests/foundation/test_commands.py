@@ -40,6 +40,8 @@ def test_demo_names_are_marked_fictional() -> None:
         assert "架空" in org.name and "fictional" in org.name_en
 
 
-def test_the_saisei_command_runs_django_management_commands(capsys) -> None:
+def test_the_saisei_command_runs_django_management_commands(capsys, settings, tmp_path) -> None:
+    # `audit verify` also reads the checkpoint file: never the developer's var/.
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path
     assert main(["audit", "verify"]) == 0
     assert "audit chain intact" in capsys.readouterr().out

@@ -86,6 +86,7 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: object) -> Non
             "SAISEI_ENV": "production",
             "ALLOWED_HOSTS": "saisei.example",
             "SECRET_KEY": "k9" * 20 + "-production-test-key-with-enough-entropy-0123456789",
+            "SAISEI_AUDIT_CHECKPOINT_KEY": "c7" * 16 + "-audit-checkpoint-test-key",
         },
         tmp_path,
     )

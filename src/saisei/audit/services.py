@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Max
 
 from saisei.audit.chain import GENESIS, event_hash
 from saisei.audit.models import AuditChainHead, AuditEvent
@@ -98,28 +99,41 @@ class ChainProblem:
 class ChainReport:
     checked: int
     problem: ChainProblem | None
+    # The hash of the last intact event (GENESIS for an empty chain), and when asked for, the
+    # hashes of the intact events after a given seq: what a checkpoint records.
+    last_hash: str = GENESIS
+    hashes_after: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-def _events(batch: int = 2000) -> Iterator[AuditEvent]:
+def _events(upto: int | None, batch: int = 2000) -> Iterator[AuditEvent]:
     last = 0
+    events = AuditEvent.objects.all() if upto is None else AuditEvent.objects.filter(seq__lte=upto)
     while True:
-        rows = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        rows = list(events.filter(seq__gt=last).order_by("seq")[:batch])
         if not rows:
             return
         yield from rows
         last = rows[-1].seq
 
 
-def audit_verify() -> ChainReport:
-    """Walk the chain in order and name the first event that was altered or is missing."""
+def audit_verify(*, collect_after: int | None = None) -> ChainReport:
+    """Walk the chain in order and name the first event that was altered or is missing.
+
+    With `collect_after`, the report also carries the hashes of the intact events after that
+    seq, read in this same walk (for `saisei audit checkpoint`).
+    """
     expected_seq = 1
     prev = GENESIS
     checked = 0
-    for event in _events():
+    collected: list[str] = []
+    # The head is read first and the walk stops at it: events appended while the walk runs
+    # belong to the next run, not to a false "missing" or "altered" in this one.
+    head = AuditChainHead.objects.filter(pk=1).first()
+    for event in _events(head.seq if head is not None else None):
         if event.seq != expected_seq:
             return ChainReport(
                 checked,
@@ -156,9 +170,10 @@ def audit_verify() -> ChainReport:
                 ),
             )
         prev = event.hash
+        if collect_after is not None and event.seq > collect_after:
+            collected.append(event.hash)
         expected_seq += 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.seq >= expected_seq:
         return ChainReport(
             checked,
@@ -168,4 +183,14 @@ def audit_verify() -> ChainReport:
         return ChainReport(
             checked, ChainProblem(head.seq, "altered", "the chain head's hash does not match")
         )
-    return ChainReport(checked, None)
+    if head is not None:
+        # An event beyond the head was not appended by audit_record, which moves the head in
+        # the event's own transaction. The newest event is read before the head, so an append
+        # committed in between is seen with its head, never as a stray event.
+        newest = AuditEvent.objects.aggregate(newest=Max("seq"))["newest"] or 0
+        current = AuditChainHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+        if newest > current:
+            return ChainReport(
+                checked, ChainProblem(head.seq, "altered", "the chain head's hash does not match")
+            )
+    return ChainReport(checked, None, last_hash=prev, hashes_after=tuple(collected))

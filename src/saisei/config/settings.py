@@ -154,6 +154,24 @@ LOGIN_THROTTLE_MAX_FAILURES = env_int("LOGIN_THROTTLE_MAX_FAILURES", 5, minimum=
 LOGIN_THROTTLE_MAX_FAILURES_PER_IP = env_int("LOGIN_THROTTLE_MAX_FAILURES_PER_IP", 20, minimum=1)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 900, minimum=1)
 
+# Audit checkpoints (saisei.audit.checkpoint; README "The audit trail"): an HMAC of the audit
+# chain's head, appended by `saisei audit checkpoint` to a file outside the database. The key
+# must be one that whoever can write the database cannot read; the directory belongs on
+# storage they cannot write.
+AUDIT_CHECKPOINT_DIR = Path(
+    env_str("SAISEI_AUDIT_CHECKPOINT_DIR", str(DATA_DIR / "audit-checkpoints"))
+).resolve()
+AUDIT_CHECKPOINT_KEY = env_optional("SAISEI_AUDIT_CHECKPOINT_KEY") or ""
+if PRODUCTION and (len(AUDIT_CHECKPOINT_KEY) < 32 or AUDIT_CHECKPOINT_KEY == SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SAISEI_AUDIT_CHECKPOINT_KEY must be set to at least 32 characters, different from "
+        "SECRET_KEY, when SAISEI_ENV=production "
+        '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))").'
+    )
+if not AUDIT_CHECKPOINT_KEY:
+    # Development only (refused above in production): checkpoints of a local database.
+    AUDIT_CHECKPOINT_KEY = "saisei-development-only-audit-checkpoint-key-7d41c09e"
+
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
