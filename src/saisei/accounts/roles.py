@@ -59,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "reporting.view_patient_level",
             "reporting.record",
             "reporting.file",
+            # Notices of an in-house processing facility's changes and closure (Act Arts 40(3), 41).
+            "registry.facility.record_notice",
         }
     ),
     Role.INSTITUTION_STAFF: frozenset(
@@ -79,6 +81,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "plans.view",
             "plans.review",
             "registry.committee.manage",
+            # The committee's own working days and its certification's renewal (Act Art 28(3)).
+            "registry.committee.set_closed_days",
+            "registry.committee.apply_renewal",
             "obligations.view",
             "obligations.record_filing",
             "reporting.view",
@@ -98,6 +103,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "orders.issue",
             "registry.manage",
             "registry.committee.manage",
+            # The certifier decides a renewal (Act Art 28(3)-(5)); notices of a third-party
+            # facility with no account in Saisei are recorded by the Regional Bureau receiving them.
+            "registry.committee.decide_renewal",
+            "registry.facility.record_third_party_notice",
             "obligations.view",
             "obligations.waive",
             "reporting.view",

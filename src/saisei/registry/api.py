@@ -1,19 +1,32 @@
-"""API of the registry: /institutions, /committees, /facilities (public reads, regulator writes)."""
+"""API of the registry: /institutions, /committees, /facilities (public reads, regulator writes;
+a committee's closed days and renewal applications by its secretariat, renewal decisions by the
+regulator; facility notices by the operator or, for a third-party facility, the regulator)."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from saisei.api.schemas import ErrorOut
 from saisei.core.errors import NotPermitted
 from saisei.registry import selectors, services
-from saisei.registry.models import Committee, CommitteeMember, Institution, ProcessingFacility
+from saisei.registry.models import (
+    Committee,
+    CommitteeMember,
+    CommitteeRenewal,
+    FacilityNotice,
+    Institution,
+    ProcessingFacility,
+)
+
+# The choice names of saisei.law.COMMITTEE_CLOSED_DAY_CHOICES (a test keeps them in step), so
+# the schema shows the allowed values.
+ClosedDayName = Literal["sunday", "saturday", "national_holiday", "year_end_closure"]
 
 router = Router(tags=["registry"])
 WRITE_ERRORS: dict[int, type[Schema]] = {
@@ -65,6 +78,23 @@ class RulesOut(Schema):
     min_independent: int
 
 
+class CertificationOut(Schema):
+    """Whether the certification is in force today, from the law (RM Act Art 28(1), (3)-(5))."""
+
+    in_force: bool
+    term: int = Field(description="the current (or last) three-year term, 1 = the first")
+    term_starts_on: date
+    term_ends_on: date
+    window_opens: date = Field(description="first day to apply for renewal (90 days before)")
+    apply_by: date = Field(description="last day to apply for renewal (60 days before, moved)")
+    reason_code: str = Field(
+        description="within_term, renewal_pending, not_renewed, renewal_late, renewal_refused, "
+        "not_yet_certified"
+    )
+    reason: str
+    lapsed_on: date | None
+
+
 class CommitteeOut(Schema):
     id: int
     name: str
@@ -74,9 +104,32 @@ class CommitteeOut(Schema):
     founder_name: str
     founder_type: str
     certified_on: date
-    valid_until: date
+    valid_until: date = Field(description="last day of the current term")
     scope: str
     rules: RulesOut
+    closed_days: list[str] = Field(
+        description="kinds of day the committee's rules record it closed (Civil Code Art 142)"
+    )
+    certification: CertificationOut
+
+    @staticmethod
+    def resolve_closed_days(obj: Committee) -> list[str]:
+        return list(obj.closed_days)
+
+    @staticmethod
+    def resolve_certification(obj: Committee) -> dict[str, Any]:
+        status = obj.certification_today
+        return {
+            "in_force": status.in_force,
+            "term": status.term,
+            "term_starts_on": status.term_starts_on,
+            "term_ends_on": status.term_ends_on,
+            "window_opens": status.window_opens,
+            "apply_by": status.apply_by,
+            "reason_code": status.reason_code.value,
+            "reason": status.reason,
+            "lapsed_on": status.lapsed_on,
+        }
 
     @staticmethod
     def resolve_rules(obj: Committee) -> dict[str, Any]:
@@ -99,12 +152,48 @@ class CommitteeIn(Schema):
     founder_name: str
     founder_type: str
     certified_on: date
-    valid_until: date
     scope: str = ""
 
 
 class RulesIn(RulesOut):
     pass
+
+
+class ClosedDaysIn(Schema):
+    closed_days: list[ClosedDayName] = Field(
+        max_length=4,
+        description="kinds of day the committee does not transact; empty: none (the default)",
+    )
+
+
+class RenewalOut(Schema):
+    id: int
+    term: int
+    applied_on: date
+    reference: str
+    excused: bool
+    excused_reason: str
+    timely: bool
+    pending: bool
+    decided_on: date | None
+    granted: bool | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_timely(obj: CommitteeRenewal) -> bool:
+        return services.renewal_is_timely(obj)
+
+
+class RenewalIn(Schema):
+    applied_on: date
+    reference: str = Field(min_length=1, max_length=100)
+    excused: bool = False
+    excused_reason: str = Field("", max_length=2000)
+
+
+class RenewalDecisionIn(Schema):
+    granted: bool
+    decided_on: date
 
 
 class MemberOut(Schema):
@@ -139,6 +228,22 @@ class FacilityOut(Schema):
     prefecture: str
     valid_from: date
     valid_until: date | None
+    closed_on: date | None = Field(description="the day manufacture stopped (Act Art 41)")
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    rule: str
+    event_on: date
+    summary: str
+    created_at: datetime
+
+
+class NoticeIn(Schema):
+    kind: Literal["change", "closure"]
+    event_on: date
+    summary: str = Field(min_length=1, max_length=2000)
 
 
 class FacilityIn(Schema):
@@ -203,6 +308,69 @@ def committee_rules(request: HttpRequest, committee_id: int, payload: RulesIn) -
     )
 
 
+@router.put(
+    "/committees/{committee_id}/closed-days",
+    response={200: CommitteeOut, **WRITE_ERRORS},
+    summary="The kinds of day the committee is closed (its secretariat)",
+)
+def committee_closed_days(
+    request: HttpRequest, committee_id: int, payload: ClosedDaysIn
+) -> Committee:
+    """A report to a committee is not moved for closed days unless its rules record it closed
+    then (Civil Code Art 142); changing them recomputes the outstanding reports owed to it."""
+    actor = _actor(request)
+    return services.committee_closed_days_set(
+        committee=selectors.committee_get_private_for(actor, committee_id),
+        closed_days=list(payload.closed_days),
+        actor=actor,
+    )
+
+
+@router.get(
+    "/committees/{committee_id}/renewals",
+    response={200: list[RenewalOut], 401: ErrorOut, 404: ErrorOut},
+    summary="A committee's applications to renew its certification (the committee, regulators)",
+)
+@paginate(LimitOffsetPagination)
+def committee_renewals(request: HttpRequest, committee_id: int) -> Any:
+    committee = selectors.committee_get_private_for(_actor(request), committee_id)
+    return selectors.committee_renewals(committee)
+
+
+@router.post(
+    "/committees/{committee_id}/renewals",
+    response={201: RenewalOut, **WRITE_ERRORS},
+    summary="Record an application to renew the certification (its secretariat)",
+)
+def committee_renewal_new(
+    request: HttpRequest, committee_id: int, payload: RenewalIn
+) -> Status[CommitteeRenewal]:
+    actor = _actor(request)
+    renewal = services.committee_renewal_apply(
+        committee=selectors.committee_get_private_for(actor, committee_id),
+        actor=actor,
+        **payload.dict(),
+    )
+    return Status(201, renewal)
+
+
+@router.post(
+    "/committees/{committee_id}/renewals/{renewal_id}/decision",
+    response={200: RenewalOut, **WRITE_ERRORS},
+    summary="Record the decision on a renewal application (the regulator)",
+)
+def committee_renewal_decision(
+    request: HttpRequest, committee_id: int, renewal_id: int, payload: RenewalDecisionIn
+) -> CommitteeRenewal:
+    actor = _actor(request)
+    committee = selectors.committee_get_private_for(actor, committee_id)
+    return services.committee_renewal_decide(
+        renewal=selectors.renewal_get_private_for(actor, committee, renewal_id),
+        actor=actor,
+        **payload.dict(),
+    )
+
+
 @router.get(
     "/committees/{committee_id}/members",
     response={200: list[MemberOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
@@ -248,3 +416,30 @@ def facility_new(request: HttpRequest, payload: FacilityIn) -> Status[Processing
         201,
         services.facility_create(actor=_actor(request), operator_institution=operator, **data),
     )
+
+
+@router.get(
+    "/facilities/{facility_id}/notices",
+    response={200: list[NoticeOut], 401: ErrorOut, 404: ErrorOut},
+    summary="A facility's change and closure notices (its operator, regulators)",
+)
+@paginate(LimitOffsetPagination)
+def facility_notices(request: HttpRequest, facility_id: int) -> Any:
+    return selectors.facility_notices_for(_actor(request), selectors.facility_get(facility_id))
+
+
+@router.post(
+    "/facilities/{facility_id}/notices",
+    response={201: NoticeOut, **WRITE_ERRORS},
+    summary="Record a change to a facility or that it stopped manufacturing",
+)
+def facility_notice_new(
+    request: HttpRequest, facility_id: int, payload: NoticeIn
+) -> Status[FacilityNotice]:
+    """Opens the 30-day notice to the Regional Bureau (Act Art 37 / 40(3); Art 41), which is filed
+    outside Saisei and met by recording the filing. The operator of an in-house facility records
+    it; the regulator records a third-party facility's."""
+    notice = services.facility_notice_record(
+        facility=selectors.facility_get(facility_id), actor=_actor(request), **payload.dict()
+    )
+    return Status(201, notice)

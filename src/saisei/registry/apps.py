@@ -9,8 +9,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from saisei.core import demo
+        from saisei.registry import obligations
         from saisei.registry.demo import load_registry_demo
 
+        obligations.register_all()
         demo.register(
             30, "registry: institutions, committee, processing facilities", load_registry_demo
         )

@@ -1,8 +1,11 @@
 """Demo step: the fictional institutions, committees, members and processing facilities.
 
-Dates count back from the load day, so a demo loaded on any day has committees whose
-certification is valid and a licence that runs out on the day the law's (configurable)
-validity rule says.
+Dates count back from the load day, so a demo loaded on any day shows the same picture: the
+specially certified committee in force, its renewal window opening in a month (the renewal
+duty is on "What is due"); the certified committee past its window's opening with a timely
+application awaiting the certifier's decision (RM Act Art 28(4)); a licence that runs out on
+the day the law says; and an in-house facility's recent change, whose 30-day notice to the
+Regional Bureau is still to be filed.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from saisei.law import add_years, due_date
 from saisei.registry.models import (
     CommitteeKind,
     FacilityKind,
+    FacilityNoticeKind,
     FounderType,
     InstitutionKind,
 )
 from saisei.registry.services import (
     committee_create,
     committee_member_add,
+    committee_renewal_apply,
     facility_create,
+    facility_notice_record,
     institution_create,
 )
 
@@ -46,8 +52,10 @@ def _valid_until(rule: str, start: date) -> date:
 
 def load_registry_demo(context: Any) -> None:
     today = legal_today()
-    kasumi_on = add_years(today, -3) + timedelta(days=200)
-    minato_on = add_years(today, -1) - timedelta(days=60)
+    # Kasumi's first term ends in about 120 days: its renewal window opens in about 30.
+    kasumi_on = add_years(today, -3) + timedelta(days=120)
+    # Minato's ends in about 70 days: its window opened about 20 days ago.
+    minato_on = add_years(today, -3) + timedelta(days=70)
     sakura_from = add_years(today, -4) + timedelta(days=150)
     orgs = context.organisations
     kw: dict[str, Any] = {"actor": None, "system": "demo"}
@@ -83,7 +91,6 @@ def load_registry_demo(context: Any) -> None:
         founder_name="架空かすみ医学会 (fictional)",
         founder_type=FounderType.ACADEMIC_SOCIETY,
         certified_on=kasumi_on,
-        valid_until=_valid_until("committee_certification_expiry", kasumi_on),
         scope="第一種・第二種・第三種 (Class I, II and III)",
         **kw,
     )
@@ -96,7 +103,6 @@ def load_registry_demo(context: Any) -> None:
         founder_name="架空みなと会 (fictional)",
         founder_type=FounderType.ASSOCIATION,
         certified_on=minato_on,
-        valid_until=_valid_until("committee_certification_expiry", minato_on),
         scope="第三種のみ (Class III only)",
         **kw,
     )
@@ -136,6 +142,22 @@ def load_registry_demo(context: Any) -> None:
         valid_from=add_years(today, -5) + timedelta(days=40),
         **kw,
     )
+    # A timely application, undecided: the certification stays in force past the term's end
+    # until the certifier decides (Act Art 28(4)).
+    minato_window = minato.certification(today).window_opens
+    renewal = committee_renewal_apply(
+        committee=minato,
+        applied_on=minato_window + timedelta(days=5),
+        reference="架空-更新-0001 (fictional)",
+        **kw,
+    )
+    notice = facility_notice_record(
+        facility=hinata_cpc,
+        kind=FacilityNoticeKind.CHANGE,
+        event_on=today - timedelta(days=10),
+        summary="安全キャビネットを1台増設 / one biosafety cabinet added (fictional)",
+        **kw,
+    )
     context.objects.update(
         {
             "institution": hinata,
@@ -145,5 +167,7 @@ def load_registry_demo(context: Any) -> None:
             "committee_members": members,
             "third_party_facility": sakura,
             "in_house_facility": hinata_cpc,
+            "pending_renewal": renewal,
+            "facility_change_notice": notice,
         }
     )

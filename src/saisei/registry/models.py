@@ -9,12 +9,16 @@ plan's legal record points at them.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saisei.registry.regions import Bureau, Prefecture, bureau_for_prefecture
+
+if TYPE_CHECKING:
+    from saisei.law import CertificationStatus, RenewalApplication
 
 
 class InstitutionKind(models.TextChoices):
@@ -120,6 +124,9 @@ class Committee(models.Model):
     founder_name = models.CharField(_("founder"), max_length=200)
     founder_type = models.CharField(_("founder type"), max_length=30, choices=FounderType.choices)
     certified_on = models.DateField(_("certified on"))
+    # The last day of the current three-year term (Act Art 28(1), (5)), kept in step when a
+    # renewal is granted. Whether the certification is in force on a day is not this field
+    # alone: a timely renewal still undecided keeps it in force (Art 28(4)); see certification().
     valid_until = models.DateField(_("valid until"))
     scope = models.CharField(_("scope of review"), max_length=300, blank=True)
     # Meeting rules as data (domain.md §1.6).
@@ -169,8 +176,112 @@ class Committee(models.Model):
     def closed_days(self) -> tuple[str, ...]:
         return tuple(self.rule_closed_days or ())
 
+    @property
+    def certifier(self) -> str:
+        """The recipient id of the authority that certifies the committee and receives its renewal
+        applications: the Minister for a specially certified committee, the Regional Bureau for
+        one that reviews Class III only (Act Art 28(3); Ordinance Art 118(1)(x))."""
+        return "minister" if self.kind == CommitteeKind.SPECIALLY_CERTIFIED else "regional_bureau"
+
+    def renewal_applications(self) -> list[RenewalApplication]:
+        # `.all()` uses a prefetch of `renewals` when the selector made one.
+        return [renewal.as_law() for renewal in self.renewals.all()]
+
+    def certification(self, on: date) -> CertificationStatus:
+        """The certification's status on a day, from the law (Act Art 28(1), (3)-(5))."""
+        from saisei.law import certification_status
+        from saisei.obligations.services import current_rules
+
+        return certification_status(
+            self.certified_on,
+            self.renewal_applications(),
+            on,
+            to=self.certifier,
+            rules=current_rules(),
+        )
+
+    @property
+    def certification_today(self) -> CertificationStatus:
+        from saisei.core.time import legal_today
+
+        return self.certification(legal_today())
+
     def certified_on_day(self, on: date) -> bool:
-        return self.certified_on <= on <= self.valid_until
+        return self.certification(on).in_force
+
+
+class CommitteeRenewal(models.Model):
+    """An application to renew a committee's certification at the end of term `term` (1 = the
+    first three years), and the certifier's decision (Act Art 28(3)-(5)).
+
+    The application meets the term's `committee_renewal` duty. Rows are never deleted: a refused
+    application stays on record beside any later one for the same term.
+    """
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="renewals")
+    term = models.PositiveSmallIntegerField(_("term"))
+    applied_on = models.DateField(_("applied on"))
+    reference = models.CharField(_("reference (receipt or file number)"), max_length=100)
+    # Made outside the window for a disaster or other unavoidable reason (Art 28(3) proviso),
+    # which makes it timely all the same.
+    excused = models.BooleanField(_("outside the window for an unavoidable reason"), default=False)
+    excused_reason = models.TextField(_("reason"), blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    granted = models.BooleanField(_("granted"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["committee", "term", "applied_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(term__gte=1), name="renewal_term_positive"),
+            # Undecided (a pending application) or decided with both its day and its outcome.
+            models.CheckConstraint(
+                condition=models.Q(decided_on__isnull=True, granted__isnull=True)
+                | models.Q(decided_on__isnull=False, granted__isnull=False),
+                name="renewal_decision_complete",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_on__isnull=True)
+                | models.Q(decided_on__gte=models.F("applied_on")),
+                name="renewal_decided_after_applied",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(excused=False) | ~models.Q(excused_reason=""),
+                name="renewal_excuse_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "term"],
+                condition=models.Q(decided_on__isnull=True),
+                name="renewal_one_pending_per_term",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} · term {self.term} · {self.applied_on}"
+
+    def scope_organisation_ids(self) -> set[int]:
+        return {self.committee.organisation_id}
+
+    @property
+    def pending(self) -> bool:
+        return self.decided_on is None
+
+    def as_law(self) -> RenewalApplication:
+        from saisei.law import RenewalApplication
+
+        return RenewalApplication(
+            term=self.term,
+            applied_on=self.applied_on,
+            decided_on=self.decided_on,
+            granted=self.granted,
+            excused=self.excused,
+        )
 
 
 class CommitteeMember(models.Model):
@@ -228,12 +339,20 @@ class ProcessingFacility(models.Model):
     )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # The day manufacture stopped, from its closure notice (Act Art 41); set once, by
+    # facility_notice_record.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "processing facilities"
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("valid_from")),
+                name="facility_closed_after_it_began",
+            ),
             # A foreign facility is accredited by the Minister; a domestic one is not.
             models.CheckConstraint(
                 condition=(
@@ -241,7 +360,7 @@ class ProcessingFacility(models.Model):
                     | models.Q(domestic=False, kind="accreditation")
                 ),
                 name="facility_kind_matches_location",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -255,3 +374,52 @@ class ProcessingFacility(models.Model):
         if self.operator_institution_id is None:
             return set()
         return {self.operator_institution.organisation_id}
+
+
+class FacilityNoticeKind(models.TextChoices):
+    CHANGE = "change", _("Change to the structure or equipment")
+    CLOSURE = "closure", _("Manufacture stopped (closure)")
+
+
+# The duty each kind of notice opens (domain.md §1.7-1.8).
+NOTICE_RULES: dict[str, str] = {
+    FacilityNoticeKind.CHANGE: "cpc_change_notice",
+    FacilityNoticeKind.CLOSURE: "cpc_closure_notice",
+}
+
+
+class FacilityNotice(models.Model):
+    """A change to a facility's structure or equipment, or that it stopped manufacturing, as
+    recorded in Saisei. Each opens its 30-day notice to the Regional Bureau (Act Art 37 or
+    Art 40(3); Art 41), which is filed outside Saisei (e-再生医療). Never deleted."""
+
+    facility = models.ForeignKey(
+        ProcessingFacility, on_delete=models.PROTECT, related_name="notices"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FacilityNoticeKind.choices)
+    event_on = models.DateField(_("date of the change or closure"))
+    summary = models.TextField(_("what changed or why it stopped"), max_length=2000)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["facility", "event_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility"],
+                condition=models.Q(kind="closure"),
+                name="facility_notice_one_closure",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} · {self.kind} · {self.event_on}"
+
+    def scope_organisation_ids(self) -> set[int]:
+        return self.facility.scope_organisation_ids()
+
+    @property
+    def rule(self) -> str:
+        return NOTICE_RULES[self.kind]

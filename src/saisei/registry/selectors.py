@@ -1,5 +1,7 @@
-"""Reads of the registry. Institutions, committees and facilities are public records; committee
-rosters and meeting rules are visible to the committee itself and to regulators."""
+"""Reads of the registry. Institutions, committees and facilities are public records (a
+committee's certification status and closed days included); committee rosters, renewal
+applications and facility notices are visible to the committee or the facility's operator
+and to regulators."""
 
 from __future__ import annotations
 
@@ -10,7 +12,14 @@ from django.db.models import Count, Q, QuerySet
 from saisei.accounts.permissions import can
 from saisei.core.errors import NotFound
 from saisei.plans.lifecycle import PUBLIC_STATUSES
-from saisei.registry.models import Committee, CommitteeMember, Institution, ProcessingFacility
+from saisei.registry.models import (
+    Committee,
+    CommitteeMember,
+    CommitteeRenewal,
+    FacilityNotice,
+    Institution,
+    ProcessingFacility,
+)
 
 
 def institution_list(*, q: str = "", prefecture: str = "") -> QuerySet[Institution]:
@@ -32,14 +41,42 @@ def institution_get(pk: int) -> Institution:
 
 
 def committee_list() -> QuerySet[Committee]:
-    return Committee.objects.order_by("name", "pk")
+    # Each committee's certification status is computed from its renewals.
+    return Committee.objects.prefetch_related("renewals").order_by("name", "pk")
 
 
 def committee_get(pk: int) -> Committee:
-    committee = Committee.objects.filter(pk=pk).first()
+    committee = Committee.objects.prefetch_related("renewals").filter(pk=pk).first()
     if committee is None:
         raise NotFound("committee")
     return committee
+
+
+def committee_get_private_for(actor: Any, pk: int) -> Committee:
+    """The committee, for its own people and regulators; "not found" for anyone else, so a
+    committee's settings and applications are not another's to reach."""
+    committee = committee_get(pk)
+    if not can(actor, "organisation.view_private", committee):
+        raise NotFound("committee")
+    return committee
+
+
+def may_see_private(actor: Any, obj: Any) -> bool:
+    return can(actor, "organisation.view_private", obj)
+
+
+def committee_renewals(committee: Committee) -> QuerySet[CommitteeRenewal]:
+    """Newest first (call only for an actor who may see the committee's private records)."""
+    return committee.renewals.select_related("decided_by", "recorded_by").order_by(
+        "-term", "-applied_on", "-pk"
+    )
+
+
+def renewal_get_private_for(actor: Any, committee: Committee, pk: int) -> CommitteeRenewal:
+    renewal = committee.renewals.select_related("committee").filter(pk=pk).first()
+    if renewal is None or not can(actor, "organisation.view_private", committee):
+        raise NotFound("renewal")
+    return renewal
 
 
 def committee_members_for(actor: Any, committee: Committee) -> QuerySet[CommitteeMember] | None:
@@ -65,3 +102,11 @@ def facility_get(pk: int) -> ProcessingFacility:
     if facility is None:
         raise NotFound("facility")
     return facility
+
+
+def facility_notices_for(actor: Any, facility: ProcessingFacility) -> QuerySet[FacilityNotice]:
+    """A facility's notices, for its operator and regulators ("not found" for anyone else; a
+    third-party facility's only for regulators)."""
+    if not can(actor, "organisation.view_private", facility):
+        raise NotFound("facility notices")
+    return facility.notices.order_by("-event_on", "-pk")

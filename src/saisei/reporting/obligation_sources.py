@@ -1,4 +1,4 @@
-"""The RM Act duties expected from what is recorded: filings, adverse events, notices, licences.
+"""The RM Act duties expected from what is recorded: filings, adverse events and notices.
 
 Each function derives the obligations the law creates from recorded facts only, so that
 `saisei obligations verify` can recompute every stored obligation and find any that is
@@ -24,8 +24,6 @@ from saisei.plans.obligations import (  # noqa: F401 - re-exported for the repor
 
 PLAN = "plans.plan"
 EVENT = "reporting.adverseevent"
-FACILITY = "registry.processingfacility"
-COMMITTEE = "registry.committee"
 
 
 def _periods_begun(rule: str, first_day: date, until: date) -> Iterator[int]:
@@ -186,75 +184,6 @@ def adverse_events_expected(today: date) -> Iterator[ObligationSpec]:
                 yield spec
 
 
-def facility_reports_expected(today: date) -> Iterator[ObligationSpec]:
-    """A processing facility's manufacturing report each year from its licence or notification."""
-    from saisei.registry.models import ProcessingFacility
-
-    rows = ProcessingFacility.objects.filter(valid_from__lte=today).values(
-        "pk", "name", "valid_from", "valid_until", "operator_institution__organisation_id"
-    )
-    for row in rows:
-        until = min(today, row["valid_until"]) if row["valid_until"] else today
-        for k in _periods_begun("cpc_periodic_report", row["valid_from"], until):
-            yield ObligationSpec(
-                "cpc_periodic_report",
-                row["operator_institution__organisation_id"],
-                FACILITY,
-                str(row["pk"]),
-                row["name"],
-                row["valid_from"],
-                k,
-                None,
-                "regional_bureau",
-            )
-
-
-def certifications_expected(today: date) -> Iterator[ObligationSpec]:
-    """Each committee's certification runs out unless renewed (validity uncertain: data)."""
-    from saisei.registry.models import Committee
-
-    rows = Committee.objects.filter(certified_on__lte=today).values(
-        "pk", "name", "kind", "certified_on", "organisation_id"
-    )
-    for row in rows:
-        # The Minister certifies specially certified committees, a Regional Bureau the others.
-        recipient = "minister" if row["kind"] == "specially_certified" else "regional_bureau"
-        yield ObligationSpec(
-            "committee_certification_expiry",
-            row["organisation_id"],
-            COMMITTEE,
-            str(row["pk"]),
-            row["name"],
-            row["certified_on"],
-            0,
-            None,
-            recipient,
-        )
-
-
-def licences_expected(today: date) -> Iterator[ObligationSpec]:
-    """A licensed facility's licence runs out unless renewed (validity uncertain: data).
-
-    Notified facilities (inside a hospital or clinic) hold no licence, so nothing expires."""
-    from saisei.registry.models import FacilityKind, ProcessingFacility
-
-    rows = ProcessingFacility.objects.filter(
-        kind=FacilityKind.LICENCE, valid_from__lte=today
-    ).values("pk", "name", "valid_from", "operator_institution__organisation_id")
-    for row in rows:
-        yield ObligationSpec(
-            "cpc_licence_expiry",
-            row["operator_institution__organisation_id"],
-            FACILITY,
-            str(row["pk"]),
-            row["name"],
-            row["valid_from"],
-            0,
-            None,
-            "regional_bureau",
-        )
-
-
 def register_all() -> None:
     sources.register("reporting.periodic_reports", ["periodic_report"], periodic_reports_expected)
     sources.register(
@@ -266,10 +195,5 @@ def register_all() -> None:
 
     sources.register("plans.notices", ["minor_change", "discontinuation"], notices_expected)
     sources.register("plans.research_summaries", ["research_summary"], research_summaries_expected)
-    sources.register(
-        "registry.facility_reports", ["cpc_periodic_report"], facility_reports_expected
-    )
-    sources.register(
-        "registry.certifications", ["committee_certification_expiry"], certifications_expected
-    )
-    sources.register("registry.licences", ["cpc_licence_expiry"], licences_expected)
+    # The registry's sources (facility reports, notices, licences, committee renewals) are
+    # registered by saisei.registry.obligations from RegistryConfig.ready().
