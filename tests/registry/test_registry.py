@@ -64,7 +64,6 @@ def test_a_certification_number_must_match_the_kind_and_format(personas, kind, n
             founder_name="f",
             founder_type="npo",
             certified_on=date(2025, 1, 1),
-            valid_until=date(2028, 1, 1),
             actor=personas.regulator,
         )
     assert raised.value.code == "invalid_input"
@@ -99,7 +98,6 @@ def test_the_registry_api_lists_publicly_and_writes_for_regulators(world, client
             "founder_name": "架空会",
             "founder_type": "npo",
             "certified_on": "2025-01-01",
-            "valid_until": "2028-01-01",
         },
         content_type="application/json",
     )
