@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -27,7 +28,11 @@ pytestmark = pytest.mark.django_db
 LEARNED = date(2026, 4, 28)  # domain.md §1.9 worked example: a Tuesday
 
 
-def _death_spec(personas, learned: date = LEARNED) -> ObligationSpec:
+def _death_spec(
+    personas, learned: date = LEARNED, recipient: str = "regional_bureau"
+) -> ObligationSpec:
+    """The report of a Class II plan's death to the Regional Bureau (for the Minister), unless
+    another recipient is named."""
     org = personas.org("institution")
     return ObligationSpec(
         rule="ae_death",
@@ -37,6 +42,7 @@ def _death_spec(personas, learned: date = LEARNED) -> ObligationSpec:
         subject_label="death learned of",
         starts_on=learned,
         also_visible_to_id=personas.org("committee").pk,
+        recipient=recipient,
     )
 
 
@@ -78,15 +84,34 @@ def death_source(personas):
 
 def test_a_death_learned_of_on_the_worked_example_day_is_due_after_golden_week(personas) -> None:
     obligation = _open(_death_spec(personas), today=LEARNED)
+    assert obligation.recipient == "regional_bureau"
     assert obligation.nominal_due == date(2026, 5, 5)
     assert obligation.due_on == date(2026, 5, 7)
     assert obligation.status == ObligationStatus.OPEN
     skipped = [day["date"] for day in obligation.explanation["skipped"]]
     assert skipped == ["2026-05-05", "2026-05-06"]
-    assert obligation.explanation["basis"]
+    assert "Ordinance Art 118(1)(iv)" in obligation.explanation["basis"]
     assert AuditEvent.objects.filter(
         action="obligations.obligation.opened", target_id=str(obligation.pk)
     ).exists()
+
+
+def test_the_same_death_reported_to_the_committee_is_due_on_the_holiday_itself(personas) -> None:
+    to_bureau = _open(_death_spec(personas), today=LEARNED)
+    to_committee = _open(_death_spec(personas, recipient="committee"), today=LEARNED)
+    assert to_committee.pk != to_bureau.pk  # one duty per recipient
+    assert (to_committee.nominal_due, to_committee.due_on) == (date(2026, 5, 5), date(2026, 5, 5))
+    assert to_committee.explanation["skipped"] == []
+    assert "Art 17(1)" in to_committee.explanation["basis"]
+    closed = _open(
+        replace(
+            _death_spec(personas, recipient="committee"),
+            subject_id="closed-committee",
+            committee_closed=("national_holiday",),
+        ),
+        today=LEARNED,
+    )
+    assert closed.due_on == date(2026, 5, 7)
 
 
 def test_recording_the_same_event_twice_opens_one_obligation(personas) -> None:

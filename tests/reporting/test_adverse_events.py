@@ -34,24 +34,107 @@ def _death(plan, actor, learned=LEARNED, **kw):
     )
 
 
-def test_a_death_opens_reports_to_committee_and_minister_due_after_golden_week(
+def _duties(event) -> dict[str, Obligation]:
+    return {
+        o.recipient: o
+        for o in Obligation.objects.filter(
+            subject_type="reporting.adverseevent", subject_id=str(event.pk)
+        )
+    }
+
+
+def test_the_worked_example_a_class_ii_death_owes_the_committee_and_the_bureau_apart(
     active_plan, personas
 ) -> None:
+    # domain.md §1.9: learned of on Tuesday 2026-04-28, nominal due 2026-05-05 (Children's Day).
     event = _death(active_plan, personas.officer)
-    obligations = Obligation.objects.filter(
-        subject_type="reporting.adverseevent", subject_id=str(event.pk)
-    ).order_by("recipient")
-    assert [(o.rule, o.recipient, o.due_on) for o in obligations] == [
-        ("ae_death", "committee", dt.date(2026, 5, 7)),
-        ("ae_death", "minister", dt.date(2026, 5, 7)),
-    ]
-    assert all(o.status == ObligationStatus.OPEN for o in obligations)
-    assert obligations[0].also_visible_to_id == active_plan.committee.organisation_id
+    duties = _duties(event)
+    assert sorted(duties) == ["committee", "regional_bureau"]
+    committee, bureau = duties["committee"], duties["regional_bureau"]
+    assert (committee.rule, committee.nominal_due, committee.due_on) == (
+        "ae_death",
+        dt.date(2026, 5, 5),
+        dt.date(2026, 5, 5),  # a committee is not a government office: not moved
+    )
+    assert (bureau.rule, bureau.nominal_due, bureau.due_on) == (
+        "ae_death",
+        dt.date(2026, 5, 5),
+        dt.date(2026, 5, 7),  # past 05-05 and the substitute holiday 05-06
+    )
+    assert [d["date"] for d in bureau.explanation["skipped"]] == ["2026-05-05", "2026-05-06"]
+    assert committee.explanation["skipped"] == []
+    assert {o.status for o in duties.values()} == {ObligationStatus.OPEN}
+    assert committee.also_visible_to_id == active_plan.committee.organisation_id
 
 
-def test_filing_the_report_meets_the_obligation(active_plan, personas) -> None:
+def test_each_duty_explains_its_own_basis_in_both_languages(active_plan, personas) -> None:
+    duties = _duties(_death(active_plan, personas.officer))
+    committee = duties["committee"].explanation
+    bureau = duties["regional_bureau"].explanation
+    assert "RM Act Art 17(1); Ordinance Art 35(1)(i)" in committee["explain"]
+    assert "Art 18" not in committee["explain"]
+    assert "not moved" in committee["explain"]
+    assert "Act on Holidays of Administrative Organs does not apply" in committee["explain"]
+    assert "再生医療等安全性確保法第17条第1項" in committee["explain_ja"]
+    assert "第18条" not in committee["explain_ja"]
+    assert "繰り延べなし" in committee["explain_ja"]
+    assert "RM Act Art 18" in bureau["explain"]
+    assert "Ordinance Art 118(1)(iv)" in bureau["explain"]
+    assert "Art 17(1)" not in bureau["explain"]
+    assert "Act on Holidays of Administrative Organs Art 1(1), Art 2" in bureau["explain"]
+    assert "再生医療等安全性確保法第18条" in bureau["explain_ja"]
+    assert "施行規則第118条第1項第4号" in bureau["explain_ja"]
+    assert "行政機関の休日に関する法律第1条第1項・第2条" in bureau["explain_ja"]
+    assert "第17条第1項" not in bureau["explain_ja"]
+
+
+def test_a_committee_closed_on_holidays_is_owed_its_report_on_the_seventh_too(
+    active_plan, personas
+) -> None:
+    from saisei.registry.services import committee_closed_days_set
+
+    committee_closed_days_set(
+        committee=active_plan.committee,
+        closed_days=["national_holiday"],
+        actor=personas.secretariat,
+        today=LEARNED,
+    )
+    active_plan.refresh_from_db()
+    duties = _duties(_death(active_plan, personas.officer))
+    assert {r: o.due_on for r, o in duties.items()} == {
+        "committee": dt.date(2026, 5, 7),
+        "regional_bureau": dt.date(2026, 5, 7),
+    }
+    committee = duties["committee"].explanation
+    assert committee["committee_closed"] == ["national_holiday"]
+    assert "Civil Code Art 142" in committee["explain"]
+    assert "民法第142条" in committee["explain_ja"]
+    obligations_tick(today=LEARNED)
+    assert obligations_verify(today=LEARNED) == []
+
+
+def test_filing_the_report_to_the_bureau_meets_only_the_bureaus_duty(active_plan, personas) -> None:
     event = _death(active_plan, personas.officer)
     report = adverse_event_report_file(
+        plan=active_plan,
+        event=event,
+        recipient="regional_bureau",
+        reported_on=dt.date(2026, 5, 7),
+        summary="Initial report",
+        actor=personas.officer,
+        today=dt.date(2026, 5, 7),
+    )
+    duties = _duties(event)
+    bureau = duties["regional_bureau"]
+    assert (bureau.status, bureau.met_on) == (ObligationStatus.MET, dt.date(2026, 5, 7))
+    assert (bureau.met_by_type, bureau.met_by_id) == (
+        "reporting.adverseeventreport",
+        str(report.pk),
+    )
+    # The committee's duty is its own: still outstanding, and past its own last day (05-05).
+    assert duties["committee"].status == ObligationStatus.OPEN
+    assert duties["committee"].met_on is None
+    late = adverse_event_report_file(
         plan=active_plan,
         event=event,
         recipient="committee",
@@ -60,57 +143,102 @@ def test_filing_the_report_meets_the_obligation(active_plan, personas) -> None:
         actor=personas.officer,
         today=dt.date(2026, 5, 7),
     )
-    committee_duty = Obligation.objects.get(
-        subject_type="reporting.adverseevent", subject_id=str(event.pk), recipient="committee"
-    )
-    assert committee_duty.status == ObligationStatus.MET
-    assert (committee_duty.met_by_type, committee_duty.met_by_id) == (
-        "reporting.adverseeventreport",
-        str(report.pk),
-    )
-    assert (
-        Obligation.objects.get(
-            subject_type="reporting.adverseevent", subject_id=str(event.pk), recipient="minister"
-        ).status
-        == "open"
-    )
+    committee = _duties(event)["committee"]
+    assert (committee.status, committee.met_by_id) == (ObligationStatus.MET_LATE, str(late.pk))
 
 
-def test_without_a_report_the_duty_is_overdue_from_the_eighth_of_may(active_plan, personas) -> None:
+def test_a_class_ii_report_goes_to_the_bureau_not_the_minister(active_plan, personas) -> None:
+    from django.utils import translation
+
     event = _death(active_plan, personas.officer)
-    obligations_tick(today=dt.date(2026, 5, 7))
-    assert not Obligation.objects.filter(
-        subject_type="reporting.adverseevent", subject_id=str(event.pk), status="overdue"
-    ).exists()
-    obligations_tick(today=dt.date(2026, 5, 8))
-    assert (
-        Obligation.objects.filter(
-            subject_type="reporting.adverseevent", subject_id=str(event.pk), status="overdue"
-        ).count()
-        == 2
+    for language, words in (("en", "Regional Bureau"), ("ja", "地方厚生局")):
+        with translation.override(language), pytest.raises(DomainError) as raised:
+            adverse_event_report_file(
+                plan=active_plan,
+                event=event,
+                recipient="minister",
+                reported_on=LEARNED,
+                summary="To the Minister",
+                actor=personas.officer,
+                today=LEARNED,
+            )
+        assert raised.value.code == "invalid_input"
+        assert raised.value.details["field"] == "recipient"
+        assert raised.value.details["allowed"] == ["committee", "regional_bureau"]
+        assert words in str(raised.value.message)
+    assert not AdverseEventReport.objects.exists()
+    assert {o.status for o in _duties(event).values()} == {ObligationStatus.OPEN}
+
+
+def test_a_class_i_report_goes_to_the_minister(world, personas) -> None:
+    from tests.support import at
+
+    with at(dt.date(2025, 6, 2)):
+        plan = world.plan_in("restricted")
+    assert plan.risk_class == "I"
+    event = _death(plan, personas.officer)
+    assert sorted(_duties(event)) == ["committee", "minister"]
+    with pytest.raises(DomainError) as raised:
+        adverse_event_report_file(
+            plan=plan,
+            event=event,
+            recipient="regional_bureau",
+            reported_on=LEARNED,
+            summary="To the Bureau",
+            actor=personas.officer,
+            today=LEARNED,
+        )
+    assert raised.value.details["field"] == "recipient"
+    adverse_event_report_file(
+        plan=plan,
+        event=event,
+        recipient="minister",
+        reported_on=LEARNED,
+        summary="To the Minister",
+        actor=personas.officer,
+        today=LEARNED,
     )
+    duties = _duties(event)
+    assert duties["minister"].status == ObligationStatus.MET
+    assert duties["minister"].due_on == dt.date(2026, 5, 7)
+    assert duties["committee"].status == ObligationStatus.OPEN
+
+
+def test_without_a_report_each_duty_is_overdue_from_the_day_after_its_own_date(
+    active_plan, personas
+) -> None:
+    event = _death(active_plan, personas.officer)
+
+    def overdue() -> set[str]:
+        return {r for r, o in _duties(event).items() if o.status == ObligationStatus.OVERDUE}
+
+    obligations_tick(today=dt.date(2026, 5, 5))
+    assert overdue() == set()
+    obligations_tick(today=dt.date(2026, 5, 6))
+    assert overdue() == {"committee"}
+    obligations_tick(today=dt.date(2026, 5, 7))
+    assert overdue() == {"committee"}
+    obligations_tick(today=dt.date(2026, 5, 8))
+    assert overdue() == {"committee", "regional_bureau"}
     late = adverse_event_report_file(
         plan=active_plan,
         event=event,
-        recipient="minister",
+        recipient="regional_bureau",
         reported_on=dt.date(2026, 5, 11),
         summary="Late report",
         actor=personas.officer,
         today=dt.date(2026, 5, 11),
     )
-    duty = Obligation.objects.get(
-        subject_type="reporting.adverseevent", subject_id=str(event.pk), recipient="minister"
-    )
+    duty = _duties(event)["regional_bureau"]
     assert (duty.status, duty.met_by_id) == (ObligationStatus.MET_LATE, str(late.pk))
+    assert overdue() == {"committee"}
 
 
 def test_a_serious_event_is_due_in_fifteen_days(active_plan, personas) -> None:
     event = _death(active_plan, personas.officer, category="hospitalisation")
-    duty = Obligation.objects.filter(
-        subject_type="reporting.adverseevent", subject_id=str(event.pk)
-    ).first()
-    assert duty.rule == "ae_serious"
-    assert duty.nominal_due == LEARNED + dt.timedelta(days=15)
+    duties = _duties(event)
+    assert {o.rule for o in duties.values()} == {"ae_serious"}
+    assert {o.nominal_due for o in duties.values()} == {LEARNED + dt.timedelta(days=15)}
 
 
 def test_other_events_are_reported_together_after_their_sixty_day_period(
@@ -120,8 +248,8 @@ def test_other_events_are_reported_together_after_their_sixty_day_period(
     for day in (dt.date(2025, 8, 5), dt.date(2025, 9, 1)):
         _death(active_plan, personas.officer, learned=day, category="non_serious")
     duties = Obligation.objects.filter(rule="ae_other_cycle")
-    assert [(d.period, d.period_end, d.due_on) for d in duties] == [
-        (2, dt.date(2025, 9, 29), dt.date(2025, 10, 9)),
+    assert [(d.period, d.recipient, d.period_end, d.due_on) for d in duties] == [
+        (2, "committee", dt.date(2025, 9, 29), dt.date(2025, 10, 9)),
     ]
     with pytest.raises(DomainError) as raised:
         adverse_event_report_file(
@@ -134,6 +262,17 @@ def test_other_events_are_reported_together_after_their_sixty_day_period(
             today=dt.date(2025, 9, 29),
         )
     assert raised.value.code == "period_not_ended"
+    with pytest.raises(DomainError) as raised:
+        adverse_event_report_file(
+            plan=active_plan,
+            period=2,
+            recipient="regional_bureau",
+            reported_on=dt.date(2025, 10, 1),
+            summary="Two mild events",
+            actor=personas.officer,
+            today=dt.date(2025, 10, 1),
+        )
+    assert raised.value.details["field"] == "recipient"  # to the committee only
     adverse_event_report_file(
         plan=active_plan,
         period=2,
@@ -199,7 +338,7 @@ def test_bad_adverse_event_input_is_refused_with_the_field(active_plan, personas
         with pytest.raises(DomainError) as raised:
             _death(active_plan, personas.officer, **kwargs)
         assert raised.value.details["field"] == field
-    assert not Obligation.objects.exists()
+    assert not Obligation.objects.filter(rule__startswith="ae_").exists()
 
 
 def test_verify_agrees_with_everything_the_services_recorded(active_plan, personas) -> None:

@@ -85,13 +85,148 @@ def test_a_death_is_due_on_the_seventh_and_seen_by_those_concerned(active_plan, 
                 client_for(persona).get("/api/v1/obligations?status=overdue&rule=ae_death").json()
             )
             assert body["count"] == 2, persona
-            assert {item["due_on"] for item in body["items"]} == {"2026-05-07"}
-            assert {item["days_left"] for item in body["items"]} == {-1}
+            # One duty per recipient: the committee's on the nominal date (a holiday, not moved),
+            # the Regional Bureau's on the next open day.
+            assert {(i["recipient"], i["due_on"], i["days_left"]) for i in body["items"]} == {
+                ("committee", "2026-05-05", -3),
+                ("regional_bureau", "2026-05-07", -1),
+            }
         other = client_for("other-officer").get("/api/v1/obligations").json()
         assert other["count"] == 0
         public = client_for(None).get(f"/api/v1/reporting/public/plans/{active_plan.pk}").json()
         assert public["timeliness"]["overdue"] == 2
+        assert [(r["recipient"], r["timeliness"]["overdue"]) for r in public["by_recipient"]] == [
+            ("committee", 1),
+            ("regional_bureau", 1),
+        ]
         assert "P-001" not in str(public)
+
+
+def test_an_event_says_what_is_due_to_whom_and_takes_reports_to_its_recipients(
+    active_plan, client_for
+) -> None:
+    events_url = f"/api/v1/reporting/plans/{active_plan.pk}/adverse-events"
+    with at(LEARNED):
+        created = _post(
+            client_for("officer"),
+            events_url,
+            {
+                "patient_code": "P-001",
+                "learned_on": "2026-04-28",
+                "category": "death",
+                "description": "Death after infusion (fictional)",
+                "outcome": "fatal",
+                "causality": "possibly_related",
+            },
+        )
+        assert created.status_code == 201, created.content
+        duties = {d["recipient"]: d for d in created.json()["duties"]}
+        assert {r: (d["due_on"], d["status"]) for r, d in duties.items()} == {
+            "committee": ("2026-05-05", "open"),
+            "regional_bureau": ("2026-05-07", "open"),
+        }
+        assert "Art 17(1)" in duties["committee"]["basis"]
+        assert "Art 118(1)(iv)" in duties["regional_bureau"]["basis"]
+        assert duties["regional_bureau"]["legal_name"] == "疾病等報告"
+        event_id = created.json()["id"]
+        reports_url = f"/api/v1/reporting/plans/{active_plan.pk}/adverse-event-reports"
+        report = {"reported_on": "2026-04-28", "summary": "Initial", "event_id": event_id}
+        refused = client_for("officer").post(
+            reports_url,
+            {**report, "recipient": "minister"},
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="ja",
+        )
+        assert refused.status_code == 400
+        body = _body(refused)
+        assert (body["code"], body["details"]["field"]) == ("invalid_input", "recipient")
+        assert "地方厚生局" in body["message"]
+        assert (
+            _post(client_for("officer"), reports_url, {**report, "recipient": "jrct"}).status_code
+            == 422
+        )
+        too_long = _post(
+            client_for("officer"),
+            reports_url,
+            {**report, "recipient": "committee", "summary": "x" * 4001},
+        )
+        assert too_long.status_code == 422
+        filed = _post(
+            client_for("officer"), reports_url, {**report, "recipient": "regional_bureau"}
+        )
+        assert filed.status_code == 201, filed.content
+    with at(dt.date(2026, 5, 6)):
+        for language, words in (("en", "not moved"), ("ja", "繰り延べなし")):
+            listed = client_for("secretariat").get(events_url, HTTP_ACCEPT_LANGUAGE=language).json()
+            [item] = listed["items"]
+            duties = {d["recipient"]: d for d in item["duties"]}
+            assert (duties["committee"]["status"], duties["regional_bureau"]["status"]) == (
+                "overdue",
+                "met",
+            )
+            assert duties["regional_bureau"]["met_on"] == "2026-04-28"
+            assert words in duties["committee"]["explanation"]
+            assert [r["recipient"] for r in item["reports"]] == ["regional_bureau"]
+
+
+def test_the_periodic_report_api_follows_article_37_and_38(active_plan, client_for) -> None:
+    from saisei.audit.models import AuditEvent
+
+    with at(dt.date(2026, 6, 10)):
+        created = _post(
+            client_for("officer"),
+            f"/api/v1/reporting/plans/{active_plan.pk}/periodic-reports",
+            {"period": 1},
+        )
+        assert created.status_code == 201, created.content
+        report = created.json()
+        assert [d["recipient"] for d in report["duties"]] == ["committee", "regional_bureau"]
+        url = f"/api/v1/reporting/periodic-reports/{report['id']}"
+        missing = _post(client_for("officer"), f"{url}/submit", {})
+        assert missing.status_code == 400
+        body = _body(missing)
+        assert [e["field"] for e in body["details"]["errors"]] == [
+            "evaluation",
+            "conflicts_of_interest",
+            "non_compliance",
+        ]
+        too_long = client_for("officer").patch(
+            url, {"evaluation": "x" * 4001}, content_type="application/json"
+        )
+        assert too_long.status_code == 422
+        written = client_for("officer").patch(
+            url,
+            {"evaluation": "Safe.", "conflicts_of_interest": "none"},
+            content_type="application/json",
+        )
+        assert written.status_code == 200, written.content
+        assert (written.json()["evaluation"], written.json()["status"]) == ("Safe.", "draft")
+        submitted = _post(client_for("officer"), f"{url}/submit", {"non_compliance": "none"})
+        assert submitted.status_code == 200, submitted.content
+        duties = {d["recipient"]: d["status"] for d in submitted.json()["duties"]}
+        assert duties == {"committee": "met", "regional_bureau": "open"}
+        early = _post(client_for("officer"), f"{url}/file", {"filed_on": "2026-06-10"})
+        assert early.status_code == 409
+        assert _body(early)["code"] == "report_wrong_status"
+        bad = _post(
+            client_for("secretariat"), f"{url}/review", {"continuation": "maybe", "opinion": "x"}
+        )
+        assert bad.status_code == 422
+        reviewed = _post(
+            client_for("secretariat"),
+            f"{url}/review",
+            {"continuation": "not_appropriate", "opinion": "Outcomes do not support continuing."},
+        )
+        assert reviewed.status_code == 200, reviewed.content
+        assert reviewed.json()["continuation"] == "not_appropriate"
+        filed = _post(client_for("officer"), f"{url}/file", {"filed_on": "2026-06-10"})
+        assert filed.status_code == 200, filed.content
+        duties = {d["recipient"]: d["status"] for d in filed.json()["duties"]}
+        assert duties == {"committee": "met", "regional_bureau": "met"}
+    assert (
+        AuditEvent.objects.get(action="reporting.periodic_report.reviewed").data["continuation"]
+        == "not_appropriate"
+    )
 
 
 def test_the_public_summary_is_only_for_filed_plans(world, client_for) -> None:

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from saisei.core.errors import DomainError, NotPermitted
 from saisei.obligations.models import Obligation, ObligationStatus
@@ -18,6 +19,7 @@ from saisei.reporting.services import (
     periodic_report_generate,
     periodic_report_review,
     periodic_report_submit,
+    periodic_report_write,
     treatment_record,
 )
 from tests.support import at
@@ -41,15 +43,38 @@ def _treat(plan, actor, code, day, value=None):
     return t
 
 
-def test_the_yearly_duty_exists_from_filing_and_is_due_ninety_days_after_the_year(
+ITEMS = {
+    "evaluation": "Outcomes met the threshold in most cases; no serious adverse event.",
+    "conflicts_of_interest": "none",
+    "non_compliance": "none",
+}
+
+
+def _duties(plan, period: int = 1) -> dict[str, Obligation]:
+    return {
+        o.recipient: o
+        for o in Obligation.objects.filter(
+            rule="periodic_report", subject_id=str(plan.pk), period=period
+        )
+    }
+
+
+def test_each_year_owes_the_committee_and_the_bureau_ninety_days_after_it_ends(
     active_plan,
 ) -> None:
     obligations_tick(today=AFTER)
-    duty = Obligation.objects.get(rule="periodic_report", period=1)
-    assert (duty.period_start, duty.period_end) == (dt.date(2025, 6, 2), dt.date(2026, 6, 1))
-    assert duty.nominal_due == dt.date(2026, 8, 30)  # a Sunday
-    assert duty.due_on == dt.date(2026, 8, 31)
-    assert duty.recipient == "committee"
+    duties = _duties(active_plan)
+    assert sorted(duties) == ["committee", "regional_bureau"]
+    for duty in duties.values():
+        assert (duty.period_start, duty.period_end) == (dt.date(2025, 6, 2), dt.date(2026, 6, 1))
+        assert duty.nominal_due == dt.date(2026, 8, 30)  # a Sunday
+    # The committee's rules record no closed days, so its report is due on the Sunday itself;
+    # the Bureau's moves to Monday (Act on Holidays of Administrative Organs Art 2).
+    assert duties["committee"].due_on == dt.date(2026, 8, 30)
+    assert duties["regional_bureau"].due_on == dt.date(2026, 8, 31)
+    assert "RM Act Art 20(1)" in duties["committee"].explanation["explain"]
+    assert "RM Act Art 21(1)" in duties["regional_bureau"].explanation["explain"]
+    assert "施行規則第118条第1項第5号" in duties["regional_bureau"].explanation["explain_ja"]
 
 
 def test_a_report_shows_the_numbers_against_each_criterion(active_plan, personas) -> None:
@@ -164,22 +189,49 @@ def test_a_report_cannot_be_prepared_before_its_period_ends(active_plan, persona
     assert raised.value.code == "period_not_ended"
 
 
-def test_the_committee_opinion_then_filing_meets_the_duty(active_plan, personas) -> None:
+def test_submission_meets_the_committee_duty_and_filing_after_the_opinion_the_bureaus(
+    active_plan, personas
+) -> None:
     obligations_tick(today=AFTER)
     report = periodic_report_generate(
         plan=active_plan, period=1, actor=personas.officer, today=AFTER
     )
     with pytest.raises(DomainError):
         periodic_report_file(report=report, filed_on=AFTER, actor=personas.officer, today=AFTER)
-    periodic_report_submit(report=report, actor=personas.officer, today=AFTER)
+    periodic_report_submit(report=report, actor=personas.officer, today=AFTER, **ITEMS)
+    duties = _duties(active_plan)
+    assert (duties["committee"].status, duties["committee"].met_on) == (ObligationStatus.MET, AFTER)
+    assert (duties["committee"].met_by_type, duties["committee"].met_by_id) == (
+        "reporting.periodicreport",
+        str(report.pk),
+    )
+    assert duties["regional_bureau"].status == ObligationStatus.OPEN
+    # The authority receives the report with the committee's opinion attached: not before.
+    for language, words in (("en", "Ordinance Art 38"), ("ja", "施行規則第38条")):
+        with translation.override(language), pytest.raises(DomainError) as raised:
+            periodic_report_file(report=report, filed_on=AFTER, actor=personas.officer, today=AFTER)
+        assert raised.value.code == "report_wrong_status"
+        assert words in str(raised.value.message)
+    assert _duties(active_plan)["regional_bureau"].status == ObligationStatus.OPEN
     with pytest.raises(NotPermitted):
-        periodic_report_review(report=report, opinion="fine", actor=personas.member)
+        periodic_report_review(
+            report=report, continuation="continue", opinion="fine", actor=personas.member
+        )
     periodic_report_review(
         report=report,
+        continuation="continue",
         opinion="Outcomes consistent with the plan.",
         actor=personas.secretariat,
         today=dt.date(2026, 7, 1),
     )
+    with pytest.raises(DomainError) as raised:
+        periodic_report_file(
+            report=report,
+            filed_on=dt.date(2026, 6, 30),
+            actor=personas.officer,
+            today=dt.date(2026, 7, 2),
+        )
+    assert raised.value.code == "date_order"
     with pytest.raises(NotPermitted):
         periodic_report_file(
             report=report,
@@ -193,16 +245,172 @@ def test_the_committee_opinion_then_filing_meets_the_duty(active_plan, personas)
         actor=personas.officer,
         today=dt.date(2026, 7, 2),
     )
-    duty = Obligation.objects.get(rule="periodic_report", period=1)
-    assert (duty.status, duty.met_on) == (ObligationStatus.MET, dt.date(2026, 7, 2))
+    duties = _duties(active_plan)
+    assert (duties["regional_bureau"].status, duties["regional_bureau"].met_on) == (
+        ObligationStatus.MET,
+        dt.date(2026, 7, 2),
+    )
+    assert duties["committee"].met_on == AFTER  # unchanged by the filing
     assert obligations_verify(today=dt.date(2026, 7, 2)) == []
+
+
+def test_a_late_submission_is_late_for_the_committee_only(active_plan, personas) -> None:
+    report = periodic_report_generate(
+        plan=active_plan, period=1, actor=personas.officer, today=AFTER
+    )
+    periodic_report_submit(
+        report=report, actor=personas.officer, today=dt.date(2026, 8, 31), **ITEMS
+    )
+    periodic_report_review(
+        report=report,
+        continuation="continue",
+        opinion="Consistent.",
+        actor=personas.secretariat,
+        today=dt.date(2026, 8, 31),
+    )
+    periodic_report_file(
+        report=report,
+        filed_on=dt.date(2026, 8, 31),
+        actor=personas.officer,
+        today=dt.date(2026, 8, 31),
+    )
+    duties = _duties(active_plan)
+    # Monday 2026-08-31 is a day late for the committee (due on Sunday the 30th), on time for the
+    # Bureau (its last day moved from the Sunday to the Monday).
+    assert duties["committee"].status == ObligationStatus.MET_LATE
+    assert duties["regional_bureau"].status == ObligationStatus.MET
+
+
+def test_submission_needs_every_item_of_article_37(active_plan, personas) -> None:
+    report = periodic_report_generate(
+        plan=active_plan, period=1, actor=personas.officer, today=AFTER
+    )
+    for language, words in (("en", "Ordinance Art 37(1)"), ("ja", "施行規則第37条第1項")):
+        with translation.override(language), pytest.raises(DomainError) as raised:
+            periodic_report_submit(
+                report=report,
+                actor=personas.officer,
+                today=AFTER,
+                conflicts_of_interest="none",
+                non_compliance="  ",
+            )
+        assert raised.value.code == "invalid_input"
+        assert words in str(raised.value.message)
+        errors = raised.value.details["errors"]
+        assert [e["field"] for e in errors] == ["evaluation", "non_compliance"]
+        assert raised.value.details["field"] == "evaluation"
+        assert all(words in e["message"] for e in errors)
+    report.refresh_from_db()
+    assert (report.status, report.submitted_on, report.conflicts_of_interest) == ("draft", None, "")
+    assert not Obligation.objects.filter(
+        rule="periodic_report", recipient="committee", status__in=["met", "met_late"]
+    ).exists()
+    with pytest.raises(DomainError) as raised:
+        periodic_report_submit(
+            report=report,
+            actor=personas.officer,
+            today=AFTER,
+            **{**ITEMS, "evaluation": "x" * 4001},
+        )
+    assert raised.value.details["field"] == "evaluation"
+    # Saved in the draft first, the items need not be sent again; "none" is an answer.
+    periodic_report_write(report=report, actor=personas.officer, **ITEMS)
+    submitted = periodic_report_submit(report=report, actor=personas.officer, today=AFTER)
+    assert (submitted.status, submitted.non_compliance) == ("submitted", "none")
+    with pytest.raises(DomainError) as raised:
+        periodic_report_write(report=report, actor=personas.officer, evaluation="changed")
+    assert raised.value.code == "report_wrong_status"
+
+
+def test_the_opinion_on_continuing_is_stored_and_audited(active_plan, personas) -> None:
+    from saisei.audit.models import AuditEvent
+
+    report = periodic_report_generate(
+        plan=active_plan, period=1, actor=personas.officer, today=AFTER
+    )
+    periodic_report_submit(report=report, actor=personas.officer, today=AFTER, **ITEMS)
+    for continuation, opinion, field in (
+        ("carry_on", "Fine.", "continuation"),
+        ("continue", " ", "opinion"),
+    ):
+        with pytest.raises(DomainError) as raised:
+            periodic_report_review(
+                report=report,
+                continuation=continuation,
+                opinion=opinion,
+                actor=personas.secretariat,
+                today=AFTER,
+            )
+        assert raised.value.details["field"] == field
+    periodic_report_review(
+        report=report,
+        continuation="continue_with_changes",
+        opinion="Measure every patient at three months before the next report.",
+        actor=personas.secretariat,
+        today=AFTER,
+    )
+    report.refresh_from_db()
+    assert (report.status, report.continuation, report.reviewed_by) == (
+        "reviewed",
+        "continue_with_changes",
+        personas.secretariat,
+    )
+    event = AuditEvent.objects.get(
+        action="reporting.periodic_report.reviewed", target_id=str(report.pk)
+    )
+    assert event.data["continuation"] == "continue_with_changes"
+    assert event.actor == personas.secretariat
+    periodic_report_file(report=report, filed_on=AFTER, actor=personas.officer, today=AFTER)
+    filed = AuditEvent.objects.get(
+        action="reporting.periodic_report.filed", target_id=str(report.pk)
+    )
+    assert (filed.data["to"], filed.data["continuation"]) == (
+        "regional_bureau",
+        "continue_with_changes",
+    )
+
+
+def test_the_course_of_the_periods_adverse_events_is_counted_by_outcome(
+    active_plan, personas
+) -> None:
+    events = [
+        ("non_serious", "recovered", dt.date(2025, 8, 1)),
+        ("non_serious", "recovered", dt.date(2025, 9, 1)),
+        ("non_serious", "recovering", dt.date(2025, 10, 1)),
+        ("hospitalisation", "sequelae", dt.date(2025, 11, 1)),
+        ("death", "fatal", dt.date(2026, 6, 5)),  # the next period
+    ]
+    for n, (category, outcome, learned) in enumerate(events):
+        adverse_event_record(
+            plan=active_plan,
+            patient_code=f"P-{n}",
+            learned_on=learned,
+            category=category,
+            description="fictional",
+            outcome=outcome,
+            causality="possibly_related",
+            actor=personas.officer,
+            today=AFTER,
+        )
+    report = periodic_report_generate(
+        plan=active_plan, period=1, actor=personas.officer, today=AFTER
+    )
+    course = report.figures["adverse_event_course"]
+    assert sorted(course) == ["hospitalisation", "non_serious"]
+    assert {k: v for k, v in course["non_serious"].items() if v} == {
+        "recovered": 2,
+        "recovering": 1,
+    }
+    assert {k: v for k, v in course["hospitalisation"].items() if v} == {"sequelae": 1}
+    assert report.figures["adverse_events"]["non_serious"] == 3
+    assert report.figures["adverse_events"]["death"] == 0
 
 
 def test_a_submitted_report_is_frozen(active_plan, personas) -> None:
     report = periodic_report_generate(
         plan=active_plan, period=1, actor=personas.officer, today=AFTER
     )
-    periodic_report_submit(report=report, actor=personas.officer, today=AFTER)
+    periodic_report_submit(report=report, actor=personas.officer, today=AFTER, **ITEMS)
     with pytest.raises(DomainError) as raised:
         periodic_report_generate(plan=active_plan, period=1, actor=personas.officer, today=AFTER)
     assert raised.value.code == "report_wrong_status"
@@ -230,10 +438,12 @@ def test_a_closed_plan_owes_only_the_years_that_ended_before_close_out(world, pe
             plan=plan, actor=personas.officer, closed_on=dt.date(2026, 9, 1), summary="Closed"
         )
     obligations_tick(today=dt.date(2027, 12, 1))
-    periods = list(
+    duties = sorted(
         Obligation.objects.filter(rule="periodic_report", subject_id=str(plan.pk)).values_list(
-            "period", flat=True
+            "period", "recipient"
         )
     )
-    assert periods == [1]  # 2025-06-02..2026-06-01 ended before close-out; period 2 did not
+    # 2025-06-02..2026-06-01 ended before close-out, owed to the committee and to the Bureau;
+    # period 2 did not end before close-out.
+    assert duties == [(1, "committee"), (1, "regional_bureau")]
     assert obligations_verify(today=dt.date(2027, 12, 1)) == []

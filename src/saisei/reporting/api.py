@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -18,12 +18,22 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from saisei.api.schemas import ErrorOut
+from saisei.core.templatetags.law_text import law_explanation
 from saisei.core.time import legal_today
+from saisei.obligations.labels import legal_name, recipient_label
+from saisei.obligations.models import Obligation
+from saisei.obligations.selectors import effective_status
 from saisei.plans.lifecycle import PUBLIC_STATUSES
 from saisei.plans.models import EvaluationCriterion, Plan
 from saisei.registry.models import ProcessingFacility
 from saisei.reporting import selectors, services
-from saisei.reporting.models import AdverseEvent, AdverseEventReport, PeriodicReport, Treatment
+from saisei.reporting.models import (
+    REPORT_TEXT_MAX,
+    AdverseEvent,
+    AdverseEventReport,
+    PeriodicReport,
+    Treatment,
+)
 
 router = Router(tags=["reporting"])
 
@@ -99,6 +109,45 @@ class AdverseEventIn(Schema):
     treatment_id: int | None = None
 
 
+class DutyOut(Schema):
+    """One duty to one recipient, with its due date, status and the law's explanation of the
+    date in the request's language."""
+
+    id: int
+    rule: str
+    legal_name: str
+    recipient: str
+    recipient_label: str
+    basis: str
+    nominal_due: date
+    due_on: date
+    status: str
+    days_left: int
+    met_on: date | None
+    explanation: str
+
+
+def duties_out(obligations: list[Obligation]) -> list[DutyOut]:
+    today = legal_today()
+    return [
+        DutyOut(
+            id=ob.pk,
+            rule=ob.rule,
+            legal_name=legal_name(ob.rule),
+            recipient=ob.recipient,
+            recipient_label=recipient_label(ob.recipient),
+            basis=str(ob.explanation.get("basis", "")),
+            nominal_due=ob.nominal_due,
+            due_on=ob.due_on,
+            status=effective_status(ob, today),
+            days_left=(ob.due_on - today).days,
+            met_on=ob.met_on,
+            explanation=law_explanation(ob.explanation),
+        )
+        for ob in obligations
+    ]
+
+
 class AdverseEventReportOut(Schema):
     id: int
     rule: str
@@ -123,14 +172,39 @@ class AdverseEventOut(Schema):
     outcome: str
     causality: str
     reports: list[AdverseEventReportOut]
+    duties: list[DutyOut] = Field(
+        description="What the event owes, one duty per recipient: for a serious event the "
+        "reports to the committee and to the plan's authority; for another, its 60-day "
+        "period's report to the committee"
+    )
 
     @staticmethod
     def resolve_reports(obj: AdverseEvent) -> list[AdverseEventReport]:
         return list(obj.reports.all())
 
+    @staticmethod
+    def resolve_duties(obj: AdverseEvent) -> list[DutyOut]:
+        duties = getattr(obj, "duties", None)
+        if duties is None:
+            duties = list(selectors.event_duties(obj))
+        return duties_out(duties)
+
+
+class EventPagination(LimitOffsetPagination):
+    """Limit and offset as elsewhere; the page's duties are read in two queries, not one per
+    event."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = selectors.attach_event_duties(list(page[self.items_attribute]))
+        return page
+
 
 class AdverseEventReportIn(Schema):
-    recipient: str
+    recipient: Literal["committee", "minister", "regional_bureau"] = Field(
+        description="committee, or the plan's authority: minister for a Class I plan, "
+        "regional_bureau for Class II and III (another is refused)"
+    )
     reported_on: date
     summary: str = Field(max_length=4000)
     event_id: int | None = None
@@ -142,6 +216,13 @@ class OpinionIn(Schema):
 
 
 class PeriodicReportOut(Schema):
+    """A periodic report with the contents of Ordinance Art 37(1): (i) patients treated and
+    (ii) adverse events with their course in `figures` (`patients`, `adverse_events`,
+    `adverse_event_course`), (iii) the criteria's statistics in `figures.criteria` and the
+    institution's `evaluation`, (iv) `conflicts_of_interest`, (v) `non_compliance`; the
+    committee's opinion on continuing (`continuation`, `committee_opinion`; Art 37(4)); and
+    its two duties, to the committee and to the plan's authority."""
+
     id: int
     plan_id: int
     period: int
@@ -150,10 +231,35 @@ class PeriodicReportOut(Schema):
     status: str
     figures: dict[str, Any]
     generated_at: datetime
+    evaluation: str
+    conflicts_of_interest: str
+    non_compliance: str
     submitted_on: date | None
+    continuation: str
     committee_opinion: str
     reviewed_on: date | None
     filed_on: date | None
+    duties: list[DutyOut]
+
+    @staticmethod
+    def resolve_duties(obj: PeriodicReport) -> list[DutyOut]:
+        return duties_out(list(selectors.periodic_report_duties(obj)))
+
+
+class PeriodicContentIn(Schema):
+    """The institution's written items (Ordinance Art 37(1)(iii)-(v)); an item left out is
+    kept as it is. "none" is an answer; submission refuses an empty item."""
+
+    evaluation: str | None = Field(None, max_length=REPORT_TEXT_MAX)
+    conflicts_of_interest: str | None = Field(None, max_length=REPORT_TEXT_MAX)
+    non_compliance: str | None = Field(None, max_length=REPORT_TEXT_MAX)
+
+
+class PeriodicOpinionIn(Schema):
+    continuation: Literal["continue", "continue_with_changes", "not_appropriate"] = Field(
+        description="The committee's opinion on continuing provision (Ordinance Art 37(4))"
+    )
+    opinion: str = Field(min_length=1, max_length=REPORT_TEXT_MAX)
 
 
 class GenerateIn(Schema):
@@ -226,7 +332,7 @@ def outcomes_import(request: HttpRequest, plan_id: int, payload: CsvIn) -> Any:
 
 
 @router.get("/plans/{plan_id}/adverse-events", response={200: list[AdverseEventOut], **READ_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(EventPagination)
 def adverse_events_list(request: HttpRequest, plan_id: int) -> Any:
     return selectors.adverse_events_for(request.auth, _plan(plan_id))  # type: ignore[attr-defined]
 
@@ -318,26 +424,53 @@ def periodic_reports_detail(request: HttpRequest, report_id: int) -> Any:
     return _report(request, report_id)
 
 
+@router.patch("/periodic-reports/{report_id}", response={200: PeriodicReportOut, **WRITE_ERRORS})
+def periodic_reports_write(request: HttpRequest, report_id: int, payload: PeriodicContentIn) -> Any:
+    """Save the written items of a draft report."""
+    return services.periodic_report_write(
+        report=_report(request, report_id),
+        actor=request.auth,  # type: ignore[attr-defined]
+        **payload.dict(),
+    )
+
+
 @router.post(
     "/periodic-reports/{report_id}/submit", response={200: PeriodicReportOut, **WRITE_ERRORS}
 )
-def periodic_reports_submit(request: HttpRequest, report_id: int) -> Any:
-    return services.periodic_report_submit(report=_report(request, report_id), actor=request.auth)  # type: ignore[attr-defined]
+def periodic_reports_submit(
+    request: HttpRequest, report_id: int, payload: PeriodicContentIn | None = None
+) -> Any:
+    """Submit the report to the committee (meets the duty to the committee). The written items
+    may be sent here too; each one Ordinance Art 37(1) requires must then be present."""
+    items = payload.dict() if payload is not None else {}
+    return services.periodic_report_submit(
+        report=_report(request, report_id),
+        actor=request.auth,  # type: ignore[attr-defined]
+        **items,
+    )
 
 
 @router.post(
     "/periodic-reports/{report_id}/review", response={200: PeriodicReportOut, **WRITE_ERRORS}
 )
-def periodic_reports_review(request: HttpRequest, report_id: int, payload: OpinionIn) -> Any:
+def periodic_reports_review(
+    request: HttpRequest, report_id: int, payload: PeriodicOpinionIn
+) -> Any:
+    """The committee's opinion on continuing, with its reasons (Ordinance Art 37(4))."""
     return services.periodic_report_review(
-        report=_report(request, report_id), opinion=payload.opinion, actor=request.auth
-    )  # type: ignore[attr-defined]
+        report=_report(request, report_id),
+        continuation=payload.continuation,
+        opinion=payload.opinion,
+        actor=request.auth,  # type: ignore[attr-defined]
+    )
 
 
 @router.post(
     "/periodic-reports/{report_id}/file", response={200: PeriodicReportOut, **WRITE_ERRORS}
 )
 def periodic_reports_file(request: HttpRequest, report_id: int, payload: FileIn) -> Any:
+    """File the report with the plan's authority with the committee's opinion attached (meets
+    the duty to the authority); refused before the committee has given its opinion."""
     return services.periodic_report_file(
         report=_report(request, report_id), filed_on=payload.filed_on, actor=request.auth
     )  # type: ignore[attr-defined]
@@ -354,10 +487,22 @@ class TimelinessOut(Schema):
     waived: int
 
 
+class RecipientTimelinessOut(Schema):
+    recipient: str
+    timeliness: TimelinessOut
+
+
 class PublicReportingOut(Schema):
     plan_id: int
     as_of: date
-    timeliness: TimelinessOut
+    timeliness: TimelinessOut = Field(
+        description="Counts of duties: a report owed to the committee and to the plan's "
+        "authority is two duties"
+    )
+    by_recipient: list[RecipientTimelinessOut] = Field(
+        description="The same counts for each recipient: the committee, then the plan's "
+        "authority, then any other (jrct)"
+    )
     last_periodic_report: dict[str, Any] | None
 
 
@@ -376,6 +521,10 @@ def public_reporting(request: HttpRequest, plan_id: int) -> Any:
         "plan_id": plan.pk,
         "as_of": today,
         "timeliness": summary["timeliness"].__dict__,
+        "by_recipient": [
+            {"recipient": recipient, "timeliness": counts.__dict__}
+            for recipient, counts in summary["by_recipient"]
+        ],
         "last_periodic_report": None
         if last is None
         else {

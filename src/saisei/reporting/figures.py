@@ -15,7 +15,13 @@ from typing import Any
 
 from django.db.models import Count
 
-from saisei.reporting.models import AdverseEvent, AECategory, OutcomeMeasurement, Treatment
+from saisei.reporting.models import (
+    AdverseEvent,
+    AECategory,
+    AEOutcome,
+    OutcomeMeasurement,
+    Treatment,
+)
 
 OPERATORS = {
     ">=": lambda v, t: v >= t,
@@ -103,20 +109,32 @@ def criterion_summary(
 
 
 def periodic_report_figures(plan: Any, period_start: date, period_end: date) -> dict[str, Any]:
-    """Cases, adverse events by category, and each current criterion against its threshold."""
+    """Patients treated (Ordinance Art 37(1)(i)), the adverse events by category and their
+    course by outcome (ii), and each current criterion against its threshold (the evidence for
+    the evaluation of (iii))."""
     treatments = Treatment.objects.filter(
         plan=plan, treated_on__gte=period_start, treated_on__lte=period_end
     )
     cases = treatments.aggregate(cases=Count("pk"), patients=Count("patient_code", distinct=True))
-    by_category = dict(
+    # Ordinance Art 37(1)(ii): the adverse events and their course, as counts of each outcome in
+    # each seriousness category (the categories with no event are left out of the course).
+    course: dict[str, dict[str, int]] = {}
+    for category, outcome, n in (
         AdverseEvent.objects.filter(
             plan=plan, learned_on__gte=period_start, learned_on__lte=period_end
         )
-        .values_list("category")
+        .order_by()
+        .values_list("category", "outcome")
         .annotate(n=Count("pk"))
-        .values_list("category", "n")
-    )
-    adverse_events = {category: by_category.get(category, 0) for category in AECategory.values}
+        .values_list("category", "outcome", "n")
+    ):
+        course.setdefault(category, dict.fromkeys(AEOutcome.values, 0))[outcome] = n
+    adverse_events = {
+        category: sum(course.get(category, {}).values()) for category in AECategory.values
+    }
+    adverse_event_course = {
+        category: course[category] for category in AECategory.values if category in course
+    }
 
     criteria = list(plan.criteria.filter(is_current=True).order_by("position", "pk"))
     values: dict[int, list[Decimal]] = defaultdict(list)
@@ -144,6 +162,7 @@ def periodic_report_figures(plan: Any, period_start: date, period_end: date) -> 
         "patients": cases["patients"],
         "adverse_events": adverse_events,
         "adverse_events_total": sum(adverse_events.values()),
+        "adverse_event_course": adverse_event_course,
         "serious_adverse_events": sum(
             n for category, n in adverse_events.items() if category != AECategory.NON_SERIOUS
         ),

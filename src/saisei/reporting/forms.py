@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from saisei.reporting.models import AECategory, AECausality, AEOutcome, Recipient
+from saisei.reporting.models import (
+    REPORT_TEXT_MAX,
+    AECategory,
+    AECausality,
+    AEOutcome,
+    Continuation,
+    Recipient,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -91,15 +99,31 @@ class AdverseEventForm(forms.Form):
 
 
 class AdverseEventReportForm(forms.Form):
-    recipient = forms.ChoiceField(label=_("Submitted to"), choices=Recipient.choices)
+    """One report to one recipient. `recipients` are those the law sends this report to (the
+    committee and the plan's authority, or the committee only); the service refuses others."""
+
+    recipient = forms.ChoiceField(label=_("Submitted to"))
     reported_on = forms.DateField(label=_("Reported on"), widget=DATE)
     summary = forms.CharField(
         label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args: Any, recipients: Sequence[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = (
+            Recipient.choices
+            if recipients is None
+            else [(r, Recipient(r).label) for r in recipients if r in Recipient.values]
+        )
+
 
 class CycleReportForm(AdverseEventReportForm):
     period = forms.IntegerField(label=_("60-day period"), min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The other events of a 60-day period are reported to the committee only.
+        kwargs.setdefault("recipients", [Recipient.COMMITTEE.value])
+        super().__init__(*args, **kwargs)
 
 
 class GenerateForm(forms.Form):
@@ -109,6 +133,57 @@ class GenerateForm(forms.Form):
 class OpinionForm(forms.Form):
     opinion = forms.CharField(
         label=_("Committee's opinion"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class PeriodicContentForm(forms.Form):
+    """What the institution writes in its periodic report (Ordinance Art 37(1)(iii)-(v)).
+
+    A draft may be saved with items empty; submission refuses until each is written."""
+
+    evaluation = forms.CharField(
+        label=_("Evaluation of safety and scientific validity"),
+        help_text=_(
+            "The institution's own evaluation, in the light of the adverse events and the "
+            "outcomes against each evaluation criterion shown above (Ordinance Art 37(1)(iii))."
+        ),
+        max_length=REPORT_TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    conflicts_of_interest = forms.CharField(
+        label=_("Conflict-of-interest matters"),
+        help_text=_(
+            "The involvement of anyone with an interest in the treatment (Ordinance Art 8-8, "
+            'Art 37(1)(iv)). Write "none" if there were none.'
+        ),
+        max_length=REPORT_TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    non_compliance = forms.CharField(
+        label=_("Non-compliance with the Ordinance or the plan, and its handling"),
+        help_text=_(
+            "Each case of non-compliance in the period and what was done about it (Ordinance "
+            'Art 37(1)(v)). Write "none" if there was none.'
+        ),
+        max_length=REPORT_TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PeriodicOpinionForm(forms.Form):
+    """The committee's opinion on a periodic report (Ordinance Art 37(4))."""
+
+    continuation = forms.ChoiceField(
+        label=_("Opinion on continuing provision"),
+        choices=[("", "—"), *Continuation.choices],
+    )
+    opinion = forms.CharField(
+        label=_("Committee's opinion"),
+        max_length=REPORT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 

@@ -3,7 +3,7 @@
 Patient-level rows (treatments, outcome measurements) name a patient only by the
 institution's own pseudonymous code and are visible only within the institution. What
 leaves the institution is aggregate: periodic reports, public figures. Adverse events go to
-the committee and the Minister as the law requires, still under the pseudonymous code.
+the committee and the plan's authority as the law requires, still under the pseudonymous code.
 """
 
 from __future__ import annotations
@@ -133,16 +133,14 @@ class AECausality(models.TextChoices):
 
 
 class Recipient(models.TextChoices):
+    """Who receives a report (domain.md §1.8): the committee, and the plan's authority, which is
+    the Minister for a Class I plan and the Regional Bureau (for the Minister, Ordinance Art 118)
+    for Class II and III. Which of them a given report goes to follows from the plan
+    (saisei.reporting.obligation_sources.plan_recipients)."""
+
     COMMITTEE = "committee", _("Certified committee")
     MINISTER = "minister", _("Minister of Health, Labour and Welfare")
-
-
-# Who receives each adverse-event rule's report (domain.md §1.8).
-RULE_RECIPIENTS: dict[str, tuple[str, ...]] = {
-    "ae_death": (Recipient.COMMITTEE, Recipient.MINISTER),
-    "ae_serious": (Recipient.COMMITTEE, Recipient.MINISTER),
-    "ae_other_cycle": (Recipient.COMMITTEE,),
-}
+    REGIONAL_BUREAU = "regional_bureau", _("Regional Bureau of Health and Welfare")
 
 
 class AdverseEvent(models.Model):
@@ -185,8 +183,8 @@ class AdverseEvent(models.Model):
 
 
 class AdverseEventReport(models.Model):
-    """A report to the committee or the Minister: of one serious event, or of the other
-    events of one 60-day period together."""
+    """A report to one recipient (the committee, or the plan's authority): of one serious event,
+    or of the other events of one 60-day period together (to the committee only)."""
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="ae_reports")
     rule = models.CharField(max_length=20)
@@ -241,11 +239,31 @@ class PeriodicReportStatus(models.TextChoices):
     FILED = "filed", _("Filed with the authority")
 
 
-class PeriodicReport(models.Model):
-    """The yearly report on provision (定期報告), generated from the period's recorded data.
+class Continuation(models.TextChoices):
+    """The committee's opinion on whether provision may continue (Ordinance Art 37(4))."""
 
-    `figures` is the generated content; it is recomputed while a draft and frozen when the
+    CONTINUE = "continue", _("Appropriate to continue")
+    CONTINUE_WITH_CHANGES = "continue_with_changes", _("Continue with changes or conditions")
+    NOT_APPROPRIATE = "not_appropriate", _("Not appropriate to continue")
+
+
+# The longest text of each written item of a periodic report (form fields, API schemas and the
+# services all check it).
+REPORT_TEXT_MAX = 4000
+
+
+class PeriodicReport(models.Model):
+    """The yearly report on provision (定期報告), with the contents Ordinance Art 37(1) lists.
+
+    (i) the number of patients treated and (ii) the adverse events and their course are
+    generated from the period's records (`figures`), as are the statistics of each evaluation
+    criterion that (iii) rests on; `figures` is recomputed while a draft and frozen when the
     report goes to the committee, so the committee and the authority see what was reviewed.
+    The institution writes (iii) its evaluation of safety and scientific validity, (iv) the
+    conflict-of-interest matters and (v) any non-compliance and its handling before it submits
+    the report. The committee then gives its opinion on continuing (Art 37(4)), which goes with
+    the report to the plan's authority (Act Art 21(1); Ordinance Art 38). Submission meets the
+    duty to the committee, filing the duty to the authority.
     """
 
     plan = models.ForeignKey(
@@ -259,8 +277,27 @@ class PeriodicReport(models.Model):
     )
     figures = models.JSONField(default=dict)
     generated_at = models.DateTimeField()
+    evaluation = models.TextField(
+        _("evaluation of safety and scientific validity"), max_length=REPORT_TEXT_MAX, blank=True
+    )
+    conflicts_of_interest = models.TextField(
+        _("conflict-of-interest matters"), max_length=REPORT_TEXT_MAX, blank=True
+    )
+    non_compliance = models.TextField(
+        _("non-compliance with the Ordinance or the plan, and its handling"),
+        max_length=REPORT_TEXT_MAX,
+        blank=True,
+    )
     submitted_on = models.DateField(null=True, blank=True)
-    committee_opinion = models.TextField(_("committee's opinion"), blank=True)
+    continuation = models.CharField(
+        _("committee's opinion on continuing"),
+        max_length=30,
+        choices=Continuation.choices,
+        blank=True,
+    )
+    committee_opinion = models.TextField(
+        _("committee's opinion"), max_length=REPORT_TEXT_MAX, blank=True
+    )
     reviewed_on = models.DateField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

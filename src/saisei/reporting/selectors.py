@@ -14,12 +14,13 @@ from saisei.plans.models import Plan
 from saisei.reporting.models import (
     AdverseEvent,
     AdverseEventReport,
+    AECategory,
     PeriodicReport,
     PeriodicReportStatus,
     Recipient,
     Treatment,
 )
-from saisei.reporting.obligation_sources import EVENT, PLAN
+from saisei.reporting.obligation_sources import EVENT, PLAN, plan_authority
 
 
 def treatments_for(actor: Any, plan: Plan) -> QuerySet[Treatment]:
@@ -37,6 +38,7 @@ def adverse_events_for(actor: Any, plan: Plan) -> QuerySet[AdverseEvent]:
     ensure_can(actor, "reporting.view", plan)
     return (
         AdverseEvent.objects.filter(plan=plan)
+        .select_related("plan")
         .prefetch_related("reports")
         .order_by("-learned_on", "-pk")
     )
@@ -78,13 +80,85 @@ def plan_obligations(plan: Plan) -> QuerySet[Obligation]:
     )
 
 
+def event_duties(event: AdverseEvent) -> QuerySet[Obligation]:
+    """What an adverse event owes, one duty per recipient (the committee first): a serious
+    event's reports to the committee and to the plan's authority; another event's share of its
+    60-day period's report to the committee."""
+    if event.category == AECategory.NON_SERIOUS:
+        from saisei.reporting.services import ae_cycle_period
+
+        duties = Obligation.objects.filter(
+            rule="ae_other_cycle",
+            subject_type=PLAN,
+            subject_id=str(event.plan_id),
+            period=ae_cycle_period(event.plan, event.learned_on),
+        )
+    else:
+        duties = Obligation.objects.filter(subject_type=EVENT, subject_id=str(event.pk))
+    return duties.order_by("recipient", "pk")
+
+
+def attach_event_duties(events: list[AdverseEvent]) -> list[AdverseEvent]:
+    """Set `duties` on each event (as event_duties gives them) in two queries for the lot."""
+    from django.db.models import Q
+
+    from saisei.reporting.services import ae_cycle_period
+
+    serious = [str(e.pk) for e in events if e.category != AECategory.NON_SERIOUS]
+    cycles = {
+        (str(e.plan_id), ae_cycle_period(e.plan, e.learned_on))
+        for e in events
+        if e.category == AECategory.NON_SERIOUS
+    }
+    by_event: dict[str, list[Obligation]] = {}
+    by_cycle: dict[tuple[str, int], list[Obligation]] = {}
+    if serious:
+        for ob in Obligation.objects.filter(subject_type=EVENT, subject_id__in=serious).order_by(
+            "recipient", "pk"
+        ):
+            by_event.setdefault(ob.subject_id, []).append(ob)
+    if cycles:
+        plans = {plan for plan, _period in cycles}
+        query = Q(rule="ae_other_cycle", subject_type=PLAN, subject_id__in=plans)
+        for ob in Obligation.objects.filter(query).order_by("recipient", "pk"):
+            by_cycle.setdefault((ob.subject_id, ob.period), []).append(ob)
+    for e in events:
+        if e.category == AECategory.NON_SERIOUS:
+            key = (str(e.plan_id), ae_cycle_period(e.plan, e.learned_on))
+            e.duties = by_cycle.get(key, [])  # type: ignore[attr-defined]
+        else:
+            e.duties = by_event.get(str(e.pk), [])  # type: ignore[attr-defined]
+    return events
+
+
+def periodic_report_duties(report: PeriodicReport) -> QuerySet[Obligation]:
+    """A period's two periodic-report duties: to the committee (met by submission) and to the
+    plan's authority (met by filing with the committee's opinion)."""
+    return Obligation.objects.filter(
+        rule="periodic_report",
+        subject_type=PLAN,
+        subject_id=str(report.plan_id),
+        period=report.period,
+    ).order_by("recipient", "pk")
+
+
 def public_reporting_summary(plan: Plan, today: date) -> dict[str, Any]:
     """What the public may know of a plan's reporting: timeliness counts and, from the last
-    filed periodic report, the aggregate outcomes against each criterion. No patient data."""
-    counts: Timeliness = timeliness(plan_obligations(plan), today)
+    filed periodic report, the aggregate outcomes against each criterion. No patient data.
+
+    One report can owe several duties, one per recipient (a serious adverse event and each
+    year's periodic report go to the committee and to the plan's authority), so the counts are
+    of duties, in total and for each recipient."""
+    duties = plan_obligations(plan)
+    counts: Timeliness = timeliness(duties, today)
+    recipients = [Recipient.COMMITTEE.value, plan_authority(plan)]
+    recipients += sorted(
+        set(duties.exclude(recipient__in=recipients).values_list("recipient", flat=True))
+    )
+    by_recipient = [(r, timeliness(duties.filter(recipient=r), today)) for r in recipients]
     last_filed = (
         PeriodicReport.objects.filter(plan=plan, status=PeriodicReportStatus.FILED)
         .order_by("-period")
         .first()
     )
-    return {"timeliness": counts, "last_report": last_filed}
+    return {"timeliness": counts, "by_recipient": by_recipient, "last_report": last_filed}

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
@@ -31,12 +32,13 @@ from saisei.registry.models import ProcessingFacility
 from saisei.reporting import obligation_sources as specs
 from saisei.reporting.figures import periodic_report_figures
 from saisei.reporting.models import (
-    RULE_RECIPIENTS,
+    REPORT_TEXT_MAX,
     AdverseEvent,
     AdverseEventReport,
     AECategory,
     AECausality,
     AEOutcome,
+    Continuation,
     OutcomeMeasurement,
     PeriodicReport,
     PeriodicReportStatus,
@@ -500,20 +502,44 @@ def adverse_event_record(
     return event
 
 
-def _outstanding(spec_list: list[Any]) -> list[Obligation]:
-    found = []
-    for spec in spec_list:
-        ob = Obligation.objects.filter(
-            rule=spec.rule,
-            subject_type=spec.subject_type,
-            subject_id=spec.subject_id,
-            starts_on=spec.starts_on,
-            period=spec.period,
-            recipient=spec.recipient,
-        ).first()
-        if ob is not None:
-            found.append(ob)
-    return found
+def ae_report_recipients(plan: Plan, rule: str) -> tuple[str, ...]:
+    """Who receives a report of this adverse-event rule about this plan (domain.md §1.8): a
+    serious event's report goes to the committee (Act Art 17(1)) and to the plan's authority (Act
+    Art 18: the Minister for Class I, the Regional Bureau for Class II and III); the report of a
+    60-day period's other events to the committee only (Ordinance Art 35(1)(iii))."""
+    if rule == "ae_other_cycle":
+        return (Recipient.COMMITTEE.value,)
+    return tuple(specs.plan_recipients(plan))
+
+
+def _recipient_label(recipient: str) -> str:
+    return str(Recipient(recipient).label) if recipient in Recipient.values else recipient
+
+
+def _check_recipient(plan: Plan, rule: str, recipient: str) -> None:
+    if recipient not in Recipient.values:
+        raise _invalid("recipient", _("Choose one of the listed values."))
+    allowed = ae_report_recipients(plan, rule)
+    if recipient in allowed:
+        return
+    if rule == "ae_other_cycle":
+        message = _(
+            "The other adverse events of a 60-day period are reported to the committee only "
+            "(Ordinance Art 35(1)(iii))."
+        )
+    else:
+        message = _(
+            "This plan's adverse-event reports go to the committee and to %(authority)s, the "
+            "authority the plan was filed with, not to %(recipient)s."
+        ) % {
+            "authority": _recipient_label(specs.plan_authority(plan)),
+            "recipient": _recipient_label(recipient),
+        }
+    raise DomainError(
+        ErrorCode.INVALID_INPUT,
+        message,
+        details={"field": "recipient", "recipient": recipient, "allowed": list(allowed)},
+    )
 
 
 @transaction.atomic
@@ -528,7 +554,12 @@ def adverse_event_report_file(
     period: int | None = None,
     today: date | None = None,
 ) -> AdverseEventReport:
-    """File the report an event (or a 60-day period's other events) owes; it meets the duty."""
+    """File the report an event (or a 60-day period's other events) owes to one recipient; it
+    meets that recipient's duty only (the other recipient's duty stays as it is).
+
+    A serious event's report goes to the committee and to the plan's authority, each separately;
+    a recipient the law does not send this plan's report to is refused (field ``recipient``).
+    """
     ensure_can(actor, "reporting.record", plan)
     today = today or legal_today()
     _not_future("reported_on", reported_on, today)
@@ -579,8 +610,8 @@ def adverse_event_report_file(
                 _("The period's report is made after the period ends (%(day)s).") % {"day": end},
                 ErrorCode.PERIOD_NOT_ENDED,
             )
-    if recipient not in RULE_RECIPIENTS[rule]:
-        raise _invalid("recipient", _("This report does not go to this recipient."))
+    _check_recipient(plan, rule, recipient)
+    wanted = [spec for spec in wanted if spec.recipient == recipient]
     try:
         with transaction.atomic():
             report = AdverseEventReport.objects.create(
@@ -609,10 +640,24 @@ def adverse_event_report_file(
             "reported_on": reported_on,
         },
     )
-    for obligation in _outstanding(wanted):
-        if obligation.status in OUTSTANDING:
-            obligation_meet(obligation=obligation, met_on=reported_on, record=report, actor=actor)
+    _meet(wanted, met_on=reported_on, record=report, actor=actor, today=today)
     return report
+
+
+def _meet(
+    wanted: list[Any], *, met_on: date, record: Any, actor: Any, today: date
+) -> list[Obligation]:
+    """Meet each duty named (opened first where no event has opened it yet: opening is
+    idempotent); a duty already met or waived is left as it is."""
+    met = []
+    for spec in wanted:
+        obligation = obligation_open(spec=spec, actor=actor, today=today)
+        if obligation.status in OUTSTANDING:
+            obligation = obligation_meet(
+                obligation=obligation, met_on=met_on, record=record, actor=actor
+            )
+        met.append(obligation)
+    return met
 
 
 @transaction.atomic
@@ -714,13 +759,146 @@ def _transition(report: PeriodicReport, old: str, new: str, **values: Any) -> No
     report.refresh_from_db()
 
 
+# Ordinance Art 37(1)(iii)-(v): what the institution writes itself, each required before the
+# report goes to the committee ("none" is an answer; an empty item is not).
+ART37_ITEMS: tuple[tuple[str, Any], ...] = (
+    (
+        "evaluation",
+        gettext_lazy(
+            "Write the institution's evaluation of the safety and scientific validity of the "
+            "treatment in this period (Ordinance Art 37(1)(iii))."
+        ),
+    ),
+    (
+        "conflicts_of_interest",
+        gettext_lazy(
+            "State the conflict-of-interest matters: the involvement of anyone with an interest "
+            '(Ordinance Art 8-8, Art 37(1)(iv)). Write "none" if there were none.'
+        ),
+    ),
+    (
+        "non_compliance",
+        gettext_lazy(
+            "State any non-compliance with the Ordinance or the plan and how it was handled "
+            '(Ordinance Art 37(1)(v)). Write "none" if there was none.'
+        ),
+    ),
+)
+ART37_FIELDS = tuple(name for name, _message in ART37_ITEMS)
+
+
+def _written_items(report: PeriodicReport, given: dict[str, str | None]) -> dict[str, str]:
+    """The report's written items with those given replacing the stored ones; each bounded."""
+    items: dict[str, str] = {}
+    for name in ART37_FIELDS:
+        value = given.get(name)
+        text = (getattr(report, name) if value is None else value).strip()
+        if len(text) > REPORT_TEXT_MAX:
+            raise _invalid(
+                name,
+                _("At most %(n)s characters (this text has %(length)s).")
+                % {"n": REPORT_TEXT_MAX, "length": len(text)},
+            )
+        items[name] = text
+    return items
+
+
+def _locked_draft(report: PeriodicReport) -> PeriodicReport:
+    locked = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status != PeriodicReportStatus.DRAFT:
+        raise DomainError(
+            ErrorCode.REPORT_WRONG_STATUS,
+            _("Only a draft report can be changed or submitted."),
+            details={"status": locked.status, "needs": PeriodicReportStatus.DRAFT},
+            status=409,
+        )
+    return locked
+
+
+@transaction.atomic
+def periodic_report_write(
+    *,
+    report: PeriodicReport,
+    actor: Any,
+    evaluation: str | None = None,
+    conflicts_of_interest: str | None = None,
+    non_compliance: str | None = None,
+) -> PeriodicReport:
+    """Save the institution's written items of a draft (Ordinance Art 37(1)(iii)-(v)); an item
+    not given is kept. Empty items may be saved in a draft; submission needs them all."""
+    ensure_can(actor, "reporting.record", report.plan)
+    locked = _locked_draft(report)
+    items = _written_items(
+        locked,
+        {
+            "evaluation": evaluation,
+            "conflicts_of_interest": conflicts_of_interest,
+            "non_compliance": non_compliance,
+        },
+    )
+    changed = sorted(name for name, text in items.items() if getattr(locked, name) != text)
+    if changed:
+        PeriodicReport.objects.filter(pk=report.pk).update(**items)
+    report.refresh_from_db()
+    audit_record(
+        action="reporting.periodic_report.written",
+        actor=actor,
+        target=report,
+        data={"changed": changed, "lengths": {name: len(items[name]) for name in changed}},
+    )
+    return report
+
+
+def _missing_items(items: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {"field": name, "message": str(message)} for name, message in ART37_ITEMS if not items[name]
+    ]
+
+
 @transaction.atomic
 def periodic_report_submit(
-    *, report: PeriodicReport, actor: Any, today: date | None = None
+    *,
+    report: PeriodicReport,
+    actor: Any,
+    today: date | None = None,
+    evaluation: str | None = None,
+    conflicts_of_interest: str | None = None,
+    non_compliance: str | None = None,
 ) -> PeriodicReport:
-    """Send the report to the committee; its figures are regenerated one last time and frozen."""
+    """Submit the report to the committee (Act Art 20(1); Ordinance Art 37): meets the duty to
+    the committee on the day of submission.
+
+    The written items given replace the draft's; every item Ordinance Art 37(1) requires must
+    then be there, or nothing is saved and each missing item is named. The figures are
+    regenerated one last time and frozen, so the committee and the authority see what was
+    reviewed.
+    """
     ensure_can(actor, "reporting.record", report.plan)
     today = today or legal_today()
+    locked = _locked_draft(report)
+    items = _written_items(
+        locked,
+        {
+            "evaluation": evaluation,
+            "conflicts_of_interest": conflicts_of_interest,
+            "non_compliance": non_compliance,
+        },
+    )
+    missing = _missing_items(items)
+    if missing:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            _(
+                "The report lacks what Ordinance Art 37(1) requires of it, so it was not "
+                "submitted: %(items)s."
+            )
+            % {
+                "items": ", ".join(
+                    str(PeriodicReport._meta.get_field(m["field"]).verbose_name) for m in missing
+                )
+            },
+            details={"field": missing[0]["field"], "errors": missing},
+        )
     figures = periodic_report_figures(report.plan, report.period_start, report.period_end)
     _transition(
         report,
@@ -729,29 +907,58 @@ def periodic_report_submit(
         figures=figures,
         generated_at=timezone.now(),
         submitted_on=today,
+        **items,
     )
     audit_record(
         action="reporting.periodic_report.submitted",
         actor=actor,
         target=report,
-        data={"submitted_on": today},
+        data={"submitted_on": today, "to": Recipient.COMMITTEE.value},
+    )
+    _meet(
+        [specs.periodic_report_spec(report.plan, report.period, Recipient.COMMITTEE.value)],
+        met_on=today,
+        record=report,
+        actor=actor,
+        today=today,
     )
     return report
 
 
 @transaction.atomic
 def periodic_report_review(
-    *, report: PeriodicReport, opinion: str, actor: Any, today: date | None = None
+    *,
+    report: PeriodicReport,
+    continuation: str,
+    opinion: str,
+    actor: Any,
+    today: date | None = None,
 ) -> PeriodicReport:
+    """Record the committee's opinion on the submitted report: whether provision may continue
+    (continue, continue with changes or conditions, not appropriate to continue) and its
+    reasons (Ordinance Art 37(4))."""
     ensure_can(actor, "reporting.review", report)
-    if not opinion.strip():
+    if continuation not in Continuation.values:
+        raise _invalid(
+            "continuation",
+            _("Choose whether the committee finds it appropriate to continue provision."),
+        )
+    opinion = opinion.strip()
+    if not opinion:
         raise _invalid("opinion", _("Write the committee's opinion."))
+    if len(opinion) > REPORT_TEXT_MAX:
+        raise _invalid(
+            "opinion",
+            _("At most %(n)s characters (this text has %(length)s).")
+            % {"n": REPORT_TEXT_MAX, "length": len(opinion)},
+        )
     today = today or legal_today()
     _transition(
         report,
         PeriodicReportStatus.SUBMITTED,
         PeriodicReportStatus.REVIEWED,
-        committee_opinion=opinion.strip(),
+        continuation=continuation,
+        committee_opinion=opinion,
         reviewed_on=today,
         reviewed_by=actor,
     )
@@ -759,7 +966,7 @@ def periodic_report_review(
         action="reporting.periodic_report.reviewed",
         actor=actor,
         target=report,
-        data={"reviewed_on": today},
+        data={"reviewed_on": today, "continuation": continuation, "opinion_length": len(opinion)},
     )
     return report
 
@@ -768,10 +975,23 @@ def periodic_report_review(
 def periodic_report_file(
     *, report: PeriodicReport, filed_on: date, actor: Any, today: date | None = None
 ) -> PeriodicReport:
-    """File the report, with the committee's opinion, with the authority: meets the duty."""
+    """File the report with the plan's authority, with the committee's opinion on continuing
+    attached (Act Art 21(1); Ordinance Art 38): meets the duty to the authority. Refused until
+    the committee has given its opinion."""
     ensure_can(actor, "reporting.file", report.plan)
     today = today or legal_today()
     _not_future("filed_on", filed_on, today)
+    report.refresh_from_db()
+    if report.status in (PeriodicReportStatus.DRAFT, PeriodicReportStatus.SUBMITTED):
+        raise DomainError(
+            ErrorCode.REPORT_WRONG_STATUS,
+            _(
+                "The report goes to the authority with the committee's opinion on continuing "
+                "attached (Ordinance Art 38): it can be filed once the committee has given it."
+            ),
+            details={"field": "filed_on", "status": report.status},
+            status=409,
+        )
     if report.reviewed_on and filed_on < report.reviewed_on:
         raise _invalid(
             "filed_on", _("A report is filed after the committee's opinion."), ErrorCode.DATE_ORDER
@@ -779,16 +999,18 @@ def periodic_report_file(
     _transition(
         report, PeriodicReportStatus.REVIEWED, PeriodicReportStatus.FILED, filed_on=filed_on
     )
+    authority = specs.plan_authority(report.plan)
     audit_record(
         action="reporting.periodic_report.filed",
         actor=actor,
         target=report,
-        data={"filed_on": filed_on},
+        data={"filed_on": filed_on, "to": authority, "continuation": report.continuation},
     )
-    # Opened here too, in case the tick has not yet run for this period (opening is idempotent).
-    obligation = obligation_open(
-        spec=specs.periodic_report_spec(report.plan, report.period), actor=actor, today=today
+    _meet(
+        [specs.periodic_report_spec(report.plan, report.period, authority)],
+        met_on=filed_on,
+        record=report,
+        actor=actor,
+        today=today,
     )
-    if obligation.status in OUTSTANDING:
-        obligation_meet(obligation=obligation, met_on=filed_on, record=report, actor=actor)
     return report

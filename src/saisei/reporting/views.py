@@ -30,7 +30,13 @@ from saisei.registry.models import ProcessingFacility
 from saisei.reporting import forms as f
 from saisei.reporting import selectors, services
 from saisei.reporting.figures import STATISTICS, shown, shown_share
-from saisei.reporting.models import AdverseEvent, AdverseEventReport, PeriodicReport, Treatment
+from saisei.reporting.models import (
+    AdverseEvent,
+    AdverseEventReport,
+    AEOutcome,
+    PeriodicReport,
+    Treatment,
+)
 
 
 def _apply(form: forms.Form, call: Callable[[], Any]) -> Any:
@@ -42,10 +48,18 @@ def _apply(form: forms.Form, call: Callable[[], Any]) -> Any:
     except DomainError as exc:
         field = str(exc.details.get("field", "")) if exc.details else ""
         message = str(exc.message)
-        if exc.details.get("errors"):
+        errors = exc.details.get("errors") or []
+        if errors and all(e.get("field") in form.fields and "line" not in e for e in errors):
+            # Several fields refused at once (a report lacking items): each on its own field.
+            form.add_error(None, message)
+            for e in errors:
+                form.add_error(e["field"], str(e["message"]))
+            return None
+        if errors:
             lines = [
                 _("line %(line)s: %(message)s") % {"line": e["line"], "message": e["message"]}
-                for e in exc.details["errors"]
+                for e in errors
+                if "line" in e
             ]
             message = " ".join([message, *lines])
         form.add_error(field if field in form.fields else None, message)
@@ -175,16 +189,7 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     events = list(selectors.adverse_events_for(request.user, plan)[:100])
-    obligations = [
-        {
-            "ob": ob,
-            "status": effective_status(ob, today),
-            "days_left": (ob.due_on - today).days,
-            "rule_label": RULE_LABELS.get(ob.rule, ob.rule),
-            "recipient_label": RECIPIENT_LABELS.get(ob.recipient, ob.recipient),
-        }
-        for ob in selectors.plan_obligations(plan).order_by("due_on", "pk")
-    ]
+    obligations = _duty_rows(selectors.plan_obligations(plan).order_by("due_on", "pk"), today)
     periods = []
     if plan.filed_on:
         k = 1
@@ -211,18 +216,35 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
             "patient_level": patient_level,
             "may_record": may_record,
             "today": today,
-            "event_report_form": f.AdverseEventReportForm(prefix="er"),
         },
         status=status,
     )
 
 
+def _duty_rows(obligations: Any, today: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "ob": ob,
+            "status": effective_status(ob, today),
+            "days_left": (ob.due_on - today).days,
+            "rule_label": RULE_LABELS.get(ob.rule, ob.rule),
+            "recipient_label": RECIPIENT_LABELS.get(ob.recipient, ob.recipient),
+        }
+        for ob in obligations
+    ]
+
+
 @login_required
 def adverse_event_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """File the report of one serious adverse event to the committee or the Minister."""
-    event = get_object_or_404(AdverseEvent.objects.select_related("plan"), pk=pk)
+    """File the report of one serious adverse event to one of its recipients: the committee, or
+    the plan's authority (the Minister for Class I, the Regional Bureau for Class II and III).
+    The page lists what is due to whom, each duty with its own date, status and explanation."""
+    event = get_object_or_404(
+        AdverseEvent.objects.select_related("plan__institution", "plan__committee"), pk=pk
+    )
     ensure_can(request.user, "reporting.record", event.plan)
-    form = f.AdverseEventReportForm(request.POST or None, prefix="er")
+    recipients = services.ae_report_recipients(event.plan, event.rule)
+    form = f.AdverseEventReportForm(request.POST or None, prefix="er", recipients=recipients)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         done = _apply(
@@ -238,11 +260,17 @@ def adverse_event_report(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             messages.success(request, _("The report is filed."))
-            return redirect("reporting:plan", pk=event.plan_id)
+            return redirect("reporting:event_report", pk=event.pk)
+    today = legal_today()
     return render(
         request,
         "reporting/event_report.html",
-        {"event": event, "form": form},
+        {
+            "event": event,
+            "form": form,
+            "duties": _duty_rows(selectors.event_duties(event), today),
+            "reports": list(event.reports.order_by("reported_on", "pk")),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -253,47 +281,59 @@ def periodic_report(request: HttpRequest, pk: int) -> HttpResponse:
         PeriodicReport.objects.select_related("plan__institution", "plan__committee"), pk=pk
     )
     ensure_can(request.user, "reporting.view", report.plan)
-    opinion_form = f.OpinionForm(prefix="op")
+    content_form = f.PeriodicContentForm(
+        prefix="ct",
+        initial={name: getattr(report, name) for name in services.ART37_FIELDS},
+    )
+    opinion_form = f.PeriodicOpinionForm(prefix="op")
     file_form = f.FileForm(prefix="fi", initial={"filed_on": legal_today()})
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
         form: forms.Form
-        if action == "submit":
-            form = forms.Form(request.POST)
+        if action in ("save", "submit"):
+            form = content_form = f.PeriodicContentForm(request.POST, prefix="ct")
         elif action == "review":
-            form = opinion_form = f.OpinionForm(request.POST, prefix="op")
+            form = opinion_form = f.PeriodicOpinionForm(request.POST, prefix="op")
         elif action == "file":
             form = file_form = f.FileForm(request.POST, prefix="fi")
         else:
             return HttpResponse(status=400)
 
         def call() -> Any:
+            c = form.cleaned_data
+            if action == "save":
+                return services.periodic_report_write(report=report, actor=request.user, **c)
             if action == "submit":
-                return services.periodic_report_submit(report=report, actor=request.user)
+                return services.periodic_report_submit(report=report, actor=request.user, **c)
             if action == "review":
-                opinion = form.cleaned_data["opinion"]
                 return services.periodic_report_review(
-                    report=report, opinion=opinion, actor=request.user
+                    report=report,
+                    continuation=c["continuation"],
+                    opinion=c["opinion"],
+                    actor=request.user,
                 )
-            filed_on = form.cleaned_data["filed_on"]
             return services.periodic_report_file(
-                report=report, filed_on=filed_on, actor=request.user
+                report=report, filed_on=c["filed_on"], actor=request.user
             )
 
         if form.is_valid() and _apply(form, call) is not None:
-            messages.success(request, _("Done."))
+            messages.success(request, str(PERIODIC_SUCCESS[action]))
             return redirect("reporting:periodic", pk=report.pk)
-        if action == "submit":
-            messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
         status = 400
+    today = legal_today()
+    figures = report.figures
     return render(
         request,
         "reporting/periodic.html",
         {
             "report": report,
             "plan": report.plan,
-            "figures": report.figures,
+            "figures": figures,
+            "course": _course_rows(figures),
+            "outcomes": AEOutcome.choices,
+            "duties": _duty_rows(selectors.periodic_report_duties(report), today),
+            "content_form": content_form,
             "opinion_form": opinion_form,
             "file_form": file_form,
             "may_record": can(request.user, "reporting.record", report.plan),
@@ -302,6 +342,29 @@ def periodic_report(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+PERIODIC_SUCCESS = {
+    "save": gettext_lazy("The draft is saved."),
+    "submit": gettext_lazy("The report is submitted to the committee."),
+    "review": gettext_lazy("The committee's opinion is recorded."),
+    "file": gettext_lazy("The report is filed with the authority, with the committee's opinion."),
+}
+
+
+def _course_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The adverse events' course as table rows: each category with events, its count of each
+    outcome in the order of AEOutcome (reports generated before the course was kept have
+    none)."""
+    course = figures.get("adverse_event_course") or {}
+    return [
+        {
+            "category": category,
+            "total": sum(counts.values()),
+            "counts": [counts.get(outcome, 0) for outcome in AEOutcome.values],
+        }
+        for category, counts in course.items()
+    ]
 
 
 @login_required
@@ -322,6 +385,10 @@ def periodic_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer.writerow(["cases", "patients", fig["patients"]])
     for category, n in fig["adverse_events"].items():
         writer.writerow(["adverse_events", category, n])
+    # Ordinance Art 37(1)(ii): the course of the events, as outcome counts per category.
+    for category, counts in (fig.get("adverse_event_course") or {}).items():
+        for outcome, n in counts.items():
+            writer.writerow([f"adverse_event_course {category}", outcome, n])
     for c in fig["criteria"]:
         for key in (
             "measure",
@@ -341,8 +408,26 @@ def periodic_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 value = "" if c[key] is None else c[key]
             writer.writerow([f"criterion {c['position']}", key, value])
         writer.writerow([f"criterion {c['position']}", "missing", ";".join(c["missing"])])
-    writer.writerow(["committee", "opinion", report.committee_opinion])
+    writer.writerow(["institution", "evaluation", _text_cell(report.evaluation)])
+    writer.writerow(
+        ["institution", "conflicts_of_interest", _text_cell(report.conflicts_of_interest)]
+    )
+    writer.writerow(["institution", "non_compliance", _text_cell(report.non_compliance)])
+    writer.writerow(["committee", "submitted_on", _iso(report.submitted_on)])
+    writer.writerow(["committee", "continuation", report.continuation])
+    writer.writerow(["committee", "opinion", _text_cell(report.committee_opinion)])
+    writer.writerow(["committee", "reviewed_on", _iso(report.reviewed_on)])
+    writer.writerow(["authority", "filed_on", _iso(report.filed_on)])
     return response
+
+
+def _iso(day: Any) -> str:
+    return "" if day is None else day.isoformat()
+
+
+def _text_cell(text: str) -> str:
+    """Written text as a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @login_required

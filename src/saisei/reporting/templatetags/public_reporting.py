@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from saisei.core.time import legal_today
+from saisei.obligations.labels import recipient_label
 from saisei.reporting.selectors import public_reporting_summary
 
 register = template.Library()
@@ -18,6 +19,10 @@ def public_reporting(plan: Any) -> dict[str, Any]:
     last = summary["last_report"]
     return {
         "timeliness": summary["timeliness"],
+        "by_recipient": [
+            {"recipient": recipient, "label": recipient_label(recipient), "counts": counts}
+            for recipient, counts in summary["by_recipient"]
+        ],
         "report": last,
         "criteria": last.figures.get("criteria", []) if last else [],
     }
