@@ -20,15 +20,57 @@ def demo(settings):
     call_command("demo", "--quiet", stdout=io.StringIO())
 
 
+def _demo_plan():
+    from saisei.plans.models import Plan
+
+    return Plan.objects.get(plan_number="DEMO-R001")
+
+
 def test_the_demo_reports_on_time_late_and_overdue(demo) -> None:
     statuses = set(Obligation.objects.values_list("status", flat=True))
     assert {"met", "met_late", "overdue", "open"} <= statuses
+    plan = _demo_plan()
+    assert plan.risk_class == "II"
     overdue = set(Obligation.objects.filter(status="overdue").values_list("rule", "recipient"))
-    assert ("periodic_report", "committee") in overdue
-    assert ("ae_death", "minister") in overdue
+    assert ("periodic_report", "regional_bureau") in overdue
+    assert ("ae_death", "regional_bureau") in overdue
     assert Obligation.objects.filter(
-        rule="ae_serious", recipient="minister", status="met_late"
+        rule="ae_serious", recipient="regional_bureau", status="met_late"
     ).exists()
+    # No report of this Class II plan goes to the Minister.
+    assert not Obligation.objects.filter(
+        subject_type="plans.plan", subject_id=str(plan.pk), recipient="minister"
+    ).exists()
+    periodic = {
+        (o.period, o.recipient): o.status
+        for o in Obligation.objects.filter(rule="periodic_report", subject_id=str(plan.pk))
+    }
+    assert periodic[(1, "committee")] == "met"
+    assert periodic[(1, "regional_bureau")] == "met_late"
+    assert periodic[(2, "committee")] == "met"
+    assert periodic[(2, "regional_bureau")] == "overdue"
+    assert periodic[(3, "committee")] == periodic[(3, "regional_bureau")] == "open"
+
+
+def test_the_demo_shows_a_committee_report_due_on_a_holiday_beside_the_bureaus(demo) -> None:
+    from saisei.law import closed_reasons
+    from saisei.reporting.models import AdverseEvent
+
+    event = AdverseEvent.objects.get(plan=_demo_plan(), category="other_serious")
+    duties = {
+        o.recipient: o
+        for o in Obligation.objects.filter(
+            subject_type="reporting.adverseevent", subject_id=str(event.pk)
+        )
+    }
+    committee, bureau = duties["committee"], duties["regional_bureau"]
+    assert committee.due_on == committee.nominal_due == bureau.nominal_due
+    assert "holiday" in closed_reasons(committee.due_on)[0].kind
+    assert bureau.due_on > committee.due_on and not closed_reasons(bureau.due_on)
+    assert (committee.status, bureau.status) == ("met", "met")
+    # Filed with the Bureau on its last day, after the holiday: on time for the Bureau, a day the
+    # committee's report would have been late.
+    assert bureau.met_on == bureau.due_on > committee.due_on
 
 
 def test_verify_finds_no_difference_on_the_demo_and_finds_a_corrupted_one(demo) -> None:

@@ -1,19 +1,25 @@
 """Demo step: a fictional plan with two years of reporting, some on time, some late, some overdue.
 
 Every date is counted back from today, so the demo shows the same picture whenever it is
-loaded: the first year's periodic report filed on time, the second year's overdue; an
-adverse event reported on time, one reported late to the Minister, one not yet reported.
+loaded. The plan is Class II, so each serious adverse event and each year's periodic report owes
+two duties, one to the committee and one to the Regional Bureau (for the Minister), each with its
+own date and status: a hospitalisation reported to the committee on time and to the Bureau
+late; a case that may lead to death reported to the committee, not yet to the Bureau (overdue);
+a serious case whose nominal last day is a national holiday, so that the committee's report is
+due on the holiday itself while the Bureau's moves to the next open day; the first year's report
+submitted to the committee on time and filed with the Bureau late; the second year's submitted
+on time and reviewed, but not yet filed with the Bureau (overdue).
 All through the real services, so obligations, audit and verification hold as in use.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from saisei.core.time import legal_today
-from saisei.law import add_years, period_bounds
+from saisei.law import ClosedDayKind, add_years, closed_reasons, due_date, period_bounds
 from saisei.obligations.models import Obligation
 from saisei.obligations.services import obligation_record_filing, obligations_tick
 from saisei.reporting import services
@@ -34,6 +40,29 @@ PRP_JOINT = {
         "reconstructive": False,
         "homologous": False,
     },
+}
+
+# What the institution wrote in its periodic reports (Ordinance Art 37(1)(iii)-(v)).
+YEAR_ONE_ITEMS = {
+    "evaluation": (
+        "8例中7例で3か月時点の評価を行い、5例が改善率30%以上。重篤な疾病等はなく、安全性及び科学的"
+        "妥当性に問題はないと評価する (fictional) / 5 of 7 measured met the threshold; no serious "
+        "adverse event (fictional)."
+    ),
+    "conflicts_of_interest": "なし / none (fictional)",
+    "non_compliance": "なし / none (fictional)",
+}
+YEAR_TWO_ITEMS = {
+    "evaluation": (
+        "入院1件(関節炎、回復)。評価済み3例の改善率は基準を満たす例と満たさない例があり、評価未了の"
+        "症例を継続して評価する (fictional) / one hospitalisation, recovered; evaluation goes on "
+        "(fictional)."
+    ),
+    "conflicts_of_interest": "なし / none (fictional)",
+    "non_compliance": (
+        "同意書の版の取り違え1件。再同意を取得し手順を改めた (fictional) / one consent form of the "
+        "wrong version; consent taken again and the procedure changed (fictional)."
+    ),
 }
 
 # VAS improvement (%) at 3 months of the first year's patients; the threshold is 30.
@@ -81,7 +110,7 @@ def load_demo_reporting(context: Any) -> None:
         committee=objects["committee"],
     )
     plans.plan_submit(plan=plan, actor=officer)
-    _decide(plan, objects["committee_members"], secretariat)
+    _decide(plan, objects["committee_members"], secretariat, held_on=filed - timedelta(days=14))
     plans.plan_file(plan=plan, actor=officer, filed_on=filed)
     plans.plan_accept(plan=plan, actor=regulator, plan_number="DEMO-R001")
     plan.refresh_from_db()
@@ -156,7 +185,7 @@ def load_demo_reporting(context: Any) -> None:
         actor=officer,
         today=today,
     )
-    # A hospitalisation: to the committee on time, to the Minister late.
+    # A hospitalisation: to the committee on time, to the Regional Bureau late.
     hosp_on = today - timedelta(days=200)
     hosp = services.adverse_event_record(
         plan=plan,
@@ -181,13 +210,48 @@ def load_demo_reporting(context: Any) -> None:
     services.adverse_event_report_file(
         plan=plan,
         event=hosp,
-        recipient="minister",
+        recipient="regional_bureau",
         reported_on=hosp_on + timedelta(days=24),
         summary="入院1件の報告(遅延) (fictional)",
         actor=officer,
         today=today,
     )
-    # A case that may lead to death: reported to the committee, not yet to the Minister (overdue).
+    # A serious case whose 15th day is a national holiday: the committee's report is due that
+    # day (its rules record no closed days), the Bureau's on the next open day. The committee
+    # had it the day before; the Bureau on its own last day, after the holiday.
+    other_on = _learned_before_a_holiday(today)
+    other = services.adverse_event_record(
+        plan=plan,
+        patient_code="HN-0102",
+        learned_on=other_on,
+        category="other_serious",
+        description="投与後の高熱による救急受診 / emergency visit with high fever (fictional)",
+        outcome="recovered",
+        causality="possibly_related",
+        actor=officer,
+        today=today,
+    )
+    to_bureau = due_date("ae_serious", other_on, to="regional_bureau")
+    services.adverse_event_report_file(
+        plan=plan,
+        event=other,
+        recipient="committee",
+        reported_on=to_bureau.nominal_due - timedelta(days=1),
+        summary="重篤な症例1件の報告 (fictional)",
+        actor=officer,
+        today=today,
+    )
+    services.adverse_event_report_file(
+        plan=plan,
+        event=other,
+        recipient="regional_bureau",
+        reported_on=to_bureau.due,
+        summary="重篤な症例1件の報告 (fictional)",
+        actor=officer,
+        today=today,
+    )
+    # A case that may lead to death: reported to the committee, not yet to the Regional Bureau
+    # (overdue).
     severe_on = today - timedelta(days=20)
     severe = services.adverse_event_record(
         plan=plan,
@@ -210,26 +274,43 @@ def load_demo_reporting(context: Any) -> None:
         today=today,
     )
 
-    # The first year's report: committee's opinion, then filed on time.
+    # The first year's report: submitted to the committee on time, its opinion given, then
+    # filed with the Regional Bureau late (after the 90 days, whatever days are closed).
     _start1, end1 = period_bounds("periodic_report", filed, 1)
     report = services.periodic_report_generate(
         plan=plan, period=1, actor=officer, today=end1 + timedelta(days=10)
     )
-    services.periodic_report_submit(report=report, actor=officer, today=end1 + timedelta(days=12))
+    services.periodic_report_submit(
+        report=report, actor=officer, today=end1 + timedelta(days=12), **YEAR_ONE_ITEMS
+    )
     services.periodic_report_review(
         report=report,
+        continuation="continue",
         opinion="評価基準に照らし継続して差し支えない (fictional)",
         actor=secretariat,
         today=end1 + timedelta(days=40),
     )
     services.periodic_report_file(
         report=report,
-        filed_on=end1 + timedelta(days=45),
+        filed_on=end1 + timedelta(days=110),
         actor=officer,
-        today=end1 + timedelta(days=45),
+        today=end1 + timedelta(days=110),
     )
-    # The second year's report was prepared but never sent: the duty is overdue.
-    services.periodic_report_generate(plan=plan, period=2, actor=officer, today=today)
+    # The second year's: submitted to the committee on time and reviewed, with a condition,
+    # but not yet filed with the Bureau, whose 90 days have passed (overdue).
+    _start2, end2 = period_bounds("periodic_report", filed, 2)
+    report2 = services.periodic_report_generate(
+        plan=plan, period=2, actor=officer, today=end2 + timedelta(days=5)
+    )
+    services.periodic_report_write(report=report2, actor=officer, **YEAR_TWO_ITEMS)
+    services.periodic_report_submit(report=report2, actor=officer, today=end2 + timedelta(days=30))
+    services.periodic_report_review(
+        report=report2,
+        continuation="continue_with_changes",
+        opinion="3か月時点の評価が未了の症例を次回報告までに評価すること (fictional)",
+        actor=secretariat,
+        today=end2 + timedelta(days=60),
+    )
 
     result = obligations_tick(today=today)
     # The clinic's in-house processing facility filed its yearly reports with the Regional
@@ -252,3 +333,22 @@ def load_demo_reporting(context: Any) -> None:
         f"reporting: plan {plan.pk} filed {filed}; tick created {result.created}, "
         f"marked {result.marked_overdue} overdue"
     )
+
+
+_HOLIDAYS = (
+    ClosedDayKind.NATIONAL_HOLIDAY,
+    ClosedDayKind.SUBSTITUTE_HOLIDAY,
+    ClosedDayKind.CITIZENS_HOLIDAY,
+)
+
+
+def _learned_before_a_holiday(today: date) -> date:
+    """The latest day, 30 to 400 days ago, whose serious-event report falls due (15 days on) on
+    a national holiday, where the committee's date and the Bureau's differ; there is always one
+    (Japan has over a dozen holidays a year)."""
+    for back in range(30, 401):
+        learned = today - timedelta(days=back)
+        nominal = learned + timedelta(days=15)
+        if any(reason.kind in _HOLIDAYS for reason in closed_reasons(nominal)):
+            return learned
+    raise AssertionError("no national holiday in 400 days")
