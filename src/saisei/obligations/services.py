@@ -45,6 +45,10 @@ from saisei.obligations.sources import SOURCES, ObligationSpec, covered_rules
 
 log = logging.getLogger(__name__)
 
+# A record that makes a duty opened earlier no longer owed: a plan's closing notice, which covers
+# the periodic report of the period in which the plan closed.
+SUPERSEDING_RECORD = "plans.plannotice"
+
 # Reminders for duties due within this many days.
 DUE_SOON_DAYS = 7
 
@@ -319,6 +323,43 @@ def obligation_record_filing(
     return filing
 
 
+def obligations_supersede(
+    *,
+    obligations: Iterable[Obligation],
+    record: models.Model,
+    reason: str,
+    actor: Any,
+) -> int:
+    """Mark outstanding duties no longer owed because a later record covers them (a plan's end
+    notice covers the periodic report of the period in which it closed). They are kept, waived,
+    with the reason and the record that superseded them; `verify` accepts them as such. Call
+    inside the recording service's transaction. Returns how many were superseded."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "obligations_supersede must run inside the recording service's transaction"
+        )
+    met_by_type, met_by_id = _met_by(record)
+    count = 0
+    for obligation in obligations:
+        changed = Obligation.objects.filter(pk=obligation.pk, status__in=OUTSTANDING).update(
+            status=ObligationStatus.WAIVED,
+            waived_reason=reason,
+            met_by_type=met_by_type,
+            met_by_id=met_by_id,
+            updated_at=timezone.now(),
+        )
+        if not changed:
+            continue
+        audit_record(
+            action="obligations.obligation.superseded",
+            actor=actor,
+            target=obligation,
+            data={"reason": reason, "by": f"{met_by_type}:{met_by_id}"},
+        )
+        count += 1
+    return count
+
+
 def obligations_reschedule_for_committee(
     *,
     committee_organisation_id: int,
@@ -545,6 +586,8 @@ def obligations_verify(*, today: date) -> list[Difference]:
         seen.add(key)
         subject = f"{ob.subject_type}:{ob.subject_id}"
         if ob.rule in covered and key not in expected:
+            if ob.status == ObligationStatus.WAIVED and ob.met_by_type == SUPERSEDING_RECORD:
+                continue  # no longer owed: the record named on it covers it (see supersede)
             differences.append(
                 Difference(
                     "unexpected", ob.rule, subject, _("no recorded event calls for it"), ob.pk
@@ -740,8 +783,9 @@ __all__ = [
     "obligation_open",
     "obligation_record_filing",
     "obligation_waive",
-    "obligations_reschedule_for_committee",
     "obligations_remind",
+    "obligations_reschedule_for_committee",
+    "obligations_supersede",
     "obligations_tick",
     "obligations_verify",
 ]

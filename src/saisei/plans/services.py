@@ -35,7 +35,8 @@ from saisei.law import (
 )
 from saisei.law import FiledWith as LawFiledWith
 from saisei.law.text_ja import explain_ja
-from saisei.obligations.services import compute_due, obligation_open
+from saisei.obligations.models import Obligation
+from saisei.obligations.services import compute_due, obligation_open, obligations_supersede
 from saisei.plans.lifecycle import IN_FORCE, Action, PlanStatus, allowed_targets
 from saisei.plans.models import (
     SUSPENDING_ORDERS,
@@ -1604,8 +1605,26 @@ def plan_close(*, plan: Plan, actor: User, closed_on: date, summary: str) -> Pla
         kind=NoticeKind.CLOSING,
         event_on=closed_on,
         notified_on=closed_on,
+        filed_on=closed_on,
         summary=summary.strip(),
         recorded_by=actor,
+    )
+    # The yearly report of the period in which the plan closed is covered by the end notice
+    # (Ordinance Art 31-2; a research plan's summary report), so duties opened for it earlier are
+    # no longer owed.
+    obligations_supersede(
+        obligations=Obligation.objects.filter(
+            rule="periodic_report",
+            subject_type="plans.plan",
+            subject_id=str(plan.pk),
+            period_end__gte=closed_on,
+        ),
+        record=notice,
+        reason=(
+            f"Not owed: the plan closed on {closed_on.isoformat()}, before this period ended; the "
+            "end notice covers it (Ordinance Art 31-2)."
+        ),
+        actor=actor,
     )
     audit_record(
         action="plans.plan.closed", actor=actor, target=plan, data={"closed_on": closed_on}

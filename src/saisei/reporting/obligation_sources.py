@@ -18,6 +18,7 @@ from saisei.obligations.sources import ObligationSpec
 from saisei.plans.obligations import (  # noqa: F401 - re-exported for the reporting app
     _authority,
     closed_days_for,
+    periodic_report_specs,
     plan_authority,
     plan_recipients,
 )
@@ -35,27 +36,6 @@ def _periods_begun(rule: str, first_day: date, until: date) -> Iterator[int]:
             return
         yield k
         k += 1
-
-
-def periodic_report_specs(plan: Any, period: int) -> list[ObligationSpec]:
-    """The two duties of one period's periodic report: to the committee (Act Art 20(1)) and to
-    the plan's authority (Act Art 21(1)), each with its own due date."""
-    committee = plan.committee if plan.committee_id else None
-    return [
-        ObligationSpec(
-            rule="periodic_report",
-            organisation_id=plan.institution.organisation_id,
-            subject_type=PLAN,
-            subject_id=str(plan.pk),
-            subject_label=str(plan),
-            starts_on=plan.filed_on,
-            period=period,
-            also_visible_to_id=committee.organisation_id if committee else None,
-            recipient=recipient,
-            committee_closed=closed_days_for(recipient, committee),
-        )
-        for recipient in plan_recipients(plan)
-    ]
 
 
 def periodic_report_spec(plan: Any, period: int, recipient: str) -> ObligationSpec:
