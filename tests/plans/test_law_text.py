@@ -35,7 +35,7 @@ def test_a_stored_path_and_the_deciding_rule_read_in_each_language(world, client
     plan = world.plan_in(S.ACTIVE)
     public = client_for(None).get(f"/plans/verify/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="ja")
     html = public.content.decode()
-    assert "ルール6:自己の体性幹細胞" in html
+    assert "ルール6:培養した幹細胞" in html
     assert "(rm.class2.cultured_stem)" not in html  # the id is for machines
     detail = client_for("officer").get(f"/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="ja")
     assert QUESTIONS_JA["rule6.cultured_stem"] in detail.content.decode()

@@ -367,7 +367,7 @@ def test_a_rejected_change_leaves_the_filed_plan_as_it_was(world) -> None:
 
 
 @pytest.mark.registry_on(date(2026, 4, 1))
-def test_a_change_of_a_class_i_plan_restarts_the_restriction(world) -> None:
+def test_a_change_of_a_class_i_plan_is_restricted_while_the_plan_goes_on(world) -> None:
     with time_machine.travel(date(2026, 4, 1), tick=False):
         plan = world.plan_in(S.RESTRICTED, "I")
     with time_machine.travel(date(2026, 8, 1), tick=False):
@@ -377,9 +377,13 @@ def test_a_change_of_a_class_i_plan_restarts_the_restriction(world) -> None:
         )
         world.decide(plan)
         services.plan_change_notify(plan=plan, actor=world.personas.officer)
-    assert plan.status == S.RESTRICTED
-    assert plan.provision_allowed_from == date(2026, 8, 1) + timedelta(days=90)
-    assert not plan_may_provide(plan, date(2026, 8, 2))
+    # RM Act Art 10(1) restricts the change for 90 days from its notice; Art 10(2) lets the plan
+    # be provided as it stood before the change meanwhile.
+    assert plan.status == S.ACTIVE
+    assert plan.change_allowed_from == date(2026, 8, 1) + timedelta(days=90)
+    assert plan_may_provide(plan, date(2026, 8, 2))
+    assert plan.version_in_force_on(date(2026, 8, 2)) == plan.version - 1
+    assert plan.version_in_force_on(plan.change_allowed_from) == plan.version
 
 
 @pytest.mark.registry_on(date(2026, 4, 28))
@@ -477,7 +481,7 @@ def test_a_plan_held_by_two_orders_stays_suspended_until_both_are_lifted(world) 
     )
     by_institution = services.order_issue(
         actor=p.regulator,
-        kind=OrderKind.IMPROVEMENT,
+        kind=OrderKind.PROVISION_RESTRICTION,
         target_kind=OrderTarget.INSTITUTION,
         target=world.institution,
         reason="r",
