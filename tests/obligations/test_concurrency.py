@@ -70,8 +70,11 @@ def test_two_ticks_at_once_create_each_duty_once(personas) -> None:
     for plan in plans:
         periods = Obligation.objects.filter(
             rule="periodic_report", subject_type="plans.plan", subject_id=str(plan.pk)
-        ).values_list("period", flat=True)
-        assert sorted(periods) == [1, 2, 3, 4]
+        ).values_list("period", "recipient")
+        # One duty per period and recipient: the committee and the plan's authority.
+        assert sorted(periods) == [
+            (k, recipient) for k in (1, 2, 3, 4) for recipient in ("committee", "regional_bureau")
+        ]
     duplicates = Obligation.objects.values(*KEY).annotate(n=Count("pk")).filter(n__gt=1)
     assert list(duplicates) == []
     assert obligations_verify(today=TODAY) == []
