@@ -12,7 +12,7 @@ import logging
 import pytest
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.template.defaultfilters import filesizeformat
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.utils import translation
 from ninja.errors import Throttled
 
@@ -171,8 +171,19 @@ SMALL_LIMITS = {
 }
 
 
-@override_settings(**SMALL_LIMITS)
-def test_a_json_body_over_the_limit_answers_413_before_the_route_reads_it(client_for) -> None:
+@pytest.fixture
+def small_limits(settings):
+    """Small body limits for one test. Through pytest-django's `settings` fixture only: mixed
+    with @override_settings, that fixture restores the overridden values after the test and the
+    small limits leak into every later test."""
+    for name, value in SMALL_LIMITS.items():
+        setattr(settings, name, value)
+    return settings
+
+
+def test_a_json_body_over_the_limit_answers_413_before_the_route_reads_it(
+    small_limits, client_for
+) -> None:
     payload = '{"name": "' + "x" * 3_000 + '"}'
     response = client_for("officer").post(
         "/api/v1/me/tokens", payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
@@ -184,8 +195,9 @@ def test_a_json_body_over_the_limit_answers_413_before_the_route_reads_it(client
     assert body["details"] == {"max_request_bytes": 2_000, "max_upload_bytes": 50_000}
 
 
-@override_settings(**SMALL_LIMITS)
-def test_an_oversized_body_is_refused_even_on_a_route_that_takes_none(any_debug) -> None:
+def test_an_oversized_body_is_refused_even_on_a_route_that_takes_none(
+    small_limits, any_debug
+) -> None:
     response = Client().post(
         "/api/v1/health", "x" * 3_000, content_type="text/plain", HTTP_ACCEPT_LANGUAGE="ja"
     )
@@ -193,8 +205,7 @@ def test_an_oversized_body_is_refused_even_on_a_route_that_takes_none(any_debug)
     assert error_body(response)["message"] == "リクエストの本文が大きすぎます。"
 
 
-@override_settings(**SMALL_LIMITS)
-def test_a_body_at_the_limit_is_accepted(client_for) -> None:
+def test_a_body_at_the_limit_is_accepted(small_limits, client_for) -> None:
     name = "n" * (2_000 - len('{"name": ""}'))
     response = client_for("officer").post(
         "/api/v1/me/tokens", '{"name": "' + name + '"}', content_type="application/json"
@@ -202,8 +213,9 @@ def test_a_body_at_the_limit_is_accepted(client_for) -> None:
     assert response.status_code != 413
 
 
-@override_settings(**SMALL_LIMITS)
-def test_multipart_fields_over_the_request_limit_are_refused_when_parsed(client_for) -> None:
+def test_multipart_fields_over_the_request_limit_are_refused_when_parsed(
+    small_limits, client_for
+) -> None:
     # Under the upload limit, so the declared length passes; Django then refuses the fields
     # lazily (RequestDataTooBig) when the route reads the body: still 413 with the body.
     response = client_for("officer").post(
@@ -213,8 +225,7 @@ def test_multipart_fields_over_the_request_limit_are_refused_when_parsed(client_
     assert error_body(response)["code"] == "request_too_large"
 
 
-@override_settings(**SMALL_LIMITS)
-def test_a_multipart_upload_over_its_own_limit_is_refused(client_for) -> None:
+def test_a_multipart_upload_over_its_own_limit_is_refused(small_limits, client_for) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("rows.csv", b"a,b\n" * 20_000, content_type="text/csv")
@@ -223,12 +234,13 @@ def test_a_multipart_upload_over_its_own_limit_is_refused(client_for) -> None:
     assert error_body(response)["code"] == "request_too_large"
 
 
-@override_settings(**SMALL_LIMITS)
 @pytest.mark.parametrize(
     ("language", "heading"),
     [("en", "What you sent is too large"), ("ja", "送信した内容が大きすぎます")],
 )
-def test_an_oversized_form_post_gets_a_translated_413_page(settings, language, heading) -> None:
+def test_an_oversized_form_post_gets_a_translated_413_page(
+    small_limits, settings, language, heading
+) -> None:
     settings.DEBUG = False
     response = Client().post(
         "/accounts/login/",
@@ -243,8 +255,9 @@ def test_an_oversized_form_post_gets_a_translated_413_page(settings, language, h
         assert str(filesizeformat(2_000)) in html  # the documented limit
 
 
-@override_settings(**SMALL_LIMITS)
-def test_oversized_form_fields_found_by_the_csrf_check_get_the_413_page(settings) -> None:
+def test_oversized_form_fields_found_by_the_csrf_check_get_the_413_page(
+    small_limits, settings
+) -> None:
     # Multipart under the upload limit: CsrfViewMiddleware reads the fields and Django raises
     # RequestDataTooBig there, before any view; handler400 answers it.
     settings.DEBUG = False
@@ -255,8 +268,7 @@ def test_oversized_form_fields_found_by_the_csrf_check_get_the_413_page(settings
     no_debug_page(response)
 
 
-@override_settings(**SMALL_LIMITS)
-def test_oversized_form_fields_read_by_a_view_get_the_413_page(settings) -> None:
+def test_oversized_form_fields_read_by_a_view_get_the_413_page(small_limits, settings) -> None:
     settings.DEBUG = False
     response = Client().post("/accounts/login/", {"username": "officer", "password": "x" * 5_000})
     assert response.status_code == 413

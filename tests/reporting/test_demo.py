@@ -87,19 +87,26 @@ def test_verify_finds_no_difference_on_the_demo_and_finds_a_corrupted_one(demo) 
 
 
 def test_certifications_and_licences_have_renewal_duties_from_the_law(demo) -> None:
+    from saisei.law import due_date
     from saisei.registry.models import Committee, FacilityKind, ProcessingFacility
 
     for committee in Committee.objects.all():
+        # The first term's renewal, to the certifier: the Minister for a specially certified
+        # committee, the Regional Bureau for a Class-III-only one (RM Act Art 28(3); Ordinance
+        # Art 118(1)(x)), due 60 days before the three-year term ends (Art 28(1)).
         duty = Obligation.objects.get(
-            rule="committee_certification_expiry",
+            rule="committee_renewal",
             subject_id=str(committee.pk),
             subject_type="registry.committee",
+            period=1,
         )
-        # Three years counting the certification day as day 1 (domain.md §1.6, uncertain: data).
-        assert duty.due_on == committee.certified_on.replace(
-            year=committee.certified_on.year + 3
-        ) - dt.timedelta(days=1)
-        assert duty.explanation["uncertain"] is True
+        to = "minister" if committee.kind == "specially_certified" else "regional_bureau"
+        law = due_date("committee_renewal", committee.certified_on, period=1, to=to)
+        assert (duty.recipient, duty.due_on, duty.nominal_due) == (to, law.due, law.nominal_due)
+        assert duty.explanation["uncertain"] is False
+        assert not Obligation.objects.filter(
+            rule="committee_certification_expiry", subject_id=str(committee.pk)
+        ).exists()
     licensed = ProcessingFacility.objects.filter(kind=FacilityKind.LICENCE)
     assert licensed.exists()
     assert Obligation.objects.filter(rule="cpc_licence_expiry").count() == licensed.count()
