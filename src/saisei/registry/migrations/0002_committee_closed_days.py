@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committee',
-            name='rule_closed_days',
-            field=models.JSONField(blank=True, default=list, verbose_name='days the committee is closed'),
+            model_name="committee",
+            name="rule_closed_days",
+            field=models.JSONField(
+                blank=True, default=list, verbose_name="days the committee is closed"
+            ),
         ),
     ]
