@@ -4,26 +4,24 @@ Creating a token needs the browser session (with CSRF): a token cannot mint furt
 so a leaked token cannot make itself permanent.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from saisei.accounts.auth import session_auth
 from saisei.accounts.models import ApiToken
 from saisei.accounts.services import token_create, token_revoke
-from saisei.api.schemas import ErrorOut
+from saisei.api.schemas import ErrorOut, Id, Line, Pagination
 
 router = Router(tags=["accounts"])
 
 
 class TokenIn(Schema):
-    name: str
+    name: Line(100, min_length=1)
 
 
 class TokenOut(Schema):
@@ -40,7 +38,7 @@ class TokenCreatedOut(TokenOut):
 
 
 @router.get("/tokens", response={200: list[TokenOut], 401: ErrorOut})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def tokens_list(request: HttpRequest) -> object:
     return ApiToken.objects.filter(user=request.auth).order_by("-created_at")  # type: ignore[attr-defined]
 
@@ -72,6 +70,6 @@ def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, ob
     "/tokens/{token_id}/revoke",
     response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def tokens_revoke(request: HttpRequest, token_id: int) -> ApiToken:
+def tokens_revoke(request: HttpRequest, token_id: Id) -> ApiToken:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)  # type: ignore[attr-defined]
     return token_revoke(token=token, actor=request.auth)  # type: ignore[attr-defined]

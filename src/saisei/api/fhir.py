@@ -6,13 +6,12 @@ Responses are FHIR JSON (`application/fhir+json`); errors keep the API's one err
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from saisei.api.schemas import ErrorOut
+from saisei.api.schemas import Day, ErrorOut, Id
 from saisei.core.errors import NotFound
 
 fhir_router = Router(tags=["fhir"])
@@ -37,7 +36,7 @@ def fhir_response(resource: dict[str, Any]) -> HttpResponse:
     ),
 )
 def regulated_authorization(
-    request: HttpRequest, approval_id: int, as_of: date | None = None
+    request: HttpRequest, approval_id: Id, as_of: Day | None = None
 ) -> HttpResponse:
     from saisei.products.fhir import regulated_authorization as build
     from saisei.products.selectors import approval_get

@@ -1,8 +1,39 @@
+"""Shared API schemas: the one error body, the bounded input types and the one pagination.
+
+Every input type carries its bound in the schema, so that OpenAPI shows it and a request
+outside it is refused with a 422 field error before any service runs (see saisei.core.bounds
+for why each bound is what it is). The HTML forms hold the same bounds through
+saisei.core.bounds.BoundedFormMixin.
+"""
+
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+from saisei.core.bounds import (
+    DEFAULT_LIMIT,
+    FIRST_DAY,
+    LAST_DAY,
+    LINE_PATTERN,
+    MAX_ID,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_PERIOD,
+    RM_ACT_FIRST_DAY,
+    SEARCH_MAX,
+    TEXT_PATTERN,
+    control_character,
+    control_character_message,
+    decimal_bound,
+)
 
 
 class ErrorOut(Schema):
@@ -15,3 +46,172 @@ class ErrorOut(Schema):
 
 # Responses every authenticated endpoint may give besides its own.
 AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def _refuse_control(multiline: bool) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        found = control_character(value, multiline=multiline)
+        if found is not None:
+            raise PydanticCustomError("control_character", control_character_message(found))
+        return value
+
+    return check
+
+
+_LINE_CHECK = AfterValidator(_refuse_control(multiline=False))
+_TEXT_CHECK = AfterValidator(_refuse_control(multiline=True))
+
+
+def Line(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:
+    """One line of text of at most `max_length` characters (the column's), no control
+    character."""
+    return Annotated[
+        str,
+        Field(
+            min_length=min_length,
+            max_length=max_length,
+            description=description,
+            json_schema_extra={"pattern": LINE_PATTERN},
+        ),
+        _LINE_CHECK,
+    ]
+
+
+def Text(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:
+    """Text of at most `max_length` characters that may hold tabs and line breaks, no other
+    control character."""
+    return Annotated[
+        str,
+        Field(
+            min_length=min_length,
+            max_length=max_length,
+            description=description,
+            json_schema_extra={"pattern": TEXT_PATTERN},
+        ),
+        _TEXT_CHECK,
+    ]
+
+
+# Columns without a length of their own (TextField) are held to this.
+LONG_TEXT_MAX = 4000
+
+# A search text for the lists' `q`.
+Search = Line(SEARCH_MAX, description=f"search text, at most {SEARCH_MAX} characters")
+
+PATIENT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
+
+
+def _patient_code(value: str) -> str:
+    from django.core.exceptions import ValidationError
+
+    from saisei.reporting.models import patient_code_validator
+
+    try:
+        patient_code_validator(value)
+    except ValidationError:
+        raise PydanticCustomError(
+            "invalid_patient_code", str(patient_code_validator.message)
+        ) from None
+    return value
+
+
+# The institution's own pseudonymous code: ASCII letters, digits, '-' and '_', never a name.
+PatientCode = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=40,
+        description="the institution's pseudonymous patient code: 1 to 40 ASCII letters, "
+        "digits, '-' or '_', starting with a letter or digit",
+        json_schema_extra={"pattern": PATIENT_CODE_PATTERN},
+    ),
+    AfterValidator(_patient_code),
+]
+
+# A product's or an organisation's identifier (SlugField(max_length=80)).
+Slug = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+# A row's identifier (BigAutoField).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A period of a periodic duty, as the law engine counts them (1 = the first).
+Period = Annotated[int, Field(ge=1, le=MAX_PERIOD, description=f"1 to {MAX_PERIOD}")]
+# PositiveIntegerField (PostgreSQL integer) and PositiveSmallIntegerField (smallint).
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
+SmallCount = Annotated[int, Field(ge=0, le=2**15 - 1)]
+
+
+def DecimalValue(max_digits: int, decimal_places: int) -> Any:
+    """A decimal the column DecimalField(max_digits, decimal_places) can hold."""
+    bound = decimal_bound(max_digits, decimal_places)
+    return Annotated[
+        Decimal,
+        Field(
+            max_digits=max_digits,
+            decimal_places=decimal_places,
+            gt=-bound,
+            lt=bound,
+            description=f"at most {max_digits} digits, {decimal_places} after the point",
+        ),
+    ]
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+def _day_field(first: date, description: str) -> Any:
+    return Field(
+        ge=first,
+        le=LAST_DAY,
+        description=description,
+        json_schema_extra={
+            "formatMinimum": first.isoformat(),
+            "formatMaximum": LAST_DAY.isoformat(),
+        },
+    )
+
+
+# Any day the legal calendar knows (due dates roll over its national holidays).
+Day = Annotated[
+    date, _day_field(FIRST_DAY, f"a day from {FIRST_DAY} to {LAST_DAY} (the legal calendar)")
+]
+# A day on which the RM Act applies: from its entry into force.
+RmActDay = Annotated[
+    date,
+    _day_field(
+        RM_ACT_FIRST_DAY,
+        f"a day from {RM_ACT_FIRST_DAY} (the RM Act's entry into force) to {LAST_DAY}",
+    ),
+]
+
+
+# --- pagination ----------------------------------------------------------------------------------
+
+
+class Pagination(LimitOffsetPagination):
+    """The one pagination of every list: `limit` 1 to MAX_LIMIT, `offset` 0 to MAX_OFFSET.
+
+    `serialise` (given to @paginate) turns each item of the page, and only of the page, into
+    what the response schema reads.
+    """
+
+    class Input(Schema):
+        limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="items per page")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="items to skip")
+
+    def __init__(self, *, serialise: Callable[[Any], Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+        self.serialise = serialise
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        if self.serialise is not None:
+            page[self.items_attribute] = [
+                self.serialise(item) for item in page[self.items_attribute]
+            ]
+        return page

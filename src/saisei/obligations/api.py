@@ -1,17 +1,15 @@
 """API for obligations: every duty the law creates, scoped to the caller."""
 
-from __future__ import annotations
-
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from saisei.accounts.permissions import organisation_ids_with
-from saisei.api.schemas import ErrorOut
+from saisei.api.schemas import Day, ErrorOut, Id, Line, Pagination, Text
 from saisei.core.errors import NotPermitted
 from saisei.core.time import legal_today
 from saisei.obligations.models import Obligation
@@ -55,9 +53,11 @@ class ObligationOut(Schema):
 
 
 @router.get("", response={200: list[ObligationOut], 401: ErrorOut, 403: ErrorOut})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def obligations_list(
-    request: HttpRequest, status: str | None = None, rule: str | None = None
+    request: HttpRequest,
+    status: Literal["open", "met", "met_late", "overdue", "waived", "outstanding"] | None = None,
+    rule: Line(40) | None = None,
 ) -> Any:
     """The caller's obligations, overdue first. `status`: open, met, met_late, overdue,
     waived, or outstanding (open or overdue)."""
@@ -68,7 +68,7 @@ def obligations_list(
 
 
 class WaiveIn(Schema):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text(2000, min_length=1)
 
 
 @router.post(
@@ -83,16 +83,16 @@ class WaiveIn(Schema):
         422: ErrorOut,
     },
 )
-def obligations_waive(request: HttpRequest, obligation_id: int, payload: WaiveIn) -> Any:
+def obligations_waive(request: HttpRequest, obligation_id: Id, payload: WaiveIn) -> Any:
     actor = request.auth  # type: ignore[attr-defined]
     obligation = get_object_or_404(obligations_for(actor, today=legal_today()), pk=obligation_id)
     return obligation_waive(obligation=obligation, reason=payload.reason, actor=actor)
 
 
 class FilingIn(Schema):
-    filed_on: date
-    reference: str = Field(min_length=1, max_length=100)
-    note: str = Field("", max_length=500)
+    filed_on: Day
+    reference: Line(100, min_length=1)
+    note: Text(500) = ""
 
 
 @router.post(
@@ -108,7 +108,7 @@ class FilingIn(Schema):
     },
     summary="Record that a duty filed outside Saisei (facility report, renewal) was filed",
 )
-def obligations_record_filing(request: HttpRequest, obligation_id: int, payload: FilingIn) -> Any:
+def obligations_record_filing(request: HttpRequest, obligation_id: Id, payload: FilingIn) -> Any:
     actor = request.auth  # type: ignore[attr-defined]
     obligation = get_object_or_404(obligations_for(actor, today=legal_today()), pk=obligation_id)
     obligation_record_filing(

@@ -2,14 +2,14 @@
 regulator's writes, each one service call."""
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from saisei.api.schemas import ErrorOut
+from saisei.api.schemas import Count, Day, ErrorOut, Id, Line, Pagination, Slug, Text
 from saisei.core.errors import NotFound
 from saisei.products import services
 from saisei.products.models import Approval, ApprovalEvent, Product
@@ -173,7 +173,7 @@ class ProductFilter(Schema):
     status: StatusFilter | None = None
     category: CategoryFilter | None = None
     approval_type: ApprovalTypeFilter | None = None
-    as_of: date | None = Field(None, description="the day (default: today in Japan)")
+    as_of: Day | None = Field(None, description="the day (default: today in Japan)")
 
 
 def status_out(status: ProductStatus) -> dict[str, Any]:
@@ -292,7 +292,7 @@ def _approval(approval_id: int) -> Approval:
     response={200: list[ProductOut], 422: ErrorOut},
     summary="Products with their approval status on a day",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def products_list(request: HttpRequest, filters: Query[ProductFilter]) -> list[dict[str, Any]]:
     rows = product_rows(
         as_of=filters.as_of or today_in_tokyo(),
@@ -309,7 +309,7 @@ def products_list(request: HttpRequest, filters: Query[ProductFilter]) -> list[d
     response={200: ProductDetailOut, 404: ErrorOut, 422: ErrorOut},
     summary="One product: its approvals, conditions, evidence, events and status on a day",
 )
-def products_detail(request: HttpRequest, slug: str, as_of: date | None = None) -> dict[str, Any]:
+def products_detail(request: HttpRequest, slug: Slug, as_of: Day | None = None) -> dict[str, Any]:
     day = as_of or today_in_tokyo()
     product = _product(slug)
     out = product_out(product_row(product, day))
@@ -331,49 +331,53 @@ WRITE_ERRORS: dict[int, type[Schema]] = {
 }
 
 
+# A time limit or its extension, in years (PositiveSmallIntegerField).
+TimeLimitYears = Annotated[int, Field(ge=1, le=20)]
+
+
 class ApplicationIn(Schema):
-    filed_on: date
+    filed_on: Day
     approval_type: ApprovalTypeFilter
-    indication: str = Field(max_length=2000)
-    detail: str = Field("", max_length=2000)
-    source: str = Field("", max_length=2000)
+    indication: Text(2000)
+    detail: Text(2000) = ""
+    source: Text(2000) = ""
 
 
 class HolderEventIn(Schema):
-    kind: str = Field(
+    kind: Line(40) = Field(
         description="reapplication_filed, reapplication_withdrawn, confirmatory_data_submitted, "
         "launched, sales_ended, withdrawal_announced"
     )
-    occurred_on: date
-    detail: str = Field("", max_length=2000)
-    source: str = Field("", max_length=2000)
-    patients: int | None = Field(None, ge=0)
+    occurred_on: Day
+    detail: Text(2000) = ""
+    source: Text(2000) = ""
+    patients: Count | None = None
 
 
 class DecisionIn(Schema):
-    kind: str = Field(
+    kind: Line(40) = Field(
         description="time_limit_extended, reapplication_refused, converted_to_full_approval, "
         "approval_lapsed, revoked, indication_added, shipping_restricted, "
         "shipping_restriction_lifted, council_endorsed, panel_found_not_approvable, "
         "council_concluded_not_approvable"
     )
-    occurred_on: date
-    detail: str = Field("", max_length=2000)
-    source: str = Field("", max_length=2000)
-    years: int | None = Field(None, ge=1, le=20)
-    new_end_date: date | None = None
+    occurred_on: Day
+    detail: Text(2000) = ""
+    source: Text(2000) = ""
+    years: TimeLimitYears | None = None
+    new_end_date: Day | None = None
 
 
 class GrantIn(Schema):
-    approved_on: date
-    council_endorsed_on: date | None = None
-    time_limit_years: int | None = None
-    time_limit_ends_on: date | None = None
-    target_patients: int | None = Field(None, ge=0)
+    approved_on: Day
+    council_endorsed_on: Day | None = None
+    time_limit_years: TimeLimitYears | None = None
+    time_limit_ends_on: Day | None = None
+    target_patients: Count | None = None
     all_case_surveillance: bool | None = None
-    conditions: str = Field("", max_length=4000)
-    designations: list[str] = []
-    source: str = Field("", max_length=2000)
+    conditions: Text(4000) = ""
+    designations: list[Line(20)] = Field([], max_length=10)
+    source: Text(2000) = ""
 
 
 @router.post(
@@ -382,7 +386,7 @@ class GrantIn(Schema):
     summary="Holder: file an application for approval of its own product",
 )
 def applications_create(
-    request: HttpRequest, slug: str, payload: ApplicationIn
+    request: HttpRequest, slug: Slug, payload: ApplicationIn
 ) -> Status[dict[str, Any]]:
     approval = services.application_file(
         product=_product(slug),
@@ -403,7 +407,7 @@ def applications_create(
     "of sales for its own product",
 )
 def holder_events_create(
-    request: HttpRequest, approval_id: int, payload: HolderEventIn
+    request: HttpRequest, approval_id: Id, payload: HolderEventIn
 ) -> Status[dict[str, Any]]:
     event = services.holder_event_record(
         approval=_approval(approval_id),
@@ -423,7 +427,7 @@ def holder_events_create(
     summary="Regulator: record a decision or measure on an approval",
 )
 def decisions_create(
-    request: HttpRequest, approval_id: int, payload: DecisionIn
+    request: HttpRequest, approval_id: Id, payload: DecisionIn
 ) -> Status[dict[str, Any]]:
     event = services.decision_record(
         approval=_approval(approval_id),
@@ -443,7 +447,7 @@ def decisions_create(
     response={200: ApprovalOut, **WRITE_ERRORS},
     summary="Regulator: grant an application (approval date, time limit, conditions)",
 )
-def approvals_grant(request: HttpRequest, approval_id: int, payload: GrantIn) -> dict[str, Any]:
+def approvals_grant(request: HttpRequest, approval_id: Id, payload: GrantIn) -> dict[str, Any]:
     approval = services.approval_grant(
         approval=_approval(approval_id),
         actor=request.auth,  # type: ignore[attr-defined]

@@ -2,17 +2,25 @@
 a committee's closed days and renewal applications by its secretariat, renewal decisions by the
 regulator; facility notices by the operator or, for a third-party facility, the regulator)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from saisei.api.schemas import ErrorOut
+from saisei.api.schemas import (
+    Day,
+    ErrorOut,
+    Id,
+    Line,
+    Pagination,
+    Search,
+    Slug,
+    SmallCount,
+    Text,
+)
 from saisei.core.errors import NotPermitted
 from saisei.registry import selectors, services
 from saisei.registry.models import (
@@ -60,13 +68,13 @@ class InstitutionOut(Schema):
 
 
 class InstitutionIn(Schema):
-    slug: str
-    name: str
-    name_en: str = ""
-    kind: str
-    prefecture: str
-    address: str = ""
-    manager_name: str
+    slug: Slug
+    name: Line(200)
+    name_en: Line(200) = ""
+    kind: Line(20)
+    prefecture: Line(2)
+    address: Line(300) = ""
+    manager_name: Line(150)
 
 
 class RulesOut(Schema):
@@ -144,19 +152,26 @@ class CommitteeOut(Schema):
 
 
 class CommitteeIn(Schema):
-    slug: str
-    name: str
-    name_en: str = ""
-    kind: str
-    certification_number: str
-    founder_name: str
-    founder_type: str
-    certified_on: date
-    scope: str = ""
+    slug: Slug
+    name: Line(200)
+    name_en: Line(200) = ""
+    kind: Line(30)
+    certification_number: Line(9)
+    founder_name: Line(200)
+    founder_type: Line(30)
+    certified_on: Day
+    scope: Line(300) = ""
 
 
-class RulesIn(RulesOut):
-    pass
+class RulesIn(Schema):
+    # The service refuses a count over 100 (and a minimum present under 1) with its message;
+    # the schema holds each to the column (PositiveSmallIntegerField).
+    min_present: SmallCount
+    majority_present: bool
+    both_sexes: bool
+    required_categories: list[Line(1)] = Field(max_length=20)
+    min_no_interest: SmallCount
+    min_independent: SmallCount
 
 
 class ClosedDaysIn(Schema):
@@ -185,15 +200,15 @@ class RenewalOut(Schema):
 
 
 class RenewalIn(Schema):
-    applied_on: date
-    reference: str = Field(min_length=1, max_length=100)
+    applied_on: Day
+    reference: Line(100, min_length=1)
     excused: bool = False
-    excused_reason: str = Field("", max_length=2000)
+    excused_reason: Text(2000) = ""
 
 
 class RenewalDecisionIn(Schema):
     granted: bool
-    decided_on: date
+    decided_on: Day
 
 
 class MemberOut(Schema):
@@ -207,11 +222,11 @@ class MemberOut(Schema):
 
 
 class MemberIn(Schema):
-    name: str
-    category: str
-    sex: str
+    name: Line(150)
+    category: Line(1)
+    sex: Line(10)
     independent_of_founder: bool
-    affiliation: str = ""
+    affiliation: Line(200) = ""
 
 
 class FacilityOut(Schema):
@@ -242,22 +257,22 @@ class NoticeOut(Schema):
 
 class NoticeIn(Schema):
     kind: Literal["change", "closure"]
-    event_on: date
-    summary: str = Field(min_length=1, max_length=2000)
+    event_on: Day
+    summary: Text(2000, min_length=1)
 
 
 class FacilityIn(Schema):
-    name: str
-    name_en: str = ""
-    kind: str
-    number: str
-    operator_name: str
-    operator_institution_id: int | None = None
+    name: Line(200)
+    name_en: Line(200) = ""
+    kind: Line(20)
+    number: Line(40)
+    operator_name: Line(200)
+    operator_institution_id: Id | None = None
     domestic: bool = True
-    country: str = ""
-    prefecture: str = ""
-    valid_from: date
-    valid_until: date | None = None
+    country: Line(80) = ""
+    prefecture: Line(2) = ""
+    valid_from: Day
+    valid_until: Day | None = None
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -265,8 +280,8 @@ def _actor(request: HttpRequest) -> Any:
 
 
 @router.get("/institutions", auth=None, response=list[InstitutionOut], summary="Institutions")
-@paginate(LimitOffsetPagination)
-def institutions(request: HttpRequest, q: str = "", prefecture: str = "") -> Any:
+@paginate(Pagination)
+def institutions(request: HttpRequest, q: Search = "", prefecture: Line(2) = "") -> Any:
     return selectors.institution_list(q=q, prefecture=prefecture)
 
 
@@ -276,7 +291,7 @@ def institutions(request: HttpRequest, q: str = "", prefecture: str = "") -> Any
     response={200: InstitutionOut, 404: ErrorOut},
     summary="One institution",
 )
-def institution(request: HttpRequest, institution_id: int) -> Institution:
+def institution(request: HttpRequest, institution_id: Id) -> Institution:
     return selectors.institution_get(institution_id)
 
 
@@ -286,13 +301,13 @@ def institution_new(request: HttpRequest, payload: InstitutionIn) -> Status[Inst
 
 
 @router.get("/committees", auth=None, response=list[CommitteeOut], summary="Certified committees")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def committees(request: HttpRequest) -> Any:
     return selectors.committee_list()
 
 
 @router.get("/committees/{committee_id}", auth=None, response={200: CommitteeOut, 404: ErrorOut})
-def committee(request: HttpRequest, committee_id: int) -> Committee:
+def committee(request: HttpRequest, committee_id: Id) -> Committee:
     return selectors.committee_get(committee_id)
 
 
@@ -302,7 +317,7 @@ def committee_new(request: HttpRequest, payload: CommitteeIn) -> Status[Committe
 
 
 @router.put("/committees/{committee_id}/rules", response={200: CommitteeOut, **WRITE_ERRORS})
-def committee_rules(request: HttpRequest, committee_id: int, payload: RulesIn) -> Committee:
+def committee_rules(request: HttpRequest, committee_id: Id, payload: RulesIn) -> Committee:
     return services.committee_rules_set(
         committee=selectors.committee_get(committee_id), actor=_actor(request), **payload.dict()
     )
@@ -314,7 +329,7 @@ def committee_rules(request: HttpRequest, committee_id: int, payload: RulesIn) -
     summary="The kinds of day the committee is closed (its secretariat)",
 )
 def committee_closed_days(
-    request: HttpRequest, committee_id: int, payload: ClosedDaysIn
+    request: HttpRequest, committee_id: Id, payload: ClosedDaysIn
 ) -> Committee:
     """A report to a committee is not moved for closed days unless its rules record it closed
     then (Civil Code Art 142); changing them recomputes the outstanding reports owed to it."""
@@ -331,8 +346,8 @@ def committee_closed_days(
     response={200: list[RenewalOut], 401: ErrorOut, 404: ErrorOut},
     summary="A committee's applications to renew its certification (the committee, regulators)",
 )
-@paginate(LimitOffsetPagination)
-def committee_renewals(request: HttpRequest, committee_id: int) -> Any:
+@paginate(Pagination)
+def committee_renewals(request: HttpRequest, committee_id: Id) -> Any:
     committee = selectors.committee_get_private_for(_actor(request), committee_id)
     return selectors.committee_renewals(committee)
 
@@ -343,7 +358,7 @@ def committee_renewals(request: HttpRequest, committee_id: int) -> Any:
     summary="Record an application to renew the certification (its secretariat)",
 )
 def committee_renewal_new(
-    request: HttpRequest, committee_id: int, payload: RenewalIn
+    request: HttpRequest, committee_id: Id, payload: RenewalIn
 ) -> Status[CommitteeRenewal]:
     actor = _actor(request)
     renewal = services.committee_renewal_apply(
@@ -360,7 +375,7 @@ def committee_renewal_new(
     summary="Record the decision on a renewal application (the regulator)",
 )
 def committee_renewal_decision(
-    request: HttpRequest, committee_id: int, renewal_id: int, payload: RenewalDecisionIn
+    request: HttpRequest, committee_id: Id, renewal_id: Id, payload: RenewalDecisionIn
 ) -> CommitteeRenewal:
     actor = _actor(request)
     committee = selectors.committee_get_private_for(actor, committee_id)
@@ -376,8 +391,8 @@ def committee_renewal_decision(
     response={200: list[MemberOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="A committee's roster (the committee and regulators)",
 )
-@paginate(LimitOffsetPagination)
-def committee_members(request: HttpRequest, committee_id: int) -> Any:
+@paginate(Pagination)
+def committee_members(request: HttpRequest, committee_id: Id) -> Any:
     members = selectors.committee_members_for(
         _actor(request), selectors.committee_get(committee_id)
     )
@@ -388,7 +403,7 @@ def committee_members(request: HttpRequest, committee_id: int) -> Any:
 
 @router.post("/committees/{committee_id}/members", response={201: MemberOut, **WRITE_ERRORS})
 def committee_member_new(
-    request: HttpRequest, committee_id: int, payload: MemberIn
+    request: HttpRequest, committee_id: Id, payload: MemberIn
 ) -> Status[CommitteeMember]:
     member = services.committee_member_add(
         committee=selectors.committee_get(committee_id), actor=_actor(request), **payload.dict()
@@ -397,13 +412,13 @@ def committee_member_new(
 
 
 @router.get("/facilities", auth=None, response=list[FacilityOut], summary="Processing facilities")
-@paginate(LimitOffsetPagination)
-def facilities(request: HttpRequest, q: str = "") -> Any:
+@paginate(Pagination)
+def facilities(request: HttpRequest, q: Search = "") -> Any:
     return selectors.facility_list(q=q)
 
 
 @router.get("/facilities/{facility_id}", auth=None, response={200: FacilityOut, 404: ErrorOut})
-def facility(request: HttpRequest, facility_id: int) -> ProcessingFacility:
+def facility(request: HttpRequest, facility_id: Id) -> ProcessingFacility:
     return selectors.facility_get(facility_id)
 
 
@@ -423,8 +438,8 @@ def facility_new(request: HttpRequest, payload: FacilityIn) -> Status[Processing
     response={200: list[NoticeOut], 401: ErrorOut, 404: ErrorOut},
     summary="A facility's change and closure notices (its operator, regulators)",
 )
-@paginate(LimitOffsetPagination)
-def facility_notices(request: HttpRequest, facility_id: int) -> Any:
+@paginate(Pagination)
+def facility_notices(request: HttpRequest, facility_id: Id) -> Any:
     return selectors.facility_notices_for(_actor(request), selectors.facility_get(facility_id))
 
 
@@ -434,7 +449,7 @@ def facility_notices(request: HttpRequest, facility_id: int) -> Any:
     summary="Record a change to a facility or that it stopped manufacturing",
 )
 def facility_notice_new(
-    request: HttpRequest, facility_id: int, payload: NoticeIn
+    request: HttpRequest, facility_id: Id, payload: NoticeIn
 ) -> Status[FacilityNotice]:
     """Opens the 30-day notice to the Regional Bureau (Act Art 37 / 40(3); Art 41), which is filed
     outside Saisei and met by recording the filing. The operator of an in-house facility records

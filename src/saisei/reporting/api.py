@@ -5,8 +5,6 @@ staff; committees see adverse events and the reports sent to them; the public en
 aggregate only.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -14,10 +12,20 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from saisei.api.schemas import ErrorOut
+from saisei.api.schemas import (
+    DecimalValue,
+    ErrorOut,
+    Id,
+    Line,
+    Pagination,
+    PatientCode,
+    Period,
+    RmActDay,
+    Text,
+)
 from saisei.core.templatetags.law_text import law_explanation
 from saisei.core.time import legal_today
 from saisei.obligations.labels import legal_name, recipient_label
@@ -52,11 +60,15 @@ def _plan(plan_id: int) -> Plan:
     return get_object_or_404(Plan.objects.select_related("institution", "committee"), pk=plan_id)
 
 
+# OutcomeMeasurement.value: DecimalField(max_digits=14, decimal_places=4).
+OutcomeValue = DecimalValue(14, 4)
+
+
 class TreatmentIn(Schema):
-    patient_code: str = Field(max_length=40)
-    treated_on: date
-    facility_number: str = ""
-    lot: str = Field("", max_length=60)
+    patient_code: PatientCode
+    treated_on: RmActDay
+    facility_number: Line(40) = ""
+    lot: Line(60) = ""
 
 
 class OutcomeOut(Schema):
@@ -90,23 +102,23 @@ class ImportOut(Schema):
 
 
 class OutcomeIn(Schema):
-    treatment_id: int
-    criterion_id: int
-    measured_on: date
-    value: Decimal
-    note: str = Field("", max_length=300)
+    treatment_id: Id
+    criterion_id: Id
+    measured_on: RmActDay
+    value: OutcomeValue
+    note: Line(300) = ""
 
 
 class AdverseEventIn(Schema):
-    patient_code: str = Field(max_length=40)
-    learned_on: date
-    category: str
-    description: str = Field(max_length=4000)
-    outcome: str
-    causality: str
-    onset_on: date | None = None
+    patient_code: PatientCode
+    learned_on: RmActDay
+    category: Line(30)
+    description: Text(4000)
+    outcome: Line(20)
+    causality: Line(20)
+    onset_on: RmActDay | None = None
     infection: bool = False
-    treatment_id: int | None = None
+    treatment_id: Id | None = None
 
 
 class DutyOut(Schema):
@@ -190,7 +202,7 @@ class AdverseEventOut(Schema):
         return duties_out(duties)
 
 
-class EventPagination(LimitOffsetPagination):
+class EventPagination(Pagination):
     """Limit and offset as elsewhere; the page's duties are read in two queries, not one per
     event."""
 
@@ -205,14 +217,14 @@ class AdverseEventReportIn(Schema):
         description="committee, or the plan's authority: minister for a Class I plan, "
         "regional_bureau for Class II and III (another is refused)"
     )
-    reported_on: date
-    summary: str = Field(max_length=4000)
-    event_id: int | None = None
-    period: int | None = None
+    reported_on: RmActDay
+    summary: Text(4000)
+    event_id: Id | None = None
+    period: Period | None = None
 
 
 class OpinionIn(Schema):
-    opinion: str = Field(min_length=1, max_length=4000)
+    opinion: Text(4000, min_length=1)
 
 
 class PeriodicReportOut(Schema):
@@ -250,37 +262,37 @@ class PeriodicContentIn(Schema):
     """The institution's written items (Ordinance Art 37(1)(iii)-(v)); an item left out is
     kept as it is. "none" is an answer; submission refuses an empty item."""
 
-    evaluation: str | None = Field(None, max_length=REPORT_TEXT_MAX)
-    conflicts_of_interest: str | None = Field(None, max_length=REPORT_TEXT_MAX)
-    non_compliance: str | None = Field(None, max_length=REPORT_TEXT_MAX)
+    evaluation: Text(REPORT_TEXT_MAX) | None = None
+    conflicts_of_interest: Text(REPORT_TEXT_MAX) | None = None
+    non_compliance: Text(REPORT_TEXT_MAX) | None = None
 
 
 class PeriodicOpinionIn(Schema):
     continuation: Literal["continue", "continue_with_changes", "not_appropriate"] = Field(
         description="The committee's opinion on continuing provision (Ordinance Art 37(4))"
     )
-    opinion: str = Field(min_length=1, max_length=REPORT_TEXT_MAX)
+    opinion: Text(REPORT_TEXT_MAX, min_length=1)
 
 
 class GenerateIn(Schema):
-    period: int = Field(ge=1)
+    period: Period
 
 
 class FileIn(Schema):
-    filed_on: date
+    filed_on: RmActDay
 
 
 # Treatments and outcomes -------------------------------------------------------------------
 
 
 @router.get("/plans/{plan_id}/treatments", response={200: list[TreatmentOut], **READ_ERRORS})
-@paginate(LimitOffsetPagination)
-def treatments_list(request: HttpRequest, plan_id: int) -> Any:
+@paginate(Pagination)
+def treatments_list(request: HttpRequest, plan_id: Id) -> Any:
     return selectors.treatments_for(request.auth, _plan(plan_id))  # type: ignore[attr-defined]
 
 
 @router.post("/plans/{plan_id}/treatments", response={201: TreatmentOut, **WRITE_ERRORS})
-def treatments_create(request: HttpRequest, plan_id: int, payload: TreatmentIn) -> Any:
+def treatments_create(request: HttpRequest, plan_id: Id, payload: TreatmentIn) -> Any:
     plan = _plan(plan_id)
     facility = None
     if payload.facility_number:
@@ -307,7 +319,7 @@ def treatments_import(request: HttpRequest, plan_id: int, payload: CsvIn) -> Any
 
 
 @router.post("/plans/{plan_id}/outcomes", response={201: OutcomeOut, **WRITE_ERRORS})
-def outcomes_create(request: HttpRequest, plan_id: int, payload: OutcomeIn) -> Any:
+def outcomes_create(request: HttpRequest, plan_id: Id, payload: OutcomeIn) -> Any:
     plan = _plan(plan_id)
     treatment = get_object_or_404(Treatment, pk=payload.treatment_id, plan=plan)
     criterion = get_object_or_404(EvaluationCriterion, pk=payload.criterion_id)
@@ -333,12 +345,12 @@ def outcomes_import(request: HttpRequest, plan_id: int, payload: CsvIn) -> Any:
 
 @router.get("/plans/{plan_id}/adverse-events", response={200: list[AdverseEventOut], **READ_ERRORS})
 @paginate(EventPagination)
-def adverse_events_list(request: HttpRequest, plan_id: int) -> Any:
+def adverse_events_list(request: HttpRequest, plan_id: Id) -> Any:
     return selectors.adverse_events_for(request.auth, _plan(plan_id))  # type: ignore[attr-defined]
 
 
 @router.post("/plans/{plan_id}/adverse-events", response={201: AdverseEventOut, **WRITE_ERRORS})
-def adverse_events_create(request: HttpRequest, plan_id: int, payload: AdverseEventIn) -> Any:
+def adverse_events_create(request: HttpRequest, plan_id: Id, payload: AdverseEventIn) -> Any:
     plan = _plan(plan_id)
     treatment = None
     if payload.treatment_id is not None:
@@ -363,7 +375,7 @@ def adverse_events_create(request: HttpRequest, plan_id: int, payload: AdverseEv
     "/plans/{plan_id}/adverse-event-reports", response={201: AdverseEventReportOut, **WRITE_ERRORS}
 )
 def adverse_event_reports_create(
-    request: HttpRequest, plan_id: int, payload: AdverseEventReportIn
+    request: HttpRequest, plan_id: Id, payload: AdverseEventReportIn
 ) -> Any:
     plan = _plan(plan_id)
     event = None
@@ -385,7 +397,7 @@ def adverse_event_reports_create(
     "/adverse-event-reports/{report_id}/review",
     response={200: AdverseEventReportOut, **WRITE_ERRORS},
 )
-def adverse_event_reports_review(request: HttpRequest, report_id: int, payload: OpinionIn) -> Any:
+def adverse_event_reports_review(request: HttpRequest, report_id: Id, payload: OpinionIn) -> Any:
     report = get_object_or_404(AdverseEventReport.objects.select_related("plan"), pk=report_id)
     return services.adverse_event_report_review(
         report=report, opinion=payload.opinion, actor=request.auth
@@ -398,20 +410,20 @@ def adverse_event_reports_review(request: HttpRequest, report_id: int, payload: 
 @router.get(
     "/plans/{plan_id}/periodic-reports", response={200: list[PeriodicReportOut], **READ_ERRORS}
 )
-@paginate(LimitOffsetPagination)
-def periodic_reports_list(request: HttpRequest, plan_id: int) -> Any:
+@paginate(Pagination)
+def periodic_reports_list(request: HttpRequest, plan_id: Id) -> Any:
     return selectors.periodic_reports_for(request.auth, _plan(plan_id))  # type: ignore[attr-defined]
 
 
 @router.post("/plans/{plan_id}/periodic-reports", response={201: PeriodicReportOut, **WRITE_ERRORS})
-def periodic_reports_generate(request: HttpRequest, plan_id: int, payload: GenerateIn) -> Any:
+def periodic_reports_generate(request: HttpRequest, plan_id: Id, payload: GenerateIn) -> Any:
     report = services.periodic_report_generate(
         plan=_plan(plan_id), period=payload.period, actor=request.auth
     )  # type: ignore[attr-defined]
     return Status(201, report)
 
 
-def _report(request: HttpRequest, report_id: int) -> PeriodicReport:
+def _report(request: HttpRequest, report_id: Id) -> PeriodicReport:
     report = get_object_or_404(
         PeriodicReport.objects.select_related("plan__institution", "plan__committee"), pk=report_id
     )
@@ -420,12 +432,12 @@ def _report(request: HttpRequest, report_id: int) -> PeriodicReport:
 
 
 @router.get("/periodic-reports/{report_id}", response={200: PeriodicReportOut, **READ_ERRORS})
-def periodic_reports_detail(request: HttpRequest, report_id: int) -> Any:
+def periodic_reports_detail(request: HttpRequest, report_id: Id) -> Any:
     return _report(request, report_id)
 
 
 @router.patch("/periodic-reports/{report_id}", response={200: PeriodicReportOut, **WRITE_ERRORS})
-def periodic_reports_write(request: HttpRequest, report_id: int, payload: PeriodicContentIn) -> Any:
+def periodic_reports_write(request: HttpRequest, report_id: Id, payload: PeriodicContentIn) -> Any:
     """Save the written items of a draft report."""
     return services.periodic_report_write(
         report=_report(request, report_id),
@@ -438,7 +450,7 @@ def periodic_reports_write(request: HttpRequest, report_id: int, payload: Period
     "/periodic-reports/{report_id}/submit", response={200: PeriodicReportOut, **WRITE_ERRORS}
 )
 def periodic_reports_submit(
-    request: HttpRequest, report_id: int, payload: PeriodicContentIn | None = None
+    request: HttpRequest, report_id: Id, payload: PeriodicContentIn | None = None
 ) -> Any:
     """Submit the report to the committee (meets the duty to the committee). The written items
     may be sent here too; each one Ordinance Art 37(1) requires must then be present."""
@@ -453,9 +465,7 @@ def periodic_reports_submit(
 @router.post(
     "/periodic-reports/{report_id}/review", response={200: PeriodicReportOut, **WRITE_ERRORS}
 )
-def periodic_reports_review(
-    request: HttpRequest, report_id: int, payload: PeriodicOpinionIn
-) -> Any:
+def periodic_reports_review(request: HttpRequest, report_id: Id, payload: PeriodicOpinionIn) -> Any:
     """The committee's opinion on continuing, with its reasons (Ordinance Art 37(4))."""
     return services.periodic_report_review(
         report=_report(request, report_id),
@@ -468,7 +478,7 @@ def periodic_reports_review(
 @router.post(
     "/periodic-reports/{report_id}/file", response={200: PeriodicReportOut, **WRITE_ERRORS}
 )
-def periodic_reports_file(request: HttpRequest, report_id: int, payload: FileIn) -> Any:
+def periodic_reports_file(request: HttpRequest, report_id: Id, payload: FileIn) -> Any:
     """File the report with the plan's authority with the committee's opinion attached (meets
     the duty to the authority); refused before the committee has given its opinion."""
     return services.periodic_report_file(
@@ -512,7 +522,7 @@ class PublicReportingOut(Schema):
     response={200: PublicReportingOut, 404: ErrorOut},
     summary="A filed plan's reporting timeliness and aggregate outcomes (no patient data)",
 )
-def public_reporting(request: HttpRequest, plan_id: int) -> Any:
+def public_reporting(request: HttpRequest, plan_id: Id) -> Any:
     plan = get_object_or_404(Plan, pk=plan_id, status__in=PUBLIC_STATUSES)
     today = legal_today()
     summary = selectors.public_reporting_summary(plan, today)
