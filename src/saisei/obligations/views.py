@@ -3,18 +3,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saisei.accounts.permissions import can
-from saisei.core.errors import DomainError, NotPermitted
+from saisei.core.errors import DomainError, NotFound, NotPermitted
 from saisei.core.time import legal_today
 from saisei.obligations.forms import FilingForm
-from saisei.obligations.labels import RECIPIENT_LABELS, RULE_LABELS
+from saisei.obligations.labels import RECIPIENT_LABELS, RULE_LABELS, legal_name
 from saisei.obligations.models import FILED_OUTSIDE_RULES, ObligationStatus
-from saisei.obligations.selectors import effective_status, obligations_for
+from saisei.obligations.selectors import effective_status, obligation_get_for, obligations_for
 from saisei.obligations.services import obligation_record_filing
 
 STATUS_FILTERS = ("outstanding", "overdue", "open", "met", "met_late", "waived", "all")
@@ -38,6 +38,7 @@ def due(request: HttpRequest) -> HttpResponse:
             "days_overdue": (today - ob.due_on).days,
             "rule_label": RULE_LABELS.get(ob.rule, ob.rule),
             "recipient_label": RECIPIENT_LABELS.get(ob.recipient, ob.recipient),
+            "legal_name": legal_name(ob.rule),
             "may_record_filing": ob.is_outstanding
             and ob.rule in FILED_OUTSIDE_RULES
             and can(request.user, "obligations.record_filing", ob),
@@ -61,7 +62,10 @@ def due(request: HttpRequest) -> HttpResponse:
 @require_POST
 def record_filing(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that a duty filed outside Saisei was filed; errors return to the list."""
-    obligation = get_object_or_404(obligations_for(request.user, today=legal_today()), pk=pk)
+    try:
+        obligation = obligation_get_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
     form = FilingForm(request.POST, prefix=f"f{pk}")
     if not form.is_valid():
         for errors in form.errors.values():
