@@ -1042,15 +1042,37 @@ def _apply_restriction_change(
     actor: User,
     reason: str,
     fields: dict[str, Any],
+    notice_kind: str,
+    notified_on: date,
+    previous: date,
+    until: date,
+    audit_action: str,
 ) -> None:
+    """Move the restriction, keep the Minister's notice of it and audit it. A plan's own
+    restriction is a lifecycle move; a change's restriction does not move the plan's status: it
+    goes on under the previous version (Art 10(2)), so the row is changed under the lock the
+    service took."""
     if which == RESTRICTION_OF_PLAN:
         _move(plan, action=action, to=to, actor=actor, reason=reason, **fields)
-        return
-    # A change's restriction does not move the plan's status: it goes on under the previous
-    # version (Art 10(2)). The row is changed under the lock taken by the service.
-    Plan.objects.filter(pk=plan.pk).update(**fields, updated_at=timezone.now())
-    for name, value in fields.items():
-        setattr(plan, name, value)
+    else:
+        Plan.objects.filter(pk=plan.pk).update(**fields, updated_at=timezone.now())
+        for name, value in fields.items():
+            setattr(plan, name, value)
+    PlanNotice.objects.create(
+        plan=plan,
+        kind=notice_kind,
+        event_on=notified_on,
+        notified_on=notified_on,
+        summary=reason,
+        changes={"restriction": which, "allowed_from": [previous.isoformat(), until.isoformat()]},
+        recorded_by=actor,
+    )
+    audit_record(
+        action=audit_action,
+        actor=actor,
+        target=plan,
+        data={"which": which, "from": previous, "until": until, "reason": reason},
+    )
 
 
 @transaction.atomic
@@ -1112,21 +1134,11 @@ def plan_restriction_extend(
         actor=actor,
         reason=reason.strip(),
         fields=fields,
-    )
-    PlanNotice.objects.create(
-        plan=plan,
-        kind=NoticeKind.RESTRICTION_EXTENDED,
-        event_on=notified_on,
+        notice_kind=NoticeKind.RESTRICTION_EXTENDED,
         notified_on=notified_on,
-        summary=reason.strip(),
-        changes={"restriction": which, "allowed_from": [previous.isoformat(), until.isoformat()]},
-        recorded_by=actor,
-    )
-    audit_record(
-        action="plans.plan.restriction_extended",
-        actor=actor,
-        target=plan,
-        data={"which": which, "from": previous, "until": until, "reason": reason.strip()},
+        previous=previous,
+        until=until,
+        audit_action="plans.plan.restriction_extended",
     )
     return plan
 
@@ -1182,21 +1194,11 @@ def plan_restriction_shorten(
         actor=actor,
         reason=reason.strip(),
         fields=fields,
-    )
-    PlanNotice.objects.create(
-        plan=plan,
-        kind=NoticeKind.RESTRICTION_SHORTENED,
-        event_on=notified_on,
+        notice_kind=NoticeKind.RESTRICTION_SHORTENED,
         notified_on=notified_on,
-        summary=reason.strip(),
-        changes={"restriction": which, "allowed_from": [current.isoformat(), until.isoformat()]},
-        recorded_by=actor,
-    )
-    audit_record(
-        action="plans.plan.restriction_shortened",
-        actor=actor,
-        target=plan,
-        data={"which": which, "from": current, "until": until, "reason": reason.strip()},
+        previous=current,
+        until=until,
+        audit_action="plans.plan.restriction_shortened",
     )
     return plan
 
