@@ -5,18 +5,27 @@ write calls one service, which checks the permission. Public reads (filed-or-lat
 are under /public/… and need no credential.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from saisei.accounts.permissions import ensure_can
-from saisei.api.schemas import ErrorOut
+from saisei.api.schemas import (
+    DecimalValue,
+    ErrorOut,
+    Id,
+    Line,
+    Pagination,
+    RmActDay,
+    Search,
+    Text,
+)
 from saisei.core.errors import DomainError, ErrorCode, NotFound
 from saisei.plans import selectors, services
 from saisei.plans.models import (
@@ -26,7 +35,9 @@ from saisei.plans.models import (
     OrderTarget,
     Plan,
     PlanNotice,
+    PlanType,
     Review,
+    Therapy,
 )
 from saisei.registry.models import Committee, Institution, ProcessingFacility
 
@@ -119,21 +130,79 @@ class PlanOut(PlanPublicOut):
     updated_at: datetime
 
 
+# A plan names at most this many evaluation criteria and processing facilities.
+MAX_CRITERIA = 50
+MAX_FACILITIES = 50
+
+
+class PlanContentIn(Schema):
+    """A plan's content (domain.md §1.4), each text held to its column. Which fields are
+    required is the service's rule (a draft may leave some empty); an unknown field is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Line(150) | None = None
+    title_en: Line(150) | None = None
+    target_disease: Line(100) | None = None
+    description: Text(4000) | None = None
+    class_reasons: Text(4000) | None = None
+    responsible_physician: Line(100) | None = None
+    other_physicians: Text(1000) | None = None
+    consent_document: Line(300) | None = None
+    plan_type: Literal[tuple(PlanType.values)] | None = None  # type: ignore[valid-type]
+    therapy: Literal[tuple(Therapy.values)] | None = None  # type: ignore[valid-type]
+
+
+class CriterionIn(Schema):
+    """An evaluation criterion; the service requires each text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    measure: Line(200) = ""
+    method: Text(500) = ""
+    time_point: Line(100) = ""
+    success_threshold: Line(300) = ""
+    # The optional computable threshold (EvaluationCriterion.threshold_value: 14 digits, 4
+    # decimals; the service refuses 10^10 or more): an operator and a number, both or neither.
+    threshold_operator: Literal[">=", ">", "<=", "<", ""] = ""
+    threshold_value: DecimalValue(14, 4) | None = None
+
+
+class PlanChangesIn(PlanContentIn):
+    """What a change replaces: content fields, the criteria, the facilities. The service says
+    which of them a minor change may touch."""
+
+    criteria: list[CriterionIn] | None = Field(None, max_length=MAX_CRITERIA)
+    facility_ids: list[Id] | None = Field(None, max_length=MAX_FACILITIES)
+
+
 class PlanIn(Schema):
-    institution_id: int
-    committee_id: int | None = None
-    content: dict[str, Any]
-    answers: dict[str, Any]
-    criteria: list[dict[str, Any]] = []
-    facility_ids: list[int] = []
+    institution_id: Id
+    committee_id: Id | None = None
+    content: PlanContentIn
+    answers: dict[str, Any] = Field(
+        description="the classification answers in the `saisei classify` input shape, without "
+        "`date` (the law engine validates them and names any wrong field)"
+    )
+    criteria: list[CriterionIn] = Field([], max_length=MAX_CRITERIA)
+    facility_ids: list[Id] = Field([], max_length=MAX_FACILITIES)
 
 
 class PlanPatch(Schema):
-    committee_id: int | None = None
-    content: dict[str, Any] | None = None
+    committee_id: Id | None = None
+    content: PlanContentIn | None = None
     answers: dict[str, Any] | None = None
-    criteria: list[dict[str, Any]] | None = None
-    facility_ids: list[int] | None = None
+    criteria: list[CriterionIn] | None = Field(None, max_length=MAX_CRITERIA)
+    facility_ids: list[Id] | None = Field(None, max_length=MAX_FACILITIES)
+
+
+def _content(content: PlanContentIn | None) -> dict[str, Any] | None:
+    """The fields the client sent, and only those (a partial edit leaves the rest)."""
+    return None if content is None else content.dict(exclude_unset=True)
+
+
+def _criteria(criteria: list[CriterionIn] | None) -> list[dict[str, Any]] | None:
+    return None if criteria is None else [c.dict() for c in criteria]
 
 
 class ReviewOut(Schema):
@@ -152,17 +221,17 @@ class ReviewOut(Schema):
 
 
 class AttendanceIn(Schema):
-    member_id: int
+    member_id: Id
     present: bool
     conflicted: bool = False
-    conflict_note: str = ""
+    conflict_note: Line(300) = ""
 
 
 class MeetingIn(Schema):
-    held_on: date
-    attendance: list[AttendanceIn]
-    location: str = ""
-    notes: str = ""
+    held_on: RmActDay
+    attendance: list[AttendanceIn] = Field(max_length=200)
+    location: Line(200) = ""
+    notes: Text(4000) = ""
 
 
 class MeetingOut(Schema):
@@ -175,11 +244,11 @@ class MeetingOut(Schema):
 
 
 class OpinionIn(Schema):
-    meeting_id: int
-    decision: str
-    reasons: str
-    scientific_validity: str
-    conditions: str = ""
+    meeting_id: Id
+    decision: Line(30)
+    reasons: Text(4000)
+    scientific_validity: Text(4000)
+    conditions: Text(4000) = ""
 
 
 class OpinionOut(Schema):
@@ -195,59 +264,59 @@ class OpinionOut(Schema):
 
 
 class FileIn(Schema):
-    filed_on: date | None = None
+    filed_on: RmActDay | None = None
 
 
 class AcceptIn(Schema):
-    plan_number: str
+    plan_number: Line(60)
 
 
 class ExtendIn(Schema):
-    until: date
-    reason: str = Field(max_length=4000)
+    until: RmActDay
+    reason: Text(4000)
     # Which restriction: the plan's own (Art 8-9) or its restricted change's (Art 10(1)).
     which: Literal["plan", "change"] = "plan"
-    notified_on: date | None = None
+    notified_on: RmActDay | None = None
 
 
 class ShortenIn(Schema):
-    until: date
-    reason: str = Field(max_length=4000)
+    until: RmActDay
+    reason: Text(4000)
     which: Literal["plan", "change"] = "plan"
 
 
 class ChangeIn(Schema):
-    changes: dict[str, Any]
-    reason: str
+    changes: PlanChangesIn
+    reason: Text(4000)
 
 
 class NotifyIn(Schema):
-    notified_on: date | None = None
+    notified_on: RmActDay | None = None
 
 
 class MinorChangeIn(Schema):
-    changes: dict[str, Any]
-    changed_on: date
-    summary: str
-    notified_on: date | None = None
-    filed_on: date | None = None
+    changes: PlanChangesIn
+    changed_on: RmActDay
+    summary: Text(4000)
+    notified_on: RmActDay | None = None
+    filed_on: RmActDay | None = None
 
 
 class DiscontinueIn(Schema):
-    stopped_on: date
-    reason: str
-    notified_on: date | None = None
-    filed_on: date | None = None
-    data_collection_ended_on: date | None = None
+    stopped_on: RmActDay
+    reason: Text(4000)
+    notified_on: RmActDay | None = None
+    filed_on: RmActDay | None = None
+    data_collection_ended_on: RmActDay | None = None
 
 
 class DataCollectionEndIn(Schema):
-    ended_on: date
+    ended_on: RmActDay
 
 
 class CloseIn(Schema):
-    closed_on: date
-    summary: str
+    closed_on: RmActDay
+    summary: Text(4000)
 
 
 class NoticeOut(Schema):
@@ -286,17 +355,17 @@ class HistoryOut(Schema):
 
 
 class OrderIn(Schema):
-    kind: str
-    target_kind: str
-    target_id: int
-    reason: str
-    issued_on: date | None = None
+    kind: Line(30)
+    target_kind: Line(20)
+    target_id: Id
+    reason: Text(4000)
+    issued_on: RmActDay | None = None
 
 
 class PreviewIn(Schema):
-    kind: str
-    target_kind: str
-    target_id: int
+    kind: Line(30)
+    target_kind: Line(20)
+    target_id: Id
 
 
 class ReachOut(Schema):
@@ -304,8 +373,8 @@ class ReachOut(Schema):
 
 
 class LiftIn(Schema):
-    reason: str
-    lifted_on: date | None = None
+    reason: Text(4000)
+    lifted_on: RmActDay | None = None
 
 
 class EffectOut(Schema):
@@ -325,36 +394,6 @@ class OrderOut(Schema):
     issued_on: date
     lifted_on: date | None
     effects: list[EffectOut]
-
-
-class PlanPage(Schema):
-    items: list[PlanOut]
-    count: int
-
-
-class PublicPlanPage(Schema):
-    items: list[PlanPublicOut]
-    count: int
-
-
-class ReviewPage(Schema):
-    items: list[ReviewOut]
-    count: int
-
-
-class OrderPage(Schema):
-    items: list[OrderOut]
-    count: int
-
-
-def _page(queryset: Any, limit: int, offset: int, serialise: Any) -> dict[str, Any]:
-    """LimitOffsetPagination's shape, with serialisation applied to the page only."""
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
-    return {
-        "items": [serialise(obj) for obj in queryset[offset : offset + limit]],
-        "count": queryset.count(),
-    }
 
 
 # --- serialisers ---------------------------------------------------------------------------------
@@ -497,6 +536,14 @@ def _committee(committee_id: int | None) -> Committee | None:
     return committee
 
 
+def _changes(changes: PlanChangesIn) -> dict[str, Any]:
+    """The fields the change names, and only those."""
+    data = changes.dict(exclude_unset=True)
+    if changes.criteria is not None:
+        data["criteria"] = _criteria(changes.criteria)
+    return data
+
+
 def _fresh(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     return plan_dict(selectors.plan_get_for(_actor(request), plan.pk))
 
@@ -504,12 +551,11 @@ def _fresh(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 # --- plans ---------------------------------------------------------------------------------------
 
 
-@router.get("/plans", response={200: PlanPage, 401: ErrorOut}, summary="Plans I may see")
-def plans(
-    request: HttpRequest, status: str = "", q: str = "", limit: int = 50, offset: int = 0
-) -> Any:
+@router.get("/plans", response={200: list[PlanOut], 401: ErrorOut}, summary="Plans I may see")
+@paginate(Pagination, serialise=plan_dict)
+def plans(request: HttpRequest, status: Line(30) = "", q: Search = "") -> Any:
     plans = selectors.plan_list_for(_actor(request), status=status or None, q=q or None)
-    return _page(selectors.with_details(plans), limit, offset, plan_dict)
+    return selectors.with_details(plans)
 
 
 @router.post("/plans", response={201: PlanOut, **ERRORS}, summary="Draft a plan")
@@ -520,9 +566,9 @@ def plan_new(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
     plan = services.plan_create(
         institution=institution,
         actor=_actor(request),
-        content=payload.content,
+        content=_content(payload.content) or {},
         answers=payload.answers,
-        criteria=payload.criteria,
+        criteria=_criteria(payload.criteria) or [],
         facility_ids=payload.facility_ids,
         committee=_committee(payload.committee_id),
     )
@@ -530,18 +576,18 @@ def plan_new(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, 401: ErrorOut, 404: ErrorOut})
-def plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def plan(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     return plan_dict(_plan(request, plan_id))
 
 
 @router.patch("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="Edit a draft")
-def plan_edit(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[str, Any]:
+def plan_edit(request: HttpRequest, plan_id: Id, payload: PlanPatch) -> dict[str, Any]:
     plan = services.plan_update(
         plan=_plan(request, plan_id),
         actor=_actor(request),
-        content=payload.content,
+        content=_content(payload.content),
         answers=payload.answers,
-        criteria=payload.criteria,
+        criteria=_criteria(payload.criteria),
         facility_ids=payload.facility_ids,
         committee=_committee(payload.committee_id),
     )
@@ -549,7 +595,7 @@ def plan_edit(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[st
 
 
 @router.get("/plans/{plan_id}/history", response={200: HistoryOut, 401: ErrorOut, 404: ErrorOut})
-def plan_history(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def plan_history(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     plan = _plan(request, plan_id)
     return {
         "status_changes": list(plan.status_changes.order_by("at", "pk")),
@@ -559,13 +605,13 @@ def plan_history(request: HttpRequest, plan_id: int) -> dict[str, Any]:
 
 
 @router.post("/plans/{plan_id}/submit", response={201: ReviewOut, **ERRORS})
-def plan_submit(request: HttpRequest, plan_id: int) -> Status[dict[str, Any]]:
+def plan_submit(request: HttpRequest, plan_id: Id) -> Status[dict[str, Any]]:
     review = services.plan_submit(plan=_plan(request, plan_id), actor=_actor(request))
     return Status(201, review_dict(review))
 
 
 @router.post("/plans/{plan_id}/file", response={200: PlanOut, **ERRORS})
-def plan_file(request: HttpRequest, plan_id: int, payload: FileIn) -> dict[str, Any]:
+def plan_file(request: HttpRequest, plan_id: Id, payload: FileIn) -> dict[str, Any]:
     plan = services.plan_file(
         plan=_plan(request, plan_id), actor=_actor(request), filed_on=payload.filed_on
     )
@@ -573,7 +619,7 @@ def plan_file(request: HttpRequest, plan_id: int, payload: FileIn) -> dict[str, 
 
 
 @router.post("/plans/{plan_id}/accept", response={200: PlanOut, **ERRORS})
-def plan_accept(request: HttpRequest, plan_id: int, payload: AcceptIn) -> dict[str, Any]:
+def plan_accept(request: HttpRequest, plan_id: Id, payload: AcceptIn) -> dict[str, Any]:
     plan = services.plan_accept(
         plan=_plan(request, plan_id), actor=_actor(request), plan_number=payload.plan_number
     )
@@ -581,7 +627,7 @@ def plan_accept(request: HttpRequest, plan_id: int, payload: AcceptIn) -> dict[s
 
 
 @router.post("/plans/{plan_id}/restriction/extend", response={200: PlanOut, **ERRORS})
-def plan_restriction_extend(request: HttpRequest, plan_id: int, payload: ExtendIn) -> Any:
+def plan_restriction_extend(request: HttpRequest, plan_id: Id, payload: ExtendIn) -> Any:
     plan = services.plan_restriction_extend(
         plan=_plan(request, plan_id),
         actor=_actor(request),
@@ -594,7 +640,7 @@ def plan_restriction_extend(request: HttpRequest, plan_id: int, payload: ExtendI
 
 
 @router.post("/plans/{plan_id}/restriction/shorten", response={200: PlanOut, **ERRORS})
-def plan_restriction_shorten(request: HttpRequest, plan_id: int, payload: ShortenIn) -> Any:
+def plan_restriction_shorten(request: HttpRequest, plan_id: Id, payload: ShortenIn) -> Any:
     plan = services.plan_restriction_shorten(
         plan=_plan(request, plan_id),
         actor=_actor(request),
@@ -606,24 +652,24 @@ def plan_restriction_shorten(request: HttpRequest, plan_id: int, payload: Shorte
 
 
 @router.post("/plans/{plan_id}/restriction/release", response={200: PlanOut, **ERRORS})
-def plan_restriction_release(request: HttpRequest, plan_id: int) -> Any:
+def plan_restriction_release(request: HttpRequest, plan_id: Id) -> Any:
     plan = services.plan_restriction_release(plan=_plan(request, plan_id), actor=_actor(request))
     return _fresh(request, plan)
 
 
 @router.post("/plans/{plan_id}/changes", response={201: ReviewOut, **ERRORS})
-def plan_change(request: HttpRequest, plan_id: int, payload: ChangeIn) -> Status[dict[str, Any]]:
+def plan_change(request: HttpRequest, plan_id: Id, payload: ChangeIn) -> Status[dict[str, Any]]:
     review = services.plan_change_propose(
         plan=_plan(request, plan_id),
         actor=_actor(request),
-        changes=payload.changes,
+        changes=_changes(payload.changes),
         reason=payload.reason,
     )
     return Status(201, review_dict(review))
 
 
 @router.post("/plans/{plan_id}/changes/notify", response={200: PlanOut, **ERRORS})
-def plan_change_notify(request: HttpRequest, plan_id: int, payload: NotifyIn) -> Any:
+def plan_change_notify(request: HttpRequest, plan_id: Id, payload: NotifyIn) -> Any:
     plan = services.plan_change_notify(
         plan=_plan(request, plan_id), actor=_actor(request), notified_on=payload.notified_on
     )
@@ -632,17 +678,19 @@ def plan_change_notify(request: HttpRequest, plan_id: int, payload: NotifyIn) ->
 
 @router.post("/plans/{plan_id}/minor-changes", response={201: NoticeOut, **ERRORS})
 def plan_minor_change(
-    request: HttpRequest, plan_id: int, payload: MinorChangeIn
+    request: HttpRequest, plan_id: Id, payload: MinorChangeIn
 ) -> Status[PlanNotice]:
     notice = services.plan_minor_change_notify(
-        plan=_plan(request, plan_id), actor=_actor(request), **payload.dict()
+        plan=_plan(request, plan_id),
+        actor=_actor(request),
+        **{**payload.dict(), "changes": _changes(payload.changes)},
     )
     return Status(201, notice)
 
 
 @router.post("/plans/{plan_id}/discontinue", response={201: NoticeOut, **ERRORS})
 def plan_discontinue(
-    request: HttpRequest, plan_id: int, payload: DiscontinueIn
+    request: HttpRequest, plan_id: Id, payload: DiscontinueIn
 ) -> Status[PlanNotice]:
     notice = services.plan_discontinue(
         plan=_plan(request, plan_id), actor=_actor(request), **payload.dict()
@@ -656,7 +704,7 @@ def plan_discontinue(
     summary="Research plan: record the end of data collection (opens the research summary duty)",
 )
 def plan_data_collection_end(
-    request: HttpRequest, plan_id: int, payload: DataCollectionEndIn
+    request: HttpRequest, plan_id: Id, payload: DataCollectionEndIn
 ) -> dict[str, Any]:
     plan = services.plan_data_collection_end(
         plan=_plan(request, plan_id), actor=_actor(request), ended_on=payload.ended_on
@@ -665,7 +713,7 @@ def plan_data_collection_end(
 
 
 @router.post("/plans/{plan_id}/close", response={201: NoticeOut, **ERRORS})
-def plan_close(request: HttpRequest, plan_id: int, payload: CloseIn) -> Status[PlanNotice]:
+def plan_close(request: HttpRequest, plan_id: Id, payload: CloseIn) -> Status[PlanNotice]:
     notice = services.plan_close(
         plan=_plan(request, plan_id), actor=_actor(request), **payload.dict()
     )
@@ -677,21 +725,21 @@ def plan_close(request: HttpRequest, plan_id: int, payload: CloseIn) -> Status[P
 
 @router.get(
     "/reviews",
-    response={200: ReviewPage, 401: ErrorOut},
+    response={200: list[ReviewOut], 401: ErrorOut},
     summary="The committee's review queue (open reviews)",
 )
-def reviews(request: HttpRequest, open_only: bool = True, limit: int = 50, offset: int = 0) -> Any:
-    queue = selectors.review_queue_for(_actor(request), open_only=open_only)
-    return _page(queue, limit, offset, review_dict)
+@paginate(Pagination, serialise=review_dict)
+def reviews(request: HttpRequest, open_only: bool = True) -> Any:
+    return selectors.review_queue_for(_actor(request), open_only=open_only)
 
 
 @router.get("/reviews/{review_id}", response={200: ReviewOut, 401: ErrorOut, 404: ErrorOut})
-def review(request: HttpRequest, review_id: int) -> dict[str, Any]:
+def review(request: HttpRequest, review_id: Id) -> dict[str, Any]:
     return review_dict(selectors.review_get_for(_actor(request), review_id))
 
 
 @router.post("/reviews/{review_id}/meetings", response={201: MeetingOut, **ERRORS})
-def review_meeting(request: HttpRequest, review_id: int, payload: MeetingIn) -> Status[Meeting]:
+def review_meeting(request: HttpRequest, review_id: Id, payload: MeetingIn) -> Status[Meeting]:
     review = selectors.review_get_for(_actor(request), review_id)
     meeting = services.meeting_record(
         review=review,
@@ -705,7 +753,7 @@ def review_meeting(request: HttpRequest, review_id: int, payload: MeetingIn) -> 
 
 
 @router.post("/reviews/{review_id}/opinion", response={201: OpinionOut, **ERRORS})
-def review_opinion(request: HttpRequest, review_id: int, payload: OpinionIn) -> Status[Opinion]:
+def review_opinion(request: HttpRequest, review_id: Id, payload: OpinionIn) -> Status[Opinion]:
     review = selectors.review_get_for(_actor(request), review_id)
     ensure_can(_actor(request), "plans.review", review.committee)
     meeting = review.meetings.filter(pk=payload.meeting_id).first()
@@ -742,9 +790,10 @@ def _order_target(target_kind: str, target_id: int) -> Any:
     return model.objects.filter(pk=target_id).first()
 
 
-@router.get("/orders", auth=None, response=OrderPage, summary="Orders (public)")
-def orders(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
-    return _page(selectors.order_list().prefetch_related("effects"), limit, offset, order_dict)
+@router.get("/orders", auth=None, response=list[OrderOut], summary="Orders (public)")
+@paginate(Pagination, serialise=order_dict)
+def orders(request: HttpRequest) -> Any:
+    return selectors.order_list().prefetch_related("effects")
 
 
 @router.post(
@@ -777,7 +826,7 @@ def order_new(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
 
 
 @router.post("/orders/{order_id}/lift", response={200: OrderOut, **ERRORS})
-def order_lift(request: HttpRequest, order_id: int, payload: LiftIn) -> dict[str, Any]:
+def order_lift(request: HttpRequest, order_id: Id, payload: LiftIn) -> dict[str, Any]:
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         raise NotFound("order")
@@ -793,22 +842,21 @@ def order_lift(request: HttpRequest, order_id: int, payload: LiftIn) -> dict[str
 @router.get(
     "/public/plans",
     auth=None,
-    response=PublicPlanPage,
+    response=list[PlanPublicOut],
     summary="Search filed plans (public)",
 )
+@paginate(Pagination, serialise=plan_public_dict)
 def public_plans(
     request: HttpRequest,
-    q: str = "",
-    prefecture: str = "",
-    risk_class: str = "",
-    therapy: str = "",
-    limit: int = 50,
-    offset: int = 0,
+    q: Search = "",
+    prefecture: Line(2) = "",
+    risk_class: Line(3) = "",
+    therapy: Line(20) = "",
 ) -> Any:
     plans = selectors.public_plan_search(
         q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy
     )
-    return _page(selectors.with_details(plans), limit, offset, plan_public_dict)
+    return selectors.with_details(plans)
 
 
 @router.get(
@@ -817,5 +865,5 @@ def public_plans(
     response={200: PlanPublicOut, 404: ErrorOut},
     summary="One filed plan (public)",
 )
-def public_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def public_plan(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     return plan_public_dict(selectors.public_plan_get(plan_id))
