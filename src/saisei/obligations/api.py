@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
@@ -13,7 +12,7 @@ from saisei.api.schemas import Day, ErrorOut, Id, Line, Pagination, Text
 from saisei.core.errors import NotPermitted
 from saisei.core.time import legal_today
 from saisei.obligations.models import Obligation
-from saisei.obligations.selectors import effective_status, obligations_for
+from saisei.obligations.selectors import effective_status, obligation_get_for, obligations_for
 from saisei.obligations.services import obligation_record_filing, obligation_waive
 
 router = Router(tags=["obligations"])
@@ -85,7 +84,7 @@ class WaiveIn(Schema):
 )
 def obligations_waive(request: HttpRequest, obligation_id: Id, payload: WaiveIn) -> Any:
     actor = request.auth  # type: ignore[attr-defined]
-    obligation = get_object_or_404(obligations_for(actor, today=legal_today()), pk=obligation_id)
+    obligation = obligation_get_for(actor, obligation_id)
     return obligation_waive(obligation=obligation, reason=payload.reason, actor=actor)
 
 
@@ -110,7 +109,7 @@ class FilingIn(Schema):
 )
 def obligations_record_filing(request: HttpRequest, obligation_id: Id, payload: FilingIn) -> Any:
     actor = request.auth  # type: ignore[attr-defined]
-    obligation = get_object_or_404(obligations_for(actor, today=legal_today()), pk=obligation_id)
+    obligation = obligation_get_for(actor, obligation_id)
     obligation_record_filing(
         obligation=obligation,
         filed_on=payload.filed_on,

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from saisei.accounts.permissions import organisation_ids_with
+from saisei.core.errors import NotFound
 from saisei.obligations.models import OUTSTANDING, Obligation, ObligationStatus
 
 
@@ -57,6 +58,19 @@ def obligations_for(
             output_field=IntegerField(),
         )
     ).order_by("urgency", "due_on", "pk")
+
+
+def obligation_get_for(actor: Any, pk: int) -> Obligation:
+    """One obligation the actor may see; another organisation's and a missing one are both
+    "not found"."""
+    scope = organisation_ids_with(actor, "obligations.view")
+    qs = Obligation.objects.select_related("organisation")
+    if scope is not None:
+        qs = qs.filter(Q(organisation_id__in=scope) | Q(also_visible_to_id__in=scope))
+    obligation = qs.filter(pk=pk).first()
+    if obligation is None:
+        raise NotFound("obligation")
+    return obligation
 
 
 def effective_status(obligation: Obligation, today: date) -> str:
