@@ -7,13 +7,13 @@ so a leaked token cannot make itself permanent.
 from datetime import datetime
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from saisei.accounts.auth import session_auth
 from saisei.accounts.models import ApiToken
+from saisei.accounts.selectors import token_get_for, tokens_for
 from saisei.accounts.services import token_create, token_revoke
 from saisei.api.schemas import ErrorOut, Id, Line, Pagination
 
@@ -40,7 +40,7 @@ class TokenCreatedOut(TokenOut):
 @router.get("/tokens", response={200: list[TokenOut], 401: ErrorOut})
 @paginate(Pagination)
 def tokens_list(request: HttpRequest) -> object:
-    return ApiToken.objects.filter(user=request.auth).order_by("-created_at")  # type: ignore[attr-defined]
+    return tokens_for(request.auth)  # type: ignore[attr-defined]
 
 
 @router.post(
@@ -71,5 +71,5 @@ def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, ob
     response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def tokens_revoke(request: HttpRequest, token_id: Id) -> ApiToken:
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)  # type: ignore[attr-defined]
+    token = token_get_for(request.auth, token_id)  # type: ignore[attr-defined]
     return token_revoke(token=token, actor=request.auth)  # type: ignore[attr-defined]

@@ -7,20 +7,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saisei.accounts.forms import ThrottledAuthenticationForm, TokenCreateForm, client_ip
-from saisei.accounts.models import ApiToken
+from saisei.accounts.selectors import token_get_for, tokens_for
 from saisei.accounts.services import (
     login_succeeded_record,
     logout_record,
     token_create,
     token_revoke,
 )
-from saisei.core.errors import DomainError
+from saisei.core.errors import DomainError, NotFound
 
 
 class LoginView(auth_views.LoginView):
@@ -63,7 +63,7 @@ def account(request: HttpRequest) -> HttpResponse:
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    tokens = tokens_for(request.user)
     return render(
         request,
         "accounts/account.html",
@@ -86,7 +86,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
             form.add_error("name", str(exc.message))
         else:
             return render(request, "accounts/token_created.html", {"issued": issued})
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = tokens_for(request.user)
     memberships = request.user.memberships.filter(is_active=True).select_related("organisation")  # type: ignore[union-attr]
     return render(
         request,
@@ -100,7 +100,10 @@ def token_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     # Another user's token is "not found", not "forbidden": its existence is not disclosed.
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    try:
+        token = token_get_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
     try:
         token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
     except DomainError as exc:
