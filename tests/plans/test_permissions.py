@@ -341,13 +341,15 @@ MATRIX = [
         "/api/v1/committees/{committee}/members",
         None,
         {
-            "officer": 403,
-            "staff": 403,
-            "other-officer": 403,
+            # The committee is public, its roster is not: "not found", as for another
+            # committee's renewals.
+            "officer": 404,
+            "staff": 404,
+            "other-officer": 404,
             "secretariat": 200,
             "member": 200,
             "regulator": 200,
-            "holder": 403,
+            "holder": 404,
             None: 401,
         },
     ),

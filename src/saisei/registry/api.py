@@ -21,7 +21,6 @@ from saisei.api.schemas import (
     SmallCount,
     Text,
 )
-from saisei.core.errors import NotPermitted
 from saisei.registry import selectors, services
 from saisei.registry.models import (
     Committee,
@@ -393,12 +392,7 @@ def committee_renewal_decision(
 )
 @paginate(Pagination)
 def committee_members(request: HttpRequest, committee_id: Id) -> Any:
-    members = selectors.committee_members_for(
-        _actor(request), selectors.committee_get(committee_id)
-    )
-    if members is None:
-        raise NotPermitted("plans.view")
-    return members
+    return selectors.committee_roster_get_for(_actor(request), committee_id)
 
 
 @router.post("/committees/{committee_id}/members", response={201: MemberOut, **WRITE_ERRORS})

@@ -86,6 +86,15 @@ def committee_members_for(actor: Any, committee: Committee) -> QuerySet[Committe
     return committee.members.order_by("category", "name", "pk")
 
 
+def committee_roster_get_for(actor: Any, pk: int) -> QuerySet[CommitteeMember]:
+    """A committee's roster, for the committee and regulators; "not found" for anyone else, as
+    for a missing committee (the committee itself is public, its roster is not)."""
+    members = committee_members_for(actor, committee_get(pk))
+    if members is None:
+        raise NotFound("committee")
+    return members
+
+
 def facility_list(*, q: str = "") -> QuerySet[ProcessingFacility]:
     facilities = ProcessingFacility.objects.select_related("operator_institution")
     if q:
@@ -108,5 +117,6 @@ def facility_notices_for(actor: Any, facility: ProcessingFacility) -> QuerySet[F
     """A facility's notices, for its operator and regulators ("not found" for anyone else; a
     third-party facility's only for regulators)."""
     if not can(actor, "organisation.view_private", facility):
-        raise NotFound("facility notices")
+        # The same body as for a missing facility.
+        raise NotFound("facility")
     return facility.notices.order_by("-event_on", "-pk")
