@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ from saisei.audit.services import audit_record
 from saisei.core.errors import DomainError, ErrorCode, NotPermitted
 
 TOKEN_PREFIX = "saisei_"  # noqa: S105 - a public marker, not a secret
+
+logger = logging.getLogger("saisei.accounts")
 
 
 @transaction.atomic
@@ -185,14 +188,41 @@ def token_authenticate(secret: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
-    # Written at most once a minute per token, so reads do not turn into a write each.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    token_touch(token)
     user = token.user
     user._saisei_token = token  # type: ignore[attr-defined]
     return user
+
+
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def token_touch(token: ApiToken, *, now: datetime | None = None) -> bool:
+    """Record a token's last use, at most once per TOKEN_TOUCH_INTERVAL; True if written.
+
+    Bookkeeping, never a reason to refuse the request it rides on: one conditional UPDATE
+    (a concurrent request that already wrote it makes this one change nothing), which skips a
+    row another transaction has locked (PostgreSQL) and gives up when the database is locked
+    by a writer (SQLite's "database is locked"); the next request after that writes it.
+    """
+    now = now or timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at <= TOKEN_TOUCH_INTERVAL:
+        return False
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_TOUCH_INTERVAL)
+    try:
+        with transaction.atomic():
+            unlocked = (
+                ApiToken.objects.filter(stale, pk=token.pk)
+                .select_for_update(skip_locked=True)
+                .values("pk")
+            )
+            written = ApiToken.objects.filter(pk__in=unlocked).update(last_used_at=now)
+    except OperationalError as exc:
+        logger.info("Token %s last use not recorded: %s", token.prefix, exc)
+        return False
+    if written:
+        token.last_used_at = now
+    return bool(written)
 
 
 # Sign-in: throttling and the audit trail -------------------------------------------------
