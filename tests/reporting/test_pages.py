@@ -33,8 +33,9 @@ def test_the_hub_is_for_those_concerned_and_patient_data_for_the_institution(
             "secretariat": 200,
             "member": 200,
             "regulator": 200,
-            "other-officer": 403,
-            "holder": 403,
+            # Not theirs to see: the same 404 as a plan that does not exist.
+            "other-officer": 404,
+            "holder": 404,
         }
         for persona, status in expected.items():
             response = client_for(persona).get(_hub(active_plan), HTTP_ACCEPT_LANGUAGE="en")

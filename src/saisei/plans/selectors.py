@@ -77,10 +77,13 @@ def with_details(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     )
 
 
-def plans_visible_to(actor: Any) -> QuerySet[Plan]:
+def plans_visible_to(actor: Any, permission: str = "plans.view") -> QuerySet[Plan]:
     """Every plan the actor may see: its institution's, those submitted to its committee, or all
-    for a regulator. A committee never sees a draft that was never submitted to it."""
-    orgs = organisation_ids_with(actor, "plans.view")
+    for a regulator. A committee never sees a draft that was never submitted to it.
+
+    `permission` names what the actor reads of them (reporting reads ask "reporting.view"), so
+    each app's selectors start from the same scope."""
+    orgs = organisation_ids_with(actor, permission)
     plans = Plan.objects.all()
     if orgs is None:
         return plans

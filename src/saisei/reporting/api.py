@@ -32,7 +32,7 @@ from saisei.obligations.labels import legal_name, recipient_label
 from saisei.obligations.models import Obligation
 from saisei.obligations.selectors import effective_status
 from saisei.plans.lifecycle import PUBLIC_STATUSES
-from saisei.plans.models import EvaluationCriterion, Plan
+from saisei.plans.models import Plan
 from saisei.registry.models import ProcessingFacility
 from saisei.reporting import selectors, services
 from saisei.reporting.models import (
@@ -42,6 +42,7 @@ from saisei.reporting.models import (
     PeriodicReport,
     Treatment,
 )
+from saisei.reporting.visibility import actor_of, patient_field
 
 router = Router(tags=["reporting"])
 
@@ -56,8 +57,9 @@ WRITE_ERRORS: dict[int, type[Schema]] = {
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def _plan(plan_id: int) -> Plan:
-    return get_object_or_404(Plan.objects.select_related("institution", "committee"), pk=plan_id)
+def _plan(request: HttpRequest, plan_id: int) -> Plan:
+    """The plan if the caller may see its reporting; "not found" otherwise, as for a missing id."""
+    return selectors.plan_get_for(request.auth, plan_id)  # type: ignore[attr-defined]
 
 
 # OutcomeMeasurement.value: DecimalField(max_digits=14, decimal_places=4).
@@ -78,12 +80,19 @@ class OutcomeOut(Schema):
 
 
 class TreatmentOut(Schema):
+    """A treatment: patient-level as a whole, so only ever for the institution's own staff
+    (saisei.reporting.visibility); anyone else is refused the row."""
+
     id: int
     patient_code: str
     treated_on: date
     facility_number: str = Field(alias="facility.number")
     lot: str
     outcomes: list[OutcomeOut]
+
+    @staticmethod
+    def resolve_patient_code(obj: Treatment, context: Any) -> str:
+        return patient_field(obj, "patient_code", actor_of(context), refuse=True)
 
     @staticmethod
     def resolve_outcomes(obj: Treatment) -> list[OutcomeOut]:
@@ -174,7 +183,10 @@ class AdverseEventReportOut(Schema):
 
 class AdverseEventOut(Schema):
     id: int
-    patient_code: str
+    patient_code: str | None = Field(
+        description="The institution's own pseudonymous code: patient-level, so given only to "
+        "the institution's own staff and null for anyone else (the committee, a regulator)"
+    )
     learned_on: date
     onset_on: date | None
     category: str
@@ -189,6 +201,10 @@ class AdverseEventOut(Schema):
         "reports to the committee and to the plan's authority; for another, its 60-day "
         "period's report to the committee"
     )
+
+    @staticmethod
+    def resolve_patient_code(obj: AdverseEvent, context: Any) -> str | None:
+        return patient_field(obj, "patient_code", actor_of(context))
 
     @staticmethod
     def resolve_reports(obj: AdverseEvent) -> list[AdverseEventReport]:
@@ -288,12 +304,12 @@ class FileIn(Schema):
 @router.get("/plans/{plan_id}/treatments", response={200: list[TreatmentOut], **READ_ERRORS})
 @paginate(Pagination)
 def treatments_list(request: HttpRequest, plan_id: Id) -> Any:
-    return selectors.treatments_for(request.auth, _plan(plan_id))  # type: ignore[attr-defined]
+    return selectors.treatments_for(request.auth, _plan(request, plan_id))  # type: ignore[attr-defined]
 
 
 @router.post("/plans/{plan_id}/treatments", response={201: TreatmentOut, **WRITE_ERRORS})
 def treatments_create(request: HttpRequest, plan_id: Id, payload: TreatmentIn) -> Any:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     facility = None
     if payload.facility_number:
         facility = ProcessingFacility.objects.filter(number=payload.facility_number).first()
@@ -313,16 +329,16 @@ def treatments_create(request: HttpRequest, plan_id: Id, payload: TreatmentIn) -
 @router.post("/plans/{plan_id}/treatments/import", response={201: ImportOut, **WRITE_ERRORS})
 def treatments_import(request: HttpRequest, plan_id: int, payload: CsvIn) -> Any:
     result = services.treatments_import_csv(
-        plan=_plan(plan_id), text=payload.csv, actor=request.auth
+        plan=_plan(request, plan_id), text=payload.csv, actor=request.auth
     )  # type: ignore[attr-defined]
     return Status(201, {"created": result.created})
 
 
 @router.post("/plans/{plan_id}/outcomes", response={201: OutcomeOut, **WRITE_ERRORS})
 def outcomes_create(request: HttpRequest, plan_id: Id, payload: OutcomeIn) -> Any:
-    plan = _plan(plan_id)
-    treatment = get_object_or_404(Treatment, pk=payload.treatment_id, plan=plan)
-    criterion = get_object_or_404(EvaluationCriterion, pk=payload.criterion_id)
+    plan = _plan(request, plan_id)
+    treatment = selectors.treatment_get_for(request.auth, plan, payload.treatment_id)  # type: ignore[attr-defined]
+    criterion = selectors.criterion_get_for(plan, payload.criterion_id)
     outcome = services.outcome_record(
         treatment=treatment,
         criterion=criterion,
@@ -336,7 +352,9 @@ def outcomes_create(request: HttpRequest, plan_id: Id, payload: OutcomeIn) -> An
 
 @router.post("/plans/{plan_id}/outcomes/import", response={201: ImportOut, **WRITE_ERRORS})
 def outcomes_import(request: HttpRequest, plan_id: int, payload: CsvIn) -> Any:
-    result = services.outcomes_import_csv(plan=_plan(plan_id), text=payload.csv, actor=request.auth)  # type: ignore[attr-defined]
+    result = services.outcomes_import_csv(
+        plan=_plan(request, plan_id), text=payload.csv, actor=request.auth
+    )  # type: ignore[attr-defined]
     return Status(201, {"created": result.created})
 
 
@@ -346,15 +364,15 @@ def outcomes_import(request: HttpRequest, plan_id: int, payload: CsvIn) -> Any:
 @router.get("/plans/{plan_id}/adverse-events", response={200: list[AdverseEventOut], **READ_ERRORS})
 @paginate(EventPagination)
 def adverse_events_list(request: HttpRequest, plan_id: Id) -> Any:
-    return selectors.adverse_events_for(request.auth, _plan(plan_id))  # type: ignore[attr-defined]
+    return selectors.adverse_events_for(request.auth, _plan(request, plan_id))  # type: ignore[attr-defined]
 
 
 @router.post("/plans/{plan_id}/adverse-events", response={201: AdverseEventOut, **WRITE_ERRORS})
 def adverse_events_create(request: HttpRequest, plan_id: Id, payload: AdverseEventIn) -> Any:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     treatment = None
     if payload.treatment_id is not None:
-        treatment = get_object_or_404(Treatment, pk=payload.treatment_id, plan=plan)
+        treatment = selectors.treatment_get_for(request.auth, plan, payload.treatment_id)  # type: ignore[attr-defined]
     event = services.adverse_event_record(
         plan=plan,
         patient_code=payload.patient_code,
@@ -377,10 +395,10 @@ def adverse_events_create(request: HttpRequest, plan_id: Id, payload: AdverseEve
 def adverse_event_reports_create(
     request: HttpRequest, plan_id: Id, payload: AdverseEventReportIn
 ) -> Any:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     event = None
     if payload.event_id is not None:
-        event = get_object_or_404(AdverseEvent, pk=payload.event_id, plan=plan)
+        event = selectors.plan_event_get(plan, payload.event_id)
     report = services.adverse_event_report_file(
         plan=plan,
         recipient=payload.recipient,
@@ -398,7 +416,7 @@ def adverse_event_reports_create(
     response={200: AdverseEventReportOut, **WRITE_ERRORS},
 )
 def adverse_event_reports_review(request: HttpRequest, report_id: Id, payload: OpinionIn) -> Any:
-    report = get_object_or_404(AdverseEventReport.objects.select_related("plan"), pk=report_id)
+    report = selectors.ae_report_get_for(request.auth, report_id)  # type: ignore[attr-defined]
     return services.adverse_event_report_review(
         report=report, opinion=payload.opinion, actor=request.auth
     )  # type: ignore[attr-defined]
@@ -412,23 +430,20 @@ def adverse_event_reports_review(request: HttpRequest, report_id: Id, payload: O
 )
 @paginate(Pagination)
 def periodic_reports_list(request: HttpRequest, plan_id: Id) -> Any:
-    return selectors.periodic_reports_for(request.auth, _plan(plan_id))  # type: ignore[attr-defined]
+    return selectors.periodic_reports_for(request.auth, _plan(request, plan_id))  # type: ignore[attr-defined]
 
 
 @router.post("/plans/{plan_id}/periodic-reports", response={201: PeriodicReportOut, **WRITE_ERRORS})
 def periodic_reports_generate(request: HttpRequest, plan_id: Id, payload: GenerateIn) -> Any:
     report = services.periodic_report_generate(
-        plan=_plan(plan_id), period=payload.period, actor=request.auth
+        plan=_plan(request, plan_id), period=payload.period, actor=request.auth
     )  # type: ignore[attr-defined]
     return Status(201, report)
 
 
 def _report(request: HttpRequest, report_id: Id) -> PeriodicReport:
-    report = get_object_or_404(
-        PeriodicReport.objects.select_related("plan__institution", "plan__committee"), pk=report_id
-    )
-    selectors.periodic_reports_for(request.auth, report.plan)  # type: ignore[attr-defined]
-    return report
+    """The report if the caller may see its plan's reporting; "not found" otherwise."""
+    return selectors.periodic_report_get_for(request.auth, report_id)  # type: ignore[attr-defined]
 
 
 @router.get("/periodic-reports/{report_id}", response={200: PeriodicReportOut, **READ_ERRORS})

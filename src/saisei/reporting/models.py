@@ -171,7 +171,9 @@ class AdverseEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} · {self.patient_code} · {self.learned_on}"
+        # No patient code: this label reaches the audit trail, whose scope includes the
+        # committee (saisei.reporting.visibility).
+        return f"{self.get_category_display()} · {self.learned_on}"
 
     @property
     def rule(self) -> str:

@@ -8,9 +8,11 @@ from typing import Any
 from django.db.models import QuerySet
 
 from saisei.accounts.permissions import ensure_can
+from saisei.core.errors import NotFound, NotPermitted
 from saisei.obligations.models import Obligation
 from saisei.obligations.selectors import Timeliness, timeliness
-from saisei.plans.models import Plan
+from saisei.plans.models import EvaluationCriterion, Plan
+from saisei.plans.selectors import plans_visible_to
 from saisei.reporting.models import (
     AdverseEvent,
     AdverseEventReport,
@@ -21,14 +23,103 @@ from saisei.reporting.models import (
     Treatment,
 )
 from saisei.reporting.obligation_sources import EVENT, PLAN, plan_authority
+from saisei.reporting.visibility import PATIENT_LEVEL_PERMISSION, may_see_patient_fields
+
+# --- one object by id, scoped to the actor ------------------------------------------------------
+# Each starts from what the actor may see, so another institution's object and a missing id
+# both answer "not found" (404) with the same body; a refusal to change what the actor does see
+# is left to the service (403).
+
+
+def reporting_plans_for(actor: Any) -> QuerySet[Plan]:
+    """The plans whose reporting the actor may see: its institution's, those submitted to its
+    committee, or all for a regulator."""
+    return plans_visible_to(actor, "reporting.view")
+
+
+def plan_get_for(actor: Any, pk: int) -> Plan:
+    plan = (
+        reporting_plans_for(actor)
+        .select_related("institution__organisation", "committee__organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise NotFound("plan")
+    return plan
+
+
+def adverse_event_get_for(actor: Any, pk: int) -> AdverseEvent:
+    event = (
+        AdverseEvent.objects.filter(plan__in=reporting_plans_for(actor), pk=pk)
+        .select_related("plan__institution", "plan__committee")
+        .first()
+    )
+    if event is None:
+        raise NotFound("adverse event")
+    return event
+
+
+def plan_event_get(plan: Plan, pk: int) -> AdverseEvent:
+    """An adverse event of a plan the actor already reached through `plan_get_for`."""
+    event = AdverseEvent.objects.filter(plan=plan, pk=pk).first()
+    if event is None:
+        raise NotFound("adverse event")
+    return event
+
+
+def ae_report_get_for(actor: Any, pk: int) -> AdverseEventReport:
+    report = (
+        AdverseEventReport.objects.filter(plan__in=reporting_plans_for(actor), pk=pk)
+        .select_related("plan__institution", "plan__committee", "event")
+        .first()
+    )
+    if report is None:
+        raise NotFound("adverse event report")
+    return report
+
+
+def periodic_report_get_for(actor: Any, pk: int) -> PeriodicReport:
+    report = (
+        PeriodicReport.objects.filter(plan__in=reporting_plans_for(actor), pk=pk)
+        .select_related("plan__institution", "plan__committee")
+        .first()
+    )
+    if report is None:
+        raise NotFound("periodic report")
+    return report
+
+
+def treatment_get_for(actor: Any, plan: Plan, pk: int) -> Treatment:
+    """A treatment of the plan, for the institution's own staff: a treatment is patient-level,
+    so for anyone else it is not there at all."""
+    if not may_see_patient_fields(actor, plan):
+        raise NotFound("treatment")
+    treatment = Treatment.objects.filter(plan=plan, pk=pk).select_related("plan").first()
+    if treatment is None:
+        raise NotFound("treatment")
+    return treatment
+
+
+def criterion_get_for(plan: Plan, pk: int) -> EvaluationCriterion:
+    """An evaluation criterion of the plan (another plan's criterion is not found here; the
+    service then tells a criterion replaced by a change from a current one)."""
+    criterion = EvaluationCriterion.objects.filter(plan=plan, pk=pk).first()
+    if criterion is None:
+        raise NotFound("criterion")
+    return criterion
+
+
+# --- lists of one plan -------------------------------------------------------------------------
 
 
 def treatments_for(actor: Any, plan: Plan) -> QuerySet[Treatment]:
     """Patient-level: the institution's own staff only."""
-    ensure_can(actor, "reporting.view_patient_level", plan)
+    if not may_see_patient_fields(actor, plan):
+        raise NotPermitted(PATIENT_LEVEL_PERMISSION)
     return (
         Treatment.objects.filter(plan=plan)
-        .select_related("facility")
+        .select_related("facility", "plan__institution")
         .prefetch_related("outcomes__criterion")
         .order_by("-treated_on", "-pk")
     )
@@ -38,7 +129,7 @@ def adverse_events_for(actor: Any, plan: Plan) -> QuerySet[AdverseEvent]:
     ensure_can(actor, "reporting.view", plan)
     return (
         AdverseEvent.objects.filter(plan=plan)
-        .select_related("plan")
+        .select_related("plan__institution")
         .prefetch_related("reports")
         .order_by("-learned_on", "-pk")
     )

@@ -14,13 +14,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saisei.accounts.permissions import can, ensure_can
-from saisei.core.errors import DomainError, NotPermitted
+from saisei.core.errors import DomainError, NotFound, NotPermitted
 from saisei.core.time import legal_today
 from saisei.law import period_bounds
 from saisei.obligations.labels import RECIPIENT_LABELS, RULE_LABELS
@@ -30,13 +30,17 @@ from saisei.registry.models import ProcessingFacility
 from saisei.reporting import forms as f
 from saisei.reporting import selectors, services
 from saisei.reporting.figures import STATISTICS, shown, shown_share
-from saisei.reporting.models import (
-    AdverseEvent,
-    AdverseEventReport,
-    AEOutcome,
-    PeriodicReport,
-    Treatment,
-)
+from saisei.reporting.models import AEOutcome, Treatment
+from saisei.reporting.visibility import may_see_patient_fields
+
+
+def _found(select: Callable[..., Any], *args: Any) -> Any:
+    """One object through a selector scoped to the user: what they may not see is the same
+    404 page as a missing id."""
+    try:
+        return select(*args)
+    except NotFound:
+        raise Http404 from None
 
 
 def _apply(form: forms.Form, call: Callable[[], Any]) -> Any:
@@ -106,8 +110,8 @@ def _act(request: HttpRequest, plan: Plan, action: str, form: forms.Form) -> Any
             actor=actor,
         )
     if action == "outcome":
-        treatment = get_object_or_404(Treatment, pk=c["treatment"], plan=plan)
-        criterion = get_object_or_404(plan.criteria, pk=c["criterion"])
+        treatment = selectors.treatment_get_for(actor, plan, c["treatment"])
+        criterion = selectors.criterion_get_for(plan, c["criterion"])
         return services.outcome_record(
             treatment=treatment,
             criterion=criterion,
@@ -162,9 +166,8 @@ SUCCESS = {
 
 @login_required
 def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(Plan.objects.select_related("institution", "committee"), pk=pk)
-    ensure_can(request.user, "reporting.view", plan)
-    patient_level = can(request.user, "reporting.view_patient_level", plan)
+    plan = _found(selectors.plan_get_for, request.user, pk)
+    patient_level = may_see_patient_fields(request.user, plan)
     may_record = can(request.user, "reporting.record", plan)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     hub_forms = _hub_forms(
@@ -239,9 +242,7 @@ def adverse_event_report(request: HttpRequest, pk: int) -> HttpResponse:
     """File the report of one serious adverse event to one of its recipients: the committee, or
     the plan's authority (the Minister for Class I, the Regional Bureau for Class II and III).
     The page lists what is due to whom, each duty with its own date, status and explanation."""
-    event = get_object_or_404(
-        AdverseEvent.objects.select_related("plan__institution", "plan__committee"), pk=pk
-    )
+    event = _found(selectors.adverse_event_get_for, request.user, pk)
     ensure_can(request.user, "reporting.record", event.plan)
     recipients = services.ae_report_recipients(event.plan, event.rule)
     form = f.AdverseEventReportForm(request.POST or None, prefix="er", recipients=recipients)
@@ -277,10 +278,7 @@ def adverse_event_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def periodic_report(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(
-        PeriodicReport.objects.select_related("plan__institution", "plan__committee"), pk=pk
-    )
-    ensure_can(request.user, "reporting.view", report.plan)
+    report = _found(selectors.periodic_report_get_for, request.user, pk)
     content_form = f.PeriodicContentForm(
         prefix="ct",
         initial={name: getattr(report, name) for name in services.ART37_FIELDS},
@@ -369,8 +367,7 @@ def _course_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
 
 @login_required
 def periodic_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(PeriodicReport.objects.select_related("plan"), pk=pk)
-    ensure_can(request.user, "reporting.view", report.plan)
+    report = _found(selectors.periodic_report_get_for, request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="periodic-report-plan{report.plan_id}-period{report.period}.csv"'
@@ -449,10 +446,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ae_report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(
-        AdverseEventReport.objects.select_related("plan__committee", "plan__institution", "event"),
-        pk=pk,
-    )
+    report = _found(selectors.ae_report_get_for, request.user, pk)
     ensure_can(request.user, "reporting.review", report)
     form = f.OpinionForm(request.POST or None, prefix="op")
     if request.method == "POST" and form.is_valid():
