@@ -15,6 +15,7 @@ from saisei.accounts.auth import session_auth
 from saisei.accounts.models import ApiToken
 from saisei.accounts.selectors import token_get_for, tokens_for
 from saisei.accounts.services import token_create, token_revoke
+from saisei.api import idempotency
 from saisei.api.schemas import ErrorOut, Id, Line, Pagination
 
 router = Router(tags=["accounts"])
@@ -49,6 +50,9 @@ def tokens_list(request: HttpRequest) -> object:
     response={201: TokenCreatedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Create a token (browser session only); the secret is in this response only",
 )
+# The secret is never stored, so a repeat with the same Idempotency-Key is told (409) which
+# token the key created instead of getting the secret again.
+@idempotency.withholds("token")
 def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     issued = token_create(user=request.auth, name=payload.name, actor=request.auth)  # type: ignore[attr-defined]
     t = issued.token

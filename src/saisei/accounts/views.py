@@ -20,6 +20,7 @@ from saisei.accounts.services import (
     token_create,
     token_revoke,
 )
+from saisei.api import idempotency
 from saisei.core.errors import DomainError, NotFound
 
 
@@ -71,6 +72,9 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The page shows the new secret once: a repeated form (same idempotency_key) creates nothing
+# and is told so, since the secret is not kept to be shown again.
+@idempotency.withholds()
 @login_required
 @require_POST
 def token_new(request: HttpRequest) -> HttpResponse:

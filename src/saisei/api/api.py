@@ -22,6 +22,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.responses import Status
 
 from saisei.accounts.auth import API_AUTH
+from saisei.api import idempotency
 from saisei.api.docs import docs_csp
 from saisei.api.schemas import ErrorOut
 from saisei.core.error_responses import TOO_LARGE_EXCEPTIONS, error_body, too_large_details
@@ -46,6 +47,7 @@ class SaiseiAPI(NinjaAPI):
     ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_common_errors(schema, throttled_operation_ids(self))
+        idempotency.document(schema, idempotency.creating_operation_ids(self))
         return schema
 
 
@@ -88,12 +90,18 @@ api = SaiseiAPI(
         "Programs authenticate with a bearer token (created on the account page, shown once); "
         "the browser uses its session and the CSRF token. Every error, including 404 for an "
         "unknown path, 405 for a method a path does not have, 413 for an oversized body, 429 "
-        'and 500, is `{"code", "message", "details"}` with a translated message.'
+        'and 500, is `{"code", "message", "details"}` with a translated message. '
+        "Every POST that creates a record (answers 201) takes an optional `Idempotency-Key` "
+        "header, so a retry creates nothing new and gets the first answer. A CSV import is a "
+        "multipart/form-data upload in the field `file`, at most SAISEI_MAX_UPLOAD_BYTES (10 MiB "
+        "unless configured otherwise) for the whole request; a larger one is refused with 413."
     ),
     auth=API_AUTH,
     urls_namespace="api",
     docs_decorator=docs_csp,
 )
+# Every POST that answers 201 takes an Idempotency-Key (saisei.api.idempotency).
+idempotency.install(api)
 
 
 def _error(

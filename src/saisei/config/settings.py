@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "saisei.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "saisei.core.middleware.DomainErrorMiddleware",
+    # Last, so its view hook runs after the CSRF check and it wraps only the view: the hidden
+    # idempotency_key of a creating form makes a double submission create one record.
+    "saisei.api.idempotency.IdempotentFormMiddleware",
 ]
 
 if PRODUCTION:

@@ -26,6 +26,9 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     REQUEST_TOO_LARGE = "request_too_large"
     THROTTLED = "throttled"
+    # Idempotent creation (an Idempotency-Key used again)
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_RESULT_WITHHELD = "idempotency_result_withheld"
     # Plans (RM Act provision plans, reviews, filings, orders)
     PLAN_INVALID_TRANSITION = "plan_invalid_transition"
     PLAN_CONFLICT = "plan_conflict"
