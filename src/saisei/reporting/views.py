@@ -71,13 +71,23 @@ def _apply(form: forms.Form, call: Callable[[], Any]) -> Any:
 
 
 def _hub_forms(
-    plan: Plan, data: dict[str, Any] | None = None, files: Any = None, action: str = ""
+    plan: Plan,
+    data: dict[str, Any] | None = None,
+    files: Any = None,
+    action: str = "",
+    *,
+    patient_level: bool = False,
 ) -> dict[str, forms.Form]:
     facilities = [
         pf.facility
         for pf in plan.plan_facilities.filter(is_current=True).select_related("facility")
     ]
-    treatments = list(Treatment.objects.filter(plan=plan).order_by("-treated_on", "-pk")[:200])
+    # The outcome form names each treatment by its patient code: only for those who may see it.
+    treatments = (
+        list(Treatment.objects.filter(plan=plan).order_by("-treated_on", "-pk")[:200])
+        if patient_level
+        else []
+    )
     criteria = list(plan.criteria.filter(is_current=True).order_by("position"))
 
     def bound(name: str) -> Any:
@@ -171,7 +181,11 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
     may_record = can(request.user, "reporting.record", plan)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     hub_forms = _hub_forms(
-        plan, request.POST if action else None, request.FILES if action else None, action
+        plan,
+        request.POST if action else None,
+        request.FILES if action else None,
+        action,
+        patient_level=patient_level,
     )
     status = 200
     if action:
