@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 
@@ -248,6 +249,32 @@ def test_a_token_created_with_a_key_is_not_shown_again(client_for, personas) -> 
     assert secret not in IdempotencyKey.objects.get().body  # the secret is never stored
 
 
+@pytest.mark.django_db
+def test_an_import_with_a_key_imports_once(active_plan, client_for) -> None:
+    client = client_for("officer")
+    url = f"/api/v1/reporting/plans/{active_plan.pk}/treatments/import"
+    data = b"patient_code,treated_on\nP-1,2025-07-01\nP-2,2025-07-02\n"
+    with at(dt.date(2025, 8, 1)):
+        answers = [
+            client.post(
+                url,
+                {"file": SimpleUploadedFile("t.csv", data, content_type="text/csv")},
+                HTTP_IDEMPOTENCY_KEY=KEY,
+            )
+            for _ in range(2)
+        ]
+        other_file = client.post(
+            url,
+            {"file": SimpleUploadedFile("t.csv", data + b"P-3,2025-07-03\n")},
+            HTTP_IDEMPOTENCY_KEY=KEY,
+        )
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json() == {"created": 2}
+    assert answers[1]["Idempotent-Replayed"] == "true"
+    assert other_file.status_code == 422
+    assert Treatment.objects.count() == 2
+
+
 # The pages ---------------------------------------------------------------------------------
 
 
@@ -296,6 +323,27 @@ def test_a_double_submitted_form_creates_one_record(active_plan, client_for) -> 
     assert first["Location"] == second["Location"]
     assert other.status_code == 422
     _one_event_and_its_duties(active_plan)
+
+
+@pytest.mark.django_db
+def test_a_double_submitted_csv_upload_imports_once(active_plan, client_for) -> None:
+    client = client_for("officer")
+    data = b"patient_code,treated_on\nP-1,2025-07-01\nP-2,2025-07-02\n"
+    with at(dt.date(2025, 8, 1)):
+        answers = [
+            client.post(
+                _hub(active_plan),
+                {
+                    "action": "treatments_csv",
+                    "idempotency_key": KEY,
+                    "tc-file": SimpleUploadedFile("t.csv", data),
+                },
+            )
+            for _ in range(2)
+        ]
+    assert [a.status_code for a in answers] == [302, 302]
+    assert Treatment.objects.count() == 2
+    assert AuditEvent.objects.filter(action="reporting.treatments.imported").count() == 1
 
 
 @pytest.mark.django_db

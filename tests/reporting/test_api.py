@@ -55,10 +55,13 @@ def test_treatments_are_recorded_and_read_only_by_the_institution(active_plan, c
 
 
 def test_a_bad_csv_is_refused_with_its_lines_and_saves_nothing(active_plan, client_for) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     url = f"/api/v1/reporting/plans/{active_plan.pk}/treatments/import"
     text = "patient_code,treated_on\nP-1,2025-07-01\n名前,2025-07-02\n"
+    upload = SimpleUploadedFile("t.csv", text.encode(), content_type="text/csv")
     with at(dt.date(2025, 8, 1)):
-        response = _post(client_for("officer"), url, {"csv": text})
+        response = client_for("officer").post(url, {"file": upload})
     assert response.status_code == 400
     body = _body(response)
     assert body["code"] == "csv_invalid"

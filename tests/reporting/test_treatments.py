@@ -155,7 +155,7 @@ def test_a_csv_import_is_all_or_nothing_with_line_numbers(active_plan, personas)
     )
     with pytest.raises(DomainError) as raised:
         treatments_import_csv(
-            plan=active_plan, text=text, actor=personas.officer, today=dt.date(2025, 8, 1)
+            plan=active_plan, source=text, actor=personas.officer, today=dt.date(2025, 8, 1)
         )
     errors = raised.value.details["errors"]
     assert [(e["line"], e["field"]) for e in errors] == [
@@ -170,7 +170,7 @@ def test_a_csv_import_is_all_or_nothing_with_line_numbers(active_plan, personas)
 def test_a_valid_csv_imports_every_row_and_outcomes_follow(active_plan, personas) -> None:
     text = "\ufeffpatient_code,treated_on,lot\nP-001,2025-07-01,L1\nP-002,2025-07-02,L2\n"
     result = treatments_import_csv(
-        plan=active_plan, text=text, actor=personas.officer, today=dt.date(2025, 8, 1)
+        plan=active_plan, source=text, actor=personas.officer, today=dt.date(2025, 8, 1)
     )
     assert result.created == 2
     outcomes = (
@@ -180,7 +180,7 @@ def test_a_valid_csv_imports_every_row_and_outcomes_follow(active_plan, personas
     )
     assert (
         outcomes_import_csv(
-            plan=active_plan, text=outcomes, actor=personas.officer, today=dt.date(2025, 8, 1)
+            plan=active_plan, source=outcomes, actor=personas.officer, today=dt.date(2025, 8, 1)
         ).created
         == 2
     )
@@ -201,7 +201,7 @@ def test_an_outcome_csv_names_each_bad_line(active_plan, personas) -> None:
     )
     with pytest.raises(DomainError) as raised:
         outcomes_import_csv(
-            plan=active_plan, text=text, actor=personas.officer, today=dt.date(2025, 8, 1)
+            plan=active_plan, source=text, actor=personas.officer, today=dt.date(2025, 8, 1)
         )
     assert [(e["line"], e["field"]) for e in raised.value.details["errors"]] == [
         (2, "criterion"),
@@ -214,7 +214,7 @@ def test_an_outcome_csv_names_each_bad_line(active_plan, personas) -> None:
 def test_a_csv_missing_a_column_is_refused(active_plan, personas) -> None:
     with pytest.raises(DomainError) as raised:
         treatments_import_csv(
-            plan=active_plan, text="code,date\nP,2025-07-01\n", actor=personas.officer
+            plan=active_plan, source="code,date\nP,2025-07-01\n", actor=personas.officer
         )
     assert raised.value.code == "csv_invalid"
     assert {e["field"] for e in raised.value.details["errors"]} == {"patient_code", "treated_on"}

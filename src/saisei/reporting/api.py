@@ -9,12 +9,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from saisei.api import idempotency
 from saisei.api.schemas import (
     DecimalValue,
     ErrorOut,
@@ -100,10 +102,6 @@ class TreatmentOut(Schema):
             OutcomeOut(criterion_id=o.criterion_id, measured_on=o.measured_on, value=o.value)
             for o in obj.outcomes.all()
         ]
-
-
-class CsvIn(Schema):
-    csv: str = Field(description="The CSV text, UTF-8, first line the column names")
 
 
 class ImportOut(Schema):
@@ -326,11 +324,34 @@ def treatments_create(request: HttpRequest, plan_id: Id, payload: TreatmentIn) -
     return Status(201, treatment)
 
 
-@router.post("/plans/{plan_id}/treatments/import", response={201: ImportOut, **WRITE_ERRORS})
-def treatments_import(request: HttpRequest, plan_id: int, payload: CsvIn) -> Any:
-    result = services.treatments_import_csv(
-        plan=_plan(request, plan_id), text=payload.csv, actor=request.auth
-    )  # type: ignore[attr-defined]
+def _import_description(columns: str) -> str:
+    return (
+        f"Upload a CSV file as multipart/form-data in the field `file`: UTF-8 (a byte-order "
+        f"mark is allowed), the first line naming the columns ({columns}), at most "
+        f"{services.MAX_IMPORT_ROWS:,} rows. The whole request may be at most "
+        f"SAISEI_MAX_UPLOAD_BYTES ({settings.SAISEI_MAX_UPLOAD_BYTES:,} bytes here); a larger "
+        "one is refused with 413. All rows or none: every row is checked before anything is "
+        "written, and a refusal (400, `csv_invalid`) lists each bad line in "
+        "`details.errors` (`line`, `field`, `code`, `message`)."
+    )
+
+
+@router.post(
+    "/plans/{plan_id}/treatments/import",
+    response={201: ImportOut, **WRITE_ERRORS},
+    summary="Import treatments from a CSV file",
+    description=_import_description(
+        "patient_code, treated_on; optional facility_number (needed when the plan names "
+        "several facilities), lot"
+    ),
+)
+@idempotency.claim_after_check
+def treatments_import(request: HttpRequest, plan_id: Id, file: File[UploadedFile]) -> Any:
+    actor = request.auth  # type: ignore[attr-defined]
+    # Checked with no transaction open; only the write below takes the database's write lock.
+    batch = services.treatments_import_check(plan=_plan(request, plan_id), source=file, actor=actor)
+    idempotency.claim(request)
+    result = services.treatments_import_write(batch=batch)
     return Status(201, {"created": result.created})
 
 
@@ -350,11 +371,21 @@ def outcomes_create(request: HttpRequest, plan_id: Id, payload: OutcomeIn) -> An
     return Status(201, outcome)
 
 
-@router.post("/plans/{plan_id}/outcomes/import", response={201: ImportOut, **WRITE_ERRORS})
-def outcomes_import(request: HttpRequest, plan_id: int, payload: CsvIn) -> Any:
-    result = services.outcomes_import_csv(
-        plan=_plan(request, plan_id), text=payload.csv, actor=request.auth
-    )  # type: ignore[attr-defined]
+@router.post(
+    "/plans/{plan_id}/outcomes/import",
+    response={201: ImportOut, **WRITE_ERRORS},
+    summary="Import outcomes from a CSV file",
+    description=_import_description(
+        "patient_code, treated_on, criterion (the criterion's number in the plan), "
+        "measured_on, value; optional note"
+    ),
+)
+@idempotency.claim_after_check
+def outcomes_import(request: HttpRequest, plan_id: Id, file: File[UploadedFile]) -> Any:
+    actor = request.auth  # type: ignore[attr-defined]
+    batch = services.outcomes_import_check(plan=_plan(request, plan_id), source=file, actor=actor)
+    idempotency.claim(request)
+    result = services.outcomes_import_write(batch=batch)
     return Status(201, {"created": result.created})
 
 

@@ -55,6 +55,10 @@ class OutcomeForm(forms.Form):
 
 
 class CsvForm(forms.Form):
+    """A CSV file (a streamed upload, as large as SAISEI_MAX_UPLOAD_BYTES allows the request)
+    or pasted text (within SAISEI_MAX_REQUEST_BYTES). `csv` is the file itself, read row by row
+    by the import, or the text; the import reports a file that is not UTF-8 by its line."""
+
     file = forms.FileField(label=_("CSV file (UTF-8)"), required=False)
     text = forms.CharField(
         label=_("or paste the CSV here"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -64,14 +68,7 @@ class CsvForm(forms.Form):
         cleaned = super().clean()
         upload = cleaned.get("file")
         if upload is not None:
-            if upload.size > 5 * 1024 * 1024:
-                raise forms.ValidationError(_("The file is larger than 5 MB."))
-            try:
-                cleaned["csv"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(
-                    _("Save the file as UTF-8 CSV and try again.")
-                ) from None
+            cleaned["csv"] = upload
         elif cleaned.get("text", "").strip():
             cleaned["csv"] = cleaned["text"]
         else:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saisei.accounts.permissions import can, ensure_can
+from saisei.api import idempotency
 from saisei.core.errors import DomainError, NotFound, NotPermitted
 from saisei.core.time import legal_today
 from saisei.law import period_bounds
@@ -131,9 +132,14 @@ def _act(request: HttpRequest, plan: Plan, action: str, form: forms.Form) -> Any
             actor=actor,
         )
     if action == "treatments_csv":
-        return services.treatments_import_csv(plan=plan, text=c["csv"], actor=actor)
+        # Checked with no transaction open; the form's key is claimed just before the write.
+        batch = services.treatments_import_check(plan=plan, source=c["csv"], actor=actor)
+        idempotency.claim(request)
+        return services.treatments_import_write(batch=batch)
     if action == "outcomes_csv":
-        return services.outcomes_import_csv(plan=plan, text=c["csv"], actor=actor)
+        outcomes = services.outcomes_import_check(plan=plan, source=c["csv"], actor=actor)
+        idempotency.claim(request)
+        return services.outcomes_import_write(batch=outcomes)
     if action == "adverse_event":
         return services.adverse_event_record(
             plan=plan,
@@ -174,6 +180,11 @@ SUCCESS = {
 }
 
 
+def _imports(request: HttpRequest) -> bool:
+    return request.POST.get("action") in ("treatments_csv", "outcomes_csv")
+
+
+@idempotency.claim_after_check_when(_imports)
 @login_required
 def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _found(selectors.plan_get_for, request.user, pk)
