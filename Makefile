@@ -8,12 +8,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install run serve serve-prod test test-fast lint fmt bench messages clean
+.PHONY: help install run serve serve-prod test test-fast fuzz lint fmt bench messages clean
 
 help:
 	@echo "make run     install, migrate, load reference + demo data, serve on $(HOST):$(PORT)"
 	@echo "make serve-prod  collectstatic, migrate and gunicorn with SAISEI_ENV=production (README: Production)"
 	@echo "make test    run the test suite (DATABASE_URL selects PostgreSQL; SQLite by default)"
+	@echo "make fuzz    Schemathesis over the whole API (three personas, a throwaway demo database)"
 	@echo "make lint    ruff check, ruff format --check, mypy"
 	@echo "make fmt     format and autofix"
 	@echo "make bench   benchmarks (data generators and timings; not part of the tests)"
@@ -51,6 +52,14 @@ serve-prod: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Schemathesis over every API operation for the anonymous, officer and regulator personas, on
+# a throwaway SQLite database loaded with the demo (tests/fuzz). FUZZ_MAX_EXAMPLES (20) and
+# FUZZ_SEED set how many requests per operation and persona, and which.
+fuzz: install
+	@tmp=$$(mktemp -d /tmp/saisei-fuzz.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
+	SAISEI_DATA_DIR="$$tmp" DATABASE_URL="sqlite:///$$tmp/fuzz.sqlite3" \
+	$(BIN)/python -m pytest tests/fuzz -m fuzz -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from saisei.accounts.services import LoginAttempt, login_attempt_begin, login_refused_record
+from saisei.core.bounds import BoundedFormMixin
 
 
 def client_ip(request: Any) -> str | None:
@@ -60,7 +61,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
-class TokenCreateForm(forms.Form):
+class TokenCreateForm(BoundedFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,

@@ -38,6 +38,9 @@ COMMON_ERRORS: dict[str, str] = {
     "500": "Internal error (logged; the body never carries the traceback)",
 }
 BODY_ERRORS: dict[str, str] = {"400": "The request body cannot be parsed (not JSON)"}
+# Any operation that takes input: a value outside its schema (a bound, a type) is refused with
+# the field paths in details.errors.
+INPUT_ERRORS: dict[str, str] = {"422": "The input is not valid (details.errors names each field)"}
 THROTTLE_ERRORS: dict[str, str] = {"429": "Too many requests (see the Retry-After header)"}
 
 
@@ -74,6 +77,8 @@ def document_common_errors(schema: dict[str, Any], throttled: set[str]) -> None:
             statuses = dict(COMMON_ERRORS)
             if "requestBody" in operation:
                 statuses.update(BODY_ERRORS)
+            if "requestBody" in operation or operation.get("parameters"):
+                statuses.update(INPUT_ERRORS)
             if operation.get("operationId") in throttled:
                 statuses.update(THROTTLE_ERRORS)
             responses = operation.setdefault("responses", {})

@@ -28,9 +28,18 @@ def fhir_response(resource: dict[str, Any]) -> HttpResponse:
 @fhir_router.get(
     "/RegulatedAuthorization/{approval_id}",
     auth=None,
-    response={200: dict[str, Any], 404: ErrorOut, 422: ErrorOut},
+    response={404: ErrorOut, 422: ErrorOut},
     summary="A PMD Act product approval as a FHIR R5 RegulatedAuthorization",
     url_name="fhir_regulated_authorization",
+    # The resource is FHIR JSON, not the API's JSON: declared with its own media type.
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The RegulatedAuthorization resource (FHIR R5 JSON)",
+                "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+            }
+        }
+    },
     description=(
         "The status is computed on `as_of` (default: today in Japan) from the recorded events."
     ),

@@ -8,14 +8,16 @@ saisei.core.bounds.BoundedFormMixin.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from saisei.core.bounds import (
@@ -164,6 +166,17 @@ def DecimalValue(max_digits: int, decimal_places: int) -> Any:
 # --- dates ---------------------------------------------------------------------------------------
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """Only a day written YYYY-MM-DD (or a date): pydantic would also read a number as a Unix
+    time, so `0` would silently be 1970-01-01."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_format", str(_("Enter a date as YYYY-MM-DD.")))
+
+
 def _day_field(first: date, description: str) -> Any:
     return Field(
         ge=first,
@@ -178,11 +191,14 @@ def _day_field(first: date, description: str) -> Any:
 
 # Any day the legal calendar knows (due dates roll over its national holidays).
 Day = Annotated[
-    date, _day_field(FIRST_DAY, f"a day from {FIRST_DAY} to {LAST_DAY} (the legal calendar)")
+    date,
+    BeforeValidator(_iso_day),
+    _day_field(FIRST_DAY, f"a day from {FIRST_DAY} to {LAST_DAY} (the legal calendar)"),
 ]
 # A day on which the RM Act applies: from its entry into force.
 RmActDay = Annotated[
     date,
+    BeforeValidator(_iso_day),
     _day_field(
         RM_ACT_FIRST_DAY,
         f"a day from {RM_ACT_FIRST_DAY} (the RM Act's entry into force) to {LAST_DAY}",

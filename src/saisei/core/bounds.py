@@ -41,6 +41,7 @@ __all__ = [
     "SEARCH_MAX",
     "BoundedFormMixin",
     "NoControlCharacters",
+    "RmActFormMixin",
     "control_character",
     "decimal_bound",
 ]
@@ -137,3 +138,10 @@ def bound_form_fields(fields: dict[str, Any], *, first_day: date, last_day: date
             field.max_value = MAX_ID
             field.validators.append(MaxValueValidator(MAX_ID))
             field.widget.attrs.setdefault("max", str(MAX_ID))
+
+
+class RmActFormMixin(BoundedFormMixin):
+    """BoundedFormMixin for a form whose dates are all under the RM Act (from its entry into
+    force)."""
+
+    first_day = RM_ACT_FIRST_DAY

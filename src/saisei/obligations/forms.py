@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saisei.core.bounds import RmActFormMixin
 
-class FilingForm(forms.Form):
+
+class FilingForm(RmActFormMixin, forms.Form):
     filed_on = forms.DateField(label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("Reference (receipt or file number)"), max_length=100)

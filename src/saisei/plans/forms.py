@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saisei.core.bounds import SEARCH_MAX, RmActFormMixin
 from saisei.core.errors import DomainError
 from saisei.law import CellKind, CellSource, ExcludedPractice, Purpose, Species
 from saisei.plans.models import Decision, OrderKind, OrderTarget, PlanType, Therapy
@@ -52,7 +53,7 @@ KINDS = [
 ]
 
 
-class PlanForm(forms.Form):
+class PlanForm(RmActFormMixin, forms.Form):
     institution = forms.ModelChoiceField(queryset=None, label=_("Institution"))  # type: ignore[arg-type]
     plan_type = forms.ChoiceField(label=_("Plan type"), choices=PlanType.choices)
     title = forms.CharField(label=_("Name of the regenerative medicine"), max_length=150)
@@ -263,7 +264,7 @@ def attach_errors(form: forms.Form, exc: DomainError) -> None:
         form.add_error(None, str(exc.message))
 
 
-class DateReasonForm(forms.Form):
+class DateReasonForm(RmActFormMixin, forms.Form):
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea)
 
@@ -287,17 +288,17 @@ class DiscontinueForm(DateReasonForm):
             del self.fields["data_collection_ended_on"]
 
 
-class DataCollectionEndForm(forms.Form):
+class DataCollectionEndForm(RmActFormMixin, forms.Form):
     ended_on = forms.DateField(
         label=_("Data collection ended on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(RmActFormMixin, forms.Form):
     plan_number = forms.CharField(label=_("Plan number"), max_length=60)
 
 
-class MinorChangeForm(forms.Form):
+class MinorChangeForm(RmActFormMixin, forms.Form):
     field = forms.ChoiceField(
         label=_("What changes"),
         choices=[
@@ -314,7 +315,7 @@ class MinorChangeForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=4000, widget=forms.Textarea)
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(RmActFormMixin, forms.Form):
     target_disease = forms.CharField(label=_("Target disease"), max_length=100, required=False)
     description = forms.CharField(
         label=_("Plain-language description"),
@@ -330,7 +331,7 @@ class ChangeForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "reason" and v}
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(RmActFormMixin, forms.Form):
     meeting = forms.ModelChoiceField(queryset=None, label=_("Meeting"))  # type: ignore[arg-type]
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
     conditions = forms.CharField(
@@ -346,7 +347,7 @@ class OpinionForm(forms.Form):
         self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
 
 
-class OrderForm(forms.Form):
+class OrderForm(RmActFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of order"), choices=OrderKind.choices)
     target_kind = forms.ChoiceField(label=_("Against"), choices=OrderTarget.choices)
     target_id = forms.IntegerField(
@@ -355,8 +356,12 @@ class OrderForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea)
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name, disease, institution or plan number"), required=False)
+class SearchForm(RmActFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Name, disease, institution or plan number"),
+        max_length=SEARCH_MAX,
+        required=False,
+    )
     prefecture = forms.ChoiceField(
         label=_("Prefecture"), choices=[("", _("Any")), *list(Prefecture.choices)], required=False
     )

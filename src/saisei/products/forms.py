@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saisei.core.bounds import BoundedFormMixin
 from saisei.law import ApprovalStatusCode
 from saisei.products.models import ApprovalTypeChoice, Category
 from saisei.products.selectors import UNCERTAIN_FILTER
@@ -18,7 +19,7 @@ def status_choices() -> list[tuple[str, str]]:
     ]
 
 
-class ProductFilterForm(forms.Form):
+class ProductFilterForm(BoundedFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=status_choices)
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("Any category")), *Category.choices]
@@ -36,7 +37,7 @@ class ProductFilterForm(forms.Form):
     )
 
 
-class AsOfForm(forms.Form):
+class AsOfForm(BoundedFormMixin, forms.Form):
     as_of = forms.DateField(
         label=_("Status on (date)"),
         required=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saisei.core.bounds import RmActFormMixin
 from saisei.core.errors import DomainError
 from saisei.law import COMMITTEE_CLOSED_DAY_CHOICES
 from saisei.registry.models import FacilityNoticeKind
@@ -21,7 +22,7 @@ def _date(label: str) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class ClosedDaysForm(forms.Form):
+class ClosedDaysForm(RmActFormMixin, forms.Form):
     closed_days = forms.MultipleChoiceField(
         label=_("Kinds of day the committee's rules record it closed"),
         choices=[(name, CLOSED_DAY_LABELS[name]) for name in COMMITTEE_CLOSED_DAY_CHOICES],
@@ -30,7 +31,7 @@ class ClosedDaysForm(forms.Form):
     )
 
 
-class RenewalForm(forms.Form):
+class RenewalForm(RmActFormMixin, forms.Form):
     applied_on = _date(_("Applied on"))
     reference = forms.CharField(label=_("Reference (receipt or file number)"), max_length=100)
     excused = forms.BooleanField(
@@ -45,7 +46,7 @@ class RenewalForm(forms.Form):
     )
 
 
-class RenewalDecisionForm(forms.Form):
+class RenewalDecisionForm(RmActFormMixin, forms.Form):
     granted = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("yes", _("Renewal granted")), ("no", _("Renewal refused"))],
@@ -55,7 +56,7 @@ class RenewalDecisionForm(forms.Form):
     decided_on = _date(_("Decided on"))
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(RmActFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What happened"), choices=FacilityNoticeKind.choices)
     event_on = _date(_("Date of the change or of the stop"))
     summary = forms.CharField(

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saisei.core.bounds import MAX_PERIOD, RmActFormMixin
 from saisei.reporting.models import (
     REPORT_TEXT_MAX,
     AECategory,
@@ -20,7 +21,7 @@ from saisei.reporting.models import (
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class TreatmentForm(forms.Form):
+class TreatmentForm(RmActFormMixin, forms.Form):
     patient_code = forms.CharField(
         label=_("Patient code"),
         max_length=40,
@@ -37,7 +38,7 @@ class TreatmentForm(forms.Form):
         self.fields["facility"].choices = [(f.pk, f"{f} ") for f in facilities]
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(RmActFormMixin, forms.Form):
     treatment = forms.ChoiceField(label=_("Treatment"))
     criterion = forms.ChoiceField(label=_("Evaluation criterion"))
     measured_on = forms.DateField(label=_("Measured on"), widget=DATE)
@@ -76,7 +77,7 @@ class CsvForm(forms.Form):
         return cleaned
 
 
-class AdverseEventForm(forms.Form):
+class AdverseEventForm(RmActFormMixin, forms.Form):
     patient_code = forms.CharField(label=_("Patient code"), max_length=40)
     learned_on = forms.DateField(
         label=_("The institution learned of it on"),
@@ -95,7 +96,7 @@ class AdverseEventForm(forms.Form):
     causality = forms.ChoiceField(label=_("Causality"), choices=AECausality.choices)
 
 
-class AdverseEventReportForm(forms.Form):
+class AdverseEventReportForm(RmActFormMixin, forms.Form):
     """One report to one recipient. `recipients` are those the law sends this report to (the
     committee and the plan's authority, or the committee only); the service refuses others."""
 
@@ -115,7 +116,7 @@ class AdverseEventReportForm(forms.Form):
 
 
 class CycleReportForm(AdverseEventReportForm):
-    period = forms.IntegerField(label=_("60-day period"), min_value=1)
+    period = forms.IntegerField(label=_("60-day period"), min_value=1, max_value=MAX_PERIOD)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The other events of a 60-day period are reported to the committee only.
@@ -123,17 +124,17 @@ class CycleReportForm(AdverseEventReportForm):
         super().__init__(*args, **kwargs)
 
 
-class GenerateForm(forms.Form):
-    period = forms.IntegerField(label=_("Period"), min_value=1)
+class GenerateForm(RmActFormMixin, forms.Form):
+    period = forms.IntegerField(label=_("Period"), min_value=1, max_value=MAX_PERIOD)
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(RmActFormMixin, forms.Form):
     opinion = forms.CharField(
         label=_("Committee's opinion"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class PeriodicContentForm(forms.Form):
+class PeriodicContentForm(RmActFormMixin, forms.Form):
     """What the institution writes in its periodic report (Ordinance Art 37(1)(iii)-(v)).
 
     A draft may be saved with items empty; submission refuses until each is written."""
@@ -170,7 +171,7 @@ class PeriodicContentForm(forms.Form):
     )
 
 
-class PeriodicOpinionForm(forms.Form):
+class PeriodicOpinionForm(RmActFormMixin, forms.Form):
     """The committee's opinion on a periodic report (Ordinance Art 37(4))."""
 
     continuation = forms.ChoiceField(
@@ -184,5 +185,5 @@ class PeriodicOpinionForm(forms.Form):
     )
 
 
-class FileForm(forms.Form):
+class FileForm(RmActFormMixin, forms.Form):
     filed_on = forms.DateField(label=_("Filed on"), widget=DATE)

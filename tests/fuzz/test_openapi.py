@@ -1,0 +1,108 @@
+"""Schemathesis over the whole OpenAPI document, for the anonymous, institution and regulator
+personas (`make fuzz`; part of CI, not of `make test`).
+
+Every operation gets FUZZ_MAX_EXAMPLES generated requests per persona, valid and invalid by the
+schema (derandomised and seeded: the same code and data give the same requests). Each response
+must not be a server error, must have a status and a body the document declares for it, and
+every error must be the `{code, message, details}` body. A request the schema says is invalid
+must be refused with 4xx.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.fuzz.conftest import PERSONAS, SENT
+
+pytestmark = pytest.mark.fuzz
+
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
+SEED = int(os.environ.get("FUZZ_SEED", "20261125"))
+ERROR_KEYS = {"code", "message", "details"}
+
+
+# The document is read from the application itself (no database needed for it); the requests
+# go to the same WSGI application, in-process, on the throwaway database of conftest.py.
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json",
+    get_wsgi_application(),
+    config=schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            "generation": {
+                "mode": "all",
+                "max-examples": MAX_EXAMPLES,
+                "deterministic": True,
+                # The persona's own credential, never a generated one.
+                "with-security-parameters": False,
+            },
+            "phases": {"stateful": {"enabled": False}},
+        }
+    ),
+)
+
+
+def error_body(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Every error, whatever raised it, is the one body `{code, message, details}`."""
+    if response.status_code < 400:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        raise AssertionError(f"{response.status_code} without a JSON body") from None
+    if not isinstance(body, dict) or set(body) != ERROR_KEYS:
+        raise AssertionError(f"{response.status_code} body is not {{code, message, details}}")
+    if not (isinstance(body["code"], str) and body["code"] and isinstance(body["message"], str)):
+        raise AssertionError("the error's code and message must be non-empty text")
+    if not isinstance(body["details"], dict):
+        raise AssertionError("the error's details must be an object")
+    return True
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+    negative_data_rejection,
+    error_body,
+]
+
+
+def _fuzz_as(persona: str) -> Any:
+    @schema.parametrize()
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def test(case: Any, fuzz_tokens: dict[str, str], fuzz_database: None) -> None:
+        token = fuzz_tokens.get(persona)
+        headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        SENT[persona, str(response.status_code)] += 1
+
+    test.__name__ = f"test_every_operation_answers_{persona}_within_its_documented_schema"
+    return test
+
+
+test_every_operation_answers_anonymous_within_its_documented_schema = _fuzz_as(PERSONAS[0])
+test_every_operation_answers_officer_within_its_documented_schema = _fuzz_as(PERSONAS[1])
+test_every_operation_answers_regulator_within_its_documented_schema = _fuzz_as(PERSONAS[2])
