@@ -9,8 +9,8 @@ token for each persona that sends one.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

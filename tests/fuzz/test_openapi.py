@@ -35,6 +35,38 @@ SEED = int(os.environ.get("FUZZ_SEED", "20261125"))
 ERROR_KEYS = {"code", "message", "details"}
 
 
+# Most generated requests name rows that do not exist. A fresh database loaded with the demo and
+# the reference data numbers its rows from 1, so identifiers are drawn mostly from the first few
+# and product slugs from the reference data: the requests then reach the rows themselves.
+ID_PARAMETERS = (
+    "approval_id",
+    "committee_id",
+    "facility_id",
+    "institution_id",
+    "obligation_id",
+    "order_id",
+    "plan_id",
+    "renewal_id",
+    "report_id",
+    "review_id",
+    "token_id",
+)
+
+
+def _product_slugs() -> list[str]:
+    import csv
+    from pathlib import Path
+
+    import saisei.products
+
+    data = Path(saisei.products.__file__).parent / "data"
+    slugs: list[str] = []
+    for name in ("approved_products.csv", "extra_products.csv"):
+        with (data / name).open(encoding="utf-8") as f:
+            slugs += [row["id"] for row in csv.DictReader(f) if row.get("id")]
+    return slugs
+
+
 # The document is read from the application itself (no database needed for it); the requests
 # go to the same WSGI application, in-process, on the throwaway database of conftest.py.
 schema = schemathesis.openapi.from_wsgi(
@@ -51,6 +83,17 @@ schema = schemathesis.openapi.from_wsgi(
                 "with-security-parameters": False,
             },
             "phases": {"stateful": {"enabled": False}},
+            "dictionaries": {
+                "ids": {"values": list(range(1, 21))},
+                "slugs": {"values": _product_slugs()},
+            },
+            "parameters": {
+                **{
+                    f"path.{name}": {"dictionary": "ids", "probability": 0.8}
+                    for name in ID_PARAMETERS
+                },
+                "path.slug": {"dictionary": "slugs", "probability": 0.8},
+            },
         }
     ),
 )
