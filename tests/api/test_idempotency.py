@@ -162,7 +162,7 @@ def test_a_key_lasts_a_day(active_plan, client_for) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("key", ["", "with space", "x" * 256, "キー"])
+@pytest.mark.parametrize("key", ["", "with space", "x" * 256, "キー", "trailing-newline\n"])
 def test_a_malformed_key_is_refused(active_plan, client_for, key) -> None:
     with at(LEARNED):
         response = _post(client_for("officer"), _events_url(active_plan), AE, key=key)

@@ -52,7 +52,7 @@ KEY_LIFETIME = timedelta(hours=24)
 REPLAYED_HEADER = "Idempotent-Replayed"
 # Printable ASCII without spaces: a UUID, a hash, a client's own request id.
 KEY_PATTERN = rf"^[\x21-\x7e]{{1,{KEY_MAX_LENGTH}}}$"
-_KEY = re.compile(KEY_PATTERN)
+_KEY = re.compile(rf"[\x21-\x7e]{{1,{KEY_MAX_LENGTH}}}")  # fullmatch: no trailing newline
 # Form fields that differ between two submissions of the same form without changing what it
 # asks for.
 _UNSIGNED_FIELDS = frozenset({"csrfmiddlewaretoken", FORM_FIELD})
@@ -133,7 +133,7 @@ def begin(
 
     With `claim_now` the key is claimed at once (a transaction stays open until `finish`);
     otherwise it is only looked up, and the view calls `claim` before it writes."""
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise DomainError(
             ErrorCode.INVALID_INPUT,
             _(
