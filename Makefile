@@ -57,7 +57,7 @@ test: install
 # a throwaway SQLite database loaded with the demo (tests/fuzz). FUZZ_MAX_EXAMPLES (20) and
 # FUZZ_SEED set how many requests per operation and persona, and which.
 fuzz: install
-	@tmp=$$(mktemp -d /tmp/saisei-fuzz.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
+	@tmp=$$(mktemp -d -t saisei-fuzz.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
 	SAISEI_DATA_DIR="$$tmp" DATABASE_URL="sqlite:///$$tmp/fuzz.sqlite3" \
 	$(BIN)/python -m pytest tests/fuzz -m fuzz -p no:cacheprovider $(PYTEST_ARGS)
 

@@ -28,7 +28,7 @@ def _throwaway_sqlite() -> Path:
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    name = Path(str(database.get("NAME") or ""))
+    name = Path(str(database.get("NAME") or "")).resolve()
     temporary = Path(tempfile.gettempdir()).resolve()
     if database["ENGINE"] != "django.db.backends.sqlite3" or temporary not in name.parents:
         pytest.fail(
