@@ -297,3 +297,30 @@ def test_in_vivo_gene_therapy_filed_under_the_transitional_rule_is_not_restricte
     assert plan.transitional
     assert plan.provision_allowed_from == date(2026, 5, 20)
     assert "supplementary provisions Art 3(2)" in plan.provision_allowed_explanation
+
+
+@pytest.mark.parametrize(
+    ("location", "note", "field"),
+    [
+        ("会" * 201, "", "location"),
+        ("会議室\x00", "", "location"),
+        ("", "n" * 301, "attendance.0.conflict_note"),
+    ],
+)
+def test_a_meeting_refuses_texts_past_their_columns_and_control_characters(
+    world, location: str, note: str, field: str
+) -> None:
+    plan = world.draft("II")
+    services.plan_submit(plan=plan, actor=world.personas.officer)
+    attendance = world.full_attendance()
+    attendance[0]["conflict_note"] = note
+    with pytest.raises(DomainError) as raised:
+        services.meeting_record(
+            review=world.open_review(plan),
+            actor=world.personas.secretariat,
+            held_on=services.today(),
+            attendance=attendance,
+            location=location,
+        )
+    assert raised.value.details["errors"][0]["field"] == field
+    assert not plan.reviews.get().meetings.exists()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
+from saisei.core.bounds import control_character, control_character_message
 from saisei.core.errors import Conflict, DomainError, ErrorCode
 from saisei.law import (
     ClassificationAnswers,
@@ -107,6 +108,18 @@ def today() -> date:
 
 
 # --- errors --------------------------------------------------------------------------------------
+
+
+def _text_errors(fields: Iterable[tuple[str, str, int, bool]]) -> list[dict[str, str]]:
+    """Field errors for texts over their column's length or holding control characters."""
+    errors: list[dict[str, str]] = []
+    for name, value, limit, multiline in fields:
+        found = control_character(value, multiline=multiline)
+        if found is not None:
+            errors.append({"field": name, "message": control_character_message(found)})
+        elif len(value) > limit:
+            errors.append({"field": name, "message": _("At most %(n)s characters.") % {"n": limit}})
+    return errors
 
 
 def _invalid(errors: list[dict[str, str]]) -> DomainError:
@@ -637,6 +650,17 @@ def meeting_record(
     _open_review(review)
     if held_on > today():
         raise _invalid([{"field": "held_on", "message": _("A meeting cannot be in the future.")}])
+    # The page posts these fields without a form; the bounds hold here for every caller.
+    attendance = list(attendance)
+    bad = _text_errors(
+        [("location", location, 200, False), ("notes", notes, 4000, True)]
+        + [
+            (f"attendance.{i}.conflict_note", str(item.get("conflict_note") or ""), 300, False)
+            for i, item in enumerate(attendance)
+        ]
+    )
+    if bad:
+        raise _invalid(bad)
     roster = {m.pk: m for m in committee.members.filter(is_active=True)}
     seats: list[Seat] = []
     rows: list[tuple[CommitteeMember, bool, bool, str]] = []
@@ -659,7 +683,7 @@ def meeting_record(
         seen.add(member_id)
         present = bool(item.get("present"))
         conflicted = bool(item.get("conflicted"))
-        note = str(item.get("conflict_note") or "").strip()[:300]
+        note = str(item.get("conflict_note") or "").strip()
         if conflicted and not present:
             conflicted = False
         seats.append(Seat(member=member, present=present, conflicted=conflicted))
