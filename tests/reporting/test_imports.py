@@ -143,7 +143,7 @@ def test_an_unreadable_file_is_refused_with_its_line(active_plan, personas, data
 
 @pytest.mark.django_db
 def test_a_file_over_the_row_limit_is_refused(active_plan, personas, monkeypatch) -> None:
-    monkeypatch.setattr(services, "MAX_IMPORT_ROWS", 10)
+    monkeypatch.setattr(services.imports, "MAX_IMPORT_ROWS", 10)
     with pytest.raises(DomainError) as raised:
         services.treatments_import_csv(
             plan=active_plan, source=_treatments_csv(11), actor=personas.officer, today=TODAY
@@ -301,7 +301,7 @@ def test_other_writes_and_token_reads_go_on_while_an_import_is_being_checked(
     halfway = threading.Event()
     resume = threading.Event()
     seen = {"rows": 0, "in_transaction": None}
-    check = services._check_patient_code
+    check = services.imports._check_patient_code
 
     def pausing_check(code: str) -> str:
         seen["rows"] += 1
@@ -311,7 +311,7 @@ def test_other_writes_and_token_reads_go_on_while_an_import_is_being_checked(
             assert resume.wait(timeout=30), "the test never resumed the import"
         return check(code)
 
-    monkeypatch.setattr(services, "_check_patient_code", pausing_check)
+    monkeypatch.setattr(services.imports, "_check_patient_code", pausing_check)
     token = token_create(user=personas.regulator, name="reader", actor=personas.regulator)
     result: dict[str, object] = {}
 

@@ -1,0 +1,354 @@
+"""Periodic reports: generated from the period's records, written, submitted to the committee,
+reviewed by it and filed with the plan's authority.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from saisei.accounts.permissions import ensure_can
+from saisei.audit.services import audit_record
+from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.time import legal_today
+from saisei.law import period_bounds
+from saisei.plans.models import Plan
+from saisei.reporting import obligation_sources as specs
+from saisei.reporting.figures import periodic_report_figures
+from saisei.reporting.models import (
+    REPORT_TEXT_MAX,
+    Continuation,
+    PeriodicReport,
+    PeriodicReportStatus,
+    Recipient,
+)
+from saisei.reporting.services.common import _invalid, _meet, _not_future
+
+
+def _period(plan: Plan, period: int) -> tuple[date, date]:
+    if plan.filed_on is None:
+        raise _invalid("plan", _("The plan has not been filed."), ErrorCode.PLAN_NOT_PROVIDING)
+    if period < 1:
+        raise _invalid("period", _("Periods are numbered from 1."), ErrorCode.PERIOD_INVALID)
+    return period_bounds("periodic_report", plan.filed_on, period)
+
+
+@transaction.atomic
+def periodic_report_generate(
+    *, plan: Plan, period: int, actor: Any, today: date | None = None
+) -> PeriodicReport:
+    """Generate (or regenerate, while a draft) the report of a period that has ended."""
+    ensure_can(actor, "reporting.record", plan)
+    today = today or legal_today()
+    start, end = _period(plan, period)
+    if today <= end:
+        raise _invalid(
+            "period",
+            _("This period ends on %(day)s; its report can be prepared from the next day.")
+            % {"day": end},
+            ErrorCode.PERIOD_NOT_ENDED,
+        )
+    figures = periodic_report_figures(plan, start, end)
+    report, created = PeriodicReport.objects.select_for_update().get_or_create(
+        plan=plan,
+        period=period,
+        defaults={
+            "period_start": start,
+            "period_end": end,
+            "figures": figures,
+            "generated_at": timezone.now(),
+            "created_by": actor,
+        },
+    )
+    if not created:
+        if report.status != PeriodicReportStatus.DRAFT:
+            raise DomainError(
+                ErrorCode.REPORT_WRONG_STATUS,
+                _("Only a draft report can be regenerated."),
+                status=409,
+            )
+        PeriodicReport.objects.filter(pk=report.pk).update(
+            figures=figures, generated_at=timezone.now()
+        )
+        report.refresh_from_db()
+    audit_record(
+        action="reporting.periodic_report.generated",
+        actor=actor,
+        target=report,
+        data={"period": period, "cases": figures["cases"], "regenerated": not created},
+    )
+    return report
+
+
+def _transition(report: PeriodicReport, old: str, new: str, **values: Any) -> None:
+    changed = PeriodicReport.objects.filter(pk=report.pk, status=old).update(status=new, **values)
+    if not changed:
+        raise DomainError(
+            ErrorCode.REPORT_WRONG_STATUS,
+            _("The report is not in the state this step needs."),
+            details={"status": report.status, "needs": old},
+            status=409,
+        )
+    report.refresh_from_db()
+
+
+# Ordinance Art 37(1)(iii)-(v): what the institution writes itself, each required before the
+# report goes to the committee ("none" is an answer; an empty item is not).
+ART37_ITEMS: tuple[tuple[str, Any], ...] = (
+    (
+        "evaluation",
+        gettext_lazy(
+            "Write the institution's evaluation of the safety and scientific validity of the "
+            "treatment in this period (Ordinance Art 37(1)(iii))."
+        ),
+    ),
+    (
+        "conflicts_of_interest",
+        gettext_lazy(
+            "State the conflict-of-interest matters: the involvement of anyone with an interest "
+            '(Ordinance Art 8-8, Art 37(1)(iv)). Write "none" if there were none.'
+        ),
+    ),
+    (
+        "non_compliance",
+        gettext_lazy(
+            "State any non-compliance with the Ordinance or the plan and how it was handled "
+            '(Ordinance Art 37(1)(v)). Write "none" if there was none.'
+        ),
+    ),
+)
+ART37_FIELDS = tuple(name for name, _message in ART37_ITEMS)
+
+
+def _written_items(report: PeriodicReport, given: dict[str, str | None]) -> dict[str, str]:
+    """The report's written items with those given replacing the stored ones; each bounded."""
+    items: dict[str, str] = {}
+    for name in ART37_FIELDS:
+        value = given.get(name)
+        text = (getattr(report, name) if value is None else value).strip()
+        if len(text) > REPORT_TEXT_MAX:
+            raise _invalid(
+                name,
+                _("At most %(n)s characters (this text has %(length)s).")
+                % {"n": REPORT_TEXT_MAX, "length": len(text)},
+            )
+        items[name] = text
+    return items
+
+
+def _locked_draft(report: PeriodicReport) -> PeriodicReport:
+    locked = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status != PeriodicReportStatus.DRAFT:
+        raise DomainError(
+            ErrorCode.REPORT_WRONG_STATUS,
+            _("Only a draft report can be changed or submitted."),
+            details={"status": locked.status, "needs": PeriodicReportStatus.DRAFT},
+            status=409,
+        )
+    return locked
+
+
+@transaction.atomic
+def periodic_report_write(
+    *,
+    report: PeriodicReport,
+    actor: Any,
+    evaluation: str | None = None,
+    conflicts_of_interest: str | None = None,
+    non_compliance: str | None = None,
+) -> PeriodicReport:
+    """Save the institution's written items of a draft (Ordinance Art 37(1)(iii)-(v)); an item
+    not given is kept. Empty items may be saved in a draft; submission needs them all."""
+    ensure_can(actor, "reporting.record", report.plan)
+    locked = _locked_draft(report)
+    items = _written_items(
+        locked,
+        {
+            "evaluation": evaluation,
+            "conflicts_of_interest": conflicts_of_interest,
+            "non_compliance": non_compliance,
+        },
+    )
+    changed = sorted(name for name, text in items.items() if getattr(locked, name) != text)
+    if changed:
+        PeriodicReport.objects.filter(pk=report.pk).update(**items)
+    report.refresh_from_db()
+    audit_record(
+        action="reporting.periodic_report.written",
+        actor=actor,
+        target=report,
+        data={"changed": changed, "lengths": {name: len(items[name]) for name in changed}},
+    )
+    return report
+
+
+def _missing_items(items: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {"field": name, "message": str(message)} for name, message in ART37_ITEMS if not items[name]
+    ]
+
+
+@transaction.atomic
+def periodic_report_submit(
+    *,
+    report: PeriodicReport,
+    actor: Any,
+    today: date | None = None,
+    evaluation: str | None = None,
+    conflicts_of_interest: str | None = None,
+    non_compliance: str | None = None,
+) -> PeriodicReport:
+    """Submit the report to the committee (Act Art 20(1); Ordinance Art 37): meets the duty to
+    the committee on the day of submission.
+
+    The written items given replace the draft's; every item Ordinance Art 37(1) requires must
+    then be there, or nothing is saved and each missing item is named. The figures are
+    regenerated one last time and frozen, so the committee and the authority see what was
+    reviewed.
+    """
+    ensure_can(actor, "reporting.record", report.plan)
+    today = today or legal_today()
+    locked = _locked_draft(report)
+    items = _written_items(
+        locked,
+        {
+            "evaluation": evaluation,
+            "conflicts_of_interest": conflicts_of_interest,
+            "non_compliance": non_compliance,
+        },
+    )
+    missing = _missing_items(items)
+    if missing:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            _(
+                "The report lacks what Ordinance Art 37(1) requires of it, so it was not "
+                "submitted: %(items)s."
+            )
+            % {
+                "items": ", ".join(
+                    str(PeriodicReport._meta.get_field(m["field"]).verbose_name) for m in missing
+                )
+            },
+            details={"field": missing[0]["field"], "errors": missing},
+        )
+    figures = periodic_report_figures(report.plan, report.period_start, report.period_end)
+    _transition(
+        report,
+        PeriodicReportStatus.DRAFT,
+        PeriodicReportStatus.SUBMITTED,
+        figures=figures,
+        generated_at=timezone.now(),
+        submitted_on=today,
+        **items,
+    )
+    audit_record(
+        action="reporting.periodic_report.submitted",
+        actor=actor,
+        target=report,
+        data={"submitted_on": today, "to": Recipient.COMMITTEE.value},
+    )
+    _meet(
+        [specs.periodic_report_spec(report.plan, report.period, Recipient.COMMITTEE.value)],
+        met_on=today,
+        record=report,
+        actor=actor,
+        today=today,
+    )
+    return report
+
+
+@transaction.atomic
+def periodic_report_review(
+    *,
+    report: PeriodicReport,
+    continuation: str,
+    opinion: str,
+    actor: Any,
+    today: date | None = None,
+) -> PeriodicReport:
+    """Record the committee's opinion on the submitted report: whether provision may continue
+    (continue, continue with changes or conditions, not appropriate to continue) and its
+    reasons (Ordinance Art 37(4))."""
+    ensure_can(actor, "reporting.review", report)
+    if continuation not in Continuation.values:
+        raise _invalid(
+            "continuation",
+            _("Choose whether the committee finds it appropriate to continue provision."),
+        )
+    opinion = opinion.strip()
+    if not opinion:
+        raise _invalid("opinion", _("Write the committee's opinion."))
+    if len(opinion) > REPORT_TEXT_MAX:
+        raise _invalid(
+            "opinion",
+            _("At most %(n)s characters (this text has %(length)s).")
+            % {"n": REPORT_TEXT_MAX, "length": len(opinion)},
+        )
+    today = today or legal_today()
+    _transition(
+        report,
+        PeriodicReportStatus.SUBMITTED,
+        PeriodicReportStatus.REVIEWED,
+        continuation=continuation,
+        committee_opinion=opinion,
+        reviewed_on=today,
+        reviewed_by=actor,
+    )
+    audit_record(
+        action="reporting.periodic_report.reviewed",
+        actor=actor,
+        target=report,
+        data={"reviewed_on": today, "continuation": continuation, "opinion_length": len(opinion)},
+    )
+    return report
+
+
+@transaction.atomic
+def periodic_report_file(
+    *, report: PeriodicReport, filed_on: date, actor: Any, today: date | None = None
+) -> PeriodicReport:
+    """File the report with the plan's authority, with the committee's opinion on continuing
+    attached (Act Art 21(1); Ordinance Art 38): meets the duty to the authority. Refused until
+    the committee has given its opinion."""
+    ensure_can(actor, "reporting.file", report.plan)
+    today = today or legal_today()
+    _not_future("filed_on", filed_on, today)
+    report.refresh_from_db()
+    if report.status in (PeriodicReportStatus.DRAFT, PeriodicReportStatus.SUBMITTED):
+        raise DomainError(
+            ErrorCode.REPORT_WRONG_STATUS,
+            _(
+                "The report goes to the authority with the committee's opinion on continuing "
+                "attached (Ordinance Art 38): it can be filed once the committee has given it."
+            ),
+            details={"field": "filed_on", "status": report.status},
+            status=409,
+        )
+    if report.reviewed_on and filed_on < report.reviewed_on:
+        raise _invalid(
+            "filed_on", _("A report is filed after the committee's opinion."), ErrorCode.DATE_ORDER
+        )
+    _transition(
+        report, PeriodicReportStatus.REVIEWED, PeriodicReportStatus.FILED, filed_on=filed_on
+    )
+    authority = specs.plan_authority(report.plan)
+    audit_record(
+        action="reporting.periodic_report.filed",
+        actor=actor,
+        target=report,
+        data={"filed_on": filed_on, "to": authority, "continuation": report.continuation},
+    )
+    _meet(
+        [specs.periodic_report_spec(report.plan, report.period, authority)],
+        met_on=filed_on,
+        record=report,
+        actor=actor,
+        today=today,
+    )
+    return report
