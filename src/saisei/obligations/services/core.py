@@ -1,31 +1,27 @@
-"""Writes to obligations: open, meet, waive; the periodic tick; verification; reminders."""
+"""The core of obligations: how a due date is computed and stored, and the moves of one duty
+(open, meet, waive, supersede, reschedule) that the recording services make.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saisei.accounts.models import Membership
 from saisei.accounts.permissions import ensure_can
-from saisei.accounts.roles import Role
 from saisei.audit.services import audit_record
 from saisei.core.errors import DomainError, ErrorCode
 from saisei.law import (
     DueDate,
     Recipient,
-    RuleKind,
     RuleSet,
     committee_closed_kinds,
     due_date,
@@ -41,16 +37,13 @@ from saisei.obligations.models import (
     ObligationFiling,
     ObligationStatus,
 )
-from saisei.obligations.sources import SOURCES, ObligationSpec, covered_rules
+from saisei.obligations.sources import SOURCES, ObligationSpec
 
 log = logging.getLogger(__name__)
 
 # A record that makes a duty opened earlier no longer owed: a plan's closing notice, which covers
 # the periodic report of the period in which the plan closed.
 SUPERSEDING_RECORD = "plans.plannotice"
-
-# Reminders for duties due within this many days.
-DUE_SOON_DAYS = 7
 
 
 @functools.cache
@@ -419,28 +412,11 @@ def obligations_reschedule_for_committee(
     return changed
 
 
-# The tick ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TickResult:
-    created: int
-    marked_overdue: int
-
-
 def _expected(today: date) -> list[ObligationSpec]:
     specs: list[ObligationSpec] = []
     for _rules, source in SOURCES.values():
         specs.extend(source(today))
     return specs
-
-
-def _created_by_tick(spec: ObligationSpec) -> bool:
-    """Duties no recorded event opens: each period of a periodic duty, and the renewal of a
-    certification or licence, which exists from the day it was granted."""
-    if spec.period > 0 or spec.fixed_due is not None:
-        return True
-    return current_rules()[spec.rule].kind == RuleKind.VALIDITY
 
 
 def _status_for(spec: ObligationSpec, due_on: date, today: date) -> dict[str, Any]:
@@ -453,339 +429,3 @@ def _status_for(spec: ObligationSpec, due_on: date, today: date) -> dict[str, An
             "met_by_id": spec.met_by[1],
         }
     return {"status": _initial_status(due_on, today)}
-
-
-def obligation_sync(*, spec: ObligationSpec, today: date) -> bool:
-    """Bring one fixed-date duty in line with its recorded events (see _sync_fixed)."""
-    return _sync_fixed([spec], today) == 1
-
-
-def _sync_fixed(specs: list[ObligationSpec], today: date) -> int:
-    """Follow a fixed due date that moved (a time limit extended) and a duty the recorded
-    events now show as met; each change audited."""
-    changed = 0
-    for spec in specs:
-        row = Obligation.objects.filter(
-            rule=spec.rule,
-            subject_type=spec.subject_type,
-            subject_id=spec.subject_id,
-            starts_on=spec.starts_on,
-            period=spec.period,
-            recipient=spec.recipient,
-            status__in=OUTSTANDING,
-        ).first()
-        if row is None or spec.fixed_due is None:
-            continue
-        values: dict[str, Any] = {}
-        if row.due_on != spec.fixed_due:
-            due = compute_due(spec)
-            values.update(
-                nominal_due=due.nominal_due,
-                due_on=due.due,
-                explanation=_explanation(due),
-            )
-        values.update(_status_for(spec, spec.fixed_due, today))
-        if values["status"] == row.status and "due_on" not in values:
-            continue
-        Obligation.objects.filter(pk=row.pk).update(**values, updated_at=timezone.now())
-        audit_record(
-            action="obligations.obligation.synced",
-            actor=None,
-            system="obligations-tick",
-            target=row,
-            data={k: v for k, v in values.items() if k != "explanation"},
-        )
-        changed += 1
-    return changed
-
-
-# Any constant: the PostgreSQL advisory lock one tick holds until it commits.
-TICK_LOCK = 0x5A15E1
-
-
-def _wait_for_other_ticks() -> None:
-    """Make a tick started while another is writing wait until that one commits, so that it
-    finds the other's rows existing and counts (and audits) only what it created itself.
-    On SQLite every transaction already begins IMMEDIATE (saisei.config.env)."""
-    connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TICK_LOCK])
-
-
-def obligations_tick(*, today: date) -> TickResult:
-    """Create the periodic obligations whose period has begun and the renewals of certifications
-    and licences; mark open ones past due overdue.
-
-    Idempotent and safe to run twice at once: a second tick waits for the first to commit,
-    rows are inserted with the unique duty key and conflicts ignored (a duty an event opens at
-    the same moment), and the overdue update is a single conditional UPDATE.
-    """
-    periodic = [s for s in _expected(today) if _created_by_tick(s)]
-    with transaction.atomic():
-        _wait_for_other_ticks()
-        existing = _existing_keys(periodic)
-        missing = [s for s in periodic if s.key not in existing]
-        rows = []
-        for spec in missing:
-            due = compute_due(spec)
-            rows.append(Obligation(**_row_values(spec, due), **_status_for(spec, due.due, today)))
-        before = Obligation.objects.count()
-        Obligation.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        created = Obligation.objects.count() - before
-        _sync_fixed([s for s in periodic if s.fixed_due is not None and s.key in existing], today)
-        marked = Obligation.objects.filter(status=ObligationStatus.OPEN, due_on__lt=today).update(
-            status=ObligationStatus.OVERDUE, updated_at=timezone.now()
-        )
-        if created or marked:
-            audit_record(
-                action="obligations.tick.ran",
-                actor=None,
-                system="obligations-tick",
-                data={"today": today, "created": created, "marked_overdue": marked},
-            )
-    return TickResult(created=max(created, 0), marked_overdue=marked)
-
-
-def _existing_keys(specs: Iterable[ObligationSpec]) -> set[tuple[str, str, str, date, int, str]]:
-    specs = list(specs)
-    if not specs:
-        return set()
-    rules = {s.rule for s in specs}
-    subjects = {s.subject_type for s in specs}
-    rows = Obligation.objects.filter(rule__in=rules, subject_type__in=subjects).values_list(
-        "rule", "subject_type", "subject_id", "starts_on", "period", "recipient"
-    )
-    return set(rows)
-
-
-# Verification -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Difference:
-    kind: str  # missing, unexpected, due_date, period, status
-    rule: str
-    subject: str
-    detail: str
-    obligation_id: int | None = None
-
-    def __str__(self) -> str:
-        where = f"obligation #{self.obligation_id}" if self.obligation_id else "no obligation"
-        return f"{self.kind}: {self.rule} for {self.subject} ({where}): {self.detail}"
-
-
-def obligations_verify(*, today: date) -> list[Difference]:
-    """Recompute every obligation from the recorded events and report each difference."""
-    differences: list[Difference] = []
-    expected = {s.key: s for s in _expected(today)}
-    covered = covered_rules()
-    seen: set[tuple[str, str, str, date, int, str]] = set()
-    for ob in Obligation.objects.order_by("pk").iterator(chunk_size=2000):
-        key = (ob.rule, ob.subject_type, ob.subject_id, ob.starts_on, ob.period, ob.recipient)
-        seen.add(key)
-        subject = f"{ob.subject_type}:{ob.subject_id}"
-        if ob.rule in covered and key not in expected:
-            if ob.status == ObligationStatus.WAIVED and ob.met_by_type == SUPERSEDING_RECORD:
-                continue  # no longer owed: the record named on it covers it (see supersede)
-            differences.append(
-                Difference(
-                    "unexpected", ob.rule, subject, _("no recorded event calls for it"), ob.pk
-                )
-            )
-            continue
-        spec = expected.get(key) or ObligationSpec(
-            ob.rule,
-            ob.organisation_id,
-            ob.subject_type,
-            ob.subject_id,
-            ob.subject_label,
-            ob.starts_on,
-            ob.period,
-            ob.also_visible_to_id,
-            ob.recipient,
-        )
-        if ob.status not in OUTSTANDING and spec.recipient == Recipient.COMMITTEE.value:
-            # A duty already met or waived was judged against the committee's rules as they were
-            # then; the stored explanation records them.
-            spec = dataclasses.replace(
-                spec, committee_closed=tuple(ob.explanation.get("committee_closed") or ())
-            )
-        try:
-            due = compute_due(spec)
-        except Exception as exc:  # a rule id the law no longer knows
-            differences.append(Difference("unknown_rule", ob.rule, subject, str(exc), ob.pk))
-            continue
-        if (ob.nominal_due, ob.due_on) != (due.nominal_due, due.due):
-            differences.append(
-                Difference(
-                    "due_date",
-                    ob.rule,
-                    subject,
-                    f"stored due {ob.due_on} (nominal {ob.nominal_due}), "
-                    f"the law gives {due.due} (nominal {due.nominal_due})",
-                    ob.pk,
-                )
-            )
-        elif (ob.period_start, ob.period_end) != (due.period_start, due.period_end):
-            differences.append(
-                Difference(
-                    "period",
-                    ob.rule,
-                    subject,
-                    f"stored period {ob.period_start} to {ob.period_end}, "
-                    f"the law gives {due.period_start} to {due.period_end}",
-                    ob.pk,
-                )
-            )
-        elif ob.organisation_id != spec.organisation_id:
-            differences.append(
-                Difference(
-                    "organisation", ob.rule, subject, "responsible organisation differs", ob.pk
-                )
-            )
-        elif ob.status == ObligationStatus.OPEN and ob.due_on < today:
-            differences.append(
-                Difference(
-                    "status", ob.rule, subject, "open past its due date: run the tick", ob.pk
-                )
-            )
-        elif ob.status == ObligationStatus.MET and ob.met_on and ob.met_on > ob.due_on:
-            differences.append(
-                Difference("status", ob.rule, subject, "met late but marked met", ob.pk)
-            )
-    for key, spec in expected.items():
-        if key not in seen:
-            differences.append(
-                Difference(
-                    "missing",
-                    spec.rule,
-                    f"{spec.subject_type}:{spec.subject_id}",
-                    f"clock started {spec.starts_on}"
-                    + (f", period {spec.period}" if spec.period else ""),
-                )
-            )
-    return differences
-
-
-# Reminders --------------------------------------------------------------------------------
-
-REMINDED_ROLES = (Role.INSTITUTION_OFFICER, Role.HOLDER_OFFICER, Role.COMMITTEE_SECRETARIAT)
-
-
-def _recipients(organisation_id: int | None) -> list[str]:
-    if organisation_id is None:
-        return []
-    return sorted(
-        {
-            email
-            for email in Membership.objects.filter(
-                organisation_id=organisation_id,
-                is_active=True,
-                role__in=REMINDED_ROLES,
-                user__is_active=True,
-            ).values_list("user__email", flat=True)
-            if email
-        }
-    )
-
-
-def obligations_remind(*, today: date) -> int:
-    """E-mail the responsible organisation once when a duty is due soon and once when overdue.
-
-    Each reminder is claimed with a conditional update before it is sent (after commit), so
-    two runs at once do not send it twice.
-    """
-    sent = 0
-    soon = Q(
-        status=ObligationStatus.OPEN,
-        due_on__gte=today,
-        due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
-        reminded_due_soon_at__isnull=True,
-    )
-    late = Q(status=ObligationStatus.OVERDUE, reminded_overdue_at__isnull=True)
-    for ob in Obligation.objects.filter(soon | late).select_related("organisation"):
-        field = (
-            "reminded_overdue_at"
-            if ob.status == ObligationStatus.OVERDUE
-            else "reminded_due_soon_at"
-        )
-        recipients = _recipients(ob.organisation_id)
-        with transaction.atomic():
-            claimed = Obligation.objects.filter(pk=ob.pk, **{f"{field}__isnull": True}).update(
-                **{field: timezone.now()}
-            )
-            if not claimed:
-                continue
-            audit_record(
-                action="obligations.reminder.sent",
-                actor=None,
-                system="obligations-remind",
-                target=ob,
-                data={"kind": field, "recipients": len(recipients)},
-            )
-            if recipients:
-                subject, body = _reminder_text(
-                    ob, overdue=field == "reminded_overdue_at", today=today
-                )
-                transaction.on_commit(
-                    functools.partial(
-                        send_mail,
-                        subject,
-                        body,
-                        settings.DEFAULT_FROM_EMAIL,
-                        recipients,
-                        fail_silently=False,
-                    )
-                )
-        sent += 1
-    return sent
-
-
-def _reminder_text(ob: Obligation, *, overdue: bool, today: date) -> tuple[str, str]:
-    """The reminder in Japanese, then English: the recipients' language is not recorded."""
-    from django.utils import translation
-
-    from saisei.obligations.labels import rule_label
-
-    subjects, bodies = [], []
-    for language in ("ja", "en"):
-        with translation.override(language):
-            values = {
-                "duty": rule_label(ob.rule),
-                "subject": ob.subject_label,
-                "due": ob.due_on.isoformat(),
-                "days": (ob.due_on - today).days,
-            }
-            if overdue:
-                subjects.append(_("Overdue: %(duty)s, due %(due)s") % values)
-            else:
-                subjects.append(_("Due in %(days)s days: %(duty)s, due %(due)s") % values)
-            bodies.append(
-                _(
-                    "%(subject)s\n%(duty)s\nDue: %(due)s\n\nRecord the report or notice in "
-                    "Saisei to meet this obligation."
-                )
-                % values
-            )
-    explain = ob.explanation.get("explain", "")
-    subject = f"[Saisei] {subjects[0]} / {subjects[1]}"
-    body = f"{bodies[0]}\n\n----\n\n{bodies[1]}\n\n{explain}\n"
-    return subject, body
-
-
-__all__ = [
-    "Difference",
-    "TickResult",
-    "compute_due",
-    "current_rules",
-    "obligation_meet",
-    "obligation_open",
-    "obligation_record_filing",
-    "obligation_waive",
-    "obligations_remind",
-    "obligations_reschedule_for_committee",
-    "obligations_supersede",
-    "obligations_tick",
-    "obligations_verify",
-]
