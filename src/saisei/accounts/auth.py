@@ -21,7 +21,17 @@ class TokenAuth(HttpBearer):
 
 
 class BrowserSession(SessionAuth):
-    """The signed-in browser session; unsafe methods need the CSRF token."""
+    """The signed-in browser session; unsafe methods need the CSRF token.
+
+    A request with no signed-in session is not authenticated at all (401), whatever its
+    method: without this, the CSRF check ran first and answered an anonymous POST with 403.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 session_auth = BrowserSession(csrf=True)
