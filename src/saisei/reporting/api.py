@@ -5,46 +5,41 @@ staff; committees see adverse events and the reports sent to them; the public en
 aggregate only.
 """
 
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Router, Schema, UploadedFile
+from ninja import File, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from saisei.api import idempotency
-from saisei.api.schemas import (
-    DecimalValue,
-    ErrorOut,
-    Id,
-    Line,
-    Pagination,
-    PatientCode,
-    Period,
-    RmActDay,
-    Text,
-)
-from saisei.core.templatetags.law_text import law_explanation
+from saisei.api.schemas import ErrorOut, Id, Pagination
 from saisei.core.time import legal_today
-from saisei.obligations.labels import legal_name, recipient_label
-from saisei.obligations.models import Obligation
-from saisei.obligations.selectors import effective_status
 from saisei.plans.lifecycle import PUBLIC_STATUSES
 from saisei.plans.models import Plan
 from saisei.registry.models import ProcessingFacility
 from saisei.reporting import selectors, services
-from saisei.reporting.models import (
-    REPORT_TEXT_MAX,
-    AdverseEvent,
-    AdverseEventReport,
-    PeriodicReport,
-    Treatment,
+from saisei.reporting.models import PeriodicReport
+from saisei.reporting.schemas import (
+    AdverseEventIn,
+    AdverseEventOut,
+    AdverseEventReportIn,
+    AdverseEventReportOut,
+    FileIn,
+    GenerateIn,
+    ImportOut,
+    OpinionIn,
+    OutcomeIn,
+    OutcomeOut,
+    PeriodicContentIn,
+    PeriodicOpinionIn,
+    PeriodicReportOut,
+    PublicReportingOut,
+    TreatmentIn,
+    TreatmentOut,
 )
-from saisei.reporting.visibility import actor_of, patient_field
 
 router = Router(tags=["reporting"])
 
@@ -64,158 +59,6 @@ def _plan(request: HttpRequest, plan_id: int) -> Plan:
     return selectors.plan_get_for(request.auth, plan_id)  # type: ignore[attr-defined]
 
 
-# OutcomeMeasurement.value: DecimalField(max_digits=14, decimal_places=4).
-OutcomeValue = DecimalValue(14, 4)
-
-
-class TreatmentIn(Schema):
-    patient_code: PatientCode
-    treated_on: RmActDay
-    facility_number: Line(40) = ""
-    lot: Line(60) = ""
-
-
-class OutcomeOut(Schema):
-    criterion_id: int
-    measured_on: date
-    value: Decimal
-
-
-class TreatmentOut(Schema):
-    """A treatment: patient-level as a whole, so only ever for the institution's own staff
-    (saisei.reporting.visibility); anyone else is refused the row."""
-
-    id: int
-    patient_code: str
-    treated_on: date
-    facility_number: str = Field(alias="facility.number")
-    lot: str
-    outcomes: list[OutcomeOut]
-
-    @staticmethod
-    def resolve_patient_code(obj: Treatment, context: Any) -> str:
-        return patient_field(obj, "patient_code", actor_of(context), refuse=True)
-
-    @staticmethod
-    def resolve_outcomes(obj: Treatment) -> list[OutcomeOut]:
-        return [
-            OutcomeOut(criterion_id=o.criterion_id, measured_on=o.measured_on, value=o.value)
-            for o in obj.outcomes.all()
-        ]
-
-
-class ImportOut(Schema):
-    created: int
-
-
-class OutcomeIn(Schema):
-    treatment_id: Id
-    criterion_id: Id
-    measured_on: RmActDay
-    value: OutcomeValue
-    note: Line(300) = ""
-
-
-class AdverseEventIn(Schema):
-    patient_code: PatientCode
-    learned_on: RmActDay
-    category: Line(30)
-    description: Text(4000)
-    outcome: Line(20)
-    causality: Line(20)
-    onset_on: RmActDay | None = None
-    infection: bool = False
-    treatment_id: Id | None = None
-
-
-class DutyOut(Schema):
-    """One duty to one recipient, with its due date, status and the law's explanation of the
-    date in the request's language."""
-
-    id: int
-    rule: str
-    legal_name: str
-    recipient: str
-    recipient_label: str
-    basis: str
-    nominal_due: date
-    due_on: date
-    status: str
-    days_left: int
-    met_on: date | None
-    explanation: str
-
-
-def duties_out(obligations: list[Obligation]) -> list[DutyOut]:
-    today = legal_today()
-    return [
-        DutyOut(
-            id=ob.pk,
-            rule=ob.rule,
-            legal_name=legal_name(ob.rule),
-            recipient=ob.recipient,
-            recipient_label=recipient_label(ob.recipient),
-            basis=str(ob.explanation.get("basis", "")),
-            nominal_due=ob.nominal_due,
-            due_on=ob.due_on,
-            status=effective_status(ob, today),
-            days_left=(ob.due_on - today).days,
-            met_on=ob.met_on,
-            explanation=law_explanation(ob.explanation),
-        )
-        for ob in obligations
-    ]
-
-
-class AdverseEventReportOut(Schema):
-    id: int
-    rule: str
-    recipient: str
-    event_id: int | None
-    period: int | None
-    reported_on: date
-    summary: str
-    committee_opinion: str
-    reviewed_on: date | None
-
-
-class AdverseEventOut(Schema):
-    id: int
-    patient_code: str | None = Field(
-        description="The institution's own pseudonymous code: patient-level, so given only to "
-        "the institution's own staff and null for anyone else (the committee, a regulator)"
-    )
-    learned_on: date
-    onset_on: date | None
-    category: str
-    rule: str
-    infection: bool
-    description: str
-    outcome: str
-    causality: str
-    reports: list[AdverseEventReportOut]
-    duties: list[DutyOut] = Field(
-        description="What the event owes, one duty per recipient: for a serious event the "
-        "reports to the committee and to the plan's authority; for another, its 60-day "
-        "period's report to the committee"
-    )
-
-    @staticmethod
-    def resolve_patient_code(obj: AdverseEvent, context: Any) -> str | None:
-        return patient_field(obj, "patient_code", actor_of(context))
-
-    @staticmethod
-    def resolve_reports(obj: AdverseEvent) -> list[AdverseEventReport]:
-        return list(obj.reports.all())
-
-    @staticmethod
-    def resolve_duties(obj: AdverseEvent) -> list[DutyOut]:
-        duties = getattr(obj, "duties", None)
-        if duties is None:
-            duties = list(selectors.event_duties(obj))
-        return duties_out(duties)
-
-
 class EventPagination(Pagination):
     """Limit and offset as elsewhere; the page's duties are read in two queries, not one per
     event."""
@@ -224,76 +67,6 @@ class EventPagination(Pagination):
         page = super().paginate_queryset(queryset, pagination, request, **params)
         page[self.items_attribute] = selectors.attach_event_duties(list(page[self.items_attribute]))
         return page
-
-
-class AdverseEventReportIn(Schema):
-    recipient: Literal["committee", "minister", "regional_bureau"] = Field(
-        description="committee, or the plan's authority: minister for a Class I plan, "
-        "regional_bureau for Class II and III (another is refused)"
-    )
-    reported_on: RmActDay
-    summary: Text(4000)
-    event_id: Id | None = None
-    period: Period | None = None
-
-
-class OpinionIn(Schema):
-    opinion: Text(4000, min_length=1)
-
-
-class PeriodicReportOut(Schema):
-    """A periodic report with the contents of Ordinance Art 37(1): (i) patients treated and
-    (ii) adverse events with their course in `figures` (`patients`, `adverse_events`,
-    `adverse_event_course`), (iii) the criteria's statistics in `figures.criteria` and the
-    institution's `evaluation`, (iv) `conflicts_of_interest`, (v) `non_compliance`; the
-    committee's opinion on continuing (`continuation`, `committee_opinion`; Art 37(4)); and
-    its two duties, to the committee and to the plan's authority."""
-
-    id: int
-    plan_id: int
-    period: int
-    period_start: date
-    period_end: date
-    status: str
-    figures: dict[str, Any]
-    generated_at: datetime
-    evaluation: str
-    conflicts_of_interest: str
-    non_compliance: str
-    submitted_on: date | None
-    continuation: str
-    committee_opinion: str
-    reviewed_on: date | None
-    filed_on: date | None
-    duties: list[DutyOut]
-
-    @staticmethod
-    def resolve_duties(obj: PeriodicReport) -> list[DutyOut]:
-        return duties_out(list(selectors.periodic_report_duties(obj)))
-
-
-class PeriodicContentIn(Schema):
-    """The institution's written items (Ordinance Art 37(1)(iii)-(v)); an item left out is
-    kept as it is. "none" is an answer; submission refuses an empty item."""
-
-    evaluation: Text(REPORT_TEXT_MAX) | None = None
-    conflicts_of_interest: Text(REPORT_TEXT_MAX) | None = None
-    non_compliance: Text(REPORT_TEXT_MAX) | None = None
-
-
-class PeriodicOpinionIn(Schema):
-    continuation: Literal["continue", "continue_with_changes", "not_appropriate"] = Field(
-        description="The committee's opinion on continuing provision (Ordinance Art 37(4))"
-    )
-    opinion: Text(REPORT_TEXT_MAX, min_length=1)
-
-
-class GenerateIn(Schema):
-    period: Period
-
-
-class FileIn(Schema):
-    filed_on: RmActDay
 
 
 # Treatments and outcomes -------------------------------------------------------------------
@@ -533,33 +306,6 @@ def periodic_reports_file(request: HttpRequest, report_id: Id, payload: FileIn) 
 
 
 # Public --------------------------------------------------------------------------------------
-
-
-class TimelinessOut(Schema):
-    on_time: int
-    late: int
-    overdue: int
-    upcoming: int
-    waived: int
-
-
-class RecipientTimelinessOut(Schema):
-    recipient: str
-    timeliness: TimelinessOut
-
-
-class PublicReportingOut(Schema):
-    plan_id: int
-    as_of: date
-    timeliness: TimelinessOut = Field(
-        description="Counts of duties: a report owed to the committee and to the plan's "
-        "authority is two duties"
-    )
-    by_recipient: list[RecipientTimelinessOut] = Field(
-        description="The same counts for each recipient: the committee, then the plan's "
-        "authority, then any other (jrct)"
-    )
-    last_periodic_report: dict[str, Any] | None
 
 
 @router.get(
