@@ -7,6 +7,9 @@ both win), writes a PlanStatusChange row and an audit event, all in one transact
 Obligation clocks (the reporting issue) start inside plan_file (periodic reports, the 60-day
 adverse-event cycle), plan_minor_change_notify and plan_discontinue; each marks the spot with
 "obligation clock" so a later obligation_open(...) call sits inside the same transaction.
+
+The services live in modules by stage: `transitions` (the rest still here). This package re-exports
+every public name, so callers keep writing `services.plan_file(...)`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from django.utils.translation import gettext as _
 from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.bounds import control_character, control_character_message
 from saisei.core.errors import Conflict, DomainError, ErrorCode
 from saisei.law import (
     ClassificationAnswers,
@@ -38,7 +40,7 @@ from saisei.law import FiledWith as LawFiledWith
 from saisei.law.text_ja import explain_ja
 from saisei.obligations.models import Obligation
 from saisei.obligations.services import compute_due, obligation_open, obligations_supersede
-from saisei.plans.lifecycle import IN_FORCE, Action, PlanStatus, allowed_targets
+from saisei.plans.lifecycle import IN_FORCE, Action
 from saisei.plans.models import (
     SUSPENDING_ORDERS,
     Decision,
@@ -54,7 +56,6 @@ from saisei.plans.models import (
     Plan,
     PlanFacility,
     PlanNotice,
-    PlanStatusChange,
     PlanType,
     PlanVersion,
     Review,
@@ -69,10 +70,18 @@ from saisei.plans.obligations import (
     research_summary_open,
 )
 from saisei.plans.quorum import Seat, evaluate
+from saisei.plans.services.transitions import (
+    S,
+    _forbidden_move,
+    _guard,
+    _invalid,
+    _lock,
+    _text_errors,
+    today,
+)
+from saisei.plans.services.transitions import _move as _move
 from saisei.registry.models import Committee, CommitteeMember, Institution, ProcessingFacility
 from saisei.registry.services import authorise
-
-S = PlanStatus
 
 # Content fields of a plan, their maximum lengths and whether they are required (domain.md §1.4).
 CONTENT_FIELDS: dict[str, tuple[int, bool]] = {
@@ -100,96 +109,6 @@ CRITERION_FIELDS: dict[str, int] = {
 MINOR_CHANGE_FIELDS = frozenset(
     {"title_en", "responsible_physician", "other_physicians", "consent_document"}
 )
-
-
-def today() -> date:
-    """The legal date in Japan (TIME_ZONE is Asia/Tokyo)."""
-    return timezone.localdate()
-
-
-# --- errors --------------------------------------------------------------------------------------
-
-
-def _text_errors(fields: Iterable[tuple[str, str, int, bool]]) -> list[dict[str, str]]:
-    """Field errors for texts over their column's length or holding control characters."""
-    errors: list[dict[str, str]] = []
-    for name, value, limit, multiline in fields:
-        found = control_character(value, multiline=multiline)
-        if found is not None:
-            errors.append({"field": name, "message": control_character_message(found)})
-        elif len(value) > limit:
-            errors.append({"field": name, "message": _("At most %(n)s characters.") % {"n": limit}})
-    return errors
-
-
-def _invalid(errors: list[dict[str, str]]) -> DomainError:
-    return DomainError(
-        ErrorCode.INVALID_INPUT,
-        errors[0]["message"] if len(errors) == 1 else _("Some fields are not valid."),
-        details={"errors": errors},
-    )
-
-
-def _status_label(status: str) -> str:
-    return str(PlanStatus(status).label) if status in PlanStatus.values else status
-
-
-def _forbidden_move(plan: Plan, action: str) -> DomainError:
-    return DomainError(
-        ErrorCode.PLAN_INVALID_TRANSITION,
-        _("This is not possible while the plan is “%(status)s”.")
-        % {"status": _status_label(plan.status)},
-        details={"status": plan.status, "action": action},
-        status=409,
-    )
-
-
-# --- the one way a status changes -----------------------------------------------------------------
-
-
-def _move(
-    plan: Plan,
-    *,
-    action: str,
-    to: str,
-    actor: User | None,
-    reason: str = "",
-    **fields: Any,
-) -> PlanStatusChange:
-    """Move `plan` to `to` if the table allows it and nobody moved it first."""
-    old = plan.status
-    if to not in allowed_targets(action, old):
-        raise _forbidden_move(plan, action)
-    now = timezone.now()
-    changed = Plan.objects.filter(pk=plan.pk, status=old).update(
-        status=to, updated_at=now, **fields
-    )
-    if changed != 1:
-        raise Conflict(
-            ErrorCode.PLAN_CONFLICT,
-            _("The plan was changed by someone else meanwhile. Reload it and try again."),
-            details={"expected_status": old},
-        )
-    plan.status = to
-    for name, value in fields.items():
-        setattr(plan, name, value)
-    return PlanStatusChange.objects.create(
-        plan=plan, action=action, from_status=old, to_status=to, actor=actor, reason=reason
-    )
-
-
-def _guard(plan: Plan, action: str) -> None:
-    """Refuse early (before validating input) when the action is not possible at all."""
-    if not allowed_targets(action, plan.status):
-        raise _forbidden_move(plan, action)
-
-
-def _lock(plan: Plan) -> Plan:
-    """Re-read the plan under a row lock so that guards see the committed status."""
-    fresh = Plan.objects.select_for_update().get(pk=plan.pk)
-    plan.status = fresh.status
-    return plan
-
 
 # --- validation ----------------------------------------------------------------------------------
 
@@ -1833,3 +1752,43 @@ def order_lift(*, order: Order, actor: User, reason: str, lifted_on: date | None
         scope=_order_scope(order, [e.plan for e in effects]),
     )
     return order
+
+
+__all__ = [
+    "CHOICE_FIELDS",
+    "CONTENT_FIELDS",
+    "CRITERION_FIELDS",
+    "MINOR_CHANGE_FIELDS",
+    "REACHABLE",
+    "RESTRICTION_OF_CHANGE",
+    "RESTRICTION_OF_PLAN",
+    "THRESHOLD_OPERATORS",
+    "S",
+    "check_committee",
+    "classify_plan",
+    "clean_content",
+    "clean_criteria",
+    "clean_facilities",
+    "meeting_record",
+    "order_issue",
+    "order_lift",
+    "order_preview",
+    "order_reach",
+    "plan_accept",
+    "plan_change_notify",
+    "plan_change_propose",
+    "plan_close",
+    "plan_create",
+    "plan_data_collection_end",
+    "plan_discontinue",
+    "plan_file",
+    "plan_minor_change_notify",
+    "plan_restriction_extend",
+    "plan_restriction_release",
+    "plan_restriction_shorten",
+    "plan_submit",
+    "plan_update",
+    "review_record_opinion",
+    "snapshot",
+    "today",
+]
