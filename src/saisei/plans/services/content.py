@@ -1,0 +1,321 @@
+"""A plan's content as the services take it: validation of the content, the criteria, the
+facilities and the classification answers, and the versions (each a snapshot; criteria and
+facilities a change replaces are retired, never deleted)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saisei.accounts.models import User
+from saisei.core.errors import DomainError, ErrorCode
+from saisei.law import ClassificationAnswers, LawInputError, Track, classify
+from saisei.plans.models import (
+    EvaluationCriterion,
+    Plan,
+    PlanFacility,
+    PlanType,
+    PlanVersion,
+    Therapy,
+    canonical_decimal,
+)
+from saisei.plans.services.transitions import _invalid
+from saisei.registry.models import Committee, ProcessingFacility
+
+# Content fields of a plan, their maximum lengths and whether they are required (domain.md §1.4).
+CONTENT_FIELDS: dict[str, tuple[int, bool]] = {
+    "title": (150, True),
+    "title_en": (150, False),
+    "target_disease": (100, True),
+    "description": (4000, True),
+    "class_reasons": (4000, True),
+    "responsible_physician": (100, True),
+    "other_physicians": (1000, False),
+    "consent_document": (300, False),
+}
+CHOICE_FIELDS: dict[str, list[str]] = {
+    "plan_type": PlanType.values,
+    "therapy": Therapy.values,
+}
+CRITERION_FIELDS: dict[str, int] = {
+    "measure": 200,
+    "method": 500,
+    "time_point": 100,
+    "success_threshold": 300,
+}
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def clean_content(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    errors: list[dict[str, str]] = []
+    cleaned: dict[str, Any] = {}
+    for name, (limit, required) in CONTENT_FIELDS.items():
+        if name not in data:
+            if not partial and required:
+                errors.append({"field": name, "message": _("This field is required.")})
+            continue
+        value = data[name]
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors.append({"field": name, "message": _("Enter text.")})
+            continue
+        value = value.strip()
+        if required and not value:
+            errors.append({"field": name, "message": _("This field is required.")})
+        elif len(value) > limit:
+            errors.append(
+                {
+                    "field": name,
+                    "message": _("At most %(limit)d characters (%(length)d given).")
+                    % {"limit": limit, "length": len(value)},
+                }
+            )
+        cleaned[name] = value
+    for name, choices in CHOICE_FIELDS.items():
+        if name not in data:
+            if not partial and name == "therapy":
+                errors.append({"field": name, "message": _("This field is required.")})
+            continue
+        if data[name] not in choices:
+            errors.append({"field": name, "message": _("Choose one of the listed options.")})
+        else:
+            cleaned[name] = data[name]
+    if errors:
+        raise _invalid(errors)
+    return cleaned
+
+
+def clean_criteria(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = []
+    cleaned: list[dict[str, str]] = []
+    for index, row in enumerate(rows):
+        item: dict[str, str] = {}
+        for name, limit in CRITERION_FIELDS.items():
+            value = row.get(name) if isinstance(row, Mapping) else None
+            value = value.strip() if isinstance(value, str) else ""
+            field = f"criteria.{index}.{name}"
+            if not value:
+                errors.append({"field": field, "message": _("This field is required.")})
+            elif len(value) > limit:
+                errors.append(
+                    {
+                        "field": field,
+                        "message": _("At most %(limit)d characters (%(length)d given).")
+                        % {"limit": limit, "length": len(value)},
+                    }
+                )
+            item[name] = value
+        item.update(_clean_threshold(row if isinstance(row, Mapping) else {}, index, errors))
+        cleaned.append(item)
+    if errors:
+        raise _invalid(errors)
+    return cleaned
+
+
+THRESHOLD_OPERATORS = (">=", ">", "<=", "<")
+
+
+def _clean_threshold(
+    row: Mapping[str, Any], index: int, errors: list[dict[str, str]]
+) -> dict[str, str]:
+    """The optional computable threshold: an operator and a number, both or neither."""
+    operator = row.get("threshold_operator") or ""
+    raw = row.get("threshold_value")
+    raw = "" if raw is None else str(raw).strip()
+    if not operator and not raw:
+        return {"threshold_operator": "", "threshold_value": ""}
+    value = ""
+    if operator not in THRESHOLD_OPERATORS:
+        errors.append(
+            {
+                "field": f"criteria.{index}.threshold_operator",
+                "message": _("Choose how the value is compared with the threshold."),
+            }
+        )
+    try:
+        number = Decimal(raw)
+        if not number.is_finite() or abs(number) >= Decimal(10) ** 10:
+            raise InvalidOperation
+        value = canonical_decimal(number.quantize(Decimal("0.0001")))
+    except (InvalidOperation, ValueError):
+        errors.append(
+            {
+                "field": f"criteria.{index}.threshold_value",
+                "message": _("The threshold must be a number."),
+            }
+        )
+    return {"threshold_operator": str(operator), "threshold_value": value}
+
+
+def clean_facilities(ids: Iterable[Any]) -> list[ProcessingFacility]:
+    wanted: list[int] = []
+    for value in ids:
+        try:
+            wanted.append(int(value))
+        except (TypeError, ValueError):
+            raise _invalid(
+                [{"field": "facility_ids", "message": _("Unknown processing facility.")}]
+            ) from None
+    found = {f.pk: f for f in ProcessingFacility.objects.filter(pk__in=wanted)}
+    if len(found) != len(set(wanted)):
+        raise _invalid([{"field": "facility_ids", "message": _("Unknown processing facility.")}])
+    return [found[pk] for pk in dict.fromkeys(wanted)]
+
+
+def classify_plan(answers: Mapping[str, Any], on: date) -> Any:
+    """Classify with saisei.law on `on` (the filing date once filed); refuse anything outside
+    the RM Act with the path that says why."""
+    data = dict(answers)
+    data["date"] = on.isoformat()
+    try:
+        result = classify(ClassificationAnswers.from_mapping(data))
+    except LawInputError as exc:
+        raise DomainError(
+            ErrorCode.PLAN_CLASSIFICATION_INVALID,
+            _("The classification answers are not complete or not valid."),
+            details={"errors": [{"field": f"answers.{exc.field}", "message": exc.message}]},
+        ) from None
+    if result.track is not Track.RM_ACT:
+        raise DomainError(
+            ErrorCode.PLAN_NOT_RM_ACT,
+            _("By these answers the practice is outside the RM Act, so it needs no provision plan.")
+            if result.track is Track.OUTSIDE
+            else _(
+                "By these answers the practice falls under the PMD Act, not the RM Act, so it "
+                "needs no provision plan."
+            ),
+            details={"track": result.track.value, "rule": result.rule},
+        )
+    return result
+
+
+def check_committee(committee: Committee, risk_class: str) -> None:
+    if not committee.may_review(risk_class):
+        raise DomainError(
+            ErrorCode.COMMITTEE_KIND_MISMATCH,
+            _(
+                "A Class %(risk_class)s plan must be reviewed by a specially certified committee; "
+                "%(committee)s is a certified committee, which may review Class III plans only."
+            )
+            % {"risk_class": risk_class, "committee": committee.name},
+            details={"risk_class": risk_class, "committee_kind": committee.kind},
+        )
+
+
+# --- content helpers -----------------------------------------------------------------------------
+
+
+def snapshot(plan: Plan) -> dict[str, Any]:
+    """The plan's public content, as kept in each PlanVersion."""
+    committee = plan.committee
+    return {
+        "title": plan.title,
+        "title_en": plan.title_en,
+        "plan_type": plan.plan_type,
+        "therapy": plan.therapy,
+        "target_disease": plan.target_disease,
+        "description": plan.description,
+        "class_reasons": plan.class_reasons,
+        "risk_class": plan.risk_class,
+        "classification_rule": plan.classification_rule,
+        "responsible_physician": plan.responsible_physician,
+        "other_physicians": plan.other_physicians,
+        "consent_document": plan.consent_document,
+        "committee": (
+            None
+            if committee is None
+            else {"name": committee.name, "number": committee.certification_number}
+        ),
+        "criteria": [
+            c.as_dict() for c in plan.criteria.filter(is_current=True).order_by("position", "pk")
+        ],
+        "facilities": [
+            {
+                "name": link.facility.name,
+                "number": link.facility.number,
+                "operator": link.facility.operator_name,
+                "third_party": not link.facility.in_house,
+            }
+            for link in plan.plan_facilities.filter(is_current=True).select_related("facility")
+        ],
+    }
+
+
+def _new_version(plan: Plan, *, actor: User | None, reason: str, public: bool) -> PlanVersion:
+    number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    Plan.objects.filter(pk=plan.pk).update(version=number)
+    plan.version = number
+    return PlanVersion.objects.create(
+        plan=plan,
+        number=number,
+        snapshot=snapshot(plan),
+        reason=reason,
+        public=public,
+        created_by=actor,
+    )
+
+
+def _set_criteria(plan: Plan, rows: list[dict[str, str]], version: int) -> None:
+    """Keep identical criteria, retire the others, add the new ones: nothing is deleted."""
+    current = list(plan.criteria.filter(is_current=True).order_by("position", "pk"))
+    keep: set[int] = set()
+    for position, row in enumerate(rows, start=1):
+        match = next((c for c in current if c.pk not in keep and c.as_dict() == row), None)
+        if match is not None:
+            keep.add(match.pk)
+            if match.position != position:
+                EvaluationCriterion.objects.filter(pk=match.pk).update(position=position)
+            continue
+        created = EvaluationCriterion.objects.create(
+            plan=plan,
+            position=position,
+            added_in_version=version,
+            **{**row, "threshold_value": row.get("threshold_value") or None},
+        )
+        keep.add(created.pk)
+    plan.criteria.filter(is_current=True).exclude(pk__in=keep).update(
+        is_current=False, retired_in_version=version
+    )
+
+
+def _set_facilities(plan: Plan, facilities: list[ProcessingFacility], version: int) -> None:
+    wanted = {f.pk for f in facilities}
+    current = set(
+        plan.plan_facilities.filter(is_current=True).values_list("facility_id", flat=True)
+    )
+    for facility in facilities:
+        if facility.pk not in current:
+            PlanFacility.objects.create(plan=plan, facility=facility, added_in_version=version)
+    plan.plan_facilities.filter(is_current=True).exclude(facility_id__in=wanted).update(
+        is_current=False, retired_in_version=version
+    )
+
+
+def _apply_content(
+    plan: Plan,
+    *,
+    content: dict[str, Any],
+    criteria: list[dict[str, str]] | None,
+    facilities: list[ProcessingFacility] | None,
+    version: int,
+) -> None:
+    if content:
+        Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now(), **content)
+        for name, value in content.items():
+            setattr(plan, name, value)
+    if criteria is not None:
+        _set_criteria(plan, criteria, version)
+    if facilities is not None:
+        _set_facilities(plan, facilities, version)
+
+
+def _next_version_number(plan: Plan) -> int:
+    return (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
