@@ -8,8 +8,8 @@ Obligation clocks (the reporting issue) start inside plan_file (periodic reports
 adverse-event cycle), plan_minor_change_notify and plan_discontinue; each marks the spot with
 "obligation clock" so a later obligation_open(...) call sits inside the same transaction.
 
-The services live in modules by stage: `transitions`, `content` (the rest still here). This package
-re-exports every public name, so callers keep writing `services.plan_file(...)`.
+The services live in modules by stage: `transitions`, `content`, `drafting` (the rest still here).
+This package re-exports every public name, so callers keep writing `services.plan_file(...)`.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ from saisei.plans.services.content import (
     clean_facilities,
     snapshot,
 )
+from saisei.plans.services.drafting import plan_create, plan_update
 from saisei.plans.services.transitions import (
     S,
     _forbidden_move,
@@ -81,7 +82,7 @@ from saisei.plans.services.transitions import (
     today,
 )
 from saisei.plans.services.transitions import _move as _move
-from saisei.registry.models import Committee, CommitteeMember, Institution, ProcessingFacility
+from saisei.registry.models import CommitteeMember, ProcessingFacility
 from saisei.registry.services import authorise
 
 # Changes that may be notified as minor (様式第3) without a new committee review. The Ordinance's
@@ -89,102 +90,6 @@ from saisei.registry.services import authorise
 MINOR_CHANGE_FIELDS = frozenset(
     {"title_en", "responsible_physician", "other_physicians", "consent_document"}
 )
-
-# --- drafting ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def plan_create(
-    *,
-    institution: Institution,
-    actor: User,
-    content: Mapping[str, Any],
-    answers: Mapping[str, Any],
-    criteria: Iterable[Mapping[str, Any]] = (),
-    facility_ids: Iterable[Any] = (),
-    committee: Committee | None = None,
-) -> Plan:
-    ensure_can(actor, "plans.edit", institution)
-    cleaned = clean_content(content)
-    rows = clean_criteria(criteria)
-    facilities = clean_facilities(facility_ids)
-    result = classify_plan(answers, today())
-    if committee is not None:
-        check_committee(committee, result.risk_class.value)
-    plan = Plan.objects.create(
-        institution=institution,
-        committee=committee,
-        classification_answers=result.answers.to_dict(),
-        classification=result.to_record(),
-        risk_class=result.risk_class.value,
-        classification_rule=result.rule,
-        created_by=actor,
-        **cleaned,
-    )
-    _apply_content(plan, content={}, criteria=rows, facilities=facilities, version=1)
-    version = _new_version(plan, actor=actor, reason="created", public=False)
-    audit_record(
-        action="plans.plan.created",
-        actor=actor,
-        target=plan,
-        data={
-            "title": plan.title,
-            "risk_class": plan.risk_class,
-            "rule": plan.classification_rule,
-            "version": version.number,
-        },
-    )
-    return plan
-
-
-@transaction.atomic
-def plan_update(
-    *,
-    plan: Plan,
-    actor: User,
-    content: Mapping[str, Any] | None = None,
-    answers: Mapping[str, Any] | None = None,
-    criteria: Iterable[Mapping[str, Any]] | None = None,
-    facility_ids: Iterable[Any] | None = None,
-    committee: Committee | None = None,
-    clear_committee: bool = False,
-) -> Plan:
-    """Edit a draft. A filed plan changes only through plan_change_propose or a minor change."""
-    ensure_can(actor, "plans.edit", plan)
-    _lock(plan)
-    if plan.status != S.DRAFT:
-        raise DomainError(
-            ErrorCode.PLAN_INVALID_TRANSITION,
-            _("Only a draft can be edited. Propose a change to a filed plan instead."),
-            details={"status": plan.status},
-            status=409,
-        )
-    cleaned = clean_content(content or {}, partial=True)
-    rows = None if criteria is None else clean_criteria(criteria)
-    facilities = None if facility_ids is None else clean_facilities(facility_ids)
-    if answers is not None:
-        result = classify_plan(answers, today())
-        cleaned.update(
-            classification_answers=result.answers.to_dict(),
-            classification=result.to_record(),
-            risk_class=result.risk_class.value,
-            classification_rule=result.rule,
-        )
-    new_committee = None if clear_committee else (committee or plan.committee)
-    if new_committee is not None:
-        check_committee(new_committee, cleaned.get("risk_class", plan.risk_class))
-    cleaned["committee"] = new_committee
-    version = _next_version_number(plan)
-    _apply_content(plan, content=cleaned, criteria=rows, facilities=facilities, version=version)
-    _new_version(plan, actor=actor, reason="draft edited", public=False)
-    audit_record(
-        action="plans.plan.updated",
-        actor=actor,
-        target=plan,
-        data={"fields": sorted(k for k in cleaned if k != "committee"), "version": version},
-    )
-    return plan
-
 
 # --- review --------------------------------------------------------------------------------------
 
