@@ -61,7 +61,13 @@ def facility_source(personas):
         k = 1
         while True:
             spec = ObligationSpec(
-                "cpc_periodic_report", org.pk, "tests.facility", "F1", "Facility F1", licensed, k
+                rule="cpc_periodic_report",
+                organisation_id=org.pk,
+                subject_type="tests.facility",
+                subject_id="F1",
+                subject_label="Facility F1",
+                starts_on=licensed,
+                period=k,
             )
             start = date(licensed.year + k - 1, 3, 1) if k > 1 else licensed
             if start > today:

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ObligationSpec:
+    """One duty a source expects, named by keyword: with nine fields, several of them ids and
+    strings, a positional call could swap two without any check noticing."""
+
     rule: str
     organisation_id: int | None
     subject_type: str

@@ -9,6 +9,8 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from saisei.core import demo
+        from saisei.plans import obligations
         from saisei.plans.demo import load_plans_demo
 
+        obligations.register_all()
         demo.register(40, "plans: provision plans in every state, reviews, orders", load_plans_demo)

@@ -1,4 +1,9 @@
-"""The duties a plan's notices create (RM Act; domain.md §1.8): a minor change (Act Art 5(3)) or
+"""The duties whose subject is a plan, derived from what is recorded about it.
+
+A filed plan owes a periodic report every year, to its committee (Act Art 20(1)) and to its
+authority (Act Art 21(1)), from filing until it closes.
+
+The duties a plan's notices create (RM Act; domain.md §1.8): a minor change (Act Art 5(3)) or
 a discontinuation (Act Art 6) owes, within 10 days of the day it happened, a notice to the
 committee and a filing with the plan's authority: two duties, each with its own due date.
 
@@ -17,8 +22,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from saisei.law import Recipient, authority_for
+from saisei.law import Recipient, authority_for, period_bounds
+from saisei.obligations import sources
 from saisei.obligations.sources import ObligationSpec
+
+PLAN = "plans.plan"
 
 
 def plan_authority(plan: Any) -> str:
@@ -51,7 +59,7 @@ def periodic_report_specs(plan: Any, period: int) -> list[ObligationSpec]:
         ObligationSpec(
             rule="periodic_report",
             organisation_id=plan.institution.organisation_id,
-            subject_type="plans.plan",
+            subject_type=PLAN,
             subject_id=str(plan.pk),
             subject_label=str(plan),
             starts_on=plan.filed_on,
@@ -62,6 +70,69 @@ def periodic_report_specs(plan: Any, period: int) -> list[ObligationSpec]:
         )
         for recipient in plan_recipients(plan)
     ]
+
+
+def _periods_begun(rule: str, first_day: date, until: date) -> Iterator[int]:
+    """Period numbers k whose first day is on or before `until`."""
+    k = 1
+    while True:
+        start, _end = period_bounds(rule, first_day, k)
+        if start > until:
+            return
+        yield k
+        k += 1
+
+
+def periodic_reports_expected(today: date) -> Iterator[ObligationSpec]:
+    """One periodic report per year from filing until close-out, even with no cases, to the
+    committee and to the plan's authority.
+
+    A closed plan owes the reports of the periods that ended before it closed; the period in
+    which it closed is covered by the end notice (様式第9の2), not by another yearly report.
+    The plans are read as flat values, whatever their number.
+    """
+    from saisei.plans.models import Plan
+
+    rows = Plan.objects.filter(filed_on__isnull=False).values(
+        "pk",
+        "title",
+        "filed_on",
+        "filed_with",
+        "risk_class",
+        "closed_on",
+        "institution__organisation_id",
+        "committee__organisation_id",
+        "committee__rule_closed_days",
+    )
+    for row in rows:
+        until = min(today, row["closed_on"]) if row["closed_on"] else today
+        recipients = (
+            Recipient.COMMITTEE.value,
+            _authority(row["filed_with"], row["risk_class"]),
+        )
+        for k in _periods_begun("periodic_report", row["filed_on"], until):
+            if (
+                row["closed_on"]
+                and period_bounds("periodic_report", row["filed_on"], k)[1] >= row["closed_on"]
+            ):
+                break
+            for recipient in recipients:
+                yield ObligationSpec(
+                    rule="periodic_report",
+                    organisation_id=row["institution__organisation_id"],
+                    subject_type=PLAN,
+                    subject_id=str(row["pk"]),
+                    subject_label=row["title"],
+                    starts_on=row["filed_on"],
+                    period=k,
+                    also_visible_to_id=row["committee__organisation_id"],
+                    recipient=recipient,
+                    committee_closed=(
+                        tuple(row["committee__rule_closed_days"] or ())
+                        if recipient == Recipient.COMMITTEE.value
+                        else ()
+                    ),
+                )
 
 
 NOTICE = "plans.plannotice"
@@ -129,9 +200,6 @@ def notices_expected(today: date) -> Iterator[ObligationSpec]:
         yield from notice_specs(notice)
 
 
-PLAN = "plans.plan"
-
-
 def research_summary_specs(plan: Any) -> list[ObligationSpec]:
     """The research summary duties (to the committee, and its publication on jRCT) of a research
     plan whose stop and data-collection end are known."""
@@ -177,3 +245,11 @@ def research_summaries_expected(today: date) -> Iterator[ObligationSpec]:
         for spec in research_summary_specs(plan):
             if spec.starts_on <= today:
                 yield spec
+
+
+def register_all() -> None:
+    """The plan's duties, registered from PlansConfig.ready(); the adverse-event duties are
+    reporting's (saisei.reporting.obligation_sources)."""
+    sources.register("plans.periodic_reports", ["periodic_report"], periodic_reports_expected)
+    sources.register("plans.notices", ["minor_change", "discontinuation"], notices_expected)
+    sources.register("plans.research_summaries", ["research_summary"], research_summaries_expected)

@@ -136,7 +136,7 @@ class Recipient(models.TextChoices):
     """Who receives a report (domain.md §1.8): the committee, and the plan's authority, which is
     the Minister for a Class I plan and the Regional Bureau (for the Minister, Ordinance Art 118)
     for Class II and III. Which of them a given report goes to follows from the plan
-    (saisei.reporting.obligation_sources.plan_recipients)."""
+    (saisei.plans.obligations.plan_recipients)."""
 
     COMMITTEE = "committee", _("Certified committee")
     MINISTER = "minister", _("Minister of Health, Labour and Welfare")

@@ -12,6 +12,7 @@ from saisei.core.errors import NotFound, NotPermitted
 from saisei.obligations.models import Obligation
 from saisei.obligations.selectors import Timeliness, timeliness
 from saisei.plans.models import EvaluationCriterion, Plan
+from saisei.plans.obligations import PLAN, plan_authority
 from saisei.plans.selectors import plans_visible_to
 from saisei.reporting.models import (
     AdverseEvent,
@@ -22,7 +23,7 @@ from saisei.reporting.models import (
     Recipient,
     Treatment,
 )
-from saisei.reporting.obligation_sources import EVENT, PLAN, plan_authority
+from saisei.reporting.obligation_sources import EVENT, ae_cycle_period
 from saisei.reporting.visibility import PATIENT_LEVEL_PERMISSION, may_see_patient_fields
 
 # --- one object by id, scoped to the actor ------------------------------------------------------
@@ -176,8 +177,6 @@ def event_duties(event: AdverseEvent) -> QuerySet[Obligation]:
     event's reports to the committee and to the plan's authority; another event's share of its
     60-day period's report to the committee."""
     if event.category == AECategory.NON_SERIOUS:
-        from saisei.reporting.services import ae_cycle_period
-
         duties = Obligation.objects.filter(
             rule="ae_other_cycle",
             subject_type=PLAN,
@@ -192,8 +191,6 @@ def event_duties(event: AdverseEvent) -> QuerySet[Obligation]:
 def attach_event_duties(events: list[AdverseEvent]) -> list[AdverseEvent]:
     """Set `duties` on each event (as event_duties gives them) in two queries for the lot."""
     from django.db.models import Q
-
-    from saisei.reporting.services import ae_cycle_period
 
     serious = [str(e.pk) for e in events if e.category != AECategory.NON_SERIOUS]
     cycles = {

@@ -373,15 +373,15 @@ def obligations_reschedule_for_committee(
     )
     for row in rows.order_by("pk"):
         spec = ObligationSpec(
-            row.rule,
-            row.organisation_id,
-            row.subject_type,
-            row.subject_id,
-            row.subject_label,
-            row.starts_on,
-            row.period,
-            row.also_visible_to_id,
-            row.recipient,
+            rule=row.rule,
+            organisation_id=row.organisation_id,
+            subject_type=row.subject_type,
+            subject_id=row.subject_id,
+            subject_label=row.subject_label,
+            starts_on=row.starts_on,
+            period=row.period,
+            also_visible_to_id=row.also_visible_to_id,
+            recipient=row.recipient,
             committee_closed=committee_closed,
         )
         due = compute_due(spec)

@@ -47,15 +47,15 @@ def obligations_verify(*, today: date) -> list[Difference]:
             )
             continue
         spec = expected.get(key) or ObligationSpec(
-            ob.rule,
-            ob.organisation_id,
-            ob.subject_type,
-            ob.subject_id,
-            ob.subject_label,
-            ob.starts_on,
-            ob.period,
-            ob.also_visible_to_id,
-            ob.recipient,
+            rule=ob.rule,
+            organisation_id=ob.organisation_id,
+            subject_type=ob.subject_type,
+            subject_id=ob.subject_id,
+            subject_label=ob.subject_label,
+            starts_on=ob.starts_on,
+            period=ob.period,
+            also_visible_to_id=ob.also_visible_to_id,
+            recipient=ob.recipient,
         )
         if ob.status not in OUTSTANDING and spec.recipient == Recipient.COMMITTEE.value:
             # A duty already met or waived was judged against the committee's rules as they were

@@ -7,11 +7,11 @@ callers import from this package, which names every service.
 
 from __future__ import annotations
 
+from saisei.reporting.obligation_sources import ae_cycle_period
 from saisei.reporting.services.adverse_events import (
     adverse_event_record,
     adverse_event_report_file,
     adverse_event_report_review,
-    ae_cycle_period,
     ae_report_recipients,
 )
 from saisei.reporting.services.common import ensure_plan_may_provide

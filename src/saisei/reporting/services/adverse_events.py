@@ -17,7 +17,7 @@ from saisei.core.time import legal_today
 from saisei.law import period_bounds
 from saisei.obligations.services import obligation_open
 from saisei.plans.models import Plan
-from saisei.reporting import obligation_sources as specs
+from saisei.plans.obligations import plan_authority, plan_recipients
 from saisei.reporting.models import (
     AdverseEvent,
     AdverseEventReport,
@@ -27,14 +27,11 @@ from saisei.reporting.models import (
     Recipient,
     Treatment,
 )
+from saisei.reporting.obligation_sources import (
+    adverse_event_specs,
+    plan_cycle_specs,
+)
 from saisei.reporting.services.common import _check_patient_code, _invalid, _meet, _not_future
-
-
-def ae_cycle_period(plan: Plan, learned_on: date) -> int:
-    """The 60-day period, counted from the filing date, in which the event became known."""
-    if plan.filed_on is None:
-        raise _invalid("plan", _("The plan has not been filed."), ErrorCode.PLAN_NOT_PROVIDING)
-    return (learned_on - plan.filed_on).days // 60 + 1
 
 
 @transaction.atomic
@@ -100,7 +97,7 @@ def adverse_event_record(
         target=event,
         data={"plan": plan.pk, "category": category, "learned_on": learned_on, "rule": event.rule},
     )
-    for spec in specs.adverse_event_specs(event):
+    for spec in adverse_event_specs(event):
         obligation_open(spec=spec, actor=actor, today=today)
     return event
 
@@ -112,7 +109,7 @@ def ae_report_recipients(plan: Plan, rule: str) -> tuple[str, ...]:
     60-day period's other events to the committee only (Ordinance Art 35(1)(iii))."""
     if rule == "ae_other_cycle":
         return (Recipient.COMMITTEE.value,)
-    return tuple(specs.plan_recipients(plan))
+    return tuple(plan_recipients(plan))
 
 
 def _recipient_label(recipient: str) -> str:
@@ -135,7 +132,7 @@ def _check_recipient(plan: Plan, rule: str, recipient: str) -> None:
             "This plan's adverse-event reports go to the committee and to %(authority)s, the "
             "authority the plan was filed with, not to %(recipient)s."
         ) % {
-            "authority": _recipient_label(specs.plan_authority(plan)),
+            "authority": _recipient_label(plan_authority(plan)),
             "recipient": _recipient_label(recipient),
         }
     raise DomainError(
@@ -186,7 +183,7 @@ def adverse_event_report_file(
                 _("A report cannot precede the day the event became known."),
                 ErrorCode.DATE_ORDER,
             )
-        wanted = [s for s in specs.adverse_event_specs(event) if s.recipient == recipient]
+        wanted = [s for s in adverse_event_specs(event) if s.recipient == recipient]
     else:
         assert period is not None
         rule = "ae_other_cycle"
@@ -199,7 +196,7 @@ def adverse_event_report_file(
                 _("No non-serious adverse events are recorded for this period."),
                 ErrorCode.PERIOD_INVALID,
             )
-        wanted = [s for s in specs.plan_cycle_specs(plan) if s.period == period]
+        wanted = [s for s in plan_cycle_specs(plan) if s.period == period]
         if not wanted:
             raise _invalid(
                 "period",

@@ -17,8 +17,9 @@ from saisei.audit.services import audit_record
 from saisei.core.errors import DomainError, ErrorCode
 from saisei.core.time import legal_today
 from saisei.law import period_bounds
+from saisei.obligations.sources import ObligationSpec
 from saisei.plans.models import Plan
-from saisei.reporting import obligation_sources as specs
+from saisei.plans.obligations import periodic_report_specs, plan_authority
 from saisei.reporting.figures import periodic_report_figures
 from saisei.reporting.models import (
     REPORT_TEXT_MAX,
@@ -28,6 +29,11 @@ from saisei.reporting.models import (
     Recipient,
 )
 from saisei.reporting.services.common import _invalid, _meet, _not_future
+
+
+def _duty(plan: Plan, period: int, recipient: str) -> ObligationSpec:
+    """The period's duty to one recipient (the committee, or the plan's authority)."""
+    return next(s for s in periodic_report_specs(plan, period) if s.recipient == recipient)
 
 
 def _period(plan: Plan, period: int) -> tuple[date, date]:
@@ -254,7 +260,7 @@ def periodic_report_submit(
         data={"submitted_on": today, "to": Recipient.COMMITTEE.value},
     )
     _meet(
-        [specs.periodic_report_spec(report.plan, report.period, Recipient.COMMITTEE.value)],
+        [_duty(report.plan, report.period, Recipient.COMMITTEE.value)],
         met_on=today,
         record=report,
         actor=actor,
@@ -337,7 +343,7 @@ def periodic_report_file(
     _transition(
         report, PeriodicReportStatus.REVIEWED, PeriodicReportStatus.FILED, filed_on=filed_on
     )
-    authority = specs.plan_authority(report.plan)
+    authority = plan_authority(report.plan)
     audit_record(
         action="reporting.periodic_report.filed",
         actor=actor,
@@ -345,7 +351,7 @@ def periodic_report_file(
         data={"filed_on": filed_on, "to": authority, "continuation": report.continuation},
     )
     _meet(
-        [specs.periodic_report_spec(report.plan, report.period, authority)],
+        [_duty(report.plan, report.period, authority)],
         met_on=filed_on,
         record=report,
         actor=actor,
