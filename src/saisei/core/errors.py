@@ -6,8 +6,9 @@ for people. Apps add their codes here so that one enum lists every refusal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from django.utils.functional import Promise
 
@@ -98,6 +99,11 @@ class DomainError(Exception):
     def as_body(self) -> dict[str, Any]:
         return {"code": self.code, "message": str(self.message), "details": self.details}
 
+    @property
+    def errors(self) -> list[FieldError]:
+        """The fields this refusal names (details["errors"]), empty when it names none."""
+        return list(self.details.get("errors") or [])
+
 
 class NotPermitted(DomainError):
     status = 403
@@ -123,3 +129,67 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class FieldError(TypedDict):
+    """One refused input: the field (a dotted path for nested input, e.g. "criteria.0.kind"),
+    a translated message, and for a file the line (1 = the header)."""
+
+    field: str
+    message: str
+    line: NotRequired[int]
+
+
+def field_error(field: str, message: str | Promise, *, line: int | None = None) -> FieldError:
+    error: FieldError = {"field": field, "message": str(message)}
+    if line is not None:
+        error["line"] = line
+    return error
+
+
+def invalid(
+    field: str,
+    message: str | Promise,
+    code: ErrorCode | str = ErrorCode.INVALID_INPUT,
+    *,
+    status: int | None = None,
+    line: int | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> DomainError:
+    """A refusal that names one field: details {"errors": [{"field", "message"}], **context}.
+    `status` is the HTTP status; a plan's or report's status goes in `context`."""
+    return invalid_fields(
+        [field_error(field, message, line=line)],
+        code,
+        message=message,
+        status=status,
+        context=context,
+    )
+
+
+def invalid_fields(
+    errors: Iterable[FieldError],
+    code: ErrorCode | str = ErrorCode.INVALID_INPUT,
+    *,
+    message: str | Promise | None = None,
+    status: int | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> DomainError:
+    """A refusal that names several fields. Every error-details body has this one shape:
+    {"errors": [{"field", "message", "line"?}, ...]} plus, where it helps a client, context
+    such as the current "status"."""
+    from django.utils.translation import gettext
+
+    rows = list(errors)
+    if message is None:
+        message = rows[0]["message"] if len(rows) == 1 else gettext("Some fields are not valid.")
+    return DomainError(code, message, details={"errors": rows, **(context or {})}, status=status)
+
+
+def errors_from_validation(message_dict: Mapping[str, Iterable[Any]]) -> list[FieldError]:
+    """Django's ValidationError.message_dict as field errors ("__all__" becomes "")."""
+    return [
+        field_error("" if field == "__all__" else field, str(message))
+        for field, messages in message_dict.items()
+        for message in messages
+    ]
