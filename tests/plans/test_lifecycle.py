@@ -22,6 +22,7 @@ from saisei.plans.models import (
     Review,
     ReviewKind,
 )
+from saisei.plans.services.transitions import _move
 
 pytestmark = pytest.mark.django_db
 S = PlanStatus
@@ -178,7 +179,7 @@ def test_the_low_level_move_refuses_every_pair_the_table_lacks(world, status) ->
             if target in allowed_targets(action, status):
                 continue
             with pytest.raises(DomainError) as raised:
-                services._move(plan, action=action, to=target, actor=None)
+                _move(plan, action=action, to=target, actor=None)
             assert raised.value.code == "plan_invalid_transition"
     plan.refresh_from_db()
     assert plan.status == status
