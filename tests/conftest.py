@@ -16,8 +16,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from saisei.accounts.personas import create_personas
 from saisei.core.demo import DemoContext
-from saisei.core.personas import create_personas
 
 
 @pytest.fixture(autouse=True, scope="session")

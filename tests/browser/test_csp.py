@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import transaction
 
+from saisei.accounts.personas import DEMO_PASSWORD
 from saisei.core.demo import STEPS, DemoContext
-from saisei.core.personas import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from saisei.accounts.personas import create_personas
 from saisei.core.demo import DemoContext
-from saisei.core.personas import create_personas
 from saisei.plans.models import Plan
 from saisei.registry.demo import load_registry_demo
 

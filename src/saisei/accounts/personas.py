@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from saisei.accounts.roles import OrganisationKind, Role
+from saisei.core.demo import DemoContext
 
 DEMO_PASSWORD = "saisei-demo-2026"  # noqa: S105 - published demo credential, fictional data only
 
@@ -91,12 +92,13 @@ def demo_loaded() -> bool:
     return Organisation.objects.filter(slug=ORGANISATIONS[0].slug).exists()
 
 
-def create_personas(context: object, *, password: str | None = DEMO_PASSWORD) -> None:
+def create_personas(context: DemoContext, *, password: str | None = DEMO_PASSWORD) -> None:
     """Demo step: the organisations and the persona accounts (must run inside a transaction)."""
     from saisei.accounts.services import membership_grant, organisation_create, user_create
 
-    organisations = context.organisations  # type: ignore[attr-defined]
-    users = context.users  # type: ignore[attr-defined]
+    context.password = password
+    organisations = context.organisations
+    users = context.users
     for spec in ORGANISATIONS:
         organisations[spec.key] = organisation_create(
             kind=spec.kind,

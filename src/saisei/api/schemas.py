@@ -4,6 +4,10 @@ Every input type carries its bound in the schema, so that OpenAPI shows it and a
 outside it is refused with a 422 field error before any service runs (see saisei.core.bounds
 for why each bound is what it is). The HTML forms hold the same bounds through
 saisei.core.bounds.BoundedFormMixin.
+
+A sized bound is written as metadata of its type, `name: Annotated[str, line(200)]`, so that
+mypy reads the field as a `str`; a call such as `Line(200)` is no type to mypy. `Line`, `Text`
+and `DecimalValue` give the same bound as a whole annotation, for the schemas not yet typed.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator, BeforeValidator
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from saisei.core.bounds import (
@@ -29,12 +34,14 @@ from saisei.core.bounds import (
     MAX_LIMIT,
     MAX_OFFSET,
     MAX_PERIOD,
+    PATIENT_CODE_PATTERN,
     RM_ACT_FIRST_DAY,
     SEARCH_MAX,
     TEXT_PATTERN,
     control_character,
     control_character_message,
     decimal_bound,
+    patient_code_validator,
 )
 
 
@@ -67,49 +74,53 @@ _LINE_CHECK = AfterValidator(_refuse_control(multiline=False))
 _TEXT_CHECK = AfterValidator(_refuse_control(multiline=True))
 
 
+def line(max_length: int, *, min_length: int = 0, description: str | None = None) -> FieldInfo:
+    """The bound of one line of text of at most `max_length` characters (the column's), no
+    control character: `name: Annotated[str, line(200)]`."""
+    field: FieldInfo = Field(
+        min_length=min_length,
+        max_length=max_length,
+        description=description,
+        json_schema_extra={"pattern": LINE_PATTERN},
+    )
+    field.metadata.append(_LINE_CHECK)
+    return field
+
+
+def text(max_length: int, *, min_length: int = 0, description: str | None = None) -> FieldInfo:
+    """The bound of a text of at most `max_length` characters that may hold tabs and line
+    breaks, no other control character: `detail: Annotated[str, text(2000)]`."""
+    field: FieldInfo = Field(
+        min_length=min_length,
+        max_length=max_length,
+        description=description,
+        json_schema_extra={"pattern": TEXT_PATTERN},
+    )
+    field.metadata.append(_TEXT_CHECK)
+    return field
+
+
 def Line(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:
-    """One line of text of at most `max_length` characters (the column's), no control
-    character."""
-    return Annotated[
-        str,
-        Field(
-            min_length=min_length,
-            max_length=max_length,
-            description=description,
-            json_schema_extra={"pattern": LINE_PATTERN},
-        ),
-        _LINE_CHECK,
-    ]
+    """`Annotated[str, line(...)]` as one annotation (not a type to mypy: see the module)."""
+    return Annotated[str, line(max_length, min_length=min_length, description=description)]
 
 
 def Text(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:
-    """Text of at most `max_length` characters that may hold tabs and line breaks, no other
-    control character."""
-    return Annotated[
-        str,
-        Field(
-            min_length=min_length,
-            max_length=max_length,
-            description=description,
-            json_schema_extra={"pattern": TEXT_PATTERN},
-        ),
-        _TEXT_CHECK,
-    ]
+    """`Annotated[str, text(...)]` as one annotation (not a type to mypy: see the module)."""
+    return Annotated[str, text(max_length, min_length=min_length, description=description)]
 
 
 # Columns without a length of their own (TextField) are held to this.
 LONG_TEXT_MAX = 4000
 
 # A search text for the lists' `q`.
-Search = Line(SEARCH_MAX, description=f"search text, at most {SEARCH_MAX} characters")
-
-PATIENT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
+Search = Annotated[
+    str, line(SEARCH_MAX, description=f"search text, at most {SEARCH_MAX} characters")
+]
 
 
 def _patient_code(value: str) -> str:
     from django.core.exceptions import ValidationError
-
-    from saisei.reporting.models import patient_code_validator
 
     try:
         patient_code_validator(value)
@@ -148,19 +159,24 @@ Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 SmallCount = Annotated[int, Field(ge=0, le=2**15 - 1)]
 
 
-def DecimalValue(max_digits: int, decimal_places: int) -> Any:
-    """A decimal the column DecimalField(max_digits, decimal_places) can hold."""
+def decimal(max_digits: int, decimal_places: int) -> FieldInfo:
+    """The bound of a decimal the column DecimalField(max_digits, decimal_places) can hold:
+    `value: Annotated[Decimal, decimal(14, 4)]`."""
     bound = decimal_bound(max_digits, decimal_places)
-    return Annotated[
-        Decimal,
-        Field(
-            max_digits=max_digits,
-            decimal_places=decimal_places,
-            gt=-bound,
-            lt=bound,
-            description=f"at most {max_digits} digits, {decimal_places} after the point",
-        ),
-    ]
+    field: FieldInfo = Field(
+        max_digits=max_digits,
+        decimal_places=decimal_places,
+        gt=-bound,
+        lt=bound,
+        description=f"at most {max_digits} digits, {decimal_places} after the point",
+    )
+    return field
+
+
+def DecimalValue(max_digits: int, decimal_places: int) -> Any:
+    """`Annotated[Decimal, decimal(...)]` as one annotation (not a type to mypy: see the
+    module)."""
+    return Annotated[Decimal, decimal(max_digits, decimal_places)]
 
 
 # --- dates ---------------------------------------------------------------------------------------

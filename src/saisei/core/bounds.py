@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,7 @@ __all__ = [
     "MAX_LIMIT",
     "MAX_OFFSET",
     "MAX_PERIOD",
+    "PATIENT_CODE_PATTERN",
     "RM_ACT_FIRST_DAY",
     "SEARCH_MAX",
     "BoundedFormMixin",
@@ -44,6 +45,7 @@ __all__ = [
     "RmActFormMixin",
     "control_character",
     "decimal_bound",
+    "patient_code_validator",
 ]
 
 # Primary keys are BigAutoField: a larger integer cannot name a row on either database.
@@ -64,6 +66,20 @@ _CONTROL_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # them), so that OpenAPI shows which characters are refused.
 LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+
+# A patient is named only by the institution's own pseudonymous code: ASCII letters, digits,
+# hyphen and underscore only, a code, never a name. A Japanese name or an e-mail address cannot
+# pass, which keeps identifying text out of the registry by construction. Here, below every app,
+# so that the API's PatientCode type and the reporting models hold codes to the one rule.
+PATIENT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
+patient_code_validator = RegexValidator(
+    PATIENT_CODE_PATTERN,
+    _(
+        "A patient code is 1 to 40 letters, digits, hyphens or underscores: the institution's "
+        "own pseudonymous code, never a name."
+    ),
+    code="invalid_patient_code",
+)
 
 
 def control_character(value: str, *, multiline: bool) -> str | None:

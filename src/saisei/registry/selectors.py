@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from saisei.accounts.permissions import can
 from saisei.core.errors import NotFound
-from saisei.plans.lifecycle import PUBLIC_STATUSES
 from saisei.registry.models import (
     Committee,
     CommitteeMember,
@@ -28,9 +27,7 @@ def institution_list(*, q: str = "", prefecture: str = "") -> QuerySet[Instituti
         institutions = institutions.filter(Q(name__icontains=q) | Q(name_en__icontains=q))
     if prefecture:
         institutions = institutions.filter(prefecture=prefecture)
-    return institutions.annotate(
-        public_plan_count=Count("plans", filter=Q(plans__status__in=PUBLIC_STATUSES))
-    ).order_by("name", "pk")
+    return institutions.order_by("name", "pk")
 
 
 def institution_get(pk: int) -> Institution:

@@ -26,8 +26,7 @@ from saisei.core.errors import DomainError, NotFound
 from saisei.core.time import legal_today
 from saisei.law import CertificationReason, CertificationStatus
 from saisei.obligations.labels import recipient_label
-from saisei.plans.selectors import orders_for_institution, public_plan_search
-from saisei.registry import selectors, services
+from saisei.registry import sections, selectors, services
 from saisei.registry.forms import (
     CLOSED_DAY_LABELS,
     ClosedDaysForm,
@@ -64,8 +63,8 @@ def institution_public(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/institution_public.html",
         {
             "institution": institution,
-            "plans": public_plan_search(institution_id=institution.pk),
-            "orders": orders_for_institution(institution),
+            # Its filed plans and orders, from the apps that add them (saisei.registry.sections).
+            **sections.institution_sections(institution),
             "facilities": institution.facilities.order_by("name", "pk"),
         },
     )

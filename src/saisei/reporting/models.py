@@ -9,20 +9,10 @@ the committee and the plan's authority as the law requires, still under the pseu
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# ASCII letters, digits, hyphen and underscore only: a code, never a name. A Japanese name or an
-# e-mail address cannot pass, which keeps identifying text out of the registry by construction.
-patient_code_validator = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
-    _(
-        "A patient code is 1 to 40 letters, digits, hyphens or underscores: the institution's "
-        "own pseudonymous code, never a name."
-    ),
-    code="invalid_patient_code",
-)
+from saisei.core.bounds import patient_code_validator
 
 
 class Treatment(models.Model):

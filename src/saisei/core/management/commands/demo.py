@@ -5,8 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from saisei.core.demo import STEPS, DemoContext
-from saisei.core.personas import DEMO_PASSWORD, demo_loaded
+from saisei.core.demo import STEPS, DemoContext, demo_loaded
 
 
 class Command(BaseCommand):
@@ -31,6 +30,7 @@ class Command(BaseCommand):
             for line in context.lines:
                 self.stdout.write(line)
         self.stdout.write(
-            f"demo data loaded: {len(context.users)} persona accounts, password {DEMO_PASSWORD!r} "
+            f"demo data loaded: {len(context.users)} persona accounts, "
+            f"password {context.password!r} "
             "(fictional data; never use these accounts outside a demo)"
         )
