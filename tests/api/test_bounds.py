@@ -156,7 +156,7 @@ def test_a_registry_name_longer_than_its_column_is_refused(client_for: Any, pers
 def test_a_plan_title_longer_than_its_column_names_the_content_field(
     world: Any, officer: Client
 ) -> None:
-    from tests.plans.helpers import CONTENT, answers
+    from tests.support.world import CONTENT, answers
 
     response = _post(
         officer,

@@ -21,8 +21,8 @@ from saisei.audit.services import audit_verify
 from saisei.obligations.models import Obligation, ObligationStatus
 from saisei.obligations.services import TickResult, obligations_tick, obligations_verify
 from saisei.plans.lifecycle import PlanStatus
-from tests.plans.helpers import build_world
 from tests.support import at
+from tests.support.world import build_world
 
 FILED = date(2025, 6, 2)  # a Monday: the plans are filed and accepted that day
 EARLIER = date(2026, 7, 1)  # a first tick: period 1 has ended and is due, not yet overdue

@@ -10,8 +10,8 @@ from saisei.audit.models import AuditEvent
 from saisei.core.errors import DomainError, NotPermitted
 from saisei.obligations.models import Obligation, ObligationFiling
 from saisei.obligations.services import obligation_record_filing, obligations_tick
-from tests.plans.helpers import build_world
 from tests.support import at
+from tests.support.world import build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plans.helpers import World, build_world
 from tests.support import at
+from tests.support.world import World, build_world
 
 
 @pytest.fixture

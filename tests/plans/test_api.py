@@ -6,7 +6,7 @@ from saisei.audit.models import AuditEvent
 from saisei.plans import services
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Opinion, Plan
-from tests.plans.helpers import CONTENT, CRITERIA, answers
+from tests.support.world import CONTENT, CRITERIA, answers
 
 pytestmark = pytest.mark.django_db
 S = PlanStatus

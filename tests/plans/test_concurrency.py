@@ -17,7 +17,7 @@ from saisei.core.errors import DomainError
 from saisei.plans import services
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Decision, Opinion, Plan, PlanStatusChange, Review
-from tests.plans.helpers import build_world
+from tests.support.world import build_world
 
 S = PlanStatus
 

@@ -21,8 +21,8 @@ from saisei.plans.models import (
     Plan,
     plan_may_provide,
 )
-from tests.plans.helpers import answers
 from tests.support import at
+from tests.support.world import answers
 
 pytestmark = pytest.mark.django_db
 S = PlanStatus

@@ -24,7 +24,7 @@ from saisei.plans.models import (
     plan_may_provide,
 )
 from saisei.plans.selectors import public_versions
-from tests.plans.helpers import CONTENT, CRITERIA, OUTSIDE_ANSWERS, answers
+from tests.support.world import CONTENT, CRITERIA, OUTSIDE_ANSWERS, answers
 
 pytestmark = pytest.mark.django_db
 S = PlanStatus

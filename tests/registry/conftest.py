@@ -8,8 +8,8 @@ import pytest
 
 from saisei.accounts.roles import Role
 from saisei.accounts.services import membership_grant, user_create
-from tests.plans.helpers import World, build_world
 from tests.support import at
+from tests.support.world import World, build_world
 
 
 @pytest.fixture

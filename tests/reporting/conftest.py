@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.plans.helpers import World, build_world
 from tests.support import at
+from tests.support.world import World, build_world
 
 FILED = dt.date(2025, 6, 2)  # a Monday, after the 2025 amendment
 

@@ -1,4 +1,5 @@
-"""Building plans in any lifecycle status through the real services (no shortcuts)."""
+"""The demo registry as a test world, and plans built in any lifecycle status through the real
+services (no shortcuts). Every app's tests that need plans build them here."""
 
 from __future__ import annotations
 
