@@ -1,10 +1,11 @@
 """Two `saisei obligations tick` runs at the same time leave each duty once.
 
-The tick inserts missing duties with the unique duty key and conflicts ignored, and marks overdue
-ones with one conditional UPDATE, so a second run started while the first is still writing (two
-schedulers, a manual run during the daily one) must neither fail nor duplicate or double-count
-anything. Only PostgreSQL runs the two transactions truly concurrently: SQLite's shared in-memory
-test database refuses the second writer ("table is locked") instead of making it wait.
+The tick inserts missing duties with the unique duty key and conflicts ignored, and marks the
+open ones past due overdue, locked, with their status-change rows, so a second run started while
+the first is still writing (two schedulers, a manual run during the daily one) must neither fail
+nor duplicate or double-count anything. Only PostgreSQL runs the two transactions truly
+concurrently: SQLite's shared in-memory test database refuses the second writer ("table is
+locked") instead of making it wait.
 """
 
 from __future__ import annotations

@@ -1,19 +1,20 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saisei.obligations.lifecycle import OUTSTANDING, ObligationAction, ObligationStatus
 
-class ObligationStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    MET = "met", _("met")
-    MET_LATE = "met_late", _("met late")
-    OVERDUE = "overdue", _("overdue")
-    WAIVED = "waived", _("waived")
-
-
-# Statuses from which an obligation can still be met or waived.
-OUTSTANDING = (ObligationStatus.OPEN, ObligationStatus.OVERDUE)
+__all__ = [
+    "FILED_OUTSIDE_RULES",
+    "OUTSTANDING",
+    "Obligation",
+    "ObligationAction",
+    "ObligationFiling",
+    "ObligationStatus",
+    "ObligationStatusChange",
+]
 
 
 class Obligation(models.Model):
@@ -112,6 +113,29 @@ class Obligation(models.Model):
         from saisei.obligations.labels import rule_label
 
         return rule_label(self.rule)
+
+
+class ObligationStatusChange(models.Model):
+    """One move of an obligation's status (saisei.obligations.lifecycle): by whom (none for the
+    system, e.g. the tick marking it overdue), when, and why where a reason is given."""
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.PROTECT, related_name="status_changes"
+    )
+    action = models.CharField(max_length=20, choices=ObligationAction.choices)
+    from_status = models.CharField(max_length=20, choices=ObligationStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ObligationStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.obligation_id}: {self.from_status} → {self.to_status} ({self.action})"
 
 
 # Duties whose report or notice is filed outside Saisei (with the Regional Bureau, by the online

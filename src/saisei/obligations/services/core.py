@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import ErrorCode, invalid
 from saisei.law import (
     DueDate,
     Recipient,
@@ -30,6 +30,7 @@ from saisei.law import (
     load_wording,
 )
 from saisei.law.text_ja import explain_ja
+from saisei.obligations.lifecycle import PERMISSIONS, ObligationAction
 from saisei.obligations.models import (
     FILED_OUTSIDE_RULES,
     OUTSTANDING,
@@ -37,6 +38,7 @@ from saisei.obligations.models import (
     ObligationFiling,
     ObligationStatus,
 )
+from saisei.obligations.services.transitions import _move, _move_many
 from saisei.obligations.sources import SOURCES, ObligationSpec
 
 log = logging.getLogger(__name__)
@@ -207,20 +209,15 @@ def obligation_meet(
         raise RuntimeError("obligation_meet must run inside the recording service's transaction")
     status = ObligationStatus.MET if met_on <= obligation.due_on else ObligationStatus.MET_LATE
     met_by_type, met_by_id = _met_by(record)
-    changed = Obligation.objects.filter(pk=obligation.pk, status__in=OUTSTANDING).update(
-        status=status,
+    _move(
+        obligation,
+        action=ObligationAction.MEET,
+        to=status,
+        actor=actor,
         met_on=met_on,
         met_by_type=met_by_type,
         met_by_id=met_by_id,
-        updated_at=timezone.now(),
     )
-    if not changed:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            _("This obligation is no longer outstanding."),
-            details={"obligation": obligation.pk, "status": obligation.status},
-            status=409,
-        )
     obligation.refresh_from_db()
     audit_record(
         action="obligations.obligation.met",
@@ -234,21 +231,18 @@ def obligation_meet(
 
 @transaction.atomic
 def obligation_waive(*, obligation: Obligation, reason: str, actor: Any) -> Obligation:
-    ensure_can(actor, "obligations.waive", obligation)
+    ensure_can(actor, PERMISSIONS[ObligationAction.WAIVE], obligation)
     reason = reason.strip()
     if not reason:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            _("Give the reason for the waiver."),
-            details={"field": "reason"},
-        )
-    changed = Obligation.objects.filter(pk=obligation.pk, status__in=OUTSTANDING).update(
-        status=ObligationStatus.WAIVED, waived_reason=reason, updated_at=timezone.now()
+        raise invalid("reason", _("Give the reason for the waiver."))
+    _move(
+        obligation,
+        action=ObligationAction.WAIVE,
+        to=ObligationStatus.WAIVED,
+        actor=actor,
+        reason=reason,
+        waived_reason=reason,
     )
-    if not changed:
-        raise DomainError(
-            ErrorCode.CONFLICT, _("This obligation is no longer outstanding."), status=409
-        )
     obligation.refresh_from_db()
     audit_record(
         action="obligations.obligation.waived",
@@ -275,29 +269,19 @@ def obligation_record_filing(
     ensure_can(actor, "obligations.record_filing", obligation)
     today = today or legal_today()
     if obligation.rule not in FILED_OUTSIDE_RULES:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "obligation",
             _("This duty is met by the report or notice recorded in Saisei, not by a filing."),
-            details={"field": "obligation", "rule": obligation.rule},
+            context={"rule": obligation.rule},
         )
     reference = reference.strip()
     if not reference:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            _("Give the filing's reference."),
-            details={"field": "reference"},
-        )
+        raise invalid("reference", _("Give the filing's reference."))
     if filed_on > today:
-        raise DomainError(
-            ErrorCode.DATE_IN_FUTURE,
-            _("This date is in the future."),
-            details={"field": "filed_on"},
-        )
+        raise invalid("filed_on", _("This date is in the future."), ErrorCode.DATE_IN_FUTURE)
     if filed_on < obligation.starts_on:
-        raise DomainError(
-            ErrorCode.DATE_ORDER,
-            _("A filing cannot precede the day the duty began."),
-            details={"field": "filed_on"},
+        raise invalid(
+            "filed_on", _("A filing cannot precede the day the duty began."), ErrorCode.DATE_ORDER
         )
     filing = ObligationFiling.objects.create(
         obligation=obligation,
@@ -332,25 +316,31 @@ def obligations_supersede(
             "obligations_supersede must run inside the recording service's transaction"
         )
     met_by_type, met_by_id = _met_by(record)
-    count = 0
-    for obligation in obligations:
-        changed = Obligation.objects.filter(pk=obligation.pk, status__in=OUTSTANDING).update(
-            status=ObligationStatus.WAIVED,
-            waived_reason=reason,
-            met_by_type=met_by_type,
-            met_by_id=met_by_id,
-            updated_at=timezone.now(),
-        )
-        if not changed:
-            continue
+    given = (
+        obligations
+        if isinstance(obligations, models.QuerySet)
+        else Obligation.objects.filter(pk__in=[o.pk for o in obligations])
+    )
+    # Locked, so that the set read is the set moved; a duty already met or waived is left alone.
+    outstanding = list(given.select_for_update().filter(status__in=OUTSTANDING))
+    _move_many(
+        [(o.pk, o.status) for o in outstanding],
+        action=ObligationAction.SUPERSEDE,
+        to=ObligationStatus.WAIVED,
+        actor=actor,
+        reason=reason,
+        waived_reason=reason,
+        met_by_type=met_by_type,
+        met_by_id=met_by_id,
+    )
+    for obligation in outstanding:
         audit_record(
             action="obligations.obligation.superseded",
             actor=actor,
             target=obligation,
             data={"reason": reason, "by": f"{met_by_type}:{met_by_id}"},
         )
-        count += 1
-    return count
+    return len(outstanding)
 
 
 def obligations_reschedule_for_committee(
@@ -390,13 +380,15 @@ def obligations_reschedule_for_committee(
         ) == list(committee_closed):
             continue
         status = _initial_status(due.due, today)
-        Obligation.objects.filter(pk=row.pk).update(
-            nominal_due=due.nominal_due,
-            due_on=due.due,
-            explanation=_explanation(due),
-            status=status,
-            updated_at=timezone.now(),
-        )
+        values = {
+            "nominal_due": due.nominal_due,
+            "due_on": due.due,
+            "explanation": _explanation(due),
+        }
+        if status != row.status:
+            _move(row, action=ObligationAction.RESCHEDULE, to=status, actor=actor, **values)
+        else:
+            Obligation.objects.filter(pk=row.pk).update(**values, updated_at=timezone.now())
         audit_record(
             action="obligations.obligation.rescheduled",
             actor=actor,

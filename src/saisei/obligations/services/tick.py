@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from saisei.audit.services import audit_record
 from saisei.law import RuleKind
+from saisei.obligations.lifecycle import ObligationAction
 from saisei.obligations.models import OUTSTANDING, Obligation, ObligationStatus
 from saisei.obligations.services.core import (
     _expected,
@@ -23,6 +24,7 @@ from saisei.obligations.services.core import (
     compute_due,
     current_rules,
 )
+from saisei.obligations.services.transitions import _move, _move_many
 from saisei.obligations.sources import ObligationSpec
 
 
@@ -72,7 +74,11 @@ def _sync_fixed(specs: list[ObligationSpec], today: date) -> int:
         values.update(_status_for(spec, spec.fixed_due, today))
         if values["status"] == row.status and "due_on" not in values:
             continue
-        Obligation.objects.filter(pk=row.pk).update(**values, updated_at=timezone.now())
+        if values["status"] != row.status:
+            fields = {k: v for k, v in values.items() if k != "status"}
+            _move(row, action=ObligationAction.SYNC, to=values["status"], actor=None, **fields)
+        else:
+            Obligation.objects.filter(pk=row.pk).update(**values, updated_at=timezone.now())
         audit_record(
             action="obligations.obligation.synced",
             actor=None,
@@ -104,7 +110,8 @@ def obligations_tick(*, today: date) -> TickResult:
 
     Idempotent and safe to run twice at once: a second tick waits for the first to commit,
     rows are inserted with the unique duty key and conflicts ignored (a duty an event opens at
-    the same moment), and the overdue update is a single conditional UPDATE.
+    the same moment), and the duties past due are locked, then moved and their status-change
+    rows written set-based (a few queries per thousand rows, never one per row).
     """
     periodic = [s for s in _expected(today) if _created_by_tick(s)]
     with transaction.atomic():
@@ -119,8 +126,19 @@ def obligations_tick(*, today: date) -> TickResult:
         Obligation.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
         created = Obligation.objects.count() - before
         _sync_fixed([s for s in periodic if s.fixed_due is not None and s.key in existing], today)
-        marked = Obligation.objects.filter(status=ObligationStatus.OPEN, due_on__lt=today).update(
-            status=ObligationStatus.OVERDUE, updated_at=timezone.now()
+        past_due = (
+            Obligation.objects.select_for_update()
+            .filter(status=ObligationStatus.OPEN, due_on__lt=today)
+            .order_by("pk")
+            .values_list("pk", "status")
+        )
+        marked = len(
+            _move_many(
+                past_due,
+                action=ObligationAction.MARK_OVERDUE,
+                to=ObligationStatus.OVERDUE,
+                actor=None,
+            )
         )
         if created or marked:
             audit_record(
