@@ -21,10 +21,10 @@ from django.db import connection, connections
 from django.test import Client
 
 from saisei.accounts.models import ApiToken
-from saisei.api.api import api
 from saisei.api.idempotency import KEY_HEADER, creates
 from saisei.api.models import IdempotencyKey
 from saisei.audit.models import AuditEvent
+from saisei.config.api import api
 from saisei.reporting.models import AdverseEvent, Treatment
 from saisei.reporting.selectors import event_duties
 from tests.reporting.conftest import active_plan, world

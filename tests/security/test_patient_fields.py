@@ -215,7 +215,7 @@ def page_urls(ids: dict[str, list[Any]]) -> Iterator[tuple[str, str]]:
 
 
 def api_operations() -> list[tuple[str, str, list[str]]]:
-    from saisei.api.api import api
+    from saisei.config.api import api
 
     schema = api.get_openapi_schema()
     operations = []

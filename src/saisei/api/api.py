@@ -1,4 +1,8 @@
-"""The NinjaAPI at /api/v1/: it mounts each app's router and owns the error body.
+"""The NinjaAPI's building blocks: its class, its error body and its system routes.
+
+`build_api()` makes the one API at /api/v1/; saisei.config.api calls it and mounts each app's
+router, so that no app imports the module that imports every app (an import contract in
+pyproject.toml holds this).
 
 Every error is `{"code", "message", "details"}` whatever raised it: a service's
 DomainError, a schema validation failure, a missing or bad credential, a CSRF failure,
@@ -87,117 +91,140 @@ def document_common_errors(schema: dict[str, Any], throttled: set[str]) -> None:
                     responses[status] = {"description": description, "content": content}
 
 
-api = SaiseiAPI(
-    title="Saisei API",
-    version="1",
-    description=(
-        "Open API of Saisei, the registry of Japan's regenerative-medicine framework. "
-        "Programs authenticate with a bearer token (created on the account page, shown once); "
-        "the browser uses its session and the CSRF token. Every error, including 404 for an "
-        "unknown path, 405 for a method a path does not have, 413 for an oversized body, 429 "
-        'and 500, is `{"code", "message", "details"}` with a translated message. '
-        "Every POST that creates a record (answers 201) takes an optional `Idempotency-Key` "
-        "header, so a retry creates nothing new and gets the first answer. A CSV import is a "
-        "multipart/form-data upload in the field `file`, at most SAISEI_MAX_UPLOAD_BYTES (10 MiB "
-        "unless configured otherwise) for the whole request; a larger one is refused with 413."
-    ),
-    auth=API_AUTH,
-    urls_namespace="api",
-    docs_decorator=docs_csp,
+DESCRIPTION = (
+    "Open API of Saisei, the registry of Japan's regenerative-medicine framework. "
+    "Programs authenticate with a bearer token (created on the account page, shown once); "
+    "the browser uses its session and the CSRF token. Every error, including 404 for an "
+    "unknown path, 405 for a method a path does not have, 413 for an oversized body, 429 "
+    'and 500, is `{"code", "message", "details"}` with a translated message. '
+    "Every POST that creates a record (answers 201) takes an optional `Idempotency-Key` "
+    "header, so a retry creates nothing new and gets the first answer. A CSV import is a "
+    "multipart/form-data upload in the field `file`, at most SAISEI_MAX_UPLOAD_BYTES (10 MiB "
+    "unless configured otherwise) for the whole request; a larger one is refused with 413."
 )
-# Every POST that answers 201 takes an Idempotency-Key (saisei.api.idempotency).
-idempotency.install(api)
 
 
-def _error(
-    request: HttpRequest, status: int, code: str, message: str, details: dict | None = None
-) -> HttpResponse:
-    return api.create_response(
-        request, {"code": code, "message": message, "details": details or {}}, status=status
+def build_api() -> SaiseiAPI:
+    """The API with its error handlers and system routes, before any app's router is mounted."""
+    api = SaiseiAPI(
+        title="Saisei API",
+        version="1",
+        description=DESCRIPTION,
+        auth=API_AUTH,
+        urls_namespace="api",
+        docs_decorator=docs_csp,
     )
+    # Every POST that answers 201 takes an Idempotency-Key (saisei.api.idempotency).
+    idempotency.install(api)
+    install_error_handlers(api)
+    api.get(
+        "/health",
+        auth=None,
+        response={200: HealthOut, 503: ErrorOut},
+        tags=["system"],
+        summary="Service and database health",
+    )(health)
+    api.get(
+        "/me", response={200: MeOut, 401: ErrorOut}, tags=["system"], summary="Who is signed in"
+    )(me)
+    return api
 
 
-@api.exception_handler(DomainError)
-def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, exc.as_body(), status=exc.status)
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Answer every failure with the one error body."""
 
-
-@api.exception_handler(ValidationError)
-def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [
-        {
-            "field": ".".join(
-                str(part) for part in err.get("loc", []) if part not in ("body", "payload")
-            ),
-            "message": str(err.get("msg", "")),
-            "type": str(err.get("type", "")),
-        }
-        for err in exc.errors
-    ]
-    return _error(
-        request, 422, ErrorCode.INVALID_INPUT, _("The request is not valid."), {"errors": errors}
-    )
-
-
-@api.exception_handler(AuthenticationError)
-def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(
-        request, 401, ErrorCode.NOT_AUTHENTICATED, _("Sign in or send a valid bearer token.")
-    )
-
-
-@api.exception_handler(PermissionDenied)
-def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(
-        request, 403, ErrorCode.PERMISSION_DENIED, _("You do not have permission to do this.")
-    )
-
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, ErrorCode.NOT_FOUND, _("Not found."))
-
-
-@api.exception_handler(Throttled)
-def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-    details = {"retry_after_seconds": exc.wait} if exc.wait is not None else {}
-    response = api.create_response(request, error_body(429, details=details), status=429)
-    if exc.wait is not None:
-        response["Retry-After"] = str(exc.wait)
-    return response
-
-
-@api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    # django-ninja raises HttpError with English text (400 "Cannot parse request body", …);
-    # the client gets the translated message for the status instead.
-    if exc.status_code == 400:
-        return _error(
-            request,
-            400,
-            ErrorCode.MALFORMED_REQUEST,
-            _("The request body cannot be parsed: send well-formed JSON."),
-        )
-    return api.create_response(request, error_body(exc.status_code), status=exc.status_code)
-
-
-@api.exception_handler(SuspiciousOperation)
-def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
-    if isinstance(exc, TOO_LARGE_EXCEPTIONS):
-        # Raised lazily when the parsed form fields exceed DATA_UPLOAD_MAX_MEMORY_SIZE.
+    def error(
+        request: HttpRequest,
+        status: int,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         return api.create_response(
-            request, error_body(413, details=too_large_details()), status=413
+            request, {"code": code, "message": message, "details": details or {}}, status=status
         )
-    logging.getLogger(f"django.security.{exc.__class__.__name__}").error(
-        "%s: %s", exc, request.path
-    )
-    return api.create_response(request, error_body(400), status=400)
+
+    @api.exception_handler(DomainError)
+    def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(request, exc.as_body(), status=exc.status)
+
+    @api.exception_handler(ValidationError)
+    def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [
+            {
+                "field": ".".join(
+                    str(part) for part in err.get("loc", []) if part not in ("body", "payload")
+                ),
+                "message": str(err.get("msg", "")),
+                "type": str(err.get("type", "")),
+            }
+            for err in exc.errors
+        ]
+        return error(
+            request,
+            422,
+            ErrorCode.INVALID_INPUT,
+            _("The request is not valid."),
+            {"errors": errors},
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error(
+            request, 401, ErrorCode.NOT_AUTHENTICATED, _("Sign in or send a valid bearer token.")
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return error(
+            request, 403, ErrorCode.PERMISSION_DENIED, _("You do not have permission to do this.")
+        )
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error(request, 404, ErrorCode.NOT_FOUND, _("Not found."))
+
+    @api.exception_handler(Throttled)
+    def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        details = {"retry_after_seconds": exc.wait} if exc.wait is not None else {}
+        response = api.create_response(request, error_body(429, details=details), status=429)
+        if exc.wait is not None:
+            response["Retry-After"] = str(exc.wait)
+        return response
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # django-ninja raises HttpError with English text (400 "Cannot parse request body", …);
+        # the client gets the translated message for the status instead.
+        if exc.status_code == 400:
+            return error(
+                request,
+                400,
+                ErrorCode.MALFORMED_REQUEST,
+                _("The request body cannot be parsed: send well-formed JSON."),
+            )
+        return api.create_response(request, error_body(exc.status_code), status=exc.status_code)
+
+    @api.exception_handler(SuspiciousOperation)
+    def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        if isinstance(exc, TOO_LARGE_EXCEPTIONS):
+            # Raised lazily when the parsed form fields exceed DATA_UPLOAD_MAX_MEMORY_SIZE.
+            return api.create_response(
+                request, error_body(413, details=too_large_details()), status=413
+            )
+        logging.getLogger(f"django.security.{exc.__class__.__name__}").error(
+            "%s: %s", exc, request.path
+        )
+        return api.create_response(request, error_body(400), status=400)
+
+    @api.exception_handler(Exception)
+    def _uncaught(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error("Uncaught exception in %s %s", request.method, request.path, exc_info=exc)
+        return api.create_response(request, error_body(500), status=500)
 
 
-@api.exception_handler(Exception)
-def _uncaught(request: HttpRequest, exc: Exception) -> HttpResponse:
-    logger.error("Uncaught exception in %s %s", request.method, request.path, exc_info=exc)
-    return api.create_response(request, error_body(500), status=500)
+# The system routes. They stay in this module: OpenAPI names an operation after the module and
+# the function (saisei_api_api_health), and clients may rely on those ids.
 
 
 class HealthOut(Schema):
@@ -206,14 +233,7 @@ class HealthOut(Schema):
     version: str
 
 
-@api.get(
-    "/health",
-    auth=None,
-    response={200: HealthOut, 503: ErrorOut},
-    tags=["system"],
-    summary="Service and database health",
-)
-def health(request: HttpRequest) -> Status[dict[str, str]]:
+def health(request: HttpRequest) -> Status[dict[str, Any]]:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -238,7 +258,6 @@ class MeOut(Schema):
     memberships: list[dict[str, str]]
 
 
-@api.get("/me", response={200: MeOut, 401: ErrorOut}, tags=["system"], summary="Who is signed in")
 def me(request: HttpRequest) -> dict[str, object]:
     user = request.auth  # type: ignore[attr-defined]
     memberships = [
@@ -250,24 +269,3 @@ def me(request: HttpRequest) -> dict[str, object]:
         "display_name": user.display_name,
         "memberships": memberships,
     }
-
-
-# Each app's router is mounted here, one line each.
-from saisei.accounts.api import router as accounts_router  # noqa: E402
-
-api.add_router("/me", accounts_router)
-from saisei.api.fhir import fhir_router  # noqa: E402
-from saisei.products.api import router as products_router  # noqa: E402
-
-api.add_router("/products", products_router)
-api.add_router("/fhir", fhir_router)
-from saisei.plans.api import router as plans_router  # noqa: E402
-from saisei.registry.api import router as registry_router  # noqa: E402
-
-api.add_router("", registry_router)
-api.add_router("", plans_router)
-from saisei.obligations.api import router as obligations_router  # noqa: E402
-from saisei.reporting.api import router as reporting_router  # noqa: E402
-
-api.add_router("/obligations", obligations_router)
-api.add_router("/reporting", reporting_router)

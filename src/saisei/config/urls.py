@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from saisei.api.api import api
+from saisei.config.api import api
 from saisei.core import views as core_views
 
 urlpatterns = [
