@@ -5,24 +5,25 @@ so a leaked token cannot make itself permanent.
 """
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from saisei.accounts.auth import session_auth
+from saisei.accounts.auth import actor, session_auth
 from saisei.accounts.models import ApiToken
 from saisei.accounts.selectors import token_get_for, tokens_for
 from saisei.accounts.services import token_create, token_revoke
 from saisei.api import idempotency
-from saisei.api.schemas import ErrorOut, Id, Line, Pagination
+from saisei.api.schemas import ErrorOut, Id, Pagination, line
 
 router = Router(tags=["accounts"])
 
 
 class TokenIn(Schema):
-    name: Line(100, min_length=1)
+    name: Annotated[str, line(100, min_length=1)]
 
 
 class TokenOut(Schema):
@@ -41,7 +42,7 @@ class TokenCreatedOut(TokenOut):
 @router.get("/tokens", response={200: list[TokenOut], 401: ErrorOut})
 @paginate(Pagination)
 def tokens_list(request: HttpRequest) -> object:
-    return tokens_for(request.auth)  # type: ignore[attr-defined]
+    return tokens_for(actor(request))
 
 
 @router.post(
@@ -54,7 +55,8 @@ def tokens_list(request: HttpRequest) -> object:
 # token the key created instead of getting the secret again.
 @idempotency.withholds("token")
 def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
-    issued = token_create(user=request.auth, name=payload.name, actor=request.auth)  # type: ignore[attr-defined]
+    user = actor(request)
+    issued = token_create(user=user, name=payload.name, actor=user)
     t = issued.token
     return Status(
         201,
@@ -75,5 +77,6 @@ def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, ob
     response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def tokens_revoke(request: HttpRequest, token_id: Id) -> ApiToken:
-    token = token_get_for(request.auth, token_id)  # type: ignore[attr-defined]
-    return token_revoke(token=token, actor=request.auth)  # type: ignore[attr-defined]
+    user = actor(request)
+    token = token_get_for(user, token_id)
+    return token_revoke(token=token, actor=user)

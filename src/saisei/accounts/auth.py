@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
 
+from saisei.accounts.models import User
 from saisei.accounts.services import token_authenticate
 
 
@@ -37,3 +39,15 @@ class BrowserSession(SessionAuth):
 session_auth = BrowserSession(csrf=True)
 token_auth = TokenAuth()
 API_AUTH: list[APIKeyCookie | HttpBearer] = [token_auth, session_auth]
+
+
+def actor(request: HttpRequest) -> User:
+    """The user an API request acts as: the bearer token's or the signed-in session's.
+
+    Ninja has already refused a request without either (401); one that reaches here without a
+    user is answered the same way, never served as nobody.
+    """
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise AuthenticationError()
+    return user

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saisei.accounts.forms import ThrottledAuthenticationForm, TokenCreateForm, client_ip
+from saisei.accounts.models import User
 from saisei.accounts.selectors import token_get_for, tokens_for
 from saisei.accounts.services import (
     login_succeeded_record,
@@ -53,18 +54,26 @@ class LogoutView(auth_views.LogoutView):
         with transaction.atomic():
             response = super().post(request, *args, **kwargs)
             if user is not None:
-                logout_record(user=user, ip_address=client_ip(request))  # type: ignore[arg-type]
+                logout_record(user=user, ip_address=client_ip(request))
         return response
+
+
+def _signed_in(request: HttpRequest) -> User:
+    # Every page here is behind login_required, so its user is signed in.
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
+    user = _signed_in(request)
     memberships = (
-        request.user.memberships.filter(is_active=True)  # type: ignore[union-attr]
+        user.memberships.filter(is_active=True)
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    tokens = tokens_for(request.user)
+    tokens = tokens_for(user)
     return render(
         request,
         "accounts/account.html",
@@ -78,20 +87,17 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_new(request: HttpRequest) -> HttpResponse:
+    user = _signed_in(request)
     form = TokenCreateForm(request.POST)
     if form.is_valid():
         try:
-            issued = token_create(
-                user=request.user,  # type: ignore[arg-type]
-                name=form.cleaned_data["name"],
-                actor=request.user,  # type: ignore[arg-type]
-            )
+            issued = token_create(user=user, name=form.cleaned_data["name"], actor=user)
         except DomainError as exc:
             form.add_error("name", str(exc.message))
         else:
             return render(request, "accounts/token_created.html", {"issued": issued})
-    tokens = tokens_for(request.user)
-    memberships = request.user.memberships.filter(is_active=True).select_related("organisation")  # type: ignore[union-attr]
+    tokens = tokens_for(user)
+    memberships = user.memberships.filter(is_active=True).select_related("organisation")
     return render(
         request,
         "accounts/account.html",
@@ -104,12 +110,13 @@ def token_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     # Another user's token is "not found", not "forbidden": its existence is not disclosed.
+    user = _signed_in(request)
     try:
-        token = token_get_for(request.user, pk)
+        token = token_get_for(user, pk)
     except NotFound:
         raise Http404 from None
     try:
-        token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+        token_revoke(token=token, actor=user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

@@ -25,7 +25,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.openapi.schema import OpenAPISchema
 from ninja.responses import Status
 
-from saisei.accounts.auth import API_AUTH
+from saisei.accounts.auth import API_AUTH, actor
 from saisei.api import idempotency
 from saisei.api.docs import docs_csp
 from saisei.api.schemas import ErrorOut
@@ -259,7 +259,7 @@ class MeOut(Schema):
 
 
 def me(request: HttpRequest) -> dict[str, object]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = actor(request)
     memberships = [
         {"organisation": m.organisation.slug, "kind": m.organisation.kind, "role": m.role}
         for m in user.memberships.filter(is_active=True).select_related("organisation")

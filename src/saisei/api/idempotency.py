@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -45,6 +45,9 @@ from django.utils.translation import gettext as _
 from saisei.api.models import KEY_MAX_LENGTH, IdempotencyKey
 from saisei.core.error_responses import is_api_request
 from saisei.core.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from _hashlib import HASH
 
 KEY_HEADER = "Idempotency-Key"
 FORM_FIELD = "idempotency_key"
@@ -391,13 +394,13 @@ def form_fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def _start(request: HttpRequest) -> Any:
+def _start(request: HttpRequest) -> HASH:
     digest = hashlib.sha256()
     digest.update(f"{request.method}\n{request.get_full_path()}\n".encode())
     return digest
 
 
-def _hash_form(digest: Any, request: HttpRequest) -> None:
+def _hash_form(digest: HASH, request: HttpRequest) -> None:
     fields = sorted(
         (name, values) for name, values in request.POST.lists() if name not in _UNSIGNED_FIELDS
     )

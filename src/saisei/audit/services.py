@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -15,13 +15,17 @@ from django.db.models import Max
 from saisei.audit.chain import GENESIS, event_hash
 from saisei.audit.models import AuditChainHead, AuditEvent
 
+if TYPE_CHECKING:
+    from saisei.accounts.models import ApiToken, User
+
 
 def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
     # Dates, decimals and UUIDs become strings exactly as they will read back from JSONField.
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    safe: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return safe
 
 
-def _actor_label(actor: Any, token: Any, system: str | None) -> str:
+def _actor_label(actor: User | None, token: ApiToken | None, system: str | None) -> str:
     if actor is None:
         return f"system:{system or 'unknown'}"
     label = f"user:{actor.pk}:{actor.get_username()}"
@@ -33,7 +37,7 @@ def _actor_label(actor: Any, token: Any, system: str | None) -> str:
 def audit_record(
     *,
     action: str,
-    actor: Any | None,
+    actor: User | None,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
     scope: Iterable[int] | None = None,

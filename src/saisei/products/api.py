@@ -9,7 +9,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from saisei.api.schemas import Count, Day, ErrorOut, Id, Line, Pagination, Slug, Text
+from saisei.accounts.auth import actor
+from saisei.api.schemas import Count, Day, ErrorOut, Id, Pagination, Slug, line, text
 from saisei.core.errors import NotFound
 from saisei.products import services
 from saisei.products.models import Approval, ApprovalEvent, Product
@@ -338,32 +339,32 @@ TimeLimitYears = Annotated[int, Field(ge=1, le=20)]
 class ApplicationIn(Schema):
     filed_on: Day
     approval_type: ApprovalTypeFilter
-    indication: Text(2000)
-    detail: Text(2000) = ""
-    source: Text(2000) = ""
+    indication: Annotated[str, text(2000)]
+    detail: Annotated[str, text(2000)] = ""
+    source: Annotated[str, text(2000)] = ""
 
 
 class HolderEventIn(Schema):
-    kind: Line(40) = Field(
+    kind: Annotated[str, line(40)] = Field(
         description="reapplication_filed, reapplication_withdrawn, confirmatory_data_submitted, "
         "launched, sales_ended, withdrawal_announced"
     )
     occurred_on: Day
-    detail: Text(2000) = ""
-    source: Text(2000) = ""
+    detail: Annotated[str, text(2000)] = ""
+    source: Annotated[str, text(2000)] = ""
     patients: Count | None = None
 
 
 class DecisionIn(Schema):
-    kind: Line(40) = Field(
+    kind: Annotated[str, line(40)] = Field(
         description="time_limit_extended, reapplication_refused, converted_to_full_approval, "
         "approval_lapsed, revoked, indication_added, shipping_restricted, "
         "shipping_restriction_lifted, council_endorsed, panel_found_not_approvable, "
         "council_concluded_not_approvable"
     )
     occurred_on: Day
-    detail: Text(2000) = ""
-    source: Text(2000) = ""
+    detail: Annotated[str, text(2000)] = ""
+    source: Annotated[str, text(2000)] = ""
     years: TimeLimitYears | None = None
     new_end_date: Day | None = None
 
@@ -375,9 +376,9 @@ class GrantIn(Schema):
     time_limit_ends_on: Day | None = None
     target_patients: Count | None = None
     all_case_surveillance: bool | None = None
-    conditions: Text(4000) = ""
-    designations: list[Line(20)] = Field([], max_length=10)
-    source: Text(2000) = ""
+    conditions: Annotated[str, text(4000)] = ""
+    designations: list[Annotated[str, line(20)]] = Field([], max_length=10)
+    source: Annotated[str, text(2000)] = ""
 
 
 @router.post(
@@ -390,7 +391,7 @@ def applications_create(
 ) -> Status[dict[str, Any]]:
     approval = services.application_file(
         product=_product(slug),
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
         filed_on=payload.filed_on,
         approval_type=payload.approval_type,
         indication=payload.indication,
@@ -411,7 +412,7 @@ def holder_events_create(
 ) -> Status[dict[str, Any]]:
     event = services.holder_event_record(
         approval=_approval(approval_id),
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
         kind=payload.kind,
         occurred_on=payload.occurred_on,
         detail=payload.detail,
@@ -431,7 +432,7 @@ def decisions_create(
 ) -> Status[dict[str, Any]]:
     event = services.decision_record(
         approval=_approval(approval_id),
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
         kind=payload.kind,
         occurred_on=payload.occurred_on,
         detail=payload.detail,
@@ -450,7 +451,7 @@ def decisions_create(
 def approvals_grant(request: HttpRequest, approval_id: Id, payload: GrantIn) -> dict[str, Any]:
     approval = services.approval_grant(
         approval=_approval(approval_id),
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
         **payload.dict(),
     )
     return approval_out(_approval(approval.pk), today_in_tokyo())

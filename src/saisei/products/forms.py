@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +10,11 @@ from saisei.law import ApprovalStatusCode
 from saisei.products.models import ApprovalTypeChoice, Category
 from saisei.products.selectors import UNCERTAIN_FILTER
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def status_choices() -> list[tuple[str, str]]:
+
+def status_choices() -> list[tuple[str, str | StrOrPromise]]:
     from saisei.products.status import status_label
 
     return [

@@ -640,10 +640,10 @@ def _check_unknown_days(
             end = approval_status(facts, evs, day).time_limit_ends_on
             if end is not None:
                 boundaries |= {end, end + timedelta(days=1)}
-    for gap in gaps:
-        boundaries.add(gap["starts_on"])
-        if gap["ends_on"] is not None:
-            boundaries.add(gap["ends_on"] + timedelta(days=1))
+    for known in gaps:
+        boundaries.add(known["starts_on"])
+        if known["ends_on"] is not None:
+            boundaries.add(known["ends_on"] + timedelta(days=1))
     checked = sorted({b + timedelta(days=k) for b in boundaries for k in (-1, 0, 1)})
     for day in checked:
         candidates = []
@@ -859,7 +859,7 @@ def _sync_children(
             summary.count(summary.updated, what)
     # Rows the files no longer contain were corrections of the reference data: remove them,
     # audited, so the loaded history matches the files. Rows recorded by people are never touched.
-    for key, row in existing.items():
+    for stale_key, row in existing.items():
         approval = row.approval
         data = {name: str(getattr(row, name)) for name in fields}
         row.delete()
@@ -867,7 +867,7 @@ def _sync_children(
             action=f"{action}.removed",
             actor=None,
             target=approval,
-            data={"reference_key": key, **data},
+            data={"reference_key": stale_key, **data},
             system=SYSTEM,
         )
         summary.count(summary.removed, what)

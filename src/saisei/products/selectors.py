@@ -15,7 +15,7 @@ from saisei.products.status import ProductStatus, compute_status
 UNCERTAIN_FILTER = "uncertain"
 
 
-def _approvals_prefetch() -> Prefetch:
+def _approvals_prefetch() -> Prefetch[str]:
     return Prefetch(
         "approvals",
         queryset=Approval.objects.order_by("approved_on", "pk").prefetch_related(

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
 from saisei.core.errors import Conflict, DomainError, ErrorCode
@@ -232,7 +233,7 @@ def _append(
     approval: Approval,
     kind: str,
     on: date,
-    actor: Any,
+    actor: User,
     detail: str,
     source: str,
     years: int | None = None,
@@ -289,7 +290,7 @@ def holder_event_record(
     approval: Approval,
     kind: str,
     occurred_on: date,
-    actor: Any,
+    actor: User,
     detail: str = "",
     source: str = "",
     patients: int | None = None,
@@ -326,7 +327,7 @@ def decision_record(
     approval: Approval,
     kind: str,
     occurred_on: date,
-    actor: Any,
+    actor: User,
     detail: str = "",
     source: str = "",
     years: int | None = None,
@@ -363,7 +364,7 @@ def decision_record(
 def application_file(
     *,
     product: Product,
-    actor: Any,
+    actor: User,
     filed_on: date,
     approval_type: str,
     indication: str,
@@ -416,7 +417,7 @@ def application_file(
 def approval_grant(
     *,
     approval: Approval,
-    actor: Any,
+    actor: User,
     approved_on: date,
     council_endorsed_on: date | None = None,
     time_limit_years: int | None = None,

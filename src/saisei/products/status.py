@@ -235,7 +235,7 @@ def explain(status: ProductStatus, *, with_note: bool = True) -> str:
         if with_note and note:
             text = _("%(text)s What is known: %(note)s") % {"text": text, "note": note}
         return str(text)
-    texts = {
+    texts: dict[str, str] = {
         ApprovalReason.NO_APPROVAL: _("No approval has been recorded for this product."),
         ApprovalReason.BEFORE_APPROVAL: _("On this day the product was not yet approved."),
         ApprovalReason.STANDARD_APPROVAL: _(
@@ -269,7 +269,7 @@ def explain(status: ProductStatus, *, with_note: bool = True) -> str:
         ApprovalReason.RECORDED_LAPSED: _("The approval was recorded as lapsed."),
         ApprovalReason.REVOKED: _("The approval was revoked."),
     }
-    text = texts.get(status.reason_code)
-    if text is None:  # pragma: no cover - a new reason code from the law engine
+    found = texts.get(status.reason_code)
+    if found is None:  # pragma: no cover - a new reason code from the law engine
         return status.reason
-    return str(text)
+    return found
