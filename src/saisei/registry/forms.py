@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saisei.core.bounds import RmActFormMixin
-from saisei.core.errors import DomainError
 from saisei.law import COMMITTEE_CLOSED_DAY_CHOICES
 from saisei.registry.models import FacilityNoticeKind
 
@@ -64,15 +63,3 @@ class NoticeForm(RmActFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-
-
-def attach_errors(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's refusal on the field it names, or at the top of the form."""
-    placed = False
-    for error in exc.details.get("errors", []):
-        name = str(error.get("field", ""))
-        if name in form.fields:
-            form.add_error(name, str(error.get("message", "")))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))

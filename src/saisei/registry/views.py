@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from saisei.accounts.permissions import can
 from saisei.core.errors import DomainError, NotFound
+from saisei.core.forms import attach_errors
 from saisei.core.time import legal_today
 from saisei.law import CertificationReason, CertificationStatus
 from saisei.obligations.labels import recipient_label
@@ -33,7 +34,6 @@ from saisei.registry.forms import (
     NoticeForm,
     RenewalDecisionForm,
     RenewalForm,
-    attach_errors,
 )
 from saisei.registry.models import Committee, ProcessingFacility
 
@@ -177,7 +177,7 @@ def _committee_action(
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        if form.is_bound and exc.details.get("errors"):
+        if form.is_bound and exc.errors:
             attach_errors(form, exc)
         elif form.is_valid():
             form.add_error(None, str(exc.message))
@@ -285,7 +285,7 @@ def facility_notice(request: HttpRequest, pk: int) -> HttpResponse:
             raise DomainError("invalid_input", _("Some fields are not valid."))
         services.facility_notice_record(facility=facility, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
-        if exc.details.get("errors"):
+        if exc.errors:
             attach_errors(form, exc)
         elif form.is_valid():
             form.add_error(None, str(exc.message))

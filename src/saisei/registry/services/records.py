@@ -1,0 +1,314 @@
+"""Registering the registry's entries: institutions, certified committees (their members and
+meeting rules) and cell processing facilities, each validated, written and audited in one
+transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from saisei.accounts.models import User
+from saisei.accounts.roles import OrganisationKind
+from saisei.accounts.services import organisation_create
+from saisei.audit.services import audit_record
+from saisei.core.errors import invalid
+from saisei.core.time import legal_today
+from saisei.law import period_bounds
+from saisei.obligations.services import current_rules, obligation_open
+from saisei.registry.models import (
+    DEFAULT_REQUIRED_CATEGORIES,
+    Committee,
+    CommitteeKind,
+    CommitteeMember,
+    FacilityKind,
+    Institution,
+    MemberCategory,
+    ProcessingFacility,
+)
+from saisei.registry.obligations import committee_renewal_spec
+from saisei.registry.regions import Prefecture
+from saisei.registry.services.common import authorise, full_clean, not_future
+
+
+@transaction.atomic
+def institution_create(
+    *,
+    slug: str,
+    name: str,
+    name_en: str = "",
+    kind: str,
+    prefecture: str,
+    address: str = "",
+    manager_name: str,
+    organisation: Any = None,
+    actor: User | None,
+    system: str | None = None,
+) -> Institution:
+    authorise(actor, "registry.manage", None, system)
+    if prefecture not in Prefecture.values:
+        raise invalid("prefecture", _("Choose a prefecture."))
+    if organisation is None:
+        organisation = organisation_create(
+            kind=OrganisationKind.INSTITUTION,
+            slug=slug,
+            name=name,
+            name_en=name_en,
+            actor=actor,
+            system=system,
+        )
+    elif organisation.kind != OrganisationKind.INSTITUTION:
+        raise invalid("organisation", _("This organisation is not an institution."))
+    institution = Institution(
+        organisation=organisation,
+        name=name.strip(),
+        name_en=name_en.strip(),
+        kind=kind,
+        prefecture=prefecture,
+        address=address.strip(),
+        manager_name=manager_name.strip(),
+    )
+    full_clean(institution)
+    institution.save()
+    audit_record(
+        action="registry.institution.created",
+        actor=actor,
+        target=institution,
+        data={
+            "name": institution.name,
+            "name_en": institution.name_en,
+            "kind": kind,
+            "prefecture": prefecture,
+            "regional_bureau": institution.regional_bureau.code,
+        },
+        system=system,
+    )
+    return institution
+
+
+@transaction.atomic
+def committee_create(
+    *,
+    slug: str,
+    name: str,
+    name_en: str = "",
+    kind: str,
+    certification_number: str,
+    founder_name: str,
+    founder_type: str,
+    certified_on: date,
+    scope: str = "",
+    organisation: Any = None,
+    actor: User | None,
+    system: str | None = None,
+    today: date | None = None,
+) -> Committee:
+    """Register a certified committee. Its first term of validity is the law's (three years
+    counting the day of certification as day 1, Act Art 28(1)); from it, the term's renewal
+    duty is opened at once."""
+    authorise(actor, "registry.manage", None, system)
+    today = today or legal_today()
+    certification_number = certification_number.strip().upper()
+    # The number's second letter says who certified it: A the Minister, B a Regional Bureau.
+    expected_letter = "A" if kind == CommitteeKind.SPECIALLY_CERTIFIED else "B"
+    if kind in CommitteeKind.values and certification_number[1:2] != expected_letter:
+        raise invalid(
+            "certification_number",
+            _(
+                "A specially certified committee's number starts with NA, "
+                "a certified committee's with NB."
+            ),
+        )
+    not_future("certified_on", certified_on, today)
+    valid_until = period_bounds("committee_renewal", certified_on, 1, rules=current_rules())[1]
+    if organisation is None:
+        organisation = organisation_create(
+            kind=OrganisationKind.COMMITTEE,
+            slug=slug,
+            name=name,
+            name_en=name_en,
+            actor=actor,
+            system=system,
+        )
+    elif organisation.kind != OrganisationKind.COMMITTEE:
+        raise invalid("organisation", _("This organisation is not a committee."))
+    committee = Committee(
+        organisation=organisation,
+        name=name.strip(),
+        name_en=name_en.strip(),
+        kind=kind,
+        certification_number=certification_number,
+        founder_name=founder_name.strip(),
+        founder_type=founder_type,
+        certified_on=certified_on,
+        valid_until=valid_until,
+        scope=scope.strip(),
+        rule_required_categories=list(DEFAULT_REQUIRED_CATEGORIES.get(kind, [])),
+    )
+    full_clean(committee)
+    committee.save()
+    audit_record(
+        action="registry.committee.created",
+        actor=actor,
+        target=committee,
+        data={
+            "name": committee.name,
+            "kind": kind,
+            "certification_number": certification_number,
+            "valid_until": valid_until,
+        },
+        system=system,
+    )
+    obligation_open(
+        spec=committee_renewal_spec(committee, 1), actor=actor, today=today, system=system
+    )
+    return committee
+
+
+@transaction.atomic
+def committee_rules_set(
+    *,
+    committee: Committee,
+    min_present: int,
+    majority_present: bool,
+    both_sexes: bool,
+    required_categories: list[str],
+    min_no_interest: int,
+    min_independent: int,
+    actor: User | None,
+    system: str | None = None,
+) -> Committee:
+    """Change the meeting rules a committee has filed (data, not code)."""
+    authorise(actor, "registry.committee.manage", committee, system)
+    unknown = sorted(set(required_categories) - set(MemberCategory.values))
+    if unknown:
+        raise invalid("required_categories", _("Unknown member category."))
+    for name, value in (
+        ("min_present", min_present),
+        ("min_no_interest", min_no_interest),
+        ("min_independent", min_independent),
+    ):
+        if not 0 <= value <= 100 or (name == "min_present" and value < 1):
+            raise invalid(
+                name,
+                _("Give a number from 0 to 100 (at least 1 for the members present)."),
+            )
+    Committee.objects.filter(pk=committee.pk).update(
+        rule_min_present=min_present,
+        rule_majority_present=majority_present,
+        rule_both_sexes=both_sexes,
+        rule_required_categories=sorted(set(required_categories)),
+        rule_min_no_interest=min_no_interest,
+        rule_min_independent=min_independent,
+    )
+    committee.refresh_from_db()
+    audit_record(
+        action="registry.committee.rules_changed",
+        actor=actor,
+        target=committee,
+        data={
+            "min_present": min_present,
+            "majority_present": majority_present,
+            "both_sexes": both_sexes,
+            "required_categories": committee.rule_required_categories,
+            "min_no_interest": min_no_interest,
+            "min_independent": min_independent,
+        },
+        system=system,
+    )
+    return committee
+
+
+@transaction.atomic
+def committee_member_add(
+    *,
+    committee: Committee,
+    name: str,
+    category: str,
+    sex: str,
+    independent_of_founder: bool,
+    affiliation: str = "",
+    user: User | None = None,
+    actor: User | None,
+    system: str | None = None,
+) -> CommitteeMember:
+    authorise(actor, "registry.committee.manage", committee, system)
+    member = CommitteeMember(
+        committee=committee,
+        name=name.strip(),
+        category=category,
+        sex=sex,
+        independent_of_founder=independent_of_founder,
+        affiliation=affiliation.strip(),
+        user=user,
+    )
+    full_clean(member)
+    member.save()
+    audit_record(
+        action="registry.committee.member_added",
+        actor=actor,
+        target=committee,
+        data={"member_id": member.pk, "name": member.name, "category": category, "sex": sex},
+        system=system,
+    )
+    return member
+
+
+@transaction.atomic
+def facility_create(
+    *,
+    name: str,
+    name_en: str = "",
+    kind: str,
+    number: str,
+    operator_name: str,
+    operator_institution: Institution | None = None,
+    domestic: bool = True,
+    country: str = "",
+    prefecture: str = "",
+    valid_from: date,
+    valid_until: date | None = None,
+    actor: User | None,
+    system: str | None = None,
+) -> ProcessingFacility:
+    authorise(actor, "registry.manage", None, system)
+    if domestic and kind == FacilityKind.ACCREDITATION:
+        raise invalid(
+            "kind",
+            _("Accreditation is for foreign facilities; a domestic one is licensed or notified."),
+        )
+    if not domestic and kind != FacilityKind.ACCREDITATION:
+        raise invalid("kind", _("A foreign facility is accredited by the Minister."))
+    if valid_until is not None and valid_until < valid_from:
+        raise invalid("valid_until", _("The validity must end after it starts."))
+    facility = ProcessingFacility(
+        name=name.strip(),
+        name_en=name_en.strip(),
+        kind=kind,
+        number=number.strip(),
+        operator_name=operator_name.strip(),
+        operator_institution=operator_institution,
+        domestic=domestic,
+        country=country.strip(),
+        prefecture=prefecture,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    full_clean(facility)
+    facility.save()
+    audit_record(
+        action="registry.facility.created",
+        actor=actor,
+        target=facility,
+        data={
+            "name": facility.name,
+            "kind": kind,
+            "number": facility.number,
+            "operator": facility.operator_name,
+            "in_house": facility.in_house,
+        },
+        system=system,
+    )
+    return facility
