@@ -55,6 +55,10 @@ class ErrorOut(Schema):
 
 # Responses every authenticated endpoint may give besides its own.
 AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+# Responses of an operation that writes: a refusal (400), no or a bad credential (401), no
+# permission (403), nothing to write to (404), a conflict with the current state (409), input
+# outside its schema (422). Declared once, for every app's writes.
+WRITE_ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
 
 
 # --- text ----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from saisei.api.schemas import (
+    WRITE_ERRORS,
     Day,
     ErrorOut,
     Id,
@@ -36,14 +37,6 @@ from saisei.registry.models import (
 ClosedDayName = Literal["sunday", "saturday", "national_holiday", "year_end_closure"]
 
 router = Router(tags=["registry"])
-WRITE_ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 class InstitutionOut(Schema):
