@@ -13,13 +13,14 @@ from collections.abc import Iterator
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from saisei.accounts.models import LoginThrottle, User
 from saisei.audit.models import AuditEvent
 from saisei.audit.services import audit_verify
+from tests.support import needs_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -236,10 +237,7 @@ def test_an_incomplete_form_is_not_counted(officer_with_password) -> None:
 def test_forty_parallel_guesses_at_one_account_check_only_the_limit(
     officer_with_password, checks, settings
 ) -> None:
-    if connection.vendor != "postgresql":
-        # Not `unavailable`: CI runs the suite on SQLite on purpose, and again on PostgreSQL,
-        # where this test runs.
-        pytest.skip("parallel sign-ins need PostgreSQL (set DATABASE_URL)")
+    needs_postgresql("parallel sign-ins need PostgreSQL (set DATABASE_URL)")
     settings.LOGIN_THROTTLE_MAX_FAILURES = 5
     guesses = 40
     barrier = threading.Barrier(guesses)

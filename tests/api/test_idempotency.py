@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from saisei.accounts.models import ApiToken
@@ -28,7 +28,7 @@ from saisei.config.api import api
 from saisei.reporting.models import AdverseEvent, Treatment
 from saisei.reporting.selectors import event_duties
 from tests.reporting.conftest import active_plan, world
-from tests.support import at
+from tests.support import at, needs_postgresql
 
 # The reporting tests' world: the demo registry as on 2025-06-02 and an active Class II plan.
 __all__ = ["active_plan", "world"]
@@ -175,10 +175,7 @@ def test_a_malformed_key_is_refused(active_plan, client_for, key) -> None:
 def test_twenty_concurrent_posts_with_one_key_create_one_event_and_its_duties(
     active_plan, personas
 ) -> None:
-    if connection.vendor != "postgresql":
-        # Not `unavailable`: CI runs the suite on SQLite on purpose, and again on PostgreSQL,
-        # where this test runs.
-        pytest.skip("concurrent writers need PostgreSQL (set DATABASE_URL)")
+    needs_postgresql("concurrent writers need PostgreSQL (set DATABASE_URL)")
     barrier = threading.Barrier(20)
     responses: list[Any] = []
     errors: list[BaseException] = []

@@ -14,7 +14,7 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Count
 
 from saisei.audit.models import AuditEvent
@@ -22,7 +22,7 @@ from saisei.audit.services import audit_verify
 from saisei.obligations.models import Obligation, ObligationStatus
 from saisei.obligations.services import TickResult, obligations_tick, obligations_verify
 from saisei.plans.lifecycle import PlanStatus
-from tests.support import at
+from tests.support import at, needs_postgresql
 from tests.support.world import build_world
 
 FILED = date(2025, 6, 2)  # a Monday: the plans are filed and accepted that day
@@ -33,10 +33,7 @@ KEY = ("rule", "subject_type", "subject_id", "starts_on", "period", "recipient")
 
 @pytest.mark.django_db(transaction=True)
 def test_two_ticks_at_once_create_each_duty_once(personas) -> None:
-    if connection.vendor != "postgresql":
-        # Not `unavailable`: CI runs the suite on SQLite on purpose, and again on PostgreSQL,
-        # where this test runs.
-        pytest.skip("two concurrent writers need PostgreSQL (set DATABASE_URL)")
+    needs_postgresql("two concurrent writers need PostgreSQL (set DATABASE_URL)")
     with at(FILED):
         world = build_world(personas)
         plans = [world.plan_in(PlanStatus.ACTIVE) for _ in range(2)]
