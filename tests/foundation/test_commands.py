@@ -36,7 +36,9 @@ def test_demo_names_are_marked_fictional() -> None:
     call_command("demo", stdout=io.StringIO())
     from saisei.accounts.models import Organisation
 
-    for org in Organisation.objects.filter(slug__startswith="demo-"):
+    organisations = list(Organisation.objects.filter(slug__startswith="demo-"))
+    assert organisations
+    for org in organisations:
         assert "架空" in org.name and "fictional" in org.name_en
 
 

@@ -42,7 +42,9 @@ def test_the_home_page_has_landmarks_and_labelled_controls(client) -> None:
 
 
 def test_every_translation_catalogue_is_compiled_and_complete() -> None:
-    for po_path in Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/django.po"):
+    catalogues = sorted(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/django.po"))
+    assert [path.parts[-3] for path in catalogues] == ["ja"]
+    for po_path in catalogues:
         po = polib.pofile(str(po_path))
         assert po.untranslated_entries() == [], f"untranslated in {po_path}"
         assert po.fuzzy_entries() == [], f"fuzzy in {po_path}"

@@ -15,7 +15,9 @@ def test_the_demo_has_a_plan_in_every_status_and_everything_is_fictional() -> No
     assert set(Plan.objects.values_list("status", flat=True)) == set(PlanStatus.values)
     assert Order.objects.filter(lifted_on__isnull=True).count() == 1
     for model in (Institution, Committee, ProcessingFacility):
-        for obj in model.objects.all():
+        objects = list(model.objects.all())
+        assert objects, model
+        for obj in objects:
             assert "架空" in obj.name
     assert all("架空" in p.title and "fictional" in p.title_en for p in Plan.objects.all())
     assert ProcessingFacility.objects.filter(operator_institution__isnull=True).exists()

@@ -398,7 +398,11 @@ def test_a_minor_change_is_applied_with_its_notice_due_date_from_the_law(world) 
         summary="Physician added",
     )
     assert notice.due_on == due_date("minor_change", date(2026, 4, 28)).due
-    assert "minor_change" in notice.due_explanation or notice.due_explanation
+    # The law engine's sentence for each recipient of a Class II plan's notice, in order.
+    assert notice.due_explanation == " ".join(
+        due_date("minor_change", date(2026, 4, 28), to=to).explain()
+        for to in ("committee", "regional_bureau")
+    )
     plan.refresh_from_db()
     assert plan.other_physicians == "月見 医師"
     assert plan.status == S.ACTIVE

@@ -41,6 +41,7 @@ def test_the_shipped_files_are_copies_of_the_shared_reference() -> None:
 
 def test_every_product_is_loaded_with_its_events_under_its_id(reference: str) -> None:
     products = _rows("approved_products.csv") + _rows("extra_products.csv")
+    assert products
     assert set(Product.objects.values_list("slug", flat=True)) == {row["id"] for row in products}
     for row in products:
         product = Product.objects.get(slug=row["id"])
@@ -53,9 +54,13 @@ def test_every_product_is_loaded_with_its_events_under_its_id(reference: str) ->
         # Each approval has its approval event, from the events file or derived from the row.
         assert approval.events.filter(kind="approved", occurred_on=approval.approved_on).exists()
     corrected = {(r["product_id"], r["date"], r["event"]) for r in _rows("event_corrections.csv")}
-    for row in _rows("product_events.csv"):
-        if (row["product_id"], row["date"], row["event"]) in corrected:
-            continue
+    events = [
+        row
+        for row in _rows("product_events.csv")
+        if (row["product_id"], row["date"], row["event"]) not in corrected
+    ]
+    assert events
+    for row in events:
         assert ApprovalEvent.objects.filter(
             approval__product__slug=row["product_id"],
             kind=row["event"],

@@ -90,7 +90,9 @@ def test_certifications_and_licences_have_renewal_duties_from_the_law(demo) -> N
     from saisei.law import due_date
     from saisei.registry.models import Committee, FacilityKind, ProcessingFacility
 
-    for committee in Committee.objects.all():
+    committees = list(Committee.objects.all())
+    assert committees
+    for committee in committees:
         # The first term's renewal, to the certifier: the Minister for a specially certified
         # committee, the Regional Bureau for a Class-III-only one (RM Act Art 28(3); Ordinance
         # Art 118(1)(x)), due 60 days before the three-year term ends (Art 28(1)).
