@@ -144,7 +144,10 @@ def test_an_event_says_what_is_due_to_whom_and_takes_reports_to_its_recipients(
         )
         assert refused.status_code == 400
         body = _body(refused)
-        assert (body["code"], body["details"]["field"]) == ("invalid_input", "recipient")
+        assert (body["code"], body["details"]["errors"][0]["field"]) == (
+            "invalid_input",
+            "recipient",
+        )
         assert "地方厚生局" in body["message"]
         assert (
             _post(client_for("officer"), reports_url, {**report, "recipient": "jrct"}).status_code

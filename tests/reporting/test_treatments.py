@@ -86,7 +86,7 @@ def test_a_class_one_plan_is_provided_from_the_ninety_first_day(world, personas)
 def test_a_patient_code_that_could_be_a_name_is_refused(active_plan, personas, code) -> None:
     with pytest.raises(DomainError) as raised:
         _record(active_plan, personas.officer, patient_code=code)
-    assert raised.value.details["field"] == "patient_code"
+    assert [e["field"] for e in raised.value.errors] == ["patient_code"]
 
 
 def test_a_future_treatment_date_is_refused(active_plan, personas) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -17,7 +16,6 @@ from ninja.responses import Status
 from saisei.api import idempotency
 from saisei.api.schemas import ErrorOut, Id, Pagination
 from saisei.core.time import legal_today
-from saisei.plans.lifecycle import PUBLIC_STATUSES
 from saisei.plans.models import Plan
 from saisei.registry.models import ProcessingFacility
 from saisei.reporting import selectors, services
@@ -315,7 +313,7 @@ def periodic_reports_file(request: HttpRequest, report_id: Id, payload: FileIn) 
     summary="A filed plan's reporting timeliness and aggregate outcomes (no patient data)",
 )
 def public_reporting(request: HttpRequest, plan_id: Id) -> Any:
-    plan = get_object_or_404(Plan, pk=plan_id, status__in=PUBLIC_STATUSES)
+    plan = selectors.public_plan_get(plan_id)
     today = legal_today()
     summary = selectors.public_reporting_summary(plan, today)
     last = summary["last_report"]

@@ -12,6 +12,27 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saisei.reporting.lifecycle import PeriodicReportStatus, ReportAction
+
+__all__ = [
+    "CATEGORY_RULE",
+    "REPORT_TEXT_MAX",
+    "AECategory",
+    "AECausality",
+    "AEOutcome",
+    "AdverseEvent",
+    "AdverseEventReport",
+    "Continuation",
+    "OutcomeMeasurement",
+    "PeriodicReport",
+    "PeriodicReportStatus",
+    "PeriodicReportStatusChange",
+    "Recipient",
+    "ReportAction",
+    "Treatment",
+    "patient_code_validator",
+]
+
 from saisei.core.bounds import patient_code_validator
 
 
@@ -224,13 +245,6 @@ class AdverseEventReport(models.Model):
         return self.plan.scope_organisation_ids()
 
 
-class PeriodicReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted to the committee")
-    REVIEWED = "reviewed", _("Committee's opinion given")
-    FILED = "filed", _("Filed with the authority")
-
-
 class Continuation(models.TextChoices):
     """The committee's opinion on whether provision may continue (Ordinance Art 37(4))."""
 
@@ -313,3 +327,25 @@ class PeriodicReport(models.Model):
 
     def scope_organisation_ids(self) -> set[int]:
         return self.plan.scope_organisation_ids()
+
+
+class PeriodicReportStatusChange(models.Model):
+    """One move of a periodic report's status (saisei.reporting.lifecycle): by whom and when."""
+
+    report = models.ForeignKey(
+        PeriodicReport, on_delete=models.PROTECT, related_name="status_changes"
+    )
+    action = models.CharField(max_length=20, choices=ReportAction.choices)
+    from_status = models.CharField(max_length=20, choices=PeriodicReportStatus.choices)
+    to_status = models.CharField(max_length=20, choices=PeriodicReportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.from_status} → {self.to_status} ({self.action})"

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import ErrorCode, invalid
 from saisei.law import Recipient
 from saisei.obligations import sources
 from saisei.obligations.sources import ObligationSpec
@@ -28,11 +28,7 @@ EVENT = "reporting.adverseevent"
 def ae_cycle_period(plan: Any, learned_on: date) -> int:
     """The 60-day period, counted from the filing date, in which the event became known."""
     if plan.filed_on is None:
-        raise DomainError(
-            ErrorCode.PLAN_NOT_PROVIDING,
-            _("The plan has not been filed."),
-            details={"field": "plan"},
-        )
+        raise invalid("plan", _("The plan has not been filed."), ErrorCode.PLAN_NOT_PROVIDING)
     return (learned_on - plan.filed_on).days // 60 + 1
 
 

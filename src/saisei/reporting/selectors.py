@@ -13,7 +13,7 @@ from saisei.obligations.models import Obligation
 from saisei.obligations.selectors import Timeliness, timeliness
 from saisei.plans.models import EvaluationCriterion, Plan
 from saisei.plans.obligations import PLAN, plan_authority
-from saisei.plans.selectors import plans_visible_to
+from saisei.plans.selectors import plans_visible_to, public_plans
 from saisei.reporting.models import (
     AdverseEvent,
     AdverseEventReport,
@@ -102,6 +102,14 @@ def treatment_get_for(actor: Any, plan: Plan, pk: int) -> Treatment:
     return treatment
 
 
+def public_plan_get(pk: int) -> Plan:
+    """A plan the public may see (filed or later); any other is not found, like a missing id."""
+    plan = public_plans().filter(pk=pk).first()
+    if plan is None:
+        raise NotFound("plan")
+    return plan
+
+
 def criterion_get_for(plan: Plan, pk: int) -> EvaluationCriterion:
     """An evaluation criterion of the plan (another plan's criterion is not found here; the
     service then tells a criterion replaced by a change from a current one)."""
@@ -112,6 +120,14 @@ def criterion_get_for(plan: Plan, pk: int) -> EvaluationCriterion:
 
 
 # --- lists of one plan -------------------------------------------------------------------------
+
+
+def treatment_choices_for(actor: Any, plan: Plan, limit: int = 200) -> list[Treatment]:
+    """The latest treatments to name in the outcome form, by patient code: none for those who
+    may not see patient-level data."""
+    if not may_see_patient_fields(actor, plan):
+        return []
+    return list(Treatment.objects.filter(plan=plan).order_by("-treated_on", "-pk")[:limit])
 
 
 def treatments_for(actor: Any, plan: Plan) -> QuerySet[Treatment]:

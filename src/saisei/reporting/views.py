@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from saisei.accounts.permissions import can, ensure_can
 from saisei.api import idempotency
-from saisei.core.errors import DomainError, NotFound, NotPermitted
+from saisei.core.errors import NotFound
+from saisei.core.forms import apply
 from saisei.core.time import legal_today
 from saisei.law import period_bounds
 from saisei.obligations.labels import RECIPIENT_LABELS, RULE_LABELS
@@ -31,7 +32,7 @@ from saisei.registry.models import ProcessingFacility
 from saisei.reporting import forms as f
 from saisei.reporting import selectors, services
 from saisei.reporting.figures import STATISTICS, shown, shown_share
-from saisei.reporting.models import AEOutcome, Treatment
+from saisei.reporting.models import AEOutcome
 from saisei.reporting.visibility import may_see_patient_fields
 
 
@@ -44,51 +45,19 @@ def _found(select: Callable[..., Any], *args: Any) -> Any:
         raise Http404 from None
 
 
-def _apply(form: forms.Form, call: Callable[[], Any]) -> Any:
-    """Run a service for a valid form; put a refusal on the field it names. None on failure."""
-    try:
-        return call()
-    except NotPermitted:
-        raise  # a 403 page, not a form error (DomainErrorMiddleware)
-    except DomainError as exc:
-        field = str(exc.details.get("field", "")) if exc.details else ""
-        message = str(exc.message)
-        errors = exc.details.get("errors") or []
-        if errors and all(e.get("field") in form.fields and "line" not in e for e in errors):
-            # Several fields refused at once (a report lacking items): each on its own field.
-            form.add_error(None, message)
-            for e in errors:
-                form.add_error(e["field"], str(e["message"]))
-            return None
-        if errors:
-            lines = [
-                _("line %(line)s: %(message)s") % {"line": e["line"], "message": e["message"]}
-                for e in errors
-                if "line" in e
-            ]
-            message = " ".join([message, *lines])
-        form.add_error(field if field in form.fields else None, message)
-        return None
-
-
 def _hub_forms(
+    actor: Any,
     plan: Plan,
     data: dict[str, Any] | None = None,
     files: Any = None,
     action: str = "",
-    *,
-    patient_level: bool = False,
 ) -> dict[str, forms.Form]:
     facilities = [
         pf.facility
         for pf in plan.plan_facilities.filter(is_current=True).select_related("facility")
     ]
     # The outcome form names each treatment by its patient code: only for those who may see it.
-    treatments = (
-        list(Treatment.objects.filter(plan=plan).order_by("-treated_on", "-pk")[:200])
-        if patient_level
-        else []
-    )
+    treatments = selectors.treatment_choices_for(actor, plan)
     criteria = list(plan.criteria.filter(is_current=True).order_by("position"))
 
     def bound(name: str) -> Any:
@@ -192,11 +161,11 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
     may_record = can(request.user, "reporting.record", plan)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     hub_forms = _hub_forms(
+        request.user,
         plan,
         request.POST if action else None,
         request.FILES if action else None,
         action,
-        patient_level=patient_level,
     )
     status = 200
     if action:
@@ -204,7 +173,7 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
         if form is None or not may_record:
             ensure_can(request.user, "reporting.record", plan)
             return HttpResponse(status=400)
-        if form.is_valid() and _apply(form, lambda: _act(request, plan, action, form)) is not None:
+        if form.is_valid() and apply(form, lambda: _act(request, plan, action, form)) is not None:
             messages.success(request, SUCCESS[action])
             return redirect("reporting:plan", pk=plan.pk)
         status = 400
@@ -273,7 +242,7 @@ def adverse_event_report(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.AdverseEventReportForm(request.POST or None, prefix="er", recipients=recipients)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
-        done = _apply(
+        done = apply(
             form,
             lambda: services.adverse_event_report_file(
                 plan=event.plan,
@@ -340,7 +309,7 @@ def periodic_report(request: HttpRequest, pk: int) -> HttpResponse:
                 report=report, filed_on=c["filed_on"], actor=request.user
             )
 
-        if form.is_valid() and _apply(form, call) is not None:
+        if form.is_valid() and apply(form, call) is not None:
             messages.success(request, str(PERIODIC_SUCCESS[action]))
             return redirect("reporting:periodic", pk=report.pk)
         status = 400
@@ -475,7 +444,7 @@ def ae_report_review(request: HttpRequest, pk: int) -> HttpResponse:
     ensure_can(request.user, "reporting.review", report)
     form = f.OpinionForm(request.POST or None, prefix="op")
     if request.method == "POST" and form.is_valid():
-        done = _apply(
+        done = apply(
             form,
             lambda: services.adverse_event_report_review(
                 report=report, opinion=form.cleaned_data["opinion"], actor=request.user

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import DomainError, ErrorCode, invalid
 from saisei.core.time import legal_today
 from saisei.law import period_bounds
 from saisei.obligations.services import obligation_open
@@ -31,7 +31,7 @@ from saisei.reporting.obligation_sources import (
     adverse_event_specs,
     plan_cycle_specs,
 )
-from saisei.reporting.services.common import _check_patient_code, _invalid, _meet, _not_future
+from saisei.reporting.services.common import _check_patient_code, _meet, _not_future
 
 
 @transaction.atomic
@@ -60,24 +60,24 @@ def adverse_event_record(
         ("causality", causality, AECausality.values),
     ):
         if value not in choices:
-            raise _invalid(field, _("Choose one of the listed values."))
+            raise invalid(field, _("Choose one of the listed values."))
     if not description.strip():
-        raise _invalid("description", _("Describe the event."))
+        raise invalid("description", _("Describe the event."))
     _not_future("learned_on", learned_on, today)
     if onset_on is not None and onset_on > learned_on:
-        raise _invalid(
+        raise invalid(
             "onset_on",
             _("The onset cannot be after the day the institution learned of it."),
             ErrorCode.DATE_ORDER,
         )
     if plan.filed_on is None or learned_on < plan.filed_on:
-        raise _invalid(
+        raise invalid(
             "learned_on",
             _("Adverse events are recorded under a filed plan, from its filing date."),
             ErrorCode.PLAN_NOT_PROVIDING,
         )
     if treatment is not None and (treatment.plan_id != plan.pk or treatment.patient_code != code):
-        raise _invalid("treatment", _("This treatment is not this patient's under this plan."))
+        raise invalid("treatment", _("This treatment is not this patient's under this plan."))
     event = AdverseEvent.objects.create(
         plan=plan,
         treatment=treatment,
@@ -118,7 +118,7 @@ def _recipient_label(recipient: str) -> str:
 
 def _check_recipient(plan: Plan, rule: str, recipient: str) -> None:
     if recipient not in Recipient.values:
-        raise _invalid("recipient", _("Choose one of the listed values."))
+        raise invalid("recipient", _("Choose one of the listed values."))
     allowed = ae_report_recipients(plan, rule)
     if recipient in allowed:
         return
@@ -135,11 +135,7 @@ def _check_recipient(plan: Plan, rule: str, recipient: str) -> None:
             "authority": _recipient_label(plan_authority(plan)),
             "recipient": _recipient_label(recipient),
         }
-    raise DomainError(
-        ErrorCode.INVALID_INPUT,
-        message,
-        details={"field": "recipient", "recipient": recipient, "allowed": list(allowed)},
-    )
+    raise invalid("recipient", message, context={"recipient": recipient, "allowed": list(allowed)})
 
 
 @transaction.atomic
@@ -164,21 +160,21 @@ def adverse_event_report_file(
     today = today or legal_today()
     _not_future("reported_on", reported_on, today)
     if recipient not in Recipient.values:
-        raise _invalid("recipient", _("Choose one of the listed values."))
+        raise invalid("recipient", _("Choose one of the listed values."))
     if not summary.strip():
-        raise _invalid("summary", _("Summarise the report."))
+        raise invalid("summary", _("Summarise the report."))
     if (event is None) == (period is None):
-        raise _invalid("event", _("A report is of one serious event or of one 60-day period."))
+        raise invalid("event", _("A report is of one serious event or of one 60-day period."))
     if event is not None:
         if event.plan_id != plan.pk:
-            raise _invalid("event", _("This event is not under this plan."))
+            raise invalid("event", _("This event is not under this plan."))
         if event.category == AECategory.NON_SERIOUS:
-            raise _invalid(
+            raise invalid(
                 "event", _("Non-serious events are reported together for their 60-day period.")
             )
         rule = event.rule
         if reported_on < event.learned_on:
-            raise _invalid(
+            raise invalid(
                 "reported_on",
                 _("A report cannot precede the day the event became known."),
                 ErrorCode.DATE_ORDER,
@@ -191,21 +187,21 @@ def adverse_event_report_file(
             period < 1
             or not AdverseEvent.objects.filter(plan=plan, category=AECategory.NON_SERIOUS).exists()
         ):
-            raise _invalid(
+            raise invalid(
                 "period",
                 _("No non-serious adverse events are recorded for this period."),
                 ErrorCode.PERIOD_INVALID,
             )
         wanted = [s for s in plan_cycle_specs(plan) if s.period == period]
         if not wanted:
-            raise _invalid(
+            raise invalid(
                 "period",
                 _("No non-serious adverse events are recorded for this period."),
                 ErrorCode.PERIOD_INVALID,
             )
         _start, end = period_bounds("ae_other_cycle", plan.filed_on, period)
         if reported_on <= end:
-            raise _invalid(
+            raise invalid(
                 "reported_on",
                 _("The period's report is made after the period ends (%(day)s).") % {"day": end},
                 ErrorCode.PERIOD_NOT_ENDED,
@@ -251,9 +247,9 @@ def adverse_event_report_review(
     """The committee's opinion on an adverse-event report sent to it."""
     ensure_can(actor, "reporting.review", report)
     if report.recipient != Recipient.COMMITTEE:
-        raise _invalid("report", _("Only reports to the committee are reviewed by it."))
+        raise invalid("report", _("Only reports to the committee are reviewed by it."))
     if not opinion.strip():
-        raise _invalid("opinion", _("Write the committee's opinion."))
+        raise invalid("opinion", _("Write the committee's opinion."))
     changed = AdverseEventReport.objects.filter(pk=report.pk, reviewed_on__isnull=True).update(
         committee_opinion=opinion.strip(),
         reviewed_on=today or legal_today(),

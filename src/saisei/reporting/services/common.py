@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import DomainError, ErrorCode, invalid
 from saisei.obligations.models import OUTSTANDING, Obligation
 from saisei.obligations.services import obligation_meet, obligation_open
 from saisei.plans.lifecycle import PROVIDING_STATUSES, PlanStatus
@@ -19,22 +19,18 @@ from saisei.registry.models import ProcessingFacility
 from saisei.reporting.models import patient_code_validator
 
 
-def _invalid(field: str, message: str, code: str = ErrorCode.INVALID_INPUT) -> DomainError:
-    return DomainError(code, message, details={"field": field})
-
-
 def _check_patient_code(code: str) -> str:
     code = (code or "").strip()
     try:
         patient_code_validator(code)
     except ValidationError as exc:
-        raise _invalid("patient_code", str(exc.messages[0])) from None
+        raise invalid("patient_code", str(exc.messages[0])) from None
     return code
 
 
 def _not_future(field: str, day: date, today: date) -> None:
     if day > today:
-        raise _invalid(field, _("This date is in the future."), ErrorCode.DATE_IN_FUTURE)
+        raise invalid(field, _("This date is in the future."), ErrorCode.DATE_IN_FUTURE)
 
 
 def ensure_plan_may_provide(plan: Plan, on: date) -> None:
@@ -87,14 +83,14 @@ def _pick_facility(
             return next(iter(current.values()))
         if facility_number in current:
             return current[facility_number]
-        raise _invalid(
+        raise invalid(
             "facility",
             _("Name one of the plan's processing facilities: %(numbers)s.")
             % {"numbers": ", ".join(sorted(current))},
             ErrorCode.FACILITY_NOT_IN_PLAN,
         )
     if facility.number not in current:
-        raise _invalid(
+        raise invalid(
             "facility",
             _("This processing facility is not named in the plan."),
             ErrorCode.FACILITY_NOT_IN_PLAN,

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
@@ -19,14 +19,20 @@ from django.utils.translation import gettext as _
 
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import (
+    DomainError,
+    ErrorCode,
+    FieldError,
+    field_error,
+    invalid,
+    invalid_fields,
+)
 from saisei.core.time import legal_today
 from saisei.plans.models import Plan
 from saisei.reporting.models import OutcomeMeasurement, Treatment
 from saisei.reporting.services.common import (
     _check_patient_code,
     _current_facilities,
-    _invalid,
     _not_future,
     _pick_facility,
     ensure_plan_may_provide,
@@ -113,12 +119,11 @@ def _csv_rows(
         raise _Unreadable(1, _("Save the file as UTF-8 CSV and try again.")) from None
     missing = [column for column in required if column not in header]
     if missing:
-        raise DomainError(
+        raise invalid_fields(
+            [field_error(c, _("missing column"), line=1) for c in missing],
             ErrorCode.CSV_INVALID,
-            _("The CSV file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)},
-            details={
-                "errors": [{"line": 1, "field": c, "message": _("missing column")} for c in missing]
-            },
+            message=_("The CSV file lacks the columns: %(columns)s.")
+            % {"columns": ", ".join(missing)},
         )
     wanted = [(c, header.index(c)) for c in (*required, *optional) if c in header]
     count = 0
@@ -141,18 +146,10 @@ def _csv_rows(
             continue
         count += 1
         if count > MAX_IMPORT_ROWS:
-            raise DomainError(
+            raise invalid_fields(
+                [field_error("", _("too many rows"), line=reader.line_num)],
                 ErrorCode.CSV_INVALID,
-                _("A CSV file may hold at most %(n)s rows.") % {"n": MAX_IMPORT_ROWS},
-                details={
-                    "errors": [
-                        {
-                            "line": reader.line_num,
-                            "field": "",
-                            "message": _("too many rows"),
-                        }
-                    ]
-                },
+                message=_("A CSV file may hold at most %(n)s rows.") % {"n": MAX_IMPORT_ROWS},
             )
         yield (
             reader.line_num,
@@ -164,7 +161,7 @@ def _check_rows(
     rows: Iterator[tuple[int, dict[str, str]]], check: Callable[[dict[str, str]], T]
 ) -> tuple[tuple[int, ...], tuple[T, ...]]:
     """Check every row; all or nothing: any error refuses the file, naming each line."""
-    errors: list[dict[str, Any]] = []
+    errors: list[FieldError] = []
     lines: list[int] = []
     checked: list[T] = []
     try:
@@ -177,15 +174,11 @@ def _check_rows(
             lines.append(line)
             checked.append(item)
     except _Unreadable as exc:
-        errors.append(
-            {"line": exc.line, "field": "", "code": ErrorCode.CSV_INVALID, "message": exc.message}
-        )
+        errors.append(_line_error(exc.line, "", exc.message, ErrorCode.CSV_INVALID))
     if errors:
         raise _fail_csv(errors)
     if not checked:
-        raise DomainError(
-            ErrorCode.CSV_INVALID, _("The CSV file has no rows."), details={"errors": []}
-        )
+        raise invalid_fields([], ErrorCode.CSV_INVALID, message=_("The CSV file has no rows."))
     return tuple(lines), tuple(checked)
 
 
@@ -199,13 +192,13 @@ def _csv_date(row: dict[str, str], field: str) -> date:
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
-        raise _invalid(field, _("Write the date as YYYY-MM-DD.")) from None
+        raise invalid(field, _("Write the date as YYYY-MM-DD.")) from None
 
 
 def _csv_text(row: dict[str, str], field: str, max_length: int) -> str:
     text = row.get(field, "")
     if len(text) > max_length:
-        raise _invalid(
+        raise invalid(
             field,
             _("At most %(n)s characters (this text has %(length)s).")
             % {"n": max_length, "length": len(text)},
@@ -213,20 +206,24 @@ def _csv_text(row: dict[str, str], field: str, max_length: int) -> str:
     return text
 
 
-def _csv_error(line: int, exc: DomainError) -> dict[str, Any]:
-    return {
-        "line": line,
-        "field": exc.details.get("field", ""),
-        "code": exc.code,
-        "message": str(exc.message),
-    }
+def _line_error(line: int, field: str, message: str, code: str) -> FieldError:
+    """A field error of one line of the file, with the code of the rule that refused it (the
+    API documents `code` beside `line`, `field` and `message`: one file may break several)."""
+    return cast(FieldError, {**field_error(field, message, line=line), "code": code})
 
 
-def _fail_csv(errors: list[dict[str, Any]]) -> DomainError:
-    return DomainError(
+def _csv_error(line: int, exc: DomainError) -> FieldError:
+    errors = exc.errors
+    field = errors[0]["field"] if errors else ""
+    return _line_error(line, field, str(exc.message), exc.code)
+
+
+def _fail_csv(errors: list[FieldError]) -> DomainError:
+    return invalid_fields(
+        errors,
         ErrorCode.CSV_INVALID,
-        _("The file was not imported: %(n)s error(s). Nothing was saved.") % {"n": len(errors)},
-        details={"errors": errors},
+        message=_("The file was not imported: %(n)s error(s). Nothing was saved.")
+        % {"n": len(errors)},
     )
 
 
@@ -280,12 +277,12 @@ def treatments_import_write(*, batch: TreatmentImport) -> ImportResult:
     current = set(
         plan.plan_facilities.filter(is_current=True).values_list("facility_id", flat=True)
     )
-    errors: list[dict[str, Any]] = []
+    errors: list[FieldError] = []
     for line, treatment in zip(batch.lines, batch.rows, strict=True):
         try:
             ensure_plan_may_provide(plan, treatment.treated_on)
             if treatment.facility_id not in current:
-                raise _invalid(
+                raise invalid(
                     "facility_number",
                     _("This processing facility is no longer named in the plan."),
                     ErrorCode.FACILITY_NOT_IN_PLAN,
@@ -348,7 +345,7 @@ def outcomes_import_check(
         measured_on = _csv_date(row, "measured_on")
         criterion = criteria.get(row["criterion"])
         if criterion is None:
-            raise _invalid(
+            raise invalid(
                 "criterion",
                 _("No current evaluation criterion has this number."),
                 ErrorCode.CRITERION_NOT_IN_PLAN,
@@ -356,7 +353,7 @@ def outcomes_import_check(
         value = _csv_value(row["value"], value_limit)
         matches = treatments.get((code, treated_on), [])
         if len(matches) != 1:
-            raise _invalid(
+            raise invalid(
                 "treated_on",
                 _("No treatment of this patient on this date.")
                 if not matches
@@ -365,13 +362,13 @@ def outcomes_import_check(
         treatment_id = matches[0]
         _not_future("measured_on", measured_on, today)
         if measured_on < treated_on:
-            raise _invalid(
+            raise invalid(
                 "measured_on",
                 _("An outcome cannot be measured before the treatment."),
                 ErrorCode.DATE_ORDER,
             )
         if (treatment_id, criterion.pk) in already:
-            raise _invalid(
+            raise invalid(
                 "criterion",
                 _("This criterion is already measured for this treatment."),
                 ErrorCode.DUPLICATE,
@@ -401,11 +398,11 @@ def _csv_value(text: str, limit: DecimalValidator) -> Decimal:
         if not value.is_finite():
             raise InvalidOperation
     except InvalidOperation:
-        raise _invalid("value", _("The value must be a number.")) from None
+        raise invalid("value", _("The value must be a number.")) from None
     try:
         limit(value)
     except ValidationError as exc:
-        raise _invalid("value", str(exc.messages[0])) from None
+        raise invalid("value", str(exc.messages[0])) from None
     return value
 
 
@@ -419,7 +416,7 @@ def outcomes_import_write(*, batch: OutcomeImport) -> ImportResult:
     errors = [
         _csv_error(
             line,
-            _invalid(
+            invalid(
                 "criterion",
                 _("This criterion is no longer one of the plan's current evaluation criteria."),
                 ErrorCode.CRITERION_NOT_IN_PLAN,

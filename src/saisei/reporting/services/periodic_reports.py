@@ -12,23 +12,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import (
+    DomainError,
+    ErrorCode,
+    FieldError,
+    field_error,
+    invalid,
+    invalid_fields,
+)
 from saisei.core.time import legal_today
 from saisei.law import period_bounds
 from saisei.obligations.sources import ObligationSpec
 from saisei.plans.models import Plan
 from saisei.plans.obligations import periodic_report_specs, plan_authority
 from saisei.reporting.figures import periodic_report_figures
+from saisei.reporting.lifecycle import PERMISSIONS, TRANSITIONS, ReportAction, allowed_targets
 from saisei.reporting.models import (
     REPORT_TEXT_MAX,
     Continuation,
     PeriodicReport,
     PeriodicReportStatus,
+    PeriodicReportStatusChange,
     Recipient,
 )
-from saisei.reporting.services.common import _invalid, _meet, _not_future
+from saisei.reporting.services.common import _meet, _not_future
 
 
 def _duty(plan: Plan, period: int, recipient: str) -> ObligationSpec:
@@ -38,9 +48,9 @@ def _duty(plan: Plan, period: int, recipient: str) -> ObligationSpec:
 
 def _period(plan: Plan, period: int) -> tuple[date, date]:
     if plan.filed_on is None:
-        raise _invalid("plan", _("The plan has not been filed."), ErrorCode.PLAN_NOT_PROVIDING)
+        raise invalid("plan", _("The plan has not been filed."), ErrorCode.PLAN_NOT_PROVIDING)
     if period < 1:
-        raise _invalid("period", _("Periods are numbered from 1."), ErrorCode.PERIOD_INVALID)
+        raise invalid("period", _("Periods are numbered from 1."), ErrorCode.PERIOD_INVALID)
     return period_bounds("periodic_report", plan.filed_on, period)
 
 
@@ -53,7 +63,7 @@ def periodic_report_generate(
     today = today or legal_today()
     start, end = _period(plan, period)
     if today <= end:
-        raise _invalid(
+        raise invalid(
             "period",
             _("This period ends on %(day)s; its report can be prepared from the next day.")
             % {"day": end},
@@ -91,16 +101,34 @@ def periodic_report_generate(
     return report
 
 
-def _transition(report: PeriodicReport, old: str, new: str, **values: Any) -> None:
-    changed = PeriodicReport.objects.filter(pk=report.pk, status=old).update(status=new, **values)
-    if not changed:
-        raise DomainError(
-            ErrorCode.REPORT_WRONG_STATUS,
-            _("The report is not in the state this step needs."),
-            details={"status": report.status, "needs": old},
-            status=409,
-        )
+def _forbidden_move(action: str, status: str | None) -> DomainError:
+    sources = sorted(TRANSITIONS.get(action, {}))
+    return DomainError(
+        ErrorCode.REPORT_WRONG_STATUS,
+        _("The report is not in the state this step needs."),
+        details={"status": status, "needs": sources[0] if len(sources) == 1 else sources},
+        status=409,
+    )
+
+
+def _move(
+    report: PeriodicReport, *, action: str, to: str, actor: User | None, **values: Any
+) -> PeriodicReportStatusChange:
+    """The one way a report's status changes: `to` if the table in saisei.reporting.lifecycle
+    allows it from the committed status (re-read under a row lock), with a status-change row."""
+    current = (
+        PeriodicReport.objects.select_for_update()
+        .filter(pk=report.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current is None or to not in allowed_targets(action, current):
+        raise _forbidden_move(action, current)
+    PeriodicReport.objects.filter(pk=report.pk, status=current).update(status=to, **values)
     report.refresh_from_db()
+    return PeriodicReportStatusChange.objects.create(
+        report=report, action=action, from_status=current, to_status=to, actor=actor
+    )
 
 
 # Ordinance Art 37(1)(iii)-(v): what the institution writes itself, each required before the
@@ -138,7 +166,7 @@ def _written_items(report: PeriodicReport, given: dict[str, str | None]) -> dict
         value = given.get(name)
         text = (getattr(report, name) if value is None else value).strip()
         if len(text) > REPORT_TEXT_MAX:
-            raise _invalid(
+            raise invalid(
                 name,
                 _("At most %(n)s characters (this text has %(length)s).")
                 % {"n": REPORT_TEXT_MAX, "length": len(text)},
@@ -193,10 +221,8 @@ def periodic_report_write(
     return report
 
 
-def _missing_items(items: dict[str, str]) -> list[dict[str, str]]:
-    return [
-        {"field": name, "message": str(message)} for name, message in ART37_ITEMS if not items[name]
-    ]
+def _missing_items(items: dict[str, str]) -> list[FieldError]:
+    return [field_error(name, message) for name, message in ART37_ITEMS if not items[name]]
 
 
 @transaction.atomic
@@ -217,7 +243,7 @@ def periodic_report_submit(
     regenerated one last time and frozen, so the committee and the authority see what was
     reviewed.
     """
-    ensure_can(actor, "reporting.record", report.plan)
+    ensure_can(actor, PERMISSIONS[ReportAction.SUBMIT], report.plan)
     today = today or legal_today()
     locked = _locked_draft(report)
     items = _written_items(
@@ -230,9 +256,9 @@ def periodic_report_submit(
     )
     missing = _missing_items(items)
     if missing:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            _(
+        raise invalid_fields(
+            missing,
+            message=_(
                 "The report lacks what Ordinance Art 37(1) requires of it, so it was not "
                 "submitted: %(items)s."
             )
@@ -241,13 +267,13 @@ def periodic_report_submit(
                     str(PeriodicReport._meta.get_field(m["field"]).verbose_name) for m in missing
                 )
             },
-            details={"field": missing[0]["field"], "errors": missing},
         )
     figures = periodic_report_figures(report.plan, report.period_start, report.period_end)
-    _transition(
+    _move(
         report,
-        PeriodicReportStatus.DRAFT,
-        PeriodicReportStatus.SUBMITTED,
+        action=ReportAction.SUBMIT,
+        to=PeriodicReportStatus.SUBMITTED,
+        actor=actor,
         figures=figures,
         generated_at=timezone.now(),
         submitted_on=today,
@@ -281,26 +307,27 @@ def periodic_report_review(
     """Record the committee's opinion on the submitted report: whether provision may continue
     (continue, continue with changes or conditions, not appropriate to continue) and its
     reasons (Ordinance Art 37(4))."""
-    ensure_can(actor, "reporting.review", report)
+    ensure_can(actor, PERMISSIONS[ReportAction.REVIEW], report)
     if continuation not in Continuation.values:
-        raise _invalid(
+        raise invalid(
             "continuation",
             _("Choose whether the committee finds it appropriate to continue provision."),
         )
     opinion = opinion.strip()
     if not opinion:
-        raise _invalid("opinion", _("Write the committee's opinion."))
+        raise invalid("opinion", _("Write the committee's opinion."))
     if len(opinion) > REPORT_TEXT_MAX:
-        raise _invalid(
+        raise invalid(
             "opinion",
             _("At most %(n)s characters (this text has %(length)s).")
             % {"n": REPORT_TEXT_MAX, "length": len(opinion)},
         )
     today = today or legal_today()
-    _transition(
+    _move(
         report,
-        PeriodicReportStatus.SUBMITTED,
-        PeriodicReportStatus.REVIEWED,
+        action=ReportAction.REVIEW,
+        to=PeriodicReportStatus.REVIEWED,
+        actor=actor,
         continuation=continuation,
         committee_opinion=opinion,
         reviewed_on=today,
@@ -322,26 +349,31 @@ def periodic_report_file(
     """File the report with the plan's authority, with the committee's opinion on continuing
     attached (Act Art 21(1); Ordinance Art 38): meets the duty to the authority. Refused until
     the committee has given its opinion."""
-    ensure_can(actor, "reporting.file", report.plan)
+    ensure_can(actor, PERMISSIONS[ReportAction.FILE], report.plan)
     today = today or legal_today()
     _not_future("filed_on", filed_on, today)
     report.refresh_from_db()
     if report.status in (PeriodicReportStatus.DRAFT, PeriodicReportStatus.SUBMITTED):
-        raise DomainError(
-            ErrorCode.REPORT_WRONG_STATUS,
+        raise invalid(
+            "filed_on",
             _(
                 "The report goes to the authority with the committee's opinion on continuing "
                 "attached (Ordinance Art 38): it can be filed once the committee has given it."
             ),
-            details={"field": "filed_on", "status": report.status},
+            ErrorCode.REPORT_WRONG_STATUS,
             status=409,
+            context={"status": report.status},
         )
     if report.reviewed_on and filed_on < report.reviewed_on:
-        raise _invalid(
+        raise invalid(
             "filed_on", _("A report is filed after the committee's opinion."), ErrorCode.DATE_ORDER
         )
-    _transition(
-        report, PeriodicReportStatus.REVIEWED, PeriodicReportStatus.FILED, filed_on=filed_on
+    _move(
+        report,
+        action=ReportAction.FILE,
+        to=PeriodicReportStatus.FILED,
+        actor=actor,
+        filed_on=filed_on,
     )
     authority = plan_authority(report.plan)
     audit_record(

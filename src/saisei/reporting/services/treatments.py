@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import ErrorCode, invalid
 from saisei.core.time import legal_today
 from saisei.plans.models import EvaluationCriterion, Plan
 from saisei.registry.models import ProcessingFacility
@@ -19,7 +19,6 @@ from saisei.reporting.models import OutcomeMeasurement, Treatment
 from saisei.reporting.services.common import (
     _check_patient_code,
     _facility_of,
-    _invalid,
     _not_future,
     ensure_plan_may_provide,
 )
@@ -62,7 +61,7 @@ def treatment_record(
 
 def _criterion_of(plan: Plan, criterion: EvaluationCriterion) -> EvaluationCriterion:
     if criterion.plan_id != plan.pk or not criterion.is_current:
-        raise _invalid(
+        raise invalid(
             "criterion",
             _("This criterion is not one of the plan's current evaluation criteria."),
             ErrorCode.CRITERION_NOT_IN_PLAN,
@@ -86,7 +85,7 @@ def outcome_record(
     _criterion_of(treatment.plan, criterion)
     _not_future("measured_on", measured_on, today)
     if measured_on < treatment.treated_on:
-        raise _invalid(
+        raise invalid(
             "measured_on",
             _("An outcome cannot be measured before the treatment."),
             ErrorCode.DATE_ORDER,
@@ -102,10 +101,10 @@ def outcome_record(
                 recorded_by=actor,
             )
     except IntegrityError:
-        raise DomainError(
-            ErrorCode.DUPLICATE,
+        raise invalid(
+            "criterion",
             _("This criterion is already measured for this treatment."),
-            details={"field": "criterion"},
+            ErrorCode.DUPLICATE,
             status=409,
         ) from None
     audit_record(
