@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from saisei.audit.models import AuditEvent
+from saisei.core.time import legal_today
 from saisei.plans import services
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Opinion, Plan
@@ -49,7 +50,7 @@ def test_the_whole_path_over_the_api(world, client_for) -> None:
     meeting = post(
         secretariat,
         f"/api/v1/reviews/{review_id}/meetings",
-        {"held_on": services.today().isoformat(), "attendance": world.full_attendance()},
+        {"held_on": legal_today().isoformat(), "attendance": world.full_attendance()},
     )
     assert meeting.status_code == 201 and meeting.json()["quorate"]
     opinion = post(

@@ -14,6 +14,7 @@ import pytest
 from django.db import OperationalError, connections
 
 from saisei.core.errors import DomainError
+from saisei.core.time import legal_today
 from saisei.plans import services
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Decision, Opinion, Plan, PlanStatusChange, Review
@@ -29,7 +30,7 @@ def _ready(personas):
     meeting = services.meeting_record(
         review=review,
         actor=personas.secretariat,
-        held_on=services.today(),
+        held_on=legal_today(),
         attendance=world.full_attendance(),
     )
     return plan, review, meeting

@@ -11,6 +11,7 @@ import pytest
 
 from saisei.audit.models import AuditEvent
 from saisei.core.errors import DomainError
+from saisei.core.time import legal_today
 from saisei.obligations.models import Obligation
 from saisei.plans import services
 from saisei.plans.lifecycle import PlanStatus
@@ -35,7 +36,7 @@ def _approved(world, risk_class: str = "II", *, held_on: date | None = None) -> 
     meeting = services.meeting_record(
         review=review,
         actor=world.personas.secretariat,
-        held_on=held_on or services.today(),
+        held_on=held_on or legal_today(),
         attendance=world.full_attendance(),
     )
     services.review_record_opinion(
@@ -50,7 +51,7 @@ def _approved(world, risk_class: str = "II", *, held_on: date | None = None) -> 
 
 
 def test_a_filing_dated_before_the_opinion_is_refused_with_a_translated_error(world) -> None:
-    today = services.today()
+    today = legal_today()
     plan = _approved(world, held_on=today - timedelta(days=3))
     with pytest.raises(DomainError) as raised:
         services.plan_file(plan=plan, actor=world.personas.officer, filed_on=today - timedelta(4))
@@ -64,7 +65,7 @@ def test_a_filing_dated_before_the_opinion_is_refused_with_a_translated_error(wo
 
 
 def test_the_api_refuses_a_filing_before_the_opinion(world, client_for) -> None:
-    today = services.today()
+    today = legal_today()
     plan = _approved(world, held_on=today)
     client = client_for("officer")
     response = client.post(
@@ -105,7 +106,7 @@ def test_a_class_i_minor_change_is_notified_to_the_committee_and_filed_with_the_
     world,
 ) -> None:
     plan = world.plan_in(S.RESTRICTED, risk_class="I")
-    today = services.today()
+    today = legal_today()
     notice = services.plan_minor_change_notify(
         plan=plan,
         actor=world.personas.officer,
@@ -167,7 +168,7 @@ def test_an_extension_must_be_notified_inside_the_current_period(world) -> None:
 
 def test_the_minister_can_shorten_the_restriction_and_provision_may_start(world) -> None:
     plan = world.plan_in(S.RESTRICTED, risk_class="I")
-    today = services.today()
+    today = legal_today()
     assert not plan_may_provide(plan, today)
     with pytest.raises(DomainError):
         services.plan_restriction_shorten(
@@ -191,7 +192,7 @@ def test_the_minister_can_shorten_the_restriction_and_provision_may_start(world)
 
 
 def test_a_class_i_change_restricts_the_change_not_the_plan(world) -> None:
-    today = services.today()
+    today = legal_today()
     plan = world.plan_in(S.RESTRICTED, risk_class="I")
     services.plan_restriction_shorten(
         plan=plan, actor=world.personas.regulator, until=today, reason="Meets the standards"
@@ -223,7 +224,7 @@ def test_a_class_i_change_restricts_the_change_not_the_plan(world) -> None:
 
 
 def test_the_public_page_says_which_version_is_in_force(world, client) -> None:
-    today = services.today()
+    today = legal_today()
     plan = world.plan_in(S.RESTRICTED, risk_class="I")
     services.plan_restriction_shorten(
         plan=plan, actor=world.personas.regulator, until=today, reason="ok"
@@ -318,7 +319,7 @@ def test_a_meeting_refuses_texts_past_their_columns_and_control_characters(
         services.meeting_record(
             review=world.open_review(plan),
             actor=world.personas.secretariat,
-            held_on=services.today(),
+            held_on=legal_today(),
             attendance=attendance,
             location=location,
         )

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from saisei.audit.models import AuditEvent
 from saisei.core.errors import DomainError
+from saisei.core.time import legal_today
 from saisei.plans import services
 from saisei.plans.lifecycle import TRANSITIONS, Action, PlanStatus, allowed_targets
 from saisei.plans.models import (
@@ -46,14 +47,14 @@ def _quorate_meeting(world, plan) -> tuple[Review, Meeting]:
         meeting = services.meeting_record(
             review=review,
             actor=world.personas.secretariat,
-            held_on=services.today(),
+            held_on=legal_today(),
             attendance=world.full_attendance(),
         )
     else:
         meeting = Meeting.objects.create(
             review=review,
             committee=world.committee,
-            held_on=services.today(),
+            held_on=legal_today(),
             quorate=True,
             recorded_by=world.personas.secretariat,
         )
@@ -62,7 +63,7 @@ def _quorate_meeting(world, plan) -> tuple[Review, Meeting]:
 
 def perform(world, plan: Plan, action: str) -> None:
     p = world.personas
-    today = services.today()
+    today = legal_today()
     if action == Action.SUBMIT:
         services.plan_submit(plan=plan, actor=p.officer)
     elif action in (Action.APPROVE, Action.REJECT):

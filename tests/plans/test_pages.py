@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from saisei.plans import services
+from saisei.core.time import legal_today
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Meeting, Opinion, Order, Plan
 
@@ -82,7 +82,7 @@ def test_an_invalid_meeting_is_recorded_and_no_opinion_can_follow(world, client_
     plan = world.plan_in(S.UNDER_REVIEW)
     review = world.open_review(plan)
     client = client_for("secretariat")
-    data = {"held_on": services.today().isoformat()}
+    data = {"held_on": legal_today().isoformat()}
     for member in world.members[:3]:
         data[f"present_{member.pk}"] = "on"
     response = client.post(
@@ -105,7 +105,7 @@ def test_the_committee_approves_and_the_regulator_accepts_on_the_pages(world, cl
     plan = world.plan_in(S.UNDER_REVIEW, "III")
     review = world.open_review(plan)
     secretariat = client_for("secretariat")
-    data = {"held_on": services.today().isoformat()}
+    data = {"held_on": legal_today().isoformat()}
     for member in world.members:
         data[f"present_{member.pk}"] = "on"
     secretariat.post(f"/plans/reviews/{review.pk}/meeting/", data)

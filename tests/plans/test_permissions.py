@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from saisei.core.time import legal_today
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Plan
 
@@ -429,7 +430,7 @@ def test_permission_matrix(world, client_for, persona, method, url, body, expect
         "review": review.pk,
         "committee": world.committee.pk,
         "institution": world.institution.pk,
-        "today": services.today().isoformat(),
+        "today": legal_today().isoformat(),
     }
     before = {p.pk: (p.status, p.title, p.version) for p in Plan.objects.all()}
     client = client_for(persona)

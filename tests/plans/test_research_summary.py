@@ -9,6 +9,7 @@ import pytest
 
 from saisei.audit.models import AuditEvent
 from saisei.core.errors import Conflict, DomainError, NotPermitted
+from saisei.core.time import legal_today
 from saisei.law import due_date
 from saisei.obligations.models import Obligation
 from saisei.obligations.services import (
@@ -94,9 +95,9 @@ def test_only_research_plans_record_data_collection_and_only_their_institution(w
         services.plan_discontinue(
             plan=treatment,
             actor=world.personas.officer,
-            stopped_on=services.today(),
+            stopped_on=legal_today(),
             reason="r",
-            data_collection_ended_on=services.today(),
+            data_collection_ended_on=legal_today(),
         )
     assert raised.value.details["errors"][0]["field"] == "data_collection_ended_on"
     treatment.refresh_from_db()
@@ -104,14 +105,16 @@ def test_only_research_plans_record_data_collection_and_only_their_institution(w
     research = world.plan_in(S.DISCONTINUED, content=RESEARCH)
     with pytest.raises(NotPermitted):
         services.plan_data_collection_end(
-            plan=research, actor=world.personas.other_officer, ended_on=services.today()
+            plan=research, actor=world.personas.other_officer, ended_on=legal_today()
         )
     active = world.plan_in(S.ACTIVE, content=RESEARCH)
     with pytest.raises(DomainError) as raised:
         services.plan_data_collection_end(
-            plan=active, actor=world.personas.officer, ended_on=services.today()
+            plan=active, actor=world.personas.officer, ended_on=legal_today()
         )
-    assert raised.value.details["field"] == "ended_on"
+    assert [e["field"] for e in raised.value.errors] == ["ended_on"]
+    assert raised.value.errors[0]["message"] == raised.value.message
+    assert raised.value.details["status"] == S.ACTIVE
     assert not Obligation.objects.filter(rule="research_summary").exists()
 
 
@@ -123,16 +126,16 @@ def test_the_page_and_the_api_record_the_end_of_data_collection(world, client_fo
     bad = client.post(
         f"/api/v1/plans/{plan.pk}/data-collection-end",
         # In the legal calendar (a day past it is refused by the schema) but in the future.
-        {"ended_on": (services.today() + timedelta(days=365)).isoformat()},
+        {"ended_on": (legal_today() + timedelta(days=365)).isoformat()},
         content_type="application/json",
     )
     assert bad.status_code == 400
     assert bad.json()["details"]["errors"][0]["field"] == "ended_on"
-    today = services.today().isoformat()
+    today = legal_today().isoformat()
     response = client.post(f"/plans/{plan.pk}/data-collection-end/", {"dc-ended_on": today})
     assert response.status_code == 302
     plan.refresh_from_db()
-    assert plan.data_collection_ended_on == services.today()
+    assert plan.data_collection_ended_on == legal_today()
     assert _summary(plan) is not None
     again = client.post(
         f"/api/v1/plans/{plan.pk}/data-collection-end",

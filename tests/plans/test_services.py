@@ -7,6 +7,7 @@ import time_machine
 
 from saisei.audit.models import AuditEvent
 from saisei.core.errors import DomainError, NotPermitted
+from saisei.core.time import legal_today
 from saisei.law import due_date
 from saisei.plans import services
 from saisei.plans.lifecycle import PlanStatus
@@ -137,7 +138,7 @@ def test_a_full_meeting_is_valid(world) -> None:
     meeting = services.meeting_record(
         review=review,
         actor=world.personas.secretariat,
-        held_on=services.today(),
+        held_on=legal_today(),
         attendance=world.full_attendance(),
     )
     assert meeting.quorate
@@ -149,7 +150,7 @@ def test_a_meeting_with_too_few_members_is_recorded_as_invalid_and_gives_no_opin
     plan, review = _submitted(world)
     four = [{"member_id": m.pk, "present": True} for m in world.members[:4]]
     meeting = services.meeting_record(
-        review=review, actor=world.personas.secretariat, held_on=services.today(), attendance=four
+        review=review, actor=world.personas.secretariat, held_on=legal_today(), attendance=four
     )
     assert not meeting.quorate
     failed = {entry["rule"] for entry in meeting.quorum_report if not entry["ok"]}
@@ -176,7 +177,7 @@ def test_conflicted_members_are_excluded_and_recorded(world) -> None:
     meeting = services.meeting_record(
         review=review,
         actor=world.personas.secretariat,
-        held_on=services.today(),
+        held_on=legal_today(),
         attendance=world.full_attendance(conflicted=(conflicted.pk,)),
     )
     assert meeting.quorate
@@ -202,7 +203,7 @@ def test_excluding_the_only_member_of_a_category_invalidates_the_meeting(world) 
     meeting = services.meeting_record(
         review=review,
         actor=world.personas.secretariat,
-        held_on=services.today(),
+        held_on=legal_today(),
         attendance=world.full_attendance(conflicted=(lay.pk,)),
     )
     assert not meeting.quorate
@@ -227,7 +228,7 @@ def test_the_rules_are_the_committees_data(world) -> None:
     review.committee.refresh_from_db()
     three = [{"member_id": m.pk, "present": True} for m in world.members[:3]]
     meeting = services.meeting_record(
-        review=review, actor=world.personas.secretariat, held_on=services.today(), attendance=three
+        review=review, actor=world.personas.secretariat, held_on=legal_today(), attendance=three
     )
     assert meeting.quorate
 
@@ -250,7 +251,7 @@ def test_a_member_of_another_committee_or_a_stranger_cannot_be_listed(world) -> 
         services.meeting_record(
             review=review,
             actor=world.personas.secretariat,
-            held_on=services.today(),
+            held_on=legal_today(),
             attendance=[{"member_id": 999999, "present": True}],
         )
     assert raised.value.details["errors"][0]["field"] == "attendance.0.member_id"
@@ -273,7 +274,7 @@ def test_the_institution_cannot_record_an_opinion(world) -> None:
         services.meeting_record(
             review=review,
             actor=world.personas.officer,
-            held_on=services.today(),
+            held_on=legal_today(),
             attendance=world.full_attendance(),
         )
 
@@ -415,7 +416,7 @@ def test_a_substantive_field_is_not_a_minor_change(world) -> None:
             plan=plan,
             actor=world.personas.officer,
             changes={"target_disease": "X"},
-            changed_on=services.today(),
+            changed_on=legal_today(),
             summary="s",
         )
     assert raised.value.details["errors"][0]["field"] == "target_disease"
@@ -444,7 +445,7 @@ def test_an_order_against_a_facility_suspends_every_plan_using_it_and_lifting_re
     restricted = world.plan_in(S.RESTRICTED)
     draft = world.draft()
     other = world.plan_in(S.ACTIVE)
-    services.plan_discontinue(plan=other, actor=p.officer, stopped_on=services.today(), reason="r")
+    services.plan_discontinue(plan=other, actor=p.officer, stopped_on=legal_today(), reason="r")
     reach = services.order_preview(
         actor=p.regulator,
         kind=OrderKind.EMERGENCY,
@@ -462,7 +463,7 @@ def test_an_order_against_a_facility_suspends_every_plan_using_it_and_lifting_re
     for plan in (active, restricted):
         plan.refresh_from_db()
         assert plan.status == S.SUSPENDED
-        assert not plan_may_provide(plan, services.today() + timedelta(days=400))
+        assert not plan_may_provide(plan, legal_today() + timedelta(days=400))
     draft.refresh_from_db()
     assert draft.status == S.DRAFT
     services.order_lift(order=order, actor=p.regulator, reason="Inspection passed")

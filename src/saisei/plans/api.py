@@ -15,7 +15,8 @@ from ninja.responses import Status
 
 from saisei.accounts.permissions import ensure_can
 from saisei.api.schemas import ErrorOut, Id, Line, Pagination, Search
-from saisei.core.errors import DomainError, ErrorCode, NotFound
+from saisei.core.errors import ErrorCode, NotFound, invalid
+from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.models import Meeting, Opinion, Order, OrderTarget, Plan, PlanNotice, Review
 from saisei.plans.schemas import (
@@ -122,12 +123,10 @@ def plan_public_dict(plan: Plan) -> dict[str, Any]:
         "filing_office": plan.filing_office,
         "plan_number": plan.plan_number,
         "provision_allowed_from": plan.provision_allowed_from,
-        "version_in_force": plan.version_in_force_on(services.today()),
-        "change_version": plan.change_version
-        if plan.change_restricted_on(services.today())
-        else None,
+        "version_in_force": plan.version_in_force_on(legal_today()),
+        "change_version": plan.change_version if plan.change_restricted_on(legal_today()) else None,
         "change_allowed_from": (
-            plan.change_allowed_from if plan.change_restricted_on(services.today()) else None
+            plan.change_allowed_from if plan.change_restricted_on(legal_today()) else None
         ),
         "transitional": plan.transitional,
         "discontinued_on": plan.discontinued_on,
@@ -204,12 +203,7 @@ def _committee(committee_id: int | None) -> Committee | None:
         return None
     committee = Committee.objects.filter(pk=committee_id).first()
     if committee is None:
-        message = _("Unknown committee.")
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            message,
-            details={"errors": [{"field": "committee_id", "message": message}]},
-        )
+        raise invalid("committee_id", _("Unknown committee."))
     return committee
 
 
@@ -435,11 +429,8 @@ def review_opinion(request: HttpRequest, review_id: Id, payload: OpinionIn) -> S
     ensure_can(_actor(request), "plans.review", review.committee)
     meeting = review.meetings.filter(pk=payload.meeting_id).first()
     if meeting is None:
-        message = _("This meeting was not held on this review.")
-        raise DomainError(
-            ErrorCode.MEETING_INVALID,
-            message,
-            details={"errors": [{"field": "meeting_id", "message": message}]},
+        raise invalid(
+            "meeting_id", _("This meeting was not held on this review."), ErrorCode.MEETING_INVALID
         )
     opinion = services.review_record_opinion(
         review=review,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from saisei.core.time import legal_today
 from saisei.plans import services
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Decision, OrderKind, OrderTarget, Plan
@@ -187,7 +188,7 @@ def _decide(
     meeting = services.meeting_record(
         review=review,
         actor=secretariat,
-        held_on=held_on or services.today(),
+        held_on=held_on or legal_today(),
         attendance=[{"member_id": m.pk, "present": True} for m in members],
         location="架空会議室 (fictional)",
     )
@@ -261,13 +262,13 @@ def load_plans_demo(context: Any) -> None:
             continue
         if status in (S.DISCONTINUED, S.CLOSED):
             services.plan_discontinue(
-                plan=plan, actor=officer, stopped_on=services.today(), reason="患者募集の終了"
+                plan=plan, actor=officer, stopped_on=legal_today(), reason="患者募集の終了"
             )
             if status == S.CLOSED:
                 services.plan_close(
                     plan=plan,
                     actor=officer,
-                    closed_on=services.today(),
+                    closed_on=legal_today(),
                     summary="終了届 (fictional)",
                 )
             continue
@@ -284,7 +285,7 @@ def load_plans_demo(context: Any) -> None:
         plan=plans["active"],
         actor=officers["institution"],
         changes={"other_physicians": "架空 副医師 (fictional)"},
-        changed_on=services.today(),
+        changed_on=legal_today(),
         summary="医師の追加 (fictional)",
     )
     context.objects["plans"] = plans

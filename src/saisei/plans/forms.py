@@ -1,5 +1,6 @@
 """Forms for the plan pages. They only parse input; the services decide and validate the rules,
-and their DomainError details are attached back to the fields here (`attach_errors`)."""
+and their refusals are attached back to the fields by saisei.core.forms.attach_errors, with
+`plan_field_name` mapping a service's field path to the form's field."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saisei.core.bounds import SEARCH_MAX, RmActFormMixin
-from saisei.core.errors import DomainError
 from saisei.law import CellKind, CellSource, ExcludedPractice, Purpose, Species
 from saisei.plans.models import Decision, OrderKind, OrderTarget, PlanType, Therapy
 from saisei.registry.models import Committee, ProcessingFacility
@@ -248,20 +248,13 @@ def initial_from_plan(plan: Any) -> dict[str, Any]:
     return initial
 
 
-def attach_errors(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's refusal on the fields it names, or at the top of the form."""
-    placed = False
-    for error in exc.details.get("errors", []):
-        field = str(error.get("field", ""))
-        name = field.replace("answers.cells.", "cells_").replace("answers.", "")
-        name = name.replace("criteria.", "criteria_").replace(".", "_")
-        if name == "facility_ids":
-            name = "facilities"
-        if name in form.fields:
-            form.add_error(name, str(error.get("message", "")))
-            placed = True
-    if not placed or exc.code != "invalid_input":
-        form.add_error(None, str(exc.message))
+def plan_field_name(field: str) -> str:
+    """A service's dotted field path as the plan forms name the field, for
+    saisei.core.forms.attach_errors ("answers.cells.kind" is "cells_kind", "criteria.0.measure"
+    is "criteria_0_measure", "facility_ids" is "facilities")."""
+    name = field.replace("answers.cells.", "cells_").replace("answers.", "")
+    name = name.replace("criteria.", "criteria_").replace(".", "_")
+    return "facilities" if name == "facility_ids" else name
 
 
 class DateReasonForm(RmActFormMixin, forms.Form):

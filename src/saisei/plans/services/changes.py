@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
+from saisei.core.errors import FieldError, field_error, invalid, invalid_fields
+from saisei.core.time import legal_today
 from saisei.law import RiskClass
 from saisei.obligations.services import compute_due
 from saisei.plans.lifecycle import Action
@@ -28,7 +30,7 @@ from saisei.plans.services.content import (
     clean_facilities,
 )
 from saisei.plans.services.filing import _provision_allowed_from
-from saisei.plans.services.transitions import S, _guard, _invalid, _lock, _move, today
+from saisei.plans.services.transitions import S, _guard, _lock, _move
 from saisei.registry.models import ProcessingFacility
 
 # Changes that may be notified as minor (様式第3) without a new committee review. The Ordinance's
@@ -43,9 +45,7 @@ def _clean_changes(
 ) -> tuple[dict[str, Any], list[dict[str, str]] | None, list[ProcessingFacility] | None]:
     unknown = sorted(set(changes) - set(CONTENT_FIELDS) - {"therapy", "criteria", "facility_ids"})
     if unknown:
-        raise _invalid(
-            [{"field": unknown[0], "message": _("This field cannot be changed this way.")}]
-        )
+        raise invalid(unknown[0], _("This field cannot be changed this way."))
     content = clean_content(
         {k: v for k, v in changes.items() if k not in ("criteria", "facility_ids")}, partial=True
     )
@@ -54,15 +54,11 @@ def _clean_changes(
         None if "facility_ids" not in changes else clean_facilities(changes["facility_ids"])
     )
     if rows is not None and not rows:
-        raise _invalid(
-            [{"field": "criteria", "message": _("Give at least one evaluation criterion.")}]
-        )
+        raise invalid("criteria", _("Give at least one evaluation criterion."))
     if facilities is not None and not facilities:
-        raise _invalid(
-            [{"field": "facility_ids", "message": _("Name at least one processing facility.")}]
-        )
+        raise invalid("facility_ids", _("Name at least one processing facility."))
     if not content and rows is None and facilities is None:
-        raise _invalid([{"field": "changes", "message": _("Nothing would change.")}])
+        raise invalid("changes", _("Nothing would change."))
     return content, rows, facilities
 
 
@@ -88,7 +84,7 @@ def plan_change_propose(
     _lock(plan)
     _guard(plan, Action.CHANGE_PROPOSE)
     if not reason.strip():
-        raise _invalid([{"field": "reason", "message": _("Say why the plan changes.")}])
+        raise invalid("reason", _("Say why the plan changes."))
     content, rows, facilities = _clean_changes(changes, risk_class=plan.risk_class)
     committee = plan.committee
     assert committee is not None
@@ -128,11 +124,9 @@ def plan_change_notify(*, plan: Plan, actor: User, notified_on: date | None = No
     ensure_can(actor, "plans.change", plan)
     _lock(plan)
     _guard(plan, Action.CHANGE_NOTIFY)
-    notified_on = notified_on or today()
-    if notified_on > today():
-        raise _invalid(
-            [{"field": "notified_on", "message": _("The date cannot be in the future.")}]
-        )
+    notified_on = notified_on or legal_today()
+    if notified_on > legal_today():
+        raise invalid("notified_on", _("The date cannot be in the future."))
     review = plan.reviews.filter(kind=ReviewKind.CHANGE).exclude(decision="").latest("submitted_at")
     proposed = dict(review.proposed_changes)
     rows = proposed.pop("criteria", None)
@@ -209,34 +203,30 @@ def plan_minor_change_notify(
     ensure_can(actor, "plans.change", plan)
     _lock(plan)
     _guard(plan, Action.MINOR_CHANGE)
-    notified_on = notified_on or today()
+    notified_on = notified_on or legal_today()
     filed_on = filed_on or notified_on
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     not_minor = sorted(set(changes) - MINOR_CHANGE_FIELDS)
     if not_minor:
         errors.append(
-            {
-                "field": not_minor[0],
-                "message": _(
-                    "This is not a minor change: propose it to the committee as a change."
-                ),
-            }
+            field_error(
+                not_minor[0],
+                _("This is not a minor change: propose it to the committee as a change."),
+            )
         )
-    if changed_on > today() or notified_on > today() or filed_on > today():
-        errors.append({"field": "changed_on", "message": _("The date cannot be in the future.")})
+    if changed_on > legal_today() or notified_on > legal_today() or filed_on > legal_today():
+        errors.append(field_error("changed_on", _("The date cannot be in the future.")))
     if notified_on < changed_on:
-        errors.append(
-            {"field": "notified_on", "message": _("The notice cannot precede the change.")}
-        )
+        errors.append(field_error("notified_on", _("The notice cannot precede the change.")))
     if filed_on < changed_on:
-        errors.append({"field": "filed_on", "message": _("The notice cannot precede the change.")})
+        errors.append(field_error("filed_on", _("The notice cannot precede the change.")))
     if not summary.strip():
-        errors.append({"field": "summary", "message": _("This field is required.")})
+        errors.append(field_error("summary", _("This field is required.")))
     if errors:
-        raise _invalid(errors)
+        raise invalid_fields(errors)
     content = clean_content(changes, partial=True)
     if not content:
-        raise _invalid([{"field": "changes", "message": _("Nothing would change.")}])
+        raise invalid("changes", _("Nothing would change."))
     due_on, due_explanation = _notice_due("minor_change", plan, changed_on)
     _move(plan, action=Action.MINOR_CHANGE, to=plan.status, actor=actor, reason=summary.strip())
     version_number = _next_version_number(plan)
@@ -256,7 +246,7 @@ def plan_minor_change_notify(
         changes={k: [before[k], v] for k, v in content.items()},
         recorded_by=actor,
     )
-    notice_obligation_record(notice, actor=actor, today=today())
+    notice_obligation_record(notice, actor=actor, today=legal_today())
     audit_record(
         action="plans.plan.minor_change_notified",
         actor=actor,

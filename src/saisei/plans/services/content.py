@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saisei.accounts.models import User
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import (
+    DomainError,
+    ErrorCode,
+    FieldError,
+    field_error,
+    invalid,
+    invalid_fields,
+)
 from saisei.law import ClassificationAnswers, LawInputError, Track, classify
 from saisei.plans.models import (
     EvaluationCriterion,
@@ -24,7 +31,6 @@ from saisei.plans.models import (
     Therapy,
     canonical_decimal,
 )
-from saisei.plans.services.transitions import _invalid
 from saisei.registry.models import Committee, ProcessingFacility
 
 # Content fields of a plan, their maximum lengths and whether they are required (domain.md §1.4).
@@ -54,47 +60,47 @@ CRITERION_FIELDS: dict[str, int] = {
 
 
 def clean_content(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     cleaned: dict[str, Any] = {}
     for name, (limit, required) in CONTENT_FIELDS.items():
         if name not in data:
             if not partial and required:
-                errors.append({"field": name, "message": _("This field is required.")})
+                errors.append(field_error(name, _("This field is required.")))
             continue
         value = data[name]
         if value is None:
             value = ""
         if not isinstance(value, str):
-            errors.append({"field": name, "message": _("Enter text.")})
+            errors.append(field_error(name, _("Enter text.")))
             continue
         value = value.strip()
         if required and not value:
-            errors.append({"field": name, "message": _("This field is required.")})
+            errors.append(field_error(name, _("This field is required.")))
         elif len(value) > limit:
             errors.append(
-                {
-                    "field": name,
-                    "message": _("At most %(limit)d characters (%(length)d given).")
+                field_error(
+                    name,
+                    _("At most %(limit)d characters (%(length)d given).")
                     % {"limit": limit, "length": len(value)},
-                }
+                )
             )
         cleaned[name] = value
     for name, choices in CHOICE_FIELDS.items():
         if name not in data:
             if not partial and name == "therapy":
-                errors.append({"field": name, "message": _("This field is required.")})
+                errors.append(field_error(name, _("This field is required.")))
             continue
         if data[name] not in choices:
-            errors.append({"field": name, "message": _("Choose one of the listed options.")})
+            errors.append(field_error(name, _("Choose one of the listed options.")))
         else:
             cleaned[name] = data[name]
     if errors:
-        raise _invalid(errors)
+        raise invalid_fields(errors)
     return cleaned
 
 
 def clean_criteria(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     cleaned: list[dict[str, str]] = []
     for index, row in enumerate(rows):
         item: dict[str, str] = {}
@@ -103,20 +109,20 @@ def clean_criteria(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
             value = value.strip() if isinstance(value, str) else ""
             field = f"criteria.{index}.{name}"
             if not value:
-                errors.append({"field": field, "message": _("This field is required.")})
+                errors.append(field_error(field, _("This field is required.")))
             elif len(value) > limit:
                 errors.append(
-                    {
-                        "field": field,
-                        "message": _("At most %(limit)d characters (%(length)d given).")
+                    field_error(
+                        field,
+                        _("At most %(limit)d characters (%(length)d given).")
                         % {"limit": limit, "length": len(value)},
-                    }
+                    )
                 )
             item[name] = value
         item.update(_clean_threshold(row if isinstance(row, Mapping) else {}, index, errors))
         cleaned.append(item)
     if errors:
-        raise _invalid(errors)
+        raise invalid_fields(errors)
     return cleaned
 
 
@@ -135,10 +141,10 @@ def _clean_threshold(
     value = ""
     if operator not in THRESHOLD_OPERATORS:
         errors.append(
-            {
-                "field": f"criteria.{index}.threshold_operator",
-                "message": _("Choose how the value is compared with the threshold."),
-            }
+            field_error(
+                f"criteria.{index}.threshold_operator",
+                _("Choose how the value is compared with the threshold."),
+            )
         )
     try:
         number = Decimal(raw)
@@ -147,10 +153,7 @@ def _clean_threshold(
         value = canonical_decimal(number.quantize(Decimal("0.0001")))
     except (InvalidOperation, ValueError):
         errors.append(
-            {
-                "field": f"criteria.{index}.threshold_value",
-                "message": _("The threshold must be a number."),
-            }
+            field_error(f"criteria.{index}.threshold_value", _("The threshold must be a number."))
         )
     return {"threshold_operator": str(operator), "threshold_value": value}
 
@@ -161,12 +164,10 @@ def clean_facilities(ids: Iterable[Any]) -> list[ProcessingFacility]:
         try:
             wanted.append(int(value))
         except (TypeError, ValueError):
-            raise _invalid(
-                [{"field": "facility_ids", "message": _("Unknown processing facility.")}]
-            ) from None
+            raise invalid("facility_ids", _("Unknown processing facility.")) from None
     found = {f.pk: f for f in ProcessingFacility.objects.filter(pk__in=wanted)}
     if len(found) != len(set(wanted)):
-        raise _invalid([{"field": "facility_ids", "message": _("Unknown processing facility.")}])
+        raise invalid("facility_ids", _("Unknown processing facility."))
     return [found[pk] for pk in dict.fromkeys(wanted)]
 
 
@@ -178,10 +179,10 @@ def classify_plan(answers: Mapping[str, Any], on: date) -> Any:
     try:
         result = classify(ClassificationAnswers.from_mapping(data))
     except LawInputError as exc:
-        raise DomainError(
+        raise invalid(
+            f"answers.{exc.field}",
+            exc.message,
             ErrorCode.PLAN_CLASSIFICATION_INVALID,
-            _("The classification answers are not complete or not valid."),
-            details={"errors": [{"field": f"answers.{exc.field}", "message": exc.message}]},
         ) from None
     if result.track is not Track.RM_ACT:
         raise DomainError(

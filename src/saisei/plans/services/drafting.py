@@ -12,6 +12,7 @@ from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
 from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.time import legal_today
 from saisei.plans.models import Plan
 from saisei.plans.services.content import (
     _apply_content,
@@ -23,7 +24,7 @@ from saisei.plans.services.content import (
     clean_criteria,
     clean_facilities,
 )
-from saisei.plans.services.transitions import S, _lock, today
+from saisei.plans.services.transitions import S, _lock
 from saisei.registry.models import Committee, Institution
 
 # --- drafting ------------------------------------------------------------------------------------
@@ -44,7 +45,7 @@ def plan_create(
     cleaned = clean_content(content)
     rows = clean_criteria(criteria)
     facilities = clean_facilities(facility_ids)
-    result = classify_plan(answers, today())
+    result = classify_plan(answers, legal_today())
     if committee is not None:
         check_committee(committee, result.risk_class.value)
     plan = Plan.objects.create(
@@ -99,7 +100,7 @@ def plan_update(
     rows = None if criteria is None else clean_criteria(criteria)
     facilities = None if facility_ids is None else clean_facilities(facility_ids)
     if answers is not None:
-        result = classify_plan(answers, today())
+        result = classify_plan(answers, legal_today())
         cleaned.update(
             classification_answers=result.answers.to_dict(),
             classification=result.to_record(),

@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.errors import Conflict, DomainError, ErrorCode
+from saisei.core.errors import Conflict, ErrorCode, FieldError, field_error, invalid, invalid_fields
+from saisei.core.time import legal_today
 from saisei.obligations.models import Obligation
 from saisei.obligations.services import obligations_supersede
 from saisei.plans.lifecycle import Action
 from saisei.plans.models import NoticeKind, Plan, PlanNotice, PlanType
 from saisei.plans.obligations import notice_obligation_record, research_summary_open
 from saisei.plans.services.changes import _notice_due
-from saisei.plans.services.transitions import S, _guard, _invalid, _lock, _move, today
+from saisei.plans.services.transitions import S, _guard, _lock, _move
 
 
 @transaction.atomic
@@ -39,27 +40,23 @@ def plan_discontinue(
     ensure_can(actor, "plans.discontinue", plan)
     _lock(plan)
     _guard(plan, Action.DISCONTINUE)
-    notified_on = notified_on or today()
+    notified_on = notified_on or legal_today()
     filed_on = filed_on or notified_on
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     if filed_on < stopped_on:
-        errors.append({"field": "filed_on", "message": _("The notice cannot precede the event.")})
-    if stopped_on > today() or notified_on > today() or filed_on > today():
-        errors.append({"field": "stopped_on", "message": _("The date cannot be in the future.")})
+        errors.append(field_error("filed_on", _("The notice cannot precede the event.")))
+    if stopped_on > legal_today() or notified_on > legal_today() or filed_on > legal_today():
+        errors.append(field_error("stopped_on", _("The date cannot be in the future.")))
     if plan.filed_on and stopped_on < plan.filed_on:
-        errors.append(
-            {"field": "stopped_on", "message": _("Provision cannot stop before the filing.")}
-        )
+        errors.append(field_error("stopped_on", _("Provision cannot stop before the filing.")))
     if notified_on < stopped_on:
-        errors.append(
-            {"field": "notified_on", "message": _("The notice cannot precede the event.")}
-        )
+        errors.append(field_error("notified_on", _("The notice cannot precede the event.")))
     if not reason.strip():
-        errors.append({"field": "reason", "message": _("This field is required.")})
+        errors.append(field_error("reason", _("This field is required.")))
     if data_collection_ended_on is not None:
         errors.extend(_data_collection_errors(plan, data_collection_ended_on))
     if errors:
-        raise _invalid(errors)
+        raise invalid_fields(errors)
     due_on, due_explanation = _notice_due("discontinuation", plan, stopped_on)
     _move(
         plan,
@@ -82,8 +79,8 @@ def plan_discontinue(
         summary=reason.strip(),
         recorded_by=actor,
     )
-    notice_obligation_record(notice, actor=actor, today=today())
-    research_summary_open(plan, actor=actor, today=today())
+    notice_obligation_record(notice, actor=actor, today=legal_today())
+    research_summary_open(plan, actor=actor, today=legal_today())
     audit_record(
         action="plans.plan.discontinued",
         actor=actor,
@@ -99,14 +96,15 @@ def plan_discontinue(
     return notice
 
 
-def _data_collection_errors(plan: Plan, ended_on: date) -> list[dict[str, str]]:
-    field = "data_collection_ended_on"
+def _data_collection_errors(
+    plan: Plan, ended_on: date, field: str = "data_collection_ended_on"
+) -> list[FieldError]:
     if plan.plan_type != PlanType.RESEARCH:
-        return [{"field": field, "message": _("Only a research plan records its data collection.")}]
-    if ended_on > today():
-        return [{"field": field, "message": _("The date cannot be in the future.")}]
+        return [field_error(field, _("Only a research plan records its data collection."))]
+    if ended_on > legal_today():
+        return [field_error(field, _("The date cannot be in the future."))]
     if plan.filed_on and ended_on < plan.filed_on:
-        return [{"field": field, "message": _("Data collection cannot end before the filing.")}]
+        return [field_error(field, _("Data collection cannot end before the filing."))]
     return []
 
 
@@ -117,28 +115,29 @@ def plan_data_collection_end(*, plan: Plan, actor: User, ended_on: date) -> Plan
     ensure_can(actor, "plans.discontinue", plan)
     _lock(plan)
     if plan.status not in (S.DISCONTINUED, S.CLOSED) or plan.discontinued_on is None:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "ended_on",
             _("Record the end of data collection after the plan is discontinued."),
-            details={"field": "ended_on", "status": plan.status},
+            context={"status": plan.status},
         )
     if plan.data_collection_ended_on is not None:
+        message = _("The end of data collection is already recorded (%(date)s).") % {
+            "date": plan.data_collection_ended_on.isoformat()
+        }
+        # A Conflict (409), in the one details shape.
         raise Conflict(
-            ErrorCode.CONFLICT,
-            _("The end of data collection is already recorded (%(date)s).")
-            % {"date": plan.data_collection_ended_on.isoformat()},
-            details={"field": "ended_on"},
+            ErrorCode.CONFLICT, message, details={"errors": [field_error("ended_on", message)]}
         )
-    errors = _data_collection_errors(plan, ended_on)
+    errors = _data_collection_errors(plan, ended_on, "ended_on")
     if errors:
-        raise _invalid([{**e, "field": "ended_on"} for e in errors])
+        raise invalid_fields(errors)
     updated = Plan.objects.filter(pk=plan.pk, data_collection_ended_on__isnull=True).update(
         data_collection_ended_on=ended_on, updated_at=timezone.now()
     )
     if updated != 1:  # pragma: no cover - the row lock above makes this unreachable
         raise Conflict(ErrorCode.CONFLICT, _("The plan was changed meanwhile."))
     plan.data_collection_ended_on = ended_on
-    research_summary_open(plan, actor=actor, today=today())
+    research_summary_open(plan, actor=actor, today=legal_today())
     audit_record(
         action="plans.plan.data_collection_ended",
         actor=actor,
@@ -153,17 +152,15 @@ def plan_close(*, plan: Plan, actor: User, closed_on: date, summary: str) -> Pla
     ensure_can(actor, "plans.discontinue", plan)
     _lock(plan)
     _guard(plan, Action.CLOSE)
-    errors: list[dict[str, str]] = []
-    if closed_on > today():
-        errors.append({"field": "closed_on", "message": _("The date cannot be in the future.")})
+    errors: list[FieldError] = []
+    if closed_on > legal_today():
+        errors.append(field_error("closed_on", _("The date cannot be in the future.")))
     if plan.discontinued_on and closed_on < plan.discontinued_on:
-        errors.append(
-            {"field": "closed_on", "message": _("A plan closes after its discontinuation.")}
-        )
+        errors.append(field_error("closed_on", _("A plan closes after its discontinuation.")))
     if not summary.strip():
-        errors.append({"field": "summary", "message": _("This field is required.")})
+        errors.append(field_error("summary", _("This field is required.")))
     if errors:
-        raise _invalid(errors)
+        raise invalid_fields(errors)
     _move(
         plan,
         action=Action.CLOSE,

@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import (
+    DomainError,
+    ErrorCode,
+    FieldError,
+    field_error,
+    invalid,
+    invalid_fields,
+)
+from saisei.core.time import legal_today
 from saisei.law import FiledWith as LawFiledWith
 from saisei.law import RiskClass, due_date, procedure_for
 from saisei.law.text_ja import explain_ja
@@ -22,15 +30,7 @@ from saisei.plans.lifecycle import Action
 from saisei.plans.models import Decision, NoticeKind, Opinion, Plan, PlanNotice, ReviewKind
 from saisei.plans.obligations import periodic_report_specs
 from saisei.plans.services.content import _new_version, classify_plan
-from saisei.plans.services.transitions import (
-    S,
-    _forbidden_move,
-    _guard,
-    _invalid,
-    _lock,
-    _move,
-    today,
-)
+from saisei.plans.services.transitions import S, _forbidden_move, _guard, _lock, _move
 from saisei.registry.services import authorise
 
 
@@ -83,29 +83,20 @@ def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
     ensure_can(actor, "plans.file", plan)
     _lock(plan)
     _guard(plan, Action.FILE)
-    filed_on = filed_on or today()
-    if filed_on > today():
-        raise _invalid(
-            [{"field": "filed_on", "message": _("The filing date cannot be in the future.")}]
-        )
+    filed_on = filed_on or legal_today()
+    if filed_on > legal_today():
+        raise invalid("filed_on", _("The filing date cannot be in the future."))
     meeting_day = _opinion_meeting_day(plan)
     if meeting_day is not None and filed_on < meeting_day:
-        raise DomainError(
+        raise invalid_fields(
+            [field_error("filed_on", _("The filing date cannot precede the opinion's meeting."))],
             ErrorCode.PLAN_FILED_BEFORE_OPINION,
-            _(
+            message=_(
                 "A plan is filed after the committee's opinion: the opinion was given at the "
                 "meeting of %(day)s, so the filing cannot be dated %(filed)s."
             )
             % {"day": meeting_day.isoformat(), "filed": filed_on.isoformat()},
-            details={
-                "errors": [
-                    {
-                        "field": "filed_on",
-                        "message": _("The filing date cannot precede the opinion's meeting."),
-                    }
-                ],
-                "opinion_meeting_on": meeting_day.isoformat(),
-            },
+            context={"opinion_meeting_on": meeting_day.isoformat()},
         )
     # The regime in force on the filing date decides the class (domain.md §1.2).
     result = classify_plan(plan.classification_answers, filed_on)
@@ -156,7 +147,7 @@ def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
     # report exists only for a period in which an event is learned of (Ordinance Art 35(1): "when
     # it learns of"), so it opens with the event.
     for spec in periodic_report_specs(plan, 1):
-        obligation_open(spec=spec, actor=actor, today=today())
+        obligation_open(spec=spec, actor=actor, today=legal_today())
     return plan
 
 
@@ -168,9 +159,7 @@ def plan_accept(*, plan: Plan, actor: User, plan_number: str) -> Plan:
     _guard(plan, Action.ACCEPT)
     plan_number = plan_number.strip()
     if not plan_number or len(plan_number) > 60:
-        raise _invalid(
-            [{"field": "plan_number", "message": _("Give the plan number (1 to 60 characters).")}]
-        )
+        raise invalid("plan_number", _("Give the plan number (1 to 60 characters)."))
     if Plan.objects.filter(plan_number=plan_number).exclude(pk=plan.pk).exists():
         raise DomainError(
             ErrorCode.PLAN_NUMBER_TAKEN,
@@ -178,7 +167,9 @@ def plan_accept(*, plan: Plan, actor: User, plan_number: str) -> Plan:
             details={"plan_number": plan_number},
             status=409,
         )
-    restricted = plan.provision_allowed_from is not None and plan.provision_allowed_from > today()
+    restricted = (
+        plan.provision_allowed_from is not None and plan.provision_allowed_from > legal_today()
+    )
     _move(
         plan,
         action=Action.ACCEPT,
@@ -204,7 +195,7 @@ def plan_restriction_release(
     authorise(actor, "plans.accept", plan, system)
     _lock(plan)
     _guard(plan, Action.RELEASE_RESTRICTION)
-    on = on or today()
+    on = on or legal_today()
     if plan.provision_allowed_from is None or on < plan.provision_allowed_from:
         raise DomainError(
             ErrorCode.PLAN_INVALID_TRANSITION,
@@ -230,17 +221,17 @@ def _restriction_now(plan: Plan, which: str) -> date:
     """The first allowed day of the restriction being changed: the plan's (Art 8, 9) or, for a
     non-minor change of a Class I plan, the change's (Art 10(1) applying Arts 8-9)."""
     if which == RESTRICTION_OF_CHANGE:
-        if not plan.change_restricted_on(today()):
-            raise DomainError(
+        if not plan.change_restricted_on(legal_today()):
+            raise invalid_fields(
+                [field_error("which", _("No change is restricted."))],
                 ErrorCode.RESTRICTION_CHANGE_INVALID,
-                _("No change of this plan is in its restriction period."),
-                details={"errors": [{"field": "which", "message": _("No change is restricted.")}]},
+                message=_("No change of this plan is in its restriction period."),
                 status=409,
             )
         assert plan.change_allowed_from is not None
         return plan.change_allowed_from
     if which != RESTRICTION_OF_PLAN:
-        raise _invalid([{"field": "which", "message": _("Choose one of the listed options.")}])
+        raise invalid("which", _("Choose one of the listed options."))
     if plan.provision_allowed_from is None:  # pragma: no cover - a restricted plan has the day
         raise _forbidden_move(plan, Action.EXTEND_RESTRICTION)
     return plan.provision_allowed_from
@@ -313,30 +304,28 @@ def plan_restriction_extend(
     _lock(plan)
     if which == RESTRICTION_OF_PLAN:
         _guard(plan, Action.EXTEND_RESTRICTION)
-    notified_on = notified_on or today()
+    notified_on = notified_on or legal_today()
     current = _restriction_now(plan, which)
-    errors: list[dict[str, str]] = []
-    if notified_on > today():
-        errors.append({"field": "notified_on", "message": _("The date cannot be in the future.")})
+    errors: list[FieldError] = []
+    if notified_on > legal_today():
+        errors.append(field_error("notified_on", _("The date cannot be in the future.")))
     elif notified_on >= current:
         errors.append(
-            {
-                "field": "notified_on",
-                "message": _(
+            field_error(
+                "notified_on",
+                _(
                     "An extension is notified within the period it extends, which ended on "
                     "%(last)s (RM Act Art 8(2))."
                 )
                 % {"last": (current - timedelta(days=1)).isoformat()},
-            }
+            )
         )
     if until <= current:
-        errors.append(
-            {"field": "until", "message": _("The new date must be after the current one.")}
-        )
+        errors.append(field_error("until", _("The new date must be after the current one.")))
     if not reason.strip():
-        errors.append({"field": "reason", "message": _("This field is required.")})
+        errors.append(field_error("reason", _("This field is required.")))
     if errors:
-        raise _invalid(errors)
+        raise invalid_fields(errors)
     previous = current
     fields = _restriction_change_fields(
         which,
@@ -382,23 +371,18 @@ def plan_restriction_shorten(
     if which == RESTRICTION_OF_PLAN:
         _guard(plan, Action.SHORTEN_RESTRICTION)
     current = _restriction_now(plan, which)
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     if until >= current:
+        errors.append(field_error("until", _("The new date must be before the current one.")))
+    elif until < legal_today():
         errors.append(
-            {"field": "until", "message": _("The new date must be before the current one.")}
-        )
-    elif until < today():
-        errors.append(
-            {
-                "field": "until",
-                "message": _("A shortened period cannot end before the day it is notified."),
-            }
+            field_error("until", _("A shortened period cannot end before the day it is notified."))
         )
     if not reason.strip():
-        errors.append({"field": "reason", "message": _("This field is required.")})
+        errors.append(field_error("reason", _("This field is required.")))
     if errors:
-        raise _invalid(errors)
-    notified_on = today()
+        raise invalid_fields(errors)
+    notified_on = legal_today()
     fields = _restriction_change_fields(
         which,
         until,
@@ -412,7 +396,7 @@ def plan_restriction_shorten(
         plan,
         which=which,
         action=Action.SHORTEN_RESTRICTION,
-        to=S.ACTIVE if until <= today() else S.RESTRICTED,
+        to=S.ACTIVE if until <= legal_today() else S.RESTRICTED,
         actor=actor,
         reason=reason.strip(),
         fields=fields,

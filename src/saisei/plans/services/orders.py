@@ -12,10 +12,18 @@ from django.utils.translation import gettext as _
 from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import (
+    DomainError,
+    ErrorCode,
+    FieldError,
+    field_error,
+    invalid,
+    invalid_fields,
+)
+from saisei.core.time import legal_today
 from saisei.plans.lifecycle import IN_FORCE, Action
 from saisei.plans.models import SUSPENDING_ORDERS, Order, OrderEffect, OrderKind, OrderTarget, Plan
-from saisei.plans.services.transitions import S, _invalid, _lock, _move, today
+from saisei.plans.services.transitions import S, _lock, _move
 
 REACHABLE = frozenset({*IN_FORCE, S.SUSPENDED})
 
@@ -33,26 +41,24 @@ def order_reach(target_kind: str, target: Any) -> list[Plan]:
             plan_facilities__facility=target, plan_facilities__is_current=True
         ).distinct()
     else:
-        raise _invalid(
-            [{"field": "target_kind", "message": _("Choose one of the listed options.")}]
-        )
+        raise invalid("target_kind", _("Choose one of the listed options."))
     return list(plans.order_by("institution__name", "title"))
 
 
 def _check_order_input(kind: str, target_kind: str, target: Any, reason: str) -> None:
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     if kind not in OrderKind.values:
-        errors.append({"field": "kind", "message": _("Choose one of the listed options.")})
+        errors.append(field_error("kind", _("Choose one of the listed options.")))
     if target_kind not in OrderTarget.values:
-        errors.append({"field": "target_kind", "message": _("Choose one of the listed options.")})
+        errors.append(field_error("target_kind", _("Choose one of the listed options.")))
     if target is None:
-        errors.append({"field": "target_id", "message": _("Choose what the order is against.")})
+        errors.append(field_error("target_id", _("Choose what the order is against.")))
     if not reason.strip():
-        errors.append({"field": "reason", "message": _("This field is required.")})
+        errors.append(field_error("reason", _("This field is required.")))
     elif len(reason) > 4000:
-        errors.append({"field": "reason", "message": _("At most 4000 characters.")})
+        errors.append(field_error("reason", _("At most 4000 characters.")))
     if errors:
-        raise _invalid(errors)
+        raise invalid_fields(errors)
 
 
 def order_preview(*, actor: User, kind: str, target_kind: str, target: Any) -> list[Plan]:
@@ -77,9 +83,9 @@ def order_issue(
     leaves provision going on."""
     ensure_can(actor, "orders.issue")
     _check_order_input(kind, target_kind, target, reason)
-    issued_on = issued_on or today()
-    if issued_on > today():
-        raise _invalid([{"field": "issued_on", "message": _("The date cannot be in the future.")}])
+    issued_on = issued_on or legal_today()
+    if issued_on > legal_today():
+        raise invalid("issued_on", _("The date cannot be in the future."))
     reach = order_reach(target_kind, target)
     if target_kind == OrderTarget.PLAN and not reach:
         raise DomainError(
@@ -144,16 +150,14 @@ def order_lift(*, order: Order, actor: User, reason: str, lifted_on: date | None
     """Lift an order: each plan it holds gets back the status it had, unless another order
     still suspends it (then it stays suspended until that one is lifted too)."""
     ensure_can(actor, "orders.issue")
-    lifted_on = lifted_on or today()
-    errors: list[dict[str, str]] = []
+    lifted_on = lifted_on or legal_today()
+    errors: list[FieldError] = []
     if not reason.strip():
-        errors.append({"field": "reason", "message": _("This field is required.")})
-    if lifted_on > today() or lifted_on < order.issued_on:
-        errors.append(
-            {"field": "lifted_on", "message": _("The date must be between the order and today.")}
-        )
+        errors.append(field_error("reason", _("This field is required.")))
+    if lifted_on > legal_today() or lifted_on < order.issued_on:
+        errors.append(field_error("lifted_on", _("The date must be between the order and today.")))
     if errors:
-        raise _invalid(errors)
+        raise invalid_fields(errors)
     changed = Order.objects.filter(pk=order.pk, lifted_on__isnull=True).update(
         lifted_on=lifted_on, lifted_by=actor, lift_reason=reason.strip()
     )

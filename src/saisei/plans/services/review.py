@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import (
+    DomainError,
+    ErrorCode,
+    FieldError,
+    field_error,
+    invalid,
+    invalid_fields,
+)
+from saisei.core.time import legal_today
 from saisei.plans.lifecycle import Action
 from saisei.plans.models import (
     Decision,
@@ -26,43 +34,32 @@ from saisei.plans.models import (
 )
 from saisei.plans.quorum import Seat, evaluate
 from saisei.plans.services.content import check_committee
-from saisei.plans.services.transitions import (
-    S,
-    _forbidden_move,
-    _guard,
-    _invalid,
-    _lock,
-    _move,
-    _text_errors,
-    today,
-)
+from saisei.plans.services.transitions import S, _forbidden_move, _guard, _lock, _move, _text_errors
 from saisei.registry.models import CommitteeMember
 
 
 def _check_complete(plan: Plan) -> None:
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     if plan.committee is None:
-        errors.append({"field": "committee", "message": _("Choose the reviewing committee.")})
+        errors.append(field_error("committee", _("Choose the reviewing committee.")))
     if not plan.plan_facilities.filter(is_current=True).exists():
         errors.append(
-            {
-                "field": "facility_ids",
-                "message": _("Name every facility that processes the cells (at least one)."),
-            }
+            field_error(
+                "facility_ids", _("Name every facility that processes the cells (at least one).")
+            )
         )
     if not plan.criteria.filter(is_current=True).exists():
         errors.append(
-            {
-                "field": "criteria",
-                "message": _("Give at least one evaluation criterion for scientific validity."),
-            }
+            field_error(
+                "criteria", _("Give at least one evaluation criterion for scientific validity.")
+            )
         )
     if errors:
-        raise DomainError(
+        raise invalid_fields(
+            errors,
             ErrorCode.PLAN_INCOMPLETE,
-            _("The plan is not complete: %(what)s")
+            message=_("The plan is not complete: %(what)s")
             % {"what": " ".join(e["message"] for e in errors)},
-            details={"errors": errors},
         )
 
 
@@ -75,7 +72,7 @@ def plan_submit(*, plan: Plan, actor: User) -> Review:
     committee = plan.committee
     assert committee is not None
     check_committee(committee, plan.risk_class)
-    if not committee.certified_on_day(today()):
+    if not committee.certified_on_day(legal_today()):
         raise DomainError(
             ErrorCode.COMMITTEE_NOT_CERTIFIED,
             _("The committee's certification is not valid today (valid %(start)s to %(end)s).")
@@ -126,8 +123,8 @@ def meeting_record(
     ensure_can(actor, "plans.review", committee)
     _lock(review.plan)
     _open_review(review)
-    if held_on > today():
-        raise _invalid([{"field": "held_on", "message": _("A meeting cannot be in the future.")}])
+    if held_on > legal_today():
+        raise invalid("held_on", _("A meeting cannot be in the future."))
     # The page posts these fields without a form; the bounds hold here for every caller.
     attendance = list(attendance)
     bad = _text_errors(
@@ -138,12 +135,12 @@ def meeting_record(
         ]
     )
     if bad:
-        raise _invalid(bad)
+        raise invalid_fields(bad)
     roster = {m.pk: m for m in committee.members.filter(is_active=True)}
     seats: list[Seat] = []
     rows: list[tuple[CommitteeMember, bool, bool, str]] = []
     seen: set[int] = set()
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     for index, item in enumerate(attendance):
         try:
             member_id = int(item.get("member_id"))  # type: ignore[arg-type]
@@ -152,10 +149,10 @@ def meeting_record(
         member = roster.get(member_id)
         if member is None or member_id in seen:
             errors.append(
-                {
-                    "field": f"attendance.{index}.member_id",
-                    "message": _("Not an active member of this committee, or listed twice."),
-                }
+                field_error(
+                    f"attendance.{index}.member_id",
+                    _("Not an active member of this committee, or listed twice."),
+                )
             )
             continue
         seen.add(member_id)
@@ -167,7 +164,7 @@ def meeting_record(
         seats.append(Seat(member=member, present=present, conflicted=conflicted))
         rows.append((member, present, conflicted, note))
     if errors:
-        raise _invalid(errors)
+        raise invalid_fields(errors)
     for member in roster.values():
         if member.pk not in seen:
             seats.append(Seat(member=member, present=False, conflicted=False))
@@ -231,17 +228,17 @@ def review_record_opinion(
     committee = review.committee
     ensure_can(actor, "plans.review", committee)
     plan = _lock(review.plan)
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     if decision not in Decision.values:
-        errors.append({"field": "decision", "message": _("Choose one of the listed options.")})
+        errors.append(field_error("decision", _("Choose one of the listed options.")))
     if not reasons.strip():
-        errors.append({"field": "reasons", "message": _("This field is required.")})
+        errors.append(field_error("reasons", _("This field is required.")))
     if not scientific_validity.strip():
-        errors.append({"field": "scientific_validity", "message": _("This field is required.")})
+        errors.append(field_error("scientific_validity", _("This field is required.")))
     if decision == Decision.APPROVE_WITH_CONDITIONS and not conditions.strip():
-        errors.append({"field": "conditions", "message": _("State the conditions.")})
+        errors.append(field_error("conditions", _("State the conditions.")))
     if errors:
-        raise _invalid(errors)
+        raise invalid_fields(errors)
     if meeting.review_id != review.pk:
         raise DomainError(ErrorCode.MEETING_INVALID, _("This meeting was not held on this review."))
     if not meeting.quorate:

@@ -1,11 +1,11 @@
 """The one way a plan's status changes (the table in saisei.plans.lifecycle), the guard every
-service runs before it validates input, the row lock, the legal today and the error helpers the
-services share."""
+service runs before it validates input, the row lock and the error helpers the services share.
+The legal date is saisei.core.time.legal_today; refusals of input are built by
+saisei.core.errors.invalid / invalid_fields."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -13,39 +13,26 @@ from django.utils.translation import gettext as _
 
 from saisei.accounts.models import User
 from saisei.core.bounds import control_character, control_character_message
-from saisei.core.errors import Conflict, DomainError, ErrorCode
+from saisei.core.errors import Conflict, DomainError, ErrorCode, FieldError, field_error
 from saisei.plans.lifecycle import PlanStatus, allowed_targets
 from saisei.plans.models import Plan, PlanStatusChange
 
 S = PlanStatus
 
 
-def today() -> date:
-    """The legal date in Japan (TIME_ZONE is Asia/Tokyo)."""
-    return timezone.localdate()
-
-
 # --- errors --------------------------------------------------------------------------------------
 
 
-def _text_errors(fields: Iterable[tuple[str, str, int, bool]]) -> list[dict[str, str]]:
+def _text_errors(fields: Iterable[tuple[str, str, int, bool]]) -> list[FieldError]:
     """Field errors for texts over their column's length or holding control characters."""
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     for name, value, limit, multiline in fields:
         found = control_character(value, multiline=multiline)
         if found is not None:
-            errors.append({"field": name, "message": control_character_message(found)})
+            errors.append(field_error(name, control_character_message(found)))
         elif len(value) > limit:
-            errors.append({"field": name, "message": _("At most %(n)s characters.") % {"n": limit}})
+            errors.append(field_error(name, _("At most %(n)s characters.") % {"n": limit}))
     return errors
-
-
-def _invalid(errors: list[dict[str, str]]) -> DomainError:
-    return DomainError(
-        ErrorCode.INVALID_INPUT,
-        errors[0]["message"] if len(errors) == 1 else _("Some fields are not valid."),
-        details={"errors": errors},
-    )
 
 
 def _status_label(status: str) -> str:

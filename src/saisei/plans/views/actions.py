@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saisei.accounts.permissions import can
-from saisei.core.errors import DomainError, NotFound
+from saisei.core.errors import DomainError, ErrorCode, NotFound
+from saisei.core.forms import attach_errors
+from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.forms import (
     AcceptForm,
@@ -24,7 +26,7 @@ from saisei.plans.forms import (
     DateReasonForm,
     DiscontinueForm,
     MinorChangeForm,
-    attach_errors,
+    plan_field_name,
 )
 from saisei.plans.lifecycle import Action, PlanStatus, allowed_targets
 from saisei.plans.models import Plan, PlanType, plan_may_provide
@@ -41,9 +43,9 @@ def _detail_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     return {
         "plan": plan,
         "office": office_label(plan),
-        "may_provide_today": plan_may_provide(plan, services.today()),
-        "version_in_force": plan.version_in_force_on(services.today()),
-        "change_restricted": plan.change_restricted_on(services.today()),
+        "may_provide_today": plan_may_provide(plan, legal_today()),
+        "version_in_force": plan.version_in_force_on(legal_today()),
+        "change_restricted": plan.change_restricted_on(legal_today()),
         "status_changes": plan.status_changes.select_related("actor").order_by("at", "pk"),
         "versions": selectors.public_versions(plan),
         "notices": plan.notices.order_by("-event_on", "-pk"),
@@ -67,13 +69,13 @@ def _detail_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
         "data_collection_form": DataCollectionEndForm(prefix="dc"),
         "accept_form": AcceptForm(),
         "change_form": ChangeForm(),
-        "minor_form": MinorChangeForm(initial={"changed_on": services.today()}),
+        "minor_form": MinorChangeForm(initial={"changed_on": legal_today()}),
         "discontinue_form": DiscontinueForm(
-            initial={"on": services.today()},
+            initial={"on": legal_today()},
             prefix="dis",
             research=plan.plan_type == PlanType.RESEARCH,
         ),
-        "close_form": DateReasonForm(initial={"on": services.today()}, prefix="close"),
+        "close_form": DateReasonForm(initial={"on": legal_today()}, prefix="close"),
     }
 
 
@@ -90,7 +92,7 @@ def _action_failed(request: HttpRequest, plan: Plan, exc: DomainError, **forms: 
     context.update(forms)
     context["action_error"] = exc.message
     for form in forms.values():
-        attach_errors(form, exc)
+        attach_errors(form, exc, field_name=plan_field_name)
     return render(request, "plans/detail.html", context, status=exc.status)
 
 
@@ -112,7 +114,7 @@ def _act(
     cleaned data, then redirect with `done` or show the page again with the refusal."""
     try:
         if form is not None and not form.is_valid():
-            raise DomainError("invalid_input", invalid or _("Some fields are not valid."))
+            raise DomainError(ErrorCode.INVALID_INPUT, invalid or _("Some fields are not valid."))
         call({} if form is None else form.cleaned_data)
     except DomainError as exc:
         return _action_failed(request, plan, exc, **({form_name: form} if form else {}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -12,9 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saisei.accounts.permissions import can, ensure_can
-from saisei.core.errors import DomainError, NotFound, NotPermitted
+from saisei.core.errors import (
+    DomainError,
+    ErrorCode,
+    NotFound,
+    NotPermitted,
+    field_error,
+    invalid_fields,
+)
+from saisei.core.forms import attach_errors
+from saisei.core.time import legal_today
 from saisei.plans import selectors, services
-from saisei.plans.forms import OpinionForm, attach_errors
+from saisei.plans.forms import OpinionForm, plan_field_name
 from saisei.plans.quorum import describe
 from saisei.plans.views.common import _refused
 
@@ -51,7 +61,7 @@ def _review_context(review: Any, **extra: Any) -> dict[str, Any]:
             for m in meetings
         ],
         "opinion_form": extra.pop("opinion_form", None) or OpinionForm(meetings=quorate),
-        "today": services.today(),
+        "today": legal_today(),
         **extra,
     }
 
@@ -76,15 +86,12 @@ def review_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         for member in review.committee.members.filter(is_active=True)
     ]
     try:
-        from datetime import date
-
         try:
             held_on = date.fromisoformat(request.POST.get("held_on", ""))
         except ValueError:
-            raise DomainError(
-                "invalid_input",
-                _("Enter the date of the meeting."),
-                details={"errors": [{"field": "held_on", "message": _("Enter a valid date.")}]},
+            raise invalid_fields(
+                [field_error("held_on", _("Enter a valid date."))],
+                message=_("Enter the date of the meeting."),
             ) from None
         meeting = services.meeting_record(
             review=review,
@@ -112,7 +119,7 @@ def review_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     form = OpinionForm(request.POST, meetings=review.meetings.all())
     try:
         if not form.is_valid():
-            raise DomainError("invalid_input", _("Some fields are not valid."))
+            raise DomainError(ErrorCode.INVALID_INPUT, _("Some fields are not valid."))
         d = form.cleaned_data
         services.review_record_opinion(
             review=review,
@@ -124,7 +131,7 @@ def review_opinion(request: HttpRequest, pk: int) -> HttpResponse:
             conditions=d["conditions"],
         )
     except DomainError as exc:
-        attach_errors(form, exc)
+        attach_errors(form, exc, field_name=plan_field_name)
         context = _review_context(review, opinion_form=form)
         return render(request, "plans/review_detail.html", context, status=exc.status)
     messages.success(request, _("The opinion is recorded."))

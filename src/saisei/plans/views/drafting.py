@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from saisei.accounts.permissions import can, organisation_ids_with
 from saisei.core.errors import DomainError, NotPermitted
+from saisei.core.forms import attach_errors
+from saisei.core.time import legal_today
 from saisei.plans import selectors, services
-from saisei.plans.forms import PlanForm, attach_errors, initial_from_plan
+from saisei.plans.forms import PlanForm, initial_from_plan, plan_field_name
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.views.common import _plan_for, _refused
 from saisei.registry.models import Institution
@@ -52,7 +54,7 @@ def _preview(form: PlanForm) -> dict[str, Any] | None:
     if "purpose" not in form.cleaned_data:
         return {"error": _("Choose the purpose."), "details": {}}
     try:
-        result = services.classify_plan(form.answers(), services.today())
+        result = services.classify_plan(form.answers(), legal_today())
     except DomainError as exc:
         return {"error": str(exc.message), "details": exc.details}
     return {
@@ -110,7 +112,7 @@ def plan_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                         clear_committee=form.cleaned_data["committee"] is None,
                     )
             except DomainError as exc:
-                attach_errors(form, exc)
+                attach_errors(form, exc, field_name=plan_field_name)
                 status = exc.status if exc.status != 404 else 400
             else:
                 messages.success(request, _("The plan is saved as a draft."))

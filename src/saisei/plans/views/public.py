@@ -7,7 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from saisei.core.errors import NotFound
-from saisei.plans import selectors, services
+from saisei.core.time import legal_today
+from saisei.plans import selectors
 from saisei.plans.forms import SearchForm
 from saisei.plans.models import plan_may_provide
 from saisei.plans.views.common import office_label
@@ -33,9 +34,9 @@ def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "office": office_label(plan),
-            "may_provide_today": plan_may_provide(plan, services.today()),
-            "version_in_force": plan.version_in_force_on(services.today()),
-            "change_restricted": plan.change_restricted_on(services.today()),
+            "may_provide_today": plan_may_provide(plan, legal_today()),
+            "version_in_force": plan.version_in_force_on(legal_today()),
+            "change_restricted": plan.change_restricted_on(legal_today()),
             "versions": selectors.public_versions(plan),
             "orders": selectors.orders_for_plan(plan),
         },

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from saisei.accounts.permissions import can
 from saisei.core.errors import DomainError, NotPermitted
+from saisei.core.forms import attach_errors
 from saisei.plans import selectors, services
-from saisei.plans.forms import AcceptForm, OrderForm, attach_errors
+from saisei.plans.forms import AcceptForm, OrderForm, plan_field_name
 from saisei.plans.models import SUSPENDING_ORDERS, Order, OrderTarget, Plan
 from saisei.plans.views.common import _refused
 from saisei.registry.models import Institution, ProcessingFacility
@@ -73,7 +74,7 @@ def orders(request: HttpRequest) -> HttpResponse:
                     target=target,
                 )
             except DomainError as exc:
-                attach_errors(form, exc)
+                attach_errors(form, exc, field_name=plan_field_name)
                 status = exc.status
         else:
             status = 400

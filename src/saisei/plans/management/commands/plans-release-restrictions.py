@@ -10,16 +10,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from saisei.core.time import legal_today
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Plan
-from saisei.plans.services import plan_restriction_release, today
+from saisei.plans.services import plan_restriction_release
 
 
 class Command(BaseCommand):
     help = "Move Class I plans from 'restricted' to 'active' once the 90-day restriction ends."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        on = today()
+        on = legal_today()
         due = Plan.objects.filter(
             status=PlanStatus.RESTRICTED, provision_allowed_from__lte=on
         ).order_by("pk")
