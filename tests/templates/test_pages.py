@@ -1,4 +1,5 @@
-"""Every page of the demo world, as every persona: tables captioned, ARIA references whole.
+"""Every page of the demo world, as every persona: tables captioned, ARIA references whole,
+nothing inline.
 
 The walk is the security walk's (tests/security/test_patient_fields.py): every page route of the
 URLconf filled with real ids, read by every persona, then posted empty (which shows the forms
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.foundation.test_csp import offences
 from tests.security.conftest import PERSONAS, PatientWorld
 from tests.security.test_patient_fields import Ids, page_urls
 from tests.templates.html_audit import PageAudit
@@ -43,11 +45,13 @@ def test_every_page_captions_its_tables_and_names_only_ids_it_has(world: Patient
             response = getattr(client, method)(url, HTTP_ACCEPT_LANGUAGE="en")
             if not response.get("Content-Type", "").startswith("text/html"):
                 continue
-            audit = PageAudit(response.content.decode())
+            html = response.content.decode()
+            audit = PageAudit(html)
             pages += 1
             tables += audit.tables
             described += sum(a == "aria-describedby" for _t, a, _r in audit.references)
-            if problems := audit.problems():
+            # And nothing the Content-Security-Policy would block (tests/foundation/test_csp.py).
+            if problems := audit.problems() + offences(html):
                 found[f"{persona or 'anonymous'} {method.upper()} {url}"] = problems
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
     # The walk met the pages it is about: many pages, tables and described fields.
