@@ -9,15 +9,16 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from saisei.accounts.permissions import ensure_can
-from saisei.api.schemas import ErrorOut, Id, Line, Pagination, Search
+from saisei.api.schemas import WRITE_ERRORS, ErrorOut, Id, Line, Pagination, Search
 from saisei.core.errors import ErrorCode, NotFound, invalid
 from saisei.core.time import legal_today
 from saisei.plans import selectors, services
+from saisei.plans.content import PRIVATE_NAMES, PUBLIC_NAMES, content_of
 from saisei.plans.models import Meeting, Opinion, Order, OrderTarget, Plan, PlanNotice, Review
 from saisei.plans.schemas import (
     AcceptIn,
@@ -54,15 +55,6 @@ from saisei.registry.models import Committee, Institution, ProcessingFacility
 
 router = Router(tags=["plans"])
 
-ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
-
 
 # --- helpers --------------------------------------------------------------------------------------
 def _content(content: PlanContentIn | None) -> dict[str, Any] | None:
@@ -85,13 +77,7 @@ def plan_public_dict(plan: Plan) -> dict[str, Any]:
     committee = plan.committee
     return {
         "id": plan.pk,
-        "title": plan.title,
-        "title_en": plan.title_en,
-        "therapy": plan.therapy,
-        "plan_type": plan.plan_type,
-        "target_disease": plan.target_disease,
-        "description": plan.description,
-        "class_reasons": plan.class_reasons,
+        **content_of(plan, PUBLIC_NAMES),
         "risk_class": plan.risk_class,
         "classification_rule": plan.classification_rule,
         "status": plan.status,
@@ -139,9 +125,7 @@ def plan_public_dict(plan: Plan) -> dict[str, Any]:
 def plan_dict(plan: Plan) -> dict[str, Any]:
     return {
         **plan_public_dict(plan),
-        "responsible_physician": plan.responsible_physician,
-        "other_physicians": plan.other_physicians,
-        "consent_document": plan.consent_document,
+        **content_of(plan, PRIVATE_NAMES),
         "classification_answers": plan.classification_answers,
         "classification": plan.classification,
         "provision_allowed_explanation": plan.provision_allowed_explanation,
@@ -229,7 +213,7 @@ def plans(request: HttpRequest, status: Line(30) = "", q: Search = "") -> Any:
     return selectors.with_details(plans)
 
 
-@router.post("/plans", response={201: PlanOut, **ERRORS}, summary="Draft a plan")
+@router.post("/plans", response={201: PlanOut, **WRITE_ERRORS}, summary="Draft a plan")
 def plan_new(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
     institution = Institution.objects.filter(pk=payload.institution_id).first()
     if institution is None:
@@ -238,7 +222,7 @@ def plan_new(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
         institution=institution,
         actor=_actor(request),
         content=_content(payload.content) or {},
-        answers=payload.answers,
+        answers=payload.answers.answers(),
         criteria=_criteria(payload.criteria) or [],
         facility_ids=payload.facility_ids,
         committee=_committee(payload.committee_id),
@@ -251,13 +235,13 @@ def plan(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     return plan_dict(_plan(request, plan_id))
 
 
-@router.patch("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="Edit a draft")
+@router.patch("/plans/{plan_id}", response={200: PlanOut, **WRITE_ERRORS}, summary="Edit a draft")
 def plan_edit(request: HttpRequest, plan_id: Id, payload: PlanPatch) -> dict[str, Any]:
     plan = services.plan_update(
         plan=_plan(request, plan_id),
         actor=_actor(request),
         content=_content(payload.content),
-        answers=payload.answers,
+        answers=None if payload.answers is None else payload.answers.answers(),
         criteria=_criteria(payload.criteria),
         facility_ids=payload.facility_ids,
         committee=_committee(payload.committee_id),
@@ -275,13 +259,13 @@ def plan_history(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     }
 
 
-@router.post("/plans/{plan_id}/submit", response={201: ReviewOut, **ERRORS})
+@router.post("/plans/{plan_id}/submit", response={201: ReviewOut, **WRITE_ERRORS})
 def plan_submit(request: HttpRequest, plan_id: Id) -> Status[dict[str, Any]]:
     review = services.plan_submit(plan=_plan(request, plan_id), actor=_actor(request))
     return Status(201, review_dict(review))
 
 
-@router.post("/plans/{plan_id}/file", response={200: PlanOut, **ERRORS})
+@router.post("/plans/{plan_id}/file", response={200: PlanOut, **WRITE_ERRORS})
 def plan_file(request: HttpRequest, plan_id: Id, payload: FileIn) -> dict[str, Any]:
     plan = services.plan_file(
         plan=_plan(request, plan_id), actor=_actor(request), filed_on=payload.filed_on
@@ -289,7 +273,7 @@ def plan_file(request: HttpRequest, plan_id: Id, payload: FileIn) -> dict[str, A
     return _fresh(request, plan)
 
 
-@router.post("/plans/{plan_id}/accept", response={200: PlanOut, **ERRORS})
+@router.post("/plans/{plan_id}/accept", response={200: PlanOut, **WRITE_ERRORS})
 def plan_accept(request: HttpRequest, plan_id: Id, payload: AcceptIn) -> dict[str, Any]:
     plan = services.plan_accept(
         plan=_plan(request, plan_id), actor=_actor(request), plan_number=payload.plan_number
@@ -297,7 +281,7 @@ def plan_accept(request: HttpRequest, plan_id: Id, payload: AcceptIn) -> dict[st
     return _fresh(request, plan)
 
 
-@router.post("/plans/{plan_id}/restriction/extend", response={200: PlanOut, **ERRORS})
+@router.post("/plans/{plan_id}/restriction/extend", response={200: PlanOut, **WRITE_ERRORS})
 def plan_restriction_extend(request: HttpRequest, plan_id: Id, payload: ExtendIn) -> Any:
     plan = services.plan_restriction_extend(
         plan=_plan(request, plan_id),
@@ -310,7 +294,7 @@ def plan_restriction_extend(request: HttpRequest, plan_id: Id, payload: ExtendIn
     return _fresh(request, plan)
 
 
-@router.post("/plans/{plan_id}/restriction/shorten", response={200: PlanOut, **ERRORS})
+@router.post("/plans/{plan_id}/restriction/shorten", response={200: PlanOut, **WRITE_ERRORS})
 def plan_restriction_shorten(request: HttpRequest, plan_id: Id, payload: ShortenIn) -> Any:
     plan = services.plan_restriction_shorten(
         plan=_plan(request, plan_id),
@@ -322,13 +306,13 @@ def plan_restriction_shorten(request: HttpRequest, plan_id: Id, payload: Shorten
     return _fresh(request, plan)
 
 
-@router.post("/plans/{plan_id}/restriction/release", response={200: PlanOut, **ERRORS})
+@router.post("/plans/{plan_id}/restriction/release", response={200: PlanOut, **WRITE_ERRORS})
 def plan_restriction_release(request: HttpRequest, plan_id: Id) -> Any:
     plan = services.plan_restriction_release(plan=_plan(request, plan_id), actor=_actor(request))
     return _fresh(request, plan)
 
 
-@router.post("/plans/{plan_id}/changes", response={201: ReviewOut, **ERRORS})
+@router.post("/plans/{plan_id}/changes", response={201: ReviewOut, **WRITE_ERRORS})
 def plan_change(request: HttpRequest, plan_id: Id, payload: ChangeIn) -> Status[dict[str, Any]]:
     review = services.plan_change_propose(
         plan=_plan(request, plan_id),
@@ -339,7 +323,7 @@ def plan_change(request: HttpRequest, plan_id: Id, payload: ChangeIn) -> Status[
     return Status(201, review_dict(review))
 
 
-@router.post("/plans/{plan_id}/changes/notify", response={200: PlanOut, **ERRORS})
+@router.post("/plans/{plan_id}/changes/notify", response={200: PlanOut, **WRITE_ERRORS})
 def plan_change_notify(request: HttpRequest, plan_id: Id, payload: NotifyIn) -> Any:
     plan = services.plan_change_notify(
         plan=_plan(request, plan_id), actor=_actor(request), notified_on=payload.notified_on
@@ -347,7 +331,7 @@ def plan_change_notify(request: HttpRequest, plan_id: Id, payload: NotifyIn) -> 
     return _fresh(request, plan)
 
 
-@router.post("/plans/{plan_id}/minor-changes", response={201: NoticeOut, **ERRORS})
+@router.post("/plans/{plan_id}/minor-changes", response={201: NoticeOut, **WRITE_ERRORS})
 def plan_minor_change(
     request: HttpRequest, plan_id: Id, payload: MinorChangeIn
 ) -> Status[PlanNotice]:
@@ -359,7 +343,7 @@ def plan_minor_change(
     return Status(201, notice)
 
 
-@router.post("/plans/{plan_id}/discontinue", response={201: NoticeOut, **ERRORS})
+@router.post("/plans/{plan_id}/discontinue", response={201: NoticeOut, **WRITE_ERRORS})
 def plan_discontinue(
     request: HttpRequest, plan_id: Id, payload: DiscontinueIn
 ) -> Status[PlanNotice]:
@@ -371,7 +355,7 @@ def plan_discontinue(
 
 @router.post(
     "/plans/{plan_id}/data-collection-end",
-    response={200: PlanOut, **ERRORS},
+    response={200: PlanOut, **WRITE_ERRORS},
     summary="Research plan: record the end of data collection (opens the research summary duty)",
 )
 def plan_data_collection_end(
@@ -383,7 +367,7 @@ def plan_data_collection_end(
     return _fresh(request, plan)
 
 
-@router.post("/plans/{plan_id}/close", response={201: NoticeOut, **ERRORS})
+@router.post("/plans/{plan_id}/close", response={201: NoticeOut, **WRITE_ERRORS})
 def plan_close(request: HttpRequest, plan_id: Id, payload: CloseIn) -> Status[PlanNotice]:
     notice = services.plan_close(
         plan=_plan(request, plan_id), actor=_actor(request), **payload.dict()
@@ -409,7 +393,7 @@ def review(request: HttpRequest, review_id: Id) -> dict[str, Any]:
     return review_dict(selectors.review_get_for(_actor(request), review_id))
 
 
-@router.post("/reviews/{review_id}/meetings", response={201: MeetingOut, **ERRORS})
+@router.post("/reviews/{review_id}/meetings", response={201: MeetingOut, **WRITE_ERRORS})
 def review_meeting(request: HttpRequest, review_id: Id, payload: MeetingIn) -> Status[Meeting]:
     review = selectors.review_get_for(_actor(request), review_id)
     meeting = services.meeting_record(
@@ -423,7 +407,7 @@ def review_meeting(request: HttpRequest, review_id: Id, payload: MeetingIn) -> S
     return Status(201, meeting)
 
 
-@router.post("/reviews/{review_id}/opinion", response={201: OpinionOut, **ERRORS})
+@router.post("/reviews/{review_id}/opinion", response={201: OpinionOut, **WRITE_ERRORS})
 def review_opinion(request: HttpRequest, review_id: Id, payload: OpinionIn) -> Status[Opinion]:
     review = selectors.review_get_for(_actor(request), review_id)
     ensure_can(_actor(request), "plans.review", review.committee)
@@ -466,7 +450,7 @@ def orders(request: HttpRequest) -> Any:
 
 @router.post(
     "/orders/preview",
-    response={200: ReachOut, **ERRORS},
+    response={200: ReachOut, **WRITE_ERRORS},
     summary="The plans an order would suspend, before it is issued",
 )
 def order_preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
@@ -480,7 +464,7 @@ def order_preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
     return {"plans": [plan_public_dict(p) for p in detailed]}
 
 
-@router.post("/orders", response={201: OrderOut, **ERRORS}, summary="Issue an order")
+@router.post("/orders", response={201: OrderOut, **WRITE_ERRORS}, summary="Issue an order")
 def order_new(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
     order = services.order_issue(
         actor=_actor(request),
@@ -493,7 +477,7 @@ def order_new(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
     return Status(201, order_dict(order))
 
 
-@router.post("/orders/{order_id}/lift", response={200: OrderOut, **ERRORS})
+@router.post("/orders/{order_id}/lift", response={200: OrderOut, **WRITE_ERRORS})
 def order_lift(request: HttpRequest, order_id: Id, payload: LiftIn) -> dict[str, Any]:
     order = Order.objects.filter(pk=order_id).first()
     if order is None:

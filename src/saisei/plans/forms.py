@@ -4,14 +4,26 @@ and their refusals are attached back to the fields by saisei.core.forms.attach_e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel, ValidationError
 
 from saisei.core.bounds import SEARCH_MAX, RmActFormMixin
+from saisei.core.errors import field_error, invalid_fields
 from saisei.law import CellKind, CellSource, ExcludedPractice, Purpose, Species
-from saisei.plans.models import Decision, OrderKind, OrderTarget, PlanType, Therapy
+from saisei.plans.content import (
+    BY_NAME,
+    CONTENT_NAMES,
+    CRITERION_CONTENT,
+    PLAN_CONTENT,
+    ContentField,
+    content_of,
+)
+from saisei.plans.models import Decision, OrderKind, OrderTarget, Therapy
+from saisei.plans.schemas import CriterionIn, PlanContentIn
 from saisei.registry.models import Committee, ProcessingFacility
 from saisei.registry.regions import Prefecture
 
@@ -53,29 +65,61 @@ KINDS = [
 ]
 
 
-class PlanForm(RmActFormMixin, forms.Form):
+def through_schema(
+    schema: type[BaseModel], data: Mapping[str, Any], *, prefix: str = ""
+) -> dict[str, Any]:
+    """A valid form's data as the API's schema for it takes it (the fields given, and only
+    those), so that the pages and the API hold a plan's content to the same declaration. A
+    refusal names its field in the one details shape; plan_field_name maps it to the form."""
+    try:
+        return schema.model_validate(data).model_dump(exclude_unset=True)
+    except ValidationError as exc:
+        raise invalid_fields(
+            field_error(".".join([*([prefix] if prefix else []), *map(str, e["loc"])]), e["msg"])
+            for e in exc.errors()
+        ) from None
+
+
+def content_form_field(
+    f: ContentField, *, required: bool | None = None, **extra: Any
+) -> forms.Field:
+    """A form field for a content field: label, limit, choices and whether it is required come
+    from the model (saisei.plans.content); a text that spans lines gets a textarea."""
+    if f.choices is not None:
+        return forms.ChoiceField(label=f.label, choices=f.column.choices, **extra)
+    if f.spans_lines:
+        extra.setdefault("widget", forms.Textarea)
+    return forms.CharField(
+        label=f.label,
+        max_length=f.max_length,
+        required=not f.column.blank if required is None else required,
+        **extra,
+    )
+
+
+HELP_TEXTS = {
+    "class_reasons": _("In your own words; the class itself comes from the answers below."),
+}
+# The content fields of a plan, as a form class so that the plan form declares them once.
+_PlanContentForm = forms.forms.DeclarativeFieldsMetaclass(
+    "_PlanContentForm",
+    (forms.Form,),
+    {
+        "__module__": __name__,
+        **{
+            f.name: content_form_field(
+                f, **({"help_text": HELP_TEXTS[f.name]} if f.name in HELP_TEXTS else {})
+            )
+            for f in PLAN_CONTENT
+        },
+    },
+)
+
+
+class PlanForm(RmActFormMixin, _PlanContentForm):  # type: ignore[misc, valid-type]
+    field_order = ["institution", *CONTENT_NAMES]
+
     institution = forms.ModelChoiceField(queryset=None, label=_("Institution"))  # type: ignore[arg-type]
-    plan_type = forms.ChoiceField(label=_("Plan type"), choices=PlanType.choices)
-    title = forms.CharField(label=_("Name of the regenerative medicine"), max_length=150)
-    title_en = forms.CharField(label=_("Name in English"), max_length=150, required=False)
-    therapy = forms.ChoiceField(label=_("Therapy"), choices=Therapy.choices)
-    target_disease = forms.CharField(label=_("Target disease"), max_length=100)
-    description = forms.CharField(
-        label=_("Plain-language description"), max_length=4000, widget=forms.Textarea
-    )
-    class_reasons = forms.CharField(
-        label=_("Reasons for the class"),
-        max_length=4000,
-        widget=forms.Textarea,
-        help_text=_("In your own words; the class itself comes from the answers below."),
-    )
-    responsible_physician = forms.CharField(label=_("Responsible physician"), max_length=100)
-    other_physicians = forms.CharField(
-        label=_("Other physicians"), max_length=1000, required=False, widget=forms.Textarea
-    )
-    consent_document = forms.CharField(
-        label=_("Consent and explanation documents"), max_length=300, required=False
-    )
     # Classification questions (notice 医政研発0515第18号, Fig. 2), in the flowchart's order.
     excluded_practice = forms.ChoiceField(
         label=_("Is it one of these practices outside the Act?"), choices=EXCLUDED, required=False
@@ -140,43 +184,21 @@ class PlanForm(RmActFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
         for i in range(CRITERIA_ROWS):
-            required = i == 0
-            for name, label, limit in (
-                ("measure", _("Outcome measure"), 200),
-                ("method", _("Method"), 500),
-                ("time_point", _("Time point"), 100),
-                ("success_threshold", _("Success threshold"), 300),
-            ):
-                self.fields[f"criteria_{i}_{name}"] = forms.CharField(
-                    label=label, max_length=limit, required=required
+            for f in CRITERION_CONTENT:
+                self.fields[f"criteria_{i}_{f.name}"] = content_form_field(
+                    f, required=i == 0, widget=forms.TextInput
                 )
 
     def criteria_rows(self) -> list[list[Any]]:
         return [
-            [
-                self[f"criteria_{i}_{n}"]
-                for n in ("measure", "method", "time_point", "success_threshold")
-            ]
+            [self[f"criteria_{i}_{f.name}"] for f in CRITERION_CONTENT]
             for i in range(CRITERIA_ROWS)
         ]
 
     def content(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {
-            name: d[name]
-            for name in (
-                "plan_type",
-                "title",
-                "title_en",
-                "therapy",
-                "target_disease",
-                "description",
-                "class_reasons",
-                "responsible_physician",
-                "other_physicians",
-                "consent_document",
-            )
-        }
+        return through_schema(
+            PlanContentIn, {name: self.cleaned_data[name] for name in CONTENT_NAMES}
+        )
 
     def answers(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -205,11 +227,11 @@ class PlanForm(RmActFormMixin, forms.Form):
         rows = []
         for i in range(CRITERIA_ROWS):
             row = {
-                n: self.cleaned_data.get(f"criteria_{i}_{n}", "")
-                for n in ("measure", "method", "time_point", "success_threshold")
+                f.name: self.cleaned_data.get(f"criteria_{i}_{f.name}", "")
+                for f in CRITERION_CONTENT
             }
             if any(row.values()):
-                rows.append(row)
+                rows.append(through_schema(CriterionIn, row, prefix=f"criteria.{i}"))
         return rows
 
 
@@ -229,19 +251,7 @@ def initial_from_plan(plan: Any) -> dict[str, Any]:
         "uses_cells": bool(cells),
         **{f"cells_{k}": v for k, v in cells.items()},
     }
-    for name in (
-        "plan_type",
-        "title",
-        "title_en",
-        "therapy",
-        "target_disease",
-        "description",
-        "class_reasons",
-        "responsible_physician",
-        "other_physicians",
-        "consent_document",
-    ):
-        initial[name] = getattr(plan, name)
+    initial.update(content_of(plan))
     for i, c in enumerate(plan.current_criteria()[:CRITERIA_ROWS]):
         for k, v in c.as_dict().items():
             initial[f"criteria_{i}_{k}"] = v
@@ -293,15 +303,12 @@ class AcceptForm(RmActFormMixin, forms.Form):
 
 class MinorChangeForm(RmActFormMixin, forms.Form):
     field = forms.ChoiceField(
-        label=_("What changes"),
-        choices=[
-            ("responsible_physician", _("Responsible physician")),
-            ("other_physicians", _("Other physicians")),
-            ("consent_document", _("Consent and explanation documents")),
-            ("title_en", _("Name in English")),
-        ],
+        label=_("What changes"), choices=[(f.name, f.label) for f in PLAN_CONTENT if f.minor]
     )
-    value = forms.CharField(label=_("New value"), max_length=1000)
+    # As long as the longest field a minor change may touch; the service holds each to its own.
+    value = forms.CharField(
+        label=_("New value"), max_length=max(f.max_length for f in PLAN_CONTENT if f.minor)
+    )
     changed_on = forms.DateField(
         label=_("Date of the change"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -309,19 +316,16 @@ class MinorChangeForm(RmActFormMixin, forms.Form):
 
 
 class ChangeForm(RmActFormMixin, forms.Form):
-    target_disease = forms.CharField(label=_("Target disease"), max_length=100, required=False)
-    description = forms.CharField(
-        label=_("Plain-language description"),
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea,
-    )
+    target_disease = content_form_field(BY_NAME["target_disease"], required=False)
+    description = content_form_field(BY_NAME["description"], required=False)
     reason = forms.CharField(
         label=_("Reason for the change"), max_length=4000, widget=forms.Textarea
     )
 
     def changes(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "reason" and v}
+        return through_schema(
+            PlanContentIn, {k: v for k, v in self.cleaned_data.items() if k != "reason" and v}
+        )
 
 
 class OpinionForm(RmActFormMixin, forms.Form):

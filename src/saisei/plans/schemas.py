@@ -1,20 +1,163 @@
-"""The plans API's schemas: what each endpoint takes and answers, typed and bounded."""
+"""The plans API's schemas: what each endpoint takes and answers, typed and bounded.
 
+A plan's content and its criteria are derived from saisei.plans.content (one declaration, limits
+from the model); the classification answers are documented field by field, and validated by the
+law engine, which names a wrong field (plan_classification_invalid) as it does for the pages.
+"""
+
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict, WithJsonSchema, create_model
 
 from saisei.api.schemas import DecimalValue, Id, Line, RmActDay, Text
-from saisei.plans.models import PlanType, Therapy
+from saisei.law import CellKind, CellSource, ExcludedPractice, Purpose, Species
+from saisei.plans.content import (
+    CRITERION_CONTENT,
+    PLAN_CONTENT,
+    THRESHOLD_OPERATORS,
+    ContentField,
+)
+
+# The operator of a criterion's computable threshold, or "" for none.
+THRESHOLD_CHOICES = (*THRESHOLD_OPERATORS, "")
 
 
-class CriterionIO(Schema):
-    measure: str
-    method: str
-    time_point: str
-    success_threshold: str
+def _values(choices: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(c.value for c in choices)
+
+
+def _text_in(f: ContentField) -> Any:
+    return Text(f.max_length) if f.spans_lines else Line(f.max_length)
+
+
+def _content_in(fields: Iterable[ContentField]) -> dict[str, Any]:
+    """Each field optional (a partial edit sends some), a text held to its column."""
+    return {
+        f.name: (
+            (Literal[tuple(f.choices)] if f.choices is not None else _text_in(f)) | None,
+            None,
+        )
+        for f in fields
+    }
+
+
+def _content_out(fields: Iterable[ContentField]) -> dict[str, Any]:
+    return {
+        f.name: (
+            Literal[tuple(f.choices)]
+            if f.choices is not None
+            else Annotated[str, Field(max_length=f.max_length)],
+            ...,
+        )
+        for f in fields
+    }
+
+
+CriterionOut = create_model(
+    "CriterionOut",
+    __base__=Schema,
+    __doc__="An evaluation criterion as kept: its texts and the computable threshold (an "
+    "operator and a number as text, both empty when the criterion has none).",
+    **_content_out(CRITERION_CONTENT),
+    threshold_operator=(Literal[THRESHOLD_CHOICES], ...),
+    threshold_value=(str, ...),
+)
+
+
+# --- the classification answers (the `saisei classify` input shape, without `date`) --------------
+
+
+class CellsOut(Schema):
+    """The processed cells, when any are used."""
+
+    species: Literal[_values(Species)]  # type: ignore[valid-type]
+    source: Literal[_values(CellSource)]  # type: ignore[valid-type]
+    kind: Literal[_values(CellKind)]  # type: ignore[valid-type]
+    gene_modified: bool
+    cultured: bool
+    reconstructive: bool
+    homologous: bool
+
+
+def _documented(schema: dict[str, Any], description: str) -> Any:
+    """Any value, documented as `schema`: the law engine checks it and names the field, so a
+    wrong answer is refused as plan_classification_invalid (400) rather than by the schema."""
+    return Annotated[Any, WithJsonSchema({**schema, "description": description})]
+
+
+def _enum(values: Iterable[Any], *, nullable: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "enum": [v.value for v in values]}
+    return {"anyOf": [schema, {"type": "null"}]} if nullable else schema
+
+
+_BOOLEAN = {"type": "boolean"}
+
+
+class ClassificationAnswersIn(BaseModel):
+    """The answers to the MHLW flowchart (notice 医政研発0515第18号, Fig. 2). Every field but
+    `in_vivo_provided_before_amendment` is required; the law engine refuses a missing, unknown or
+    wrong one and names it (`answers.<field>`)."""
+
+    # A plain pydantic model, not a ninja Schema (which reads only the declared fields): an
+    # unknown answer must reach the law engine, which refuses it by name.
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "additionalProperties": False,
+            "required": [
+                "purpose",
+                "excluded_practice",
+                "pmd_act_clinical_trial",
+                "approved_product_on_label",
+                "nucleic_acids_in_vivo",
+                "cells",
+            ],
+        },
+    )
+
+    purpose: _documented(_enum(Purpose), "what the practice is for") = None
+    excluded_practice: _documented(
+        _enum(ExcludedPractice, nullable=True),
+        "one of the practices outside the Act, or null for none",
+    ) = None
+    pmd_act_clinical_trial: _documented(_BOOLEAN, "a clinical trial under the PMD Act (治験)") = (
+        None
+    )
+    approved_product_on_label: _documented(
+        _BOOLEAN, "only an approved product is used, exactly as approved"
+    ) = None
+    nucleic_acids_in_vivo: _documented(
+        _BOOLEAN, "nucleic acids are introduced into the patient's cells in the body"
+    ) = None
+    cells: _documented(
+        {"anyOf": [CellsOut.model_json_schema(), {"type": "null"}]},
+        "the processed cells used, or null when none are",
+    ) = None
+    in_vivo_provided_before_amendment: _documented(
+        {**_BOOLEAN, "default": False},
+        "the in vivo gene therapy was already provided on 2025-05-31 (transitional rule)",
+    ) = None
+
+    def answers(self) -> dict[str, Any]:
+        """What the client sent, and only that, for the law engine to check."""
+        return self.model_dump(exclude_unset=True)
+
+
+class ClassificationAnswersOut(Schema):
+    """The answers as recorded (the `saisei classify` input shape), with the date they were
+    classified on."""
+
+    date: date
+    purpose: Literal[_values(Purpose)]  # type: ignore[valid-type]
+    excluded_practice: Literal[_values(ExcludedPractice)] | None  # type: ignore[valid-type]
+    pmd_act_clinical_trial: bool
+    approved_product_on_label: bool
+    nucleic_acids_in_vivo: bool
+    cells: CellsOut | None
+    in_vivo_provided_before_amendment: bool
 
 
 class FacilityRef(Schema):
@@ -38,15 +181,13 @@ class CommitteeRef(Ref):
     certification_number: str
 
 
-class PlanPublicOut(Schema):
+_PlanPublicContent = create_model(
+    "_PlanPublicContent", __base__=Schema, **_content_out(f for f in PLAN_CONTENT if f.public)
+)
+
+
+class PlanPublicOut(_PlanPublicContent):  # type: ignore[misc, valid-type]
     id: int
-    title: str
-    title_en: str
-    therapy: str
-    plan_type: str
-    target_disease: str
-    description: str
-    class_reasons: str
     risk_class: str
     classification_rule: str
     status: str
@@ -55,7 +196,7 @@ class PlanPublicOut(Schema):
     prefecture: str
     committee: CommitteeRef | None
     facilities: list[FacilityRef]
-    criteria: list[CriterionIO]
+    criteria: list[CriterionOut]
     filed_on: date | None
     filed_with: str
     filing_office: str
@@ -73,80 +214,76 @@ class PlanPublicOut(Schema):
     version: int
 
 
-class PlanOut(PlanPublicOut):
-    responsible_physician: str
-    other_physicians: str
-    consent_document: str
-    classification_answers: dict[str, Any]
-    classification: dict[str, Any]
+class _PlanOutBase(PlanPublicOut):
+    classification_answers: ClassificationAnswersOut
+    classification: dict[str, Any] = Field(
+        description="the law engine's result as recorded: class, rule, the path of questions "
+        "with their legal basis, and the procedure (`saisei classify` output)"
+    )
     provision_allowed_explanation: str
     created_at: datetime
     updated_at: datetime
 
+
+PlanOut = create_model(
+    "PlanOut",
+    __base__=_PlanOutBase,
+    __doc__="A plan as those who may see it read it: the public fields and the private content.",
+    **_content_out(f for f in PLAN_CONTENT if not f.public),
+)
 
 # A plan names at most this many evaluation criteria and processing facilities.
 MAX_CRITERIA = 50
 MAX_FACILITIES = 50
 
 
-class PlanContentIn(Schema):
-    """A plan's content (domain.md §1.4), each text held to its column. Which fields are
-    required is the service's rule (a draft may leave some empty); an unknown field is refused."""
-
+class _ContentInBase(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    title: Line(150) | None = None
-    title_en: Line(150) | None = None
-    target_disease: Line(100) | None = None
-    description: Text(4000) | None = None
-    class_reasons: Text(4000) | None = None
-    responsible_physician: Line(100) | None = None
-    other_physicians: Text(1000) | None = None
-    consent_document: Line(300) | None = None
-    plan_type: Literal[tuple(PlanType.values)] | None = None  # type: ignore[valid-type]
-    therapy: Literal[tuple(Therapy.values)] | None = None  # type: ignore[valid-type]
+
+PlanContentIn = create_model(
+    "PlanContentIn",
+    __base__=_ContentInBase,
+    __doc__="A plan's content (domain.md §1.4), each text held to its column. Which fields are "
+    "required is the service's rule (a draft may leave some empty); an unknown field is refused.",
+    **_content_in(PLAN_CONTENT),
+)
 
 
-class CriterionIn(Schema):
-    """An evaluation criterion; the service requires each text."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    measure: Line(200) = ""
-    method: Text(500) = ""
-    time_point: Line(100) = ""
-    success_threshold: Line(300) = ""
+CriterionIn = create_model(
+    "CriterionIn",
+    __base__=_ContentInBase,
+    __doc__="An evaluation criterion; the service requires each text.",
+    **{f.name: (_text_in(f), "") for f in CRITERION_CONTENT},
     # The optional computable threshold (EvaluationCriterion.threshold_value: 14 digits, 4
     # decimals; the service refuses 10^10 or more): an operator and a number, both or neither.
-    threshold_operator: Literal[">=", ">", "<=", "<", ""] = ""
-    threshold_value: DecimalValue(14, 4) | None = None
+    threshold_operator=(Literal[THRESHOLD_CHOICES], ""),
+    threshold_value=(DecimalValue(14, 4) | None, None),
+)
 
 
-class PlanChangesIn(PlanContentIn):
+class PlanChangesIn(PlanContentIn):  # type: ignore[misc, valid-type]
     """What a change replaces: content fields, the criteria, the facilities. The service says
     which of them a minor change may touch."""
 
-    criteria: list[CriterionIn] | None = Field(None, max_length=MAX_CRITERIA)
+    criteria: list[CriterionIn] | None = Field(None, max_length=MAX_CRITERIA)  # type: ignore[valid-type]
     facility_ids: list[Id] | None = Field(None, max_length=MAX_FACILITIES)
 
 
 class PlanIn(Schema):
     institution_id: Id
     committee_id: Id | None = None
-    content: PlanContentIn
-    answers: dict[str, Any] = Field(
-        description="the classification answers in the `saisei classify` input shape, without "
-        "`date` (the law engine validates them and names any wrong field)"
-    )
-    criteria: list[CriterionIn] = Field([], max_length=MAX_CRITERIA)
+    content: PlanContentIn  # type: ignore[valid-type]
+    answers: ClassificationAnswersIn
+    criteria: list[CriterionIn] = Field([], max_length=MAX_CRITERIA)  # type: ignore[valid-type]
     facility_ids: list[Id] = Field([], max_length=MAX_FACILITIES)
 
 
 class PlanPatch(Schema):
     committee_id: Id | None = None
-    content: PlanContentIn | None = None
-    answers: dict[str, Any] | None = None
-    criteria: list[CriterionIn] | None = Field(None, max_length=MAX_CRITERIA)
+    content: PlanContentIn | None = None  # type: ignore[valid-type]
+    answers: ClassificationAnswersIn | None = None
+    criteria: list[CriterionIn] | None = Field(None, max_length=MAX_CRITERIA)  # type: ignore[valid-type]
     facility_ids: list[Id] | None = Field(None, max_length=MAX_FACILITIES)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saisei.accounts.permissions import organisation_ids_with
 from saisei.core.errors import NotFound
+from saisei.plans.content import DIFF_FIELDS, label
 from saisei.plans.lifecycle import PUBLIC_STATUSES, PlanStatus
 from saisei.plans.models import (
     EvaluationCriterion,
@@ -20,36 +21,9 @@ from saisei.plans.models import (
     Review,
 )
 
-PUBLIC_DIFF_FIELDS = (
-    "title",
-    "title_en",
-    "therapy",
-    "target_disease",
-    "description",
-    "class_reasons",
-    "responsible_physician",
-    "other_physicians",
-    "consent_document",
-    "committee",
-    "criteria",
-    "facilities",
-)
-
-
-FIELD_LABELS = {
-    "title": _("Name of the regenerative medicine"),
-    "title_en": _("Name in English"),
-    "therapy": _("Therapy"),
-    "target_disease": _("Target disease"),
-    "description": _("Plain-language description"),
-    "class_reasons": _("Reasons for the class"),
-    "responsible_physician": _("Responsible physician"),
-    "other_physicians": _("Other physicians"),
-    "consent_document": _("Consent and explanation documents"),
-    "committee": _("Committee"),
-    "criteria": _("Evaluation criteria for scientific validity"),
-    "facilities": _("Processing facilities"),
-}
+# What the public history compares, with each field's label (saisei.plans.content).
+PUBLIC_DIFF_FIELDS = DIFF_FIELDS
+FIELD_LABELS = {name: label(name) for name in DIFF_FIELDS}
 VERSION_REASONS = {
     "created": _("created"),
     "draft edited": _("draft edited"),

@@ -17,11 +17,11 @@ from saisei.core.errors import FieldError, field_error, invalid, invalid_fields
 from saisei.core.time import legal_today
 from saisei.law import RiskClass
 from saisei.obligations.services import compute_due
+from saisei.plans.content import CHANGEABLE_NAMES, MINOR_CHANGE_FIELDS
 from saisei.plans.lifecycle import Action
 from saisei.plans.models import NoticeKind, Plan, PlanNotice, Review, ReviewKind
 from saisei.plans.obligations import notice_obligation_record, notice_specs_for
 from saisei.plans.services.content import (
-    CONTENT_FIELDS,
     _apply_content,
     _new_version,
     _next_version_number,
@@ -33,17 +33,11 @@ from saisei.plans.services.filing import _provision_allowed_from
 from saisei.plans.services.transitions import S, _guard, _lock, _move
 from saisei.registry.models import ProcessingFacility
 
-# Changes that may be notified as minor (様式第3) without a new committee review. The Ordinance's
-# list is longer and more specific; these are the plan fields this registry holds that fall in it.
-MINOR_CHANGE_FIELDS = frozenset(
-    {"title_en", "responsible_physician", "other_physicians", "consent_document"}
-)
-
 
 def _clean_changes(
     changes: Mapping[str, Any], *, risk_class: str
 ) -> tuple[dict[str, Any], list[dict[str, str]] | None, list[ProcessingFacility] | None]:
-    unknown = sorted(set(changes) - set(CONTENT_FIELDS) - {"therapy", "criteria", "facility_ids"})
+    unknown = sorted(set(changes) - CHANGEABLE_NAMES - {"criteria", "facility_ids"})
     if unknown:
         raise invalid(unknown[0], _("This field cannot be changed this way."))
     content = clean_content(

@@ -22,38 +22,26 @@ from saisei.core.errors import (
     invalid_fields,
 )
 from saisei.law import ClassificationAnswers, LawInputError, Track, classify
+from saisei.plans.content import (
+    CHOICE_FIELDS,
+    CRITERION_FIELDS,
+    REQUIRED_CHOICES,
+    TEXT_FIELDS,
+    THRESHOLD_OPERATORS,
+    content_of,
+)
 from saisei.plans.models import (
     EvaluationCriterion,
     Plan,
     PlanFacility,
-    PlanType,
     PlanVersion,
-    Therapy,
     canonical_decimal,
 )
 from saisei.registry.models import Committee, ProcessingFacility
 
-# Content fields of a plan, their maximum lengths and whether they are required (domain.md §1.4).
-CONTENT_FIELDS: dict[str, tuple[int, bool]] = {
-    "title": (150, True),
-    "title_en": (150, False),
-    "target_disease": (100, True),
-    "description": (4000, True),
-    "class_reasons": (4000, True),
-    "responsible_physician": (100, True),
-    "other_physicians": (1000, False),
-    "consent_document": (300, False),
-}
-CHOICE_FIELDS: dict[str, list[str]] = {
-    "plan_type": PlanType.values,
-    "therapy": Therapy.values,
-}
-CRITERION_FIELDS: dict[str, int] = {
-    "measure": 200,
-    "method": 500,
-    "time_point": 100,
-    "success_threshold": 300,
-}
+# A plan's content is declared once, in saisei.plans.content: the texts with their column's
+# limit and whether a whole plan needs them, the choices, the criteria's texts.
+CONTENT_FIELDS = TEXT_FIELDS
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -87,7 +75,7 @@ def clean_content(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
         cleaned[name] = value
     for name, choices in CHOICE_FIELDS.items():
         if name not in data:
-            if not partial and name == "therapy":
+            if not partial and name in REQUIRED_CHOICES:
                 errors.append(field_error(name, _("This field is required.")))
             continue
         if data[name] not in choices:
@@ -124,9 +112,6 @@ def clean_criteria(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     if errors:
         raise invalid_fields(errors)
     return cleaned
-
-
-THRESHOLD_OPERATORS = (">=", ">", "<=", "<")
 
 
 def _clean_threshold(
@@ -218,18 +203,9 @@ def snapshot(plan: Plan) -> dict[str, Any]:
     """The plan's public content, as kept in each PlanVersion."""
     committee = plan.committee
     return {
-        "title": plan.title,
-        "title_en": plan.title_en,
-        "plan_type": plan.plan_type,
-        "therapy": plan.therapy,
-        "target_disease": plan.target_disease,
-        "description": plan.description,
-        "class_reasons": plan.class_reasons,
+        **content_of(plan),
         "risk_class": plan.risk_class,
         "classification_rule": plan.classification_rule,
-        "responsible_physician": plan.responsible_physician,
-        "other_physicians": plan.other_physicians,
-        "consent_document": plan.consent_document,
         "committee": (
             None
             if committee is None
