@@ -90,3 +90,25 @@ def test_no_template_shows_a_refusal_but_through_the_one_include() -> None:
             assert (
                 'include "includes/refused.html"' in text or '{% extends "refused.html" %}' in text
             )
+
+
+def test_the_refused_page_takes_a_domain_error_or_a_view_s_message(rf) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from saisei.core.errors import DomainError
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    # The middleware and the idempotency layer give the error, with its status.
+    error = DomainError("conflict", "Refused for a reason.", status=409)
+    with translation.override("en"):
+        html = render_to_string("refused.html", {"error": error}, request=request)
+    assert '<p class="error-status">Error 409</p>' in html
+    assert "<p>Refused for a reason.</p>" in html
+    # A plan page gives the message alone: no status line to show.
+    with translation.override("en"):
+        html = render_to_string("plans/refused.html", {"message": "Not now."}, request=request)
+    assert "<p>Not now.</p>" in html and "error-status" not in html
+    assert 'href="/plans/">Back to plans</a>' in html
