@@ -10,7 +10,8 @@ adverse-event cycle), plan_minor_change_notify and plan_discontinue; each marks 
 
 The services live in modules by stage:
 - `transitions`: the one way a status changes, the guards, the row lock;
-- `content`: validation of a plan's content, its classification and its versions;
+- `content`: validation of a plan's content (declared once in saisei.plans.content), its
+  classification and its versions;
 - `drafting`: create and edit a draft;
 - `review`: submission, the committee's meetings and opinion;
 - `filing`: filing, acceptance and the Class I restriction;
