@@ -18,7 +18,7 @@ from saisei.accounts.models import ApiToken, LoginThrottle, Membership, Organisa
 from saisei.accounts.permissions import forget_grants
 from saisei.accounts.roles import ROLE_ORGANISATION_KIND, OrganisationKind, Role
 from saisei.audit.services import audit_record
-from saisei.core.errors import DomainError, ErrorCode, NotPermitted
+from saisei.core.errors import DomainError, ErrorCode, NotPermitted, invalid
 
 TOKEN_PREFIX = "saisei_"  # noqa: S105 - a public marker, not a secret
 
@@ -140,10 +140,10 @@ def token_create(*, user: User, name: str, actor: User) -> IssuedToken:
         raise NotPermitted("accounts.token.create")
     name = name.strip()
     if not name or len(name) > 100:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "name",
             _("Give the token a name of 1 to 100 characters."),
-            details={"field": "name"},
+            ErrorCode.INVALID_INPUT,
         )
     prefix = secrets.token_hex(4)
     secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"

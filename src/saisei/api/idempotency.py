@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 
 from saisei.api.models import KEY_MAX_LENGTH, IdempotencyKey
 from saisei.core.error_responses import is_api_request
-from saisei.core.errors import DomainError, ErrorCode
+from saisei.core.errors import DomainError, ErrorCode, invalid
 
 if TYPE_CHECKING:
     from _hashlib import HASH
@@ -137,14 +137,14 @@ def begin(
     With `claim_now` the key is claimed at once (a transaction stays open until `finish`);
     otherwise it is only looked up, and the view calls `claim` before it writes."""
     if not _KEY.fullmatch(key):
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            KEY_HEADER,
             _(
                 "An idempotency key is 1 to %(n)s printable ASCII characters without spaces "
                 "(a UUID, for example)."
             )
             % {"n": KEY_MAX_LENGTH},
-            details={"field": KEY_HEADER},
+            ErrorCode.INVALID_INPUT,
             status=422,
         )
     attempt = _Attempt(
@@ -251,10 +251,10 @@ def _claim(attempt: _Attempt) -> IdempotencyKey | None:
                 actor=attempt.actor, created_at__lte=now - KEY_LIFETIME
             ).delete()
             return None
-        raise DomainError(
-            ErrorCode.CONFLICT,
+        raise invalid(
+            KEY_HEADER,
             _("This idempotency key is being used by another request. Try again."),
-            details={"field": KEY_HEADER},
+            ErrorCode.CONFLICT,
             status=409,
         )
     except BaseException:
@@ -284,8 +284,8 @@ def _stored(attempt: _Attempt, including_expired: bool = False) -> IdempotencyKe
 
 def _check_same_request(attempt: _Attempt, stored: IdempotencyKey) -> None:
     if stored.fingerprint != attempt.fingerprint:
-        raise DomainError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        raise invalid(
+            KEY_HEADER if not attempt.page else FORM_FIELD,
             _(
                 "This idempotency key was already used for another request (another address "
                 "or body). Use a new key for a new request."
@@ -294,7 +294,7 @@ def _check_same_request(attempt: _Attempt, stored: IdempotencyKey) -> None:
             else _(
                 "This form was already sent with other contents. Reload the page to send it again."
             ),
-            details={"field": KEY_HEADER if not attempt.page else FORM_FIELD},
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
             status=422,
         )
 

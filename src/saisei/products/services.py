@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
-from saisei.core.errors import Conflict, DomainError, ErrorCode
+from saisei.core.errors import Conflict, DomainError, ErrorCode, invalid
 from saisei.core.time import legal_today
 from saisei.law import ApprovalStatusCode, ApprovalType
 from saisei.products.models import (
@@ -110,16 +110,18 @@ def _lock(approval: Approval) -> Approval:
 
 def _check_date(on: date, *, not_before: date | None = None, field: str = "occurred_on") -> None:
     if on > today_in_tokyo():
-        raise DomainError(
-            ErrorCode.PRODUCT_EVENT_DATE_INVALID,
+        raise invalid(
+            field,
             _("The date cannot be in the future."),
-            details={"field": field, "date": on.isoformat()},
+            ErrorCode.PRODUCT_EVENT_DATE_INVALID,
+            context={"date": on.isoformat()},
         )
     if not_before is not None and on < not_before:
-        raise DomainError(
-            ErrorCode.PRODUCT_EVENT_DATE_INVALID,
+        raise invalid(
+            field,
             _("The date cannot be before %(date)s.") % {"date": not_before.isoformat()},
-            details={"field": field, "date": on.isoformat(), "not_before": not_before.isoformat()},
+            ErrorCode.PRODUCT_EVENT_DATE_INVALID,
+            context={"date": on.isoformat(), "not_before": not_before.isoformat()},
         )
 
 
@@ -207,24 +209,24 @@ def _check_rule(approval: Approval, kind: str, on: date, **values: Any) -> None:
     if kind == EventKind.TIME_LIMIT_EXTENDED:
         years, new_end = values.get("years"), values.get("new_end_date")
         if (years is None) == (new_end is None):
-            raise DomainError(
-                ErrorCode.INVALID_INPUT,
+            raise invalid(
+                "years",
                 _("Give the extension either in years or as a new end date, not both."),
-                details={"field": "years"},
+                ErrorCode.INVALID_INPUT,
             )
         if years is not None and years < 1:
-            raise DomainError(
-                ErrorCode.INVALID_INPUT,
+            raise invalid(
+                "years",
                 _("An extension is at least one year."),
-                details={"field": "years"},
+                ErrorCode.INVALID_INPUT,
             )
         if new_end is not None and (
             status.time_limit_ends_on is None or new_end <= status.time_limit_ends_on
         ):
-            raise DomainError(
-                ErrorCode.INVALID_INPUT,
+            raise invalid(
+                "new_end_date",
                 _("The new end date must be after the current end of the time limit."),
-                details={"field": "new_end_date"},
+                ErrorCode.INVALID_INPUT,
             )
 
 
@@ -300,10 +302,10 @@ def holder_event_record(
     _check_kind(kind, HOLDER_EVENT_KINDS)
     approval = _lock(approval)
     if patients is not None and kind != EventKind.CONFIRMATORY_DATA_SUBMITTED:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "patients",
             _("A number of patients belongs to confirmatory data only."),
-            details={"field": "patients"},
+            ErrorCode.INVALID_INPUT,
         )
     _check_rule(approval, kind, occurred_on)
     event = _append(
@@ -338,10 +340,10 @@ def decision_record(
     _check_kind(kind, DECISION_KINDS)
     approval = _lock(approval)
     if kind != EventKind.TIME_LIMIT_EXTENDED and (years is not None or new_end_date is not None):
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "years",
             _("Only a time-limit extension has years or a new end date."),
-            details={"field": "years"},
+            ErrorCode.INVALID_INPUT,
         )
     _check_rule(approval, kind, occurred_on, years=years, new_end_date=new_end_date)
     event = _append(
@@ -374,17 +376,18 @@ def application_file(
     """The holder files an application for approval of its product: a new, ungranted approval."""
     ensure_can(actor, HOLDER_PERMISSION, product)
     if approval_type not in ApprovalType._value2member_map_:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "approval_type",
             _("Unknown approval type."),
-            details={"field": "approval_type", "value": approval_type},
+            ErrorCode.INVALID_INPUT,
+            context={"value": approval_type},
         )
     indication = indication.strip()
     if not indication:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "indication",
             _("Say what the product is for (the indication applied for)."),
-            details={"field": "indication"},
+            ErrorCode.INVALID_INPUT,
         )
     _check_date(filed_on, field="filed_on")
     if Approval.objects.filter(product=product, approved_on__isnull=True).exists():
@@ -446,42 +449,44 @@ def approval_grant(
     if council_endorsed_on is not None:
         _check_date(council_endorsed_on, not_before=filed, field="council_endorsed_on")
         if council_endorsed_on > approved_on:
-            raise DomainError(
-                ErrorCode.PRODUCT_EVENT_DATE_INVALID,
+            raise invalid(
+                "council_endorsed_on",
                 _("The council's endorsement comes before the approval."),
-                details={"field": "council_endorsed_on"},
+                ErrorCode.PRODUCT_EVENT_DATE_INVALID,
             )
     conditional = approval.is_conditional
     if conditional and time_limit_years is None and time_limit_ends_on is None:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "time_limit_years",
             _("A conditional approval needs a time limit in years or an end date."),
-            details={"field": "time_limit_years"},
+            ErrorCode.INVALID_INPUT,
         )
     if not conditional and (time_limit_years is not None or time_limit_ends_on is not None):
-        raise Conflict(
-            ErrorCode.PRODUCT_NOT_CONDITIONAL,
+        raise invalid(
+            "time_limit_years",
             _("A standard approval has no time limit."),
-            details={"field": "time_limit_years"},
+            ErrorCode.PRODUCT_NOT_CONDITIONAL,
+            status=409,
         )
     if time_limit_years is not None and not 1 <= time_limit_years <= 7:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "time_limit_years",
             _("The time limit is from 1 to 7 years."),
-            details={"field": "time_limit_years"},
+            ErrorCode.INVALID_INPUT,
         )
     if time_limit_ends_on is not None and time_limit_ends_on <= approved_on:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "time_limit_ends_on",
             _("The time limit must end after the approval date."),
-            details={"field": "time_limit_ends_on"},
+            ErrorCode.INVALID_INPUT,
         )
     unknown = [d for d in designations or [] if d not in Designation.values]
     if unknown:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
+        raise invalid(
+            "designations",
             _("Unknown designation."),
-            details={"field": "designations", "values": unknown},
+            ErrorCode.INVALID_INPUT,
+            context={"values": unknown},
         )
     changed = Approval.objects.filter(pk=approval.pk, approved_on__isnull=True).update(
         approved_on=approved_on,
