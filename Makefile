@@ -7,13 +7,16 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Processes `make test` spreads the suite over (pytest-xdist): auto is one per CPU, 0 runs it in
+# this process (e.g. for a debugger).
+PYTEST_WORKERS ?= auto
 
 .PHONY: help install run serve serve-prod test test-fast fuzz lint fmt bench messages clean
 
 help:
 	@echo "make run     install, migrate, load reference + demo data, serve on $(HOST):$(PORT)"
 	@echo "make serve-prod  collectstatic, migrate and gunicorn with SAISEI_ENV=production (README: Production)"
-	@echo "make test    run the test suite (DATABASE_URL selects PostgreSQL; SQLite by default)"
+	@echo "make test    run the test suite in parallel (DATABASE_URL selects PostgreSQL; SQLite by default)"
 	@echo "make fuzz    Schemathesis over the whole API (three personas, a throwaway demo database)"
 	@echo "make lint    ruff check, ruff format --check, mypy"
 	@echo "make fmt     format and autofix"
@@ -51,7 +54,7 @@ serve-prod: install
 	SAISEI_ENV=production SAISEI_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c python:saisei.config.gunicorn
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Schemathesis over every API operation for the anonymous, officer and regulator personas, on
 # a throwaway SQLite database loaded with the demo (tests/fuzz). FUZZ_MAX_EXAMPLES (20) and
