@@ -41,7 +41,8 @@ class DomainErrorMiddleware:
             status = 404
         else:
             status = exception.status if 400 <= exception.status < 500 else 400
-        return render(request, "refused.html", {"error": exception}, status=status)
+        context = {"error": exception, "message": exception.message}
+        return render(request, "refused.html", context, status=status)
 
 
 class RequestSizeLimitMiddleware:
