@@ -5,7 +5,7 @@ write calls one service, which checks the permission. Public reads (filed-or-lat
 are under /public/… and need no credential.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -13,8 +13,9 @@ from ninja import Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from saisei.accounts.auth import actor
 from saisei.accounts.permissions import ensure_can
-from saisei.api.schemas import WRITE_ERRORS, ErrorOut, Id, Line, Pagination, Search
+from saisei.api.schemas import WRITE_ERRORS, ErrorOut, Id, Pagination, Search, line
 from saisei.core.errors import ErrorCode, NotFound, invalid
 from saisei.core.time import legal_today
 from saisei.plans import selectors, services
@@ -174,12 +175,8 @@ def order_dict(order: Order) -> dict[str, Any]:
     }
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
-    return selectors.plan_get_for(_actor(request), plan_id)
+    return selectors.plan_get_for(actor(request), plan_id)
 
 
 def _committee(committee_id: int | None) -> Committee | None:
@@ -200,7 +197,7 @@ def _changes(changes: PlanChangesIn) -> dict[str, Any]:
 
 
 def _fresh(request: HttpRequest, plan: Plan) -> dict[str, Any]:
-    return plan_dict(selectors.plan_get_for(_actor(request), plan.pk))
+    return plan_dict(selectors.plan_get_for(actor(request), plan.pk))
 
 
 # --- plans ---------------------------------------------------------------------------------------
@@ -208,8 +205,8 @@ def _fresh(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 
 @router.get("/plans", response={200: list[PlanOut], 401: ErrorOut}, summary="Plans I may see")
 @paginate(Pagination, serialise=plan_dict)
-def plans(request: HttpRequest, status: Line(30) = "", q: Search = "") -> Any:
-    plans = selectors.plan_list_for(_actor(request), status=status or None, q=q or None)
+def plans(request: HttpRequest, status: Annotated[str, line(30)] = "", q: Search = "") -> Any:
+    plans = selectors.plan_list_for(actor(request), status=status or None, q=q or None)
     return selectors.with_details(plans)
 
 
@@ -220,7 +217,7 @@ def plan_new(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
         raise NotFound("institution")
     plan = services.plan_create(
         institution=institution,
-        actor=_actor(request),
+        actor=actor(request),
         content=_content(payload.content) or {},
         answers=payload.answers.answers(),
         criteria=_criteria(payload.criteria) or [],
@@ -239,7 +236,7 @@ def plan(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
 def plan_edit(request: HttpRequest, plan_id: Id, payload: PlanPatch) -> dict[str, Any]:
     plan = services.plan_update(
         plan=_plan(request, plan_id),
-        actor=_actor(request),
+        actor=actor(request),
         content=_content(payload.content),
         answers=None if payload.answers is None else payload.answers.answers(),
         criteria=_criteria(payload.criteria),
@@ -261,14 +258,14 @@ def plan_history(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
 
 @router.post("/plans/{plan_id}/submit", response={201: ReviewOut, **WRITE_ERRORS})
 def plan_submit(request: HttpRequest, plan_id: Id) -> Status[dict[str, Any]]:
-    review = services.plan_submit(plan=_plan(request, plan_id), actor=_actor(request))
+    review = services.plan_submit(plan=_plan(request, plan_id), actor=actor(request))
     return Status(201, review_dict(review))
 
 
 @router.post("/plans/{plan_id}/file", response={200: PlanOut, **WRITE_ERRORS})
 def plan_file(request: HttpRequest, plan_id: Id, payload: FileIn) -> dict[str, Any]:
     plan = services.plan_file(
-        plan=_plan(request, plan_id), actor=_actor(request), filed_on=payload.filed_on
+        plan=_plan(request, plan_id), actor=actor(request), filed_on=payload.filed_on
     )
     return _fresh(request, plan)
 
@@ -276,7 +273,7 @@ def plan_file(request: HttpRequest, plan_id: Id, payload: FileIn) -> dict[str, A
 @router.post("/plans/{plan_id}/accept", response={200: PlanOut, **WRITE_ERRORS})
 def plan_accept(request: HttpRequest, plan_id: Id, payload: AcceptIn) -> dict[str, Any]:
     plan = services.plan_accept(
-        plan=_plan(request, plan_id), actor=_actor(request), plan_number=payload.plan_number
+        plan=_plan(request, plan_id), actor=actor(request), plan_number=payload.plan_number
     )
     return _fresh(request, plan)
 
@@ -285,7 +282,7 @@ def plan_accept(request: HttpRequest, plan_id: Id, payload: AcceptIn) -> dict[st
 def plan_restriction_extend(request: HttpRequest, plan_id: Id, payload: ExtendIn) -> Any:
     plan = services.plan_restriction_extend(
         plan=_plan(request, plan_id),
-        actor=_actor(request),
+        actor=actor(request),
         until=payload.until,
         reason=payload.reason,
         which=payload.which,
@@ -298,7 +295,7 @@ def plan_restriction_extend(request: HttpRequest, plan_id: Id, payload: ExtendIn
 def plan_restriction_shorten(request: HttpRequest, plan_id: Id, payload: ShortenIn) -> Any:
     plan = services.plan_restriction_shorten(
         plan=_plan(request, plan_id),
-        actor=_actor(request),
+        actor=actor(request),
         until=payload.until,
         reason=payload.reason,
         which=payload.which,
@@ -308,7 +305,7 @@ def plan_restriction_shorten(request: HttpRequest, plan_id: Id, payload: Shorten
 
 @router.post("/plans/{plan_id}/restriction/release", response={200: PlanOut, **WRITE_ERRORS})
 def plan_restriction_release(request: HttpRequest, plan_id: Id) -> Any:
-    plan = services.plan_restriction_release(plan=_plan(request, plan_id), actor=_actor(request))
+    plan = services.plan_restriction_release(plan=_plan(request, plan_id), actor=actor(request))
     return _fresh(request, plan)
 
 
@@ -316,7 +313,7 @@ def plan_restriction_release(request: HttpRequest, plan_id: Id) -> Any:
 def plan_change(request: HttpRequest, plan_id: Id, payload: ChangeIn) -> Status[dict[str, Any]]:
     review = services.plan_change_propose(
         plan=_plan(request, plan_id),
-        actor=_actor(request),
+        actor=actor(request),
         changes=_changes(payload.changes),
         reason=payload.reason,
     )
@@ -326,7 +323,7 @@ def plan_change(request: HttpRequest, plan_id: Id, payload: ChangeIn) -> Status[
 @router.post("/plans/{plan_id}/changes/notify", response={200: PlanOut, **WRITE_ERRORS})
 def plan_change_notify(request: HttpRequest, plan_id: Id, payload: NotifyIn) -> Any:
     plan = services.plan_change_notify(
-        plan=_plan(request, plan_id), actor=_actor(request), notified_on=payload.notified_on
+        plan=_plan(request, plan_id), actor=actor(request), notified_on=payload.notified_on
     )
     return _fresh(request, plan)
 
@@ -337,7 +334,7 @@ def plan_minor_change(
 ) -> Status[PlanNotice]:
     notice = services.plan_minor_change_notify(
         plan=_plan(request, plan_id),
-        actor=_actor(request),
+        actor=actor(request),
         **{**payload.dict(), "changes": _changes(payload.changes)},
     )
     return Status(201, notice)
@@ -348,7 +345,7 @@ def plan_discontinue(
     request: HttpRequest, plan_id: Id, payload: DiscontinueIn
 ) -> Status[PlanNotice]:
     notice = services.plan_discontinue(
-        plan=_plan(request, plan_id), actor=_actor(request), **payload.dict()
+        plan=_plan(request, plan_id), actor=actor(request), **payload.dict()
     )
     return Status(201, notice)
 
@@ -362,7 +359,7 @@ def plan_data_collection_end(
     request: HttpRequest, plan_id: Id, payload: DataCollectionEndIn
 ) -> dict[str, Any]:
     plan = services.plan_data_collection_end(
-        plan=_plan(request, plan_id), actor=_actor(request), ended_on=payload.ended_on
+        plan=_plan(request, plan_id), actor=actor(request), ended_on=payload.ended_on
     )
     return _fresh(request, plan)
 
@@ -370,7 +367,7 @@ def plan_data_collection_end(
 @router.post("/plans/{plan_id}/close", response={201: NoticeOut, **WRITE_ERRORS})
 def plan_close(request: HttpRequest, plan_id: Id, payload: CloseIn) -> Status[PlanNotice]:
     notice = services.plan_close(
-        plan=_plan(request, plan_id), actor=_actor(request), **payload.dict()
+        plan=_plan(request, plan_id), actor=actor(request), **payload.dict()
     )
     return Status(201, notice)
 
@@ -385,20 +382,20 @@ def plan_close(request: HttpRequest, plan_id: Id, payload: CloseIn) -> Status[Pl
 )
 @paginate(Pagination, serialise=review_dict)
 def reviews(request: HttpRequest, open_only: bool = True) -> Any:
-    return selectors.review_queue_for(_actor(request), open_only=open_only)
+    return selectors.review_queue_for(actor(request), open_only=open_only)
 
 
 @router.get("/reviews/{review_id}", response={200: ReviewOut, 401: ErrorOut, 404: ErrorOut})
 def review(request: HttpRequest, review_id: Id) -> dict[str, Any]:
-    return review_dict(selectors.review_get_for(_actor(request), review_id))
+    return review_dict(selectors.review_get_for(actor(request), review_id))
 
 
 @router.post("/reviews/{review_id}/meetings", response={201: MeetingOut, **WRITE_ERRORS})
 def review_meeting(request: HttpRequest, review_id: Id, payload: MeetingIn) -> Status[Meeting]:
-    review = selectors.review_get_for(_actor(request), review_id)
+    review = selectors.review_get_for(actor(request), review_id)
     meeting = services.meeting_record(
         review=review,
-        actor=_actor(request),
+        actor=actor(request),
         held_on=payload.held_on,
         attendance=[a.dict() for a in payload.attendance],
         location=payload.location,
@@ -409,8 +406,8 @@ def review_meeting(request: HttpRequest, review_id: Id, payload: MeetingIn) -> S
 
 @router.post("/reviews/{review_id}/opinion", response={201: OpinionOut, **WRITE_ERRORS})
 def review_opinion(request: HttpRequest, review_id: Id, payload: OpinionIn) -> Status[Opinion]:
-    review = selectors.review_get_for(_actor(request), review_id)
-    ensure_can(_actor(request), "plans.review", review.committee)
+    review = selectors.review_get_for(actor(request), review_id)
+    ensure_can(actor(request), "plans.review", review.committee)
     meeting = review.meetings.filter(pk=payload.meeting_id).first()
     if meeting is None:
         raise invalid(
@@ -419,7 +416,7 @@ def review_opinion(request: HttpRequest, review_id: Id, payload: OpinionIn) -> S
     opinion = services.review_record_opinion(
         review=review,
         meeting=meeting,
-        actor=_actor(request),
+        actor=actor(request),
         decision=payload.decision,
         reasons=payload.reasons,
         scientific_validity=payload.scientific_validity,
@@ -455,7 +452,7 @@ def orders(request: HttpRequest) -> Any:
 )
 def order_preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
     reach = services.order_preview(
-        actor=_actor(request),
+        actor=actor(request),
         kind=payload.kind,
         target_kind=payload.target_kind,
         target=_order_target(payload.target_kind, payload.target_id),
@@ -467,7 +464,7 @@ def order_preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
 @router.post("/orders", response={201: OrderOut, **WRITE_ERRORS}, summary="Issue an order")
 def order_new(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
     order = services.order_issue(
-        actor=_actor(request),
+        actor=actor(request),
         kind=payload.kind,
         target_kind=payload.target_kind,
         target=_order_target(payload.target_kind, payload.target_id),
@@ -483,7 +480,7 @@ def order_lift(request: HttpRequest, order_id: Id, payload: LiftIn) -> dict[str,
     if order is None:
         raise NotFound("order")
     services.order_lift(
-        order=order, actor=_actor(request), reason=payload.reason, lifted_on=payload.lifted_on
+        order=order, actor=actor(request), reason=payload.reason, lifted_on=payload.lifted_on
     )
     return order_dict(Order.objects.get(pk=order.pk))
 
@@ -501,9 +498,9 @@ def order_lift(request: HttpRequest, order_id: Id, payload: LiftIn) -> dict[str,
 def public_plans(
     request: HttpRequest,
     q: Search = "",
-    prefecture: Line(2) = "",
-    risk_class: Line(3) = "",
-    therapy: Line(20) = "",
+    prefecture: Annotated[str, line(2)] = "",
+    risk_class: Annotated[str, line(3)] = "",
+    therapy: Annotated[str, line(20)] = "",
 ) -> Any:
     plans = selectors.public_plan_search(
         q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy

@@ -12,14 +12,16 @@ here, and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from saisei.plans.models import EvaluationCriterion, Plan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class ContentField:
         return isinstance(self.column, models.TextField)
 
     @property
-    def label(self) -> Promise:
-        return capfirst(self.column.verbose_name)  # type: ignore[return-value]
+    def label(self) -> StrOrPromise:
+        return capfirst(self.column.verbose_name)
 
 
 # The plan's own content, in the model's order.
@@ -109,7 +111,7 @@ MINOR_CHANGE_FIELDS = frozenset(f.name for f in PLAN_CONTENT if f.minor)
 CRITERION_FIELDS: dict[str, int] = {f.name: f.max_length for f in CRITERION_CONTENT}
 # How a measured value is compared with the criterion's computable threshold.
 THRESHOLD_OPERATORS: tuple[str, ...] = tuple(
-    value for value, _label in EvaluationCriterion._meta.get_field("threshold_operator").choices
+    ContentField("threshold_operator", model=EvaluationCriterion).choices or ()
 )
 
 # What the public history compares between versions: what a change may replace, and the
@@ -120,14 +122,14 @@ DIFF_FIELDS = (
     "criteria",
     "facilities",
 )
-RELATION_LABELS: dict[str, Promise] = {
-    "committee": capfirst(Plan._meta.get_field("committee").verbose_name),  # type: ignore[dict-item, union-attr]
+RELATION_LABELS: dict[str, StrOrPromise] = {
+    "committee": capfirst(Plan._meta.get_field("committee").verbose_name),
     "criteria": _("Evaluation criteria for scientific validity"),
     "facilities": _("Processing facilities"),
 }
 
 
-def label(name: str) -> Promise:
+def label(name: str) -> StrOrPromise:
     """The label of a content field or of the committee, criteria or facilities."""
     return BY_NAME[name].label if name in BY_NAME else RELATION_LABELS[name]
 

@@ -22,9 +22,9 @@ from saisei.plans.content import (
     ContentField,
     content_of,
 )
-from saisei.plans.models import Decision, OrderKind, OrderTarget, Therapy
+from saisei.plans.models import Decision, Meeting, OrderKind, OrderTarget, Therapy
 from saisei.plans.schemas import CriterionIn, PlanContentIn
-from saisei.registry.models import Committee, ProcessingFacility
+from saisei.registry.models import Committee, Institution, ProcessingFacility
 from saisei.registry.regions import Prefecture
 
 CRITERIA_ROWS = 3
@@ -86,7 +86,7 @@ def content_form_field(
     """A form field for a content field: label, limit, choices and whether it is required come
     from the model (saisei.plans.content); a text that spans lines gets a textarea."""
     if f.choices is not None:
-        return forms.ChoiceField(label=f.label, choices=f.column.choices, **extra)
+        return forms.ChoiceField(label=f.label, choices=f.column.choices or (), **extra)
     if f.spans_lines:
         extra.setdefault("widget", forms.Textarea)
     return forms.CharField(
@@ -107,9 +107,8 @@ _PlanContentForm = forms.forms.DeclarativeFieldsMetaclass(
     {
         "__module__": __name__,
         **{
-            f.name: content_form_field(
-                f, **({"help_text": HELP_TEXTS[f.name]} if f.name in HELP_TEXTS else {})
-            )
+            # Field's own default help text is "".
+            f.name: content_form_field(f, help_text=HELP_TEXTS.get(f.name, ""))
             for f in PLAN_CONTENT
         },
     },
@@ -119,7 +118,9 @@ _PlanContentForm = forms.forms.DeclarativeFieldsMetaclass(
 class PlanForm(RmActFormMixin, _PlanContentForm):  # type: ignore[misc, valid-type]
     field_order = ["institution", *CONTENT_NAMES]
 
-    institution = forms.ModelChoiceField(queryset=None, label=_("Institution"))  # type: ignore[arg-type]
+    institution: forms.ModelChoiceField[Institution] = forms.ModelChoiceField(
+        queryset=None, label=_("Institution")
+    )
     # Classification questions (notice 医政研発0515第18号, Fig. 2), in the flowchart's order.
     excluded_practice = forms.ChoiceField(
         label=_("Is it one of these practices outside the Act?"), choices=EXCLUDED, required=False
@@ -182,7 +183,7 @@ class PlanForm(RmActFormMixin, _PlanContentForm):  # type: ignore[misc, valid-ty
 
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["institution"].queryset = institutions
         for i in range(CRITERIA_ROWS):
             for f in CRITERION_CONTENT:
                 self.fields[f"criteria_{i}_{f.name}"] = content_form_field(
@@ -329,7 +330,9 @@ class ChangeForm(RmActFormMixin, forms.Form):
 
 
 class OpinionForm(RmActFormMixin, forms.Form):
-    meeting = forms.ModelChoiceField(queryset=None, label=_("Meeting"))  # type: ignore[arg-type]
+    meeting: forms.ModelChoiceField[Meeting] = forms.ModelChoiceField(
+        queryset=None, label=_("Meeting")
+    )
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
     conditions = forms.CharField(
         label=_("Conditions"), required=False, max_length=4000, widget=forms.Textarea

@@ -164,8 +164,9 @@ class Plan(models.Model):
     def scope_organisation_ids(self) -> set[int]:
         """The institution always; the committee once the plan has been submitted to it."""
         ids = {self.institution.organisation_id}
-        if self.committee_id is not None and self.first_submitted_at is not None:
-            ids.add(self.committee.organisation_id)
+        committee = self.committee
+        if committee is not None and self.first_submitted_at is not None:
+            ids.add(committee.organisation_id)
         return ids
 
     @property

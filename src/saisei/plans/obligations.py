@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from saisei.law import Recipient, authority_for, period_bounds
 from saisei.obligations import sources
@@ -105,15 +105,16 @@ def periodic_reports_expected(today: date) -> Iterator[ObligationSpec]:
         "committee__rule_closed_days",
     )
     for row in rows:
+        filed_on = cast(date, row["filed_on"])  # the query keeps filed plans only
         until = min(today, row["closed_on"]) if row["closed_on"] else today
         recipients = (
             Recipient.COMMITTEE.value,
             _authority(row["filed_with"], row["risk_class"]),
         )
-        for k in _periods_begun("periodic_report", row["filed_on"], until):
+        for k in _periods_begun("periodic_report", filed_on, until):
             if (
                 row["closed_on"]
-                and period_bounds("periodic_report", row["filed_on"], k)[1] >= row["closed_on"]
+                and period_bounds("periodic_report", filed_on, k)[1] >= row["closed_on"]
             ):
                 break
             for recipient in recipients:
@@ -123,7 +124,7 @@ def periodic_reports_expected(today: date) -> Iterator[ObligationSpec]:
                     subject_type=PLAN,
                     subject_id=str(row["pk"]),
                     subject_label=row["title"],
-                    starts_on=row["filed_on"],
+                    starts_on=filed_on,
                     period=k,
                     also_visible_to_id=row["committee__organisation_id"],
                     recipient=recipient,

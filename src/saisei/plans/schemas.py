@@ -7,12 +7,13 @@ law engine, which names a wrong field (plan_classification_invalid) as it does f
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, WithJsonSchema, create_model
 
-from saisei.api.schemas import DecimalValue, Id, Line, RmActDay, Text
+from saisei.api.schemas import Id, RmActDay, decimal, line, text
 from saisei.law import CellKind, CellSource, ExcludedPractice, Purpose, Species
 from saisei.plans.content import (
     CRITERION_CONTENT,
@@ -23,6 +24,11 @@ from saisei.plans.content import (
 
 # The operator of a criterion's computable threshold, or "" for none.
 THRESHOLD_CHOICES = (*THRESHOLD_OPERATORS, "")
+_THRESHOLD_OPERATOR: Any = Literal[THRESHOLD_CHOICES]
+
+# The schemas derived from saisei.plans.content get their fields at run time (create_model), as a
+# base class of the named schema. To mypy such a base is the class it extends: mypy cannot read
+# fields declared at run time, and a variable holding a class is no base or annotation to it.
 
 
 def _values(choices: Iterable[Any]) -> tuple[str, ...]:
@@ -30,7 +36,7 @@ def _values(choices: Iterable[Any]) -> tuple[str, ...]:
 
 
 def _text_in(f: ContentField) -> Any:
-    return Text(f.max_length) if f.spans_lines else Line(f.max_length)
+    return Annotated[str, text(f.max_length) if f.spans_lines else line(f.max_length)]
 
 
 def _content_in(fields: Iterable[ContentField]) -> dict[str, Any]:
@@ -56,15 +62,24 @@ def _content_out(fields: Iterable[ContentField]) -> dict[str, Any]:
     }
 
 
-CriterionOut = create_model(
-    "CriterionOut",
-    __base__=Schema,
-    __doc__="An evaluation criterion as kept: its texts and the computable threshold (an "
-    "operator and a number as text, both empty when the criterion has none).",
-    **_content_out(CRITERION_CONTENT),
-    threshold_operator=(Literal[THRESHOLD_CHOICES], ...),
-    threshold_value=(str, ...),
-)
+if TYPE_CHECKING:
+    _CriterionOutFields = Schema
+else:
+    _CriterionOutFields = create_model(
+        "_CriterionOutFields",
+        __base__=Schema,
+        **_content_out(CRITERION_CONTENT),
+        threshold_operator=(_THRESHOLD_OPERATOR, ...),
+        threshold_value=(str, ...),
+    )
+
+
+class CriterionOut(_CriterionOutFields):
+    # The description OpenAPI shows, one line (a docstring's line break would be kept in it).
+    __doc__ = (
+        "An evaluation criterion as kept: its texts and the computable threshold (an operator "
+        "and a number as text, both empty when the criterion has none)."
+    )
 
 
 # --- the classification answers (the `saisei classify` input shape, without `date`) --------------
@@ -82,10 +97,11 @@ class CellsOut(Schema):
     homologous: bool
 
 
-def _documented(schema: dict[str, Any], description: str) -> Any:
-    """Any value, documented as `schema`: the law engine checks it and names the field, so a
-    wrong answer is refused as plan_classification_invalid (400) rather than by the schema."""
-    return Annotated[Any, WithJsonSchema({**schema, "description": description})]
+def _documented(schema: dict[str, Any], description: str) -> WithJsonSchema:
+    """Documents any value as `schema` (`Annotated[Any, _documented(...)]`): the law engine checks
+    it and names the field, so a wrong answer is refused as plan_classification_invalid (400)
+    rather than by the schema."""
+    return WithJsonSchema({**schema, "description": description})
 
 
 def _enum(values: Iterable[Any], *, nullable: bool = False) -> dict[str, Any]:
@@ -118,28 +134,38 @@ class ClassificationAnswersIn(BaseModel):
         },
     )
 
-    purpose: _documented(_enum(Purpose), "what the practice is for") = None
-    excluded_practice: _documented(
-        _enum(ExcludedPractice, nullable=True),
-        "one of the practices outside the Act, or null for none",
-    ) = None
-    pmd_act_clinical_trial: _documented(_BOOLEAN, "a clinical trial under the PMD Act (治験)") = (
-        None
-    )
-    approved_product_on_label: _documented(
-        _BOOLEAN, "only an approved product is used, exactly as approved"
-    ) = None
-    nucleic_acids_in_vivo: _documented(
-        _BOOLEAN, "nucleic acids are introduced into the patient's cells in the body"
-    ) = None
-    cells: _documented(
-        {"anyOf": [CellsOut.model_json_schema(), {"type": "null"}]},
-        "the processed cells used, or null when none are",
-    ) = None
-    in_vivo_provided_before_amendment: _documented(
-        {**_BOOLEAN, "default": False},
-        "the in vivo gene therapy was already provided on 2025-05-31 (transitional rule)",
-    ) = None
+    purpose: Annotated[Any, _documented(_enum(Purpose), "what the practice is for")] = None
+    excluded_practice: Annotated[
+        Any,
+        _documented(
+            _enum(ExcludedPractice, nullable=True),
+            "one of the practices outside the Act, or null for none",
+        ),
+    ] = None
+    pmd_act_clinical_trial: Annotated[
+        Any, _documented(_BOOLEAN, "a clinical trial under the PMD Act (治験)")
+    ] = None
+    approved_product_on_label: Annotated[
+        Any, _documented(_BOOLEAN, "only an approved product is used, exactly as approved")
+    ] = None
+    nucleic_acids_in_vivo: Annotated[
+        Any,
+        _documented(_BOOLEAN, "nucleic acids are introduced into the patient's cells in the body"),
+    ] = None
+    cells: Annotated[
+        Any,
+        _documented(
+            {"anyOf": [CellsOut.model_json_schema(), {"type": "null"}]},
+            "the processed cells used, or null when none are",
+        ),
+    ] = None
+    in_vivo_provided_before_amendment: Annotated[
+        Any,
+        _documented(
+            {**_BOOLEAN, "default": False},
+            "the in vivo gene therapy was already provided on 2025-05-31 (transitional rule)",
+        ),
+    ] = None
 
     def answers(self) -> dict[str, Any]:
         """What the client sent, and only that, for the law engine to check."""
@@ -181,12 +207,15 @@ class CommitteeRef(Ref):
     certification_number: str
 
 
-_PlanPublicContent = create_model(
-    "_PlanPublicContent", __base__=Schema, **_content_out(f for f in PLAN_CONTENT if f.public)
-)
+if TYPE_CHECKING:
+    _PlanPublicContent = Schema
+else:
+    _PlanPublicContent = create_model(
+        "_PlanPublicContent", __base__=Schema, **_content_out(f for f in PLAN_CONTENT if f.public)
+    )
 
 
-class PlanPublicOut(_PlanPublicContent):  # type: ignore[misc, valid-type]
+class PlanPublicOut(_PlanPublicContent):
     id: int
     risk_class: str
     classification_rule: str
@@ -225,12 +254,19 @@ class _PlanOutBase(PlanPublicOut):
     updated_at: datetime
 
 
-PlanOut = create_model(
-    "PlanOut",
-    __base__=_PlanOutBase,
-    __doc__="A plan as those who may see it read it: the public fields and the private content.",
-    **_content_out(f for f in PLAN_CONTENT if not f.public),
-)
+if TYPE_CHECKING:
+    _PlanPrivateContent = _PlanOutBase
+else:
+    _PlanPrivateContent = create_model(
+        "_PlanPrivateContent",
+        __base__=_PlanOutBase,
+        **_content_out(f for f in PLAN_CONTENT if not f.public),
+    )
+
+
+class PlanOut(_PlanPrivateContent):
+    """A plan as those who may see it read it: the public fields and the private content."""
+
 
 # A plan names at most this many evaluation criteria and processing facilities.
 MAX_CRITERIA = 50
@@ -241,49 +277,59 @@ class _ContentInBase(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-PlanContentIn = create_model(
-    "PlanContentIn",
-    __base__=_ContentInBase,
-    __doc__="A plan's content (domain.md §1.4), each text held to its column. Which fields are "
-    "required is the service's rule (a draft may leave some empty); an unknown field is refused.",
-    **_content_in(PLAN_CONTENT),
-)
+if TYPE_CHECKING:
+    _PlanContentFields = _ContentInBase
+    _CriterionInFields = _ContentInBase
+else:
+    _PlanContentFields = create_model(
+        "_PlanContentFields", __base__=_ContentInBase, **_content_in(PLAN_CONTENT)
+    )
+    _CriterionInFields = create_model(
+        "_CriterionInFields",
+        __base__=_ContentInBase,
+        **{f.name: (_text_in(f), "") for f in CRITERION_CONTENT},
+        # The optional computable threshold (EvaluationCriterion.threshold_value: 14 digits, 4
+        # decimals; the service refuses 10^10 or more): an operator and a number, both or
+        # neither.
+        threshold_operator=(_THRESHOLD_OPERATOR, ""),
+        threshold_value=(Annotated[Decimal, decimal(14, 4)] | None, None),
+    )
 
 
-CriterionIn = create_model(
-    "CriterionIn",
-    __base__=_ContentInBase,
-    __doc__="An evaluation criterion; the service requires each text.",
-    **{f.name: (_text_in(f), "") for f in CRITERION_CONTENT},
-    # The optional computable threshold (EvaluationCriterion.threshold_value: 14 digits, 4
-    # decimals; the service refuses 10^10 or more): an operator and a number, both or neither.
-    threshold_operator=(Literal[THRESHOLD_CHOICES], ""),
-    threshold_value=(DecimalValue(14, 4) | None, None),
-)
+class PlanContentIn(_PlanContentFields):
+    __doc__ = (
+        "A plan's content (domain.md §1.4), each text held to its column. Which fields are "
+        "required is the service's rule (a draft may leave some empty); an unknown field is "
+        "refused."
+    )
 
 
-class PlanChangesIn(PlanContentIn):  # type: ignore[misc, valid-type]
+class CriterionIn(_CriterionInFields):
+    """An evaluation criterion; the service requires each text."""
+
+
+class PlanChangesIn(PlanContentIn):
     """What a change replaces: content fields, the criteria, the facilities. The service says
     which of them a minor change may touch."""
 
-    criteria: list[CriterionIn] | None = Field(None, max_length=MAX_CRITERIA)  # type: ignore[valid-type]
+    criteria: list[CriterionIn] | None = Field(None, max_length=MAX_CRITERIA)
     facility_ids: list[Id] | None = Field(None, max_length=MAX_FACILITIES)
 
 
 class PlanIn(Schema):
     institution_id: Id
     committee_id: Id | None = None
-    content: PlanContentIn  # type: ignore[valid-type]
+    content: PlanContentIn
     answers: ClassificationAnswersIn
-    criteria: list[CriterionIn] = Field([], max_length=MAX_CRITERIA)  # type: ignore[valid-type]
+    criteria: list[CriterionIn] = Field([], max_length=MAX_CRITERIA)
     facility_ids: list[Id] = Field([], max_length=MAX_FACILITIES)
 
 
 class PlanPatch(Schema):
     committee_id: Id | None = None
-    content: PlanContentIn | None = None  # type: ignore[valid-type]
+    content: PlanContentIn | None = None
     answers: ClassificationAnswersIn | None = None
-    criteria: list[CriterionIn] | None = Field(None, max_length=MAX_CRITERIA)  # type: ignore[valid-type]
+    criteria: list[CriterionIn] | None = Field(None, max_length=MAX_CRITERIA)
     facility_ids: list[Id] | None = Field(None, max_length=MAX_FACILITIES)
 
 
@@ -306,14 +352,14 @@ class AttendanceIn(Schema):
     member_id: Id
     present: bool
     conflicted: bool = False
-    conflict_note: Line(300) = ""
+    conflict_note: Annotated[str, line(300)] = ""
 
 
 class MeetingIn(Schema):
     held_on: RmActDay
     attendance: list[AttendanceIn] = Field(max_length=200)
-    location: Line(200) = ""
-    notes: Text(4000) = ""
+    location: Annotated[str, line(200)] = ""
+    notes: Annotated[str, text(4000)] = ""
 
 
 class MeetingOut(Schema):
@@ -327,10 +373,10 @@ class MeetingOut(Schema):
 
 class OpinionIn(Schema):
     meeting_id: Id
-    decision: Line(30)
-    reasons: Text(4000)
-    scientific_validity: Text(4000)
-    conditions: Text(4000) = ""
+    decision: Annotated[str, line(30)]
+    reasons: Annotated[str, text(4000)]
+    scientific_validity: Annotated[str, text(4000)]
+    conditions: Annotated[str, text(4000)] = ""
 
 
 class OpinionOut(Schema):
@@ -350,12 +396,12 @@ class FileIn(Schema):
 
 
 class AcceptIn(Schema):
-    plan_number: Line(60)
+    plan_number: Annotated[str, line(60)]
 
 
 class ExtendIn(Schema):
     until: RmActDay
-    reason: Text(4000)
+    reason: Annotated[str, text(4000)]
     # Which restriction: the plan's own (Art 8-9) or its restricted change's (Art 10(1)).
     which: Literal["plan", "change"] = "plan"
     notified_on: RmActDay | None = None
@@ -363,13 +409,13 @@ class ExtendIn(Schema):
 
 class ShortenIn(Schema):
     until: RmActDay
-    reason: Text(4000)
+    reason: Annotated[str, text(4000)]
     which: Literal["plan", "change"] = "plan"
 
 
 class ChangeIn(Schema):
     changes: PlanChangesIn
-    reason: Text(4000)
+    reason: Annotated[str, text(4000)]
 
 
 class NotifyIn(Schema):
@@ -379,14 +425,14 @@ class NotifyIn(Schema):
 class MinorChangeIn(Schema):
     changes: PlanChangesIn
     changed_on: RmActDay
-    summary: Text(4000)
+    summary: Annotated[str, text(4000)]
     notified_on: RmActDay | None = None
     filed_on: RmActDay | None = None
 
 
 class DiscontinueIn(Schema):
     stopped_on: RmActDay
-    reason: Text(4000)
+    reason: Annotated[str, text(4000)]
     notified_on: RmActDay | None = None
     filed_on: RmActDay | None = None
     data_collection_ended_on: RmActDay | None = None
@@ -398,7 +444,7 @@ class DataCollectionEndIn(Schema):
 
 class CloseIn(Schema):
     closed_on: RmActDay
-    summary: Text(4000)
+    summary: Annotated[str, text(4000)]
 
 
 class NoticeOut(Schema):
@@ -437,16 +483,16 @@ class HistoryOut(Schema):
 
 
 class OrderIn(Schema):
-    kind: Line(30)
-    target_kind: Line(20)
+    kind: Annotated[str, line(30)]
+    target_kind: Annotated[str, line(20)]
     target_id: Id
-    reason: Text(4000)
+    reason: Annotated[str, text(4000)]
     issued_on: RmActDay | None = None
 
 
 class PreviewIn(Schema):
-    kind: Line(30)
-    target_kind: Line(20)
+    kind: Annotated[str, line(30)]
+    target_kind: Annotated[str, line(20)]
     target_id: Id
 
 
@@ -455,7 +501,7 @@ class ReachOut(Schema):
 
 
 class LiftIn(Schema):
-    reason: Text(4000)
+    reason: Annotated[str, text(4000)]
     lifted_on: RmActDay | None = None
 
 

@@ -115,7 +115,7 @@ def clean_criteria(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
 
 
 def _clean_threshold(
-    row: Mapping[str, Any], index: int, errors: list[dict[str, str]]
+    row: Mapping[str, Any], index: int, errors: list[FieldError]
 ) -> dict[str, str]:
     """The optional computable threshold: an operator and a number, both or neither."""
     operator = row.get("threshold_operator") or ""

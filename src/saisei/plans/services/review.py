@@ -252,6 +252,7 @@ def review_record_opinion(
         )
     approving = decision != Decision.REJECT
     action = Action.APPROVE if approving else Action.REJECT
+    to: str
     if review.kind == ReviewKind.INITIAL:
         to = S.APPROVED if approving else S.DRAFT
         if plan.status != S.UNDER_REVIEW:

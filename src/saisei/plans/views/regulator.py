@@ -39,12 +39,12 @@ def orders(request: HttpRequest) -> HttpResponse:
         target = None
         if form.is_valid():
             d = form.cleaned_data
-            model = {
+            models: dict[str, type[Plan] | type[Institution] | type[ProcessingFacility]] = {
                 OrderTarget.PLAN: Plan,
                 OrderTarget.INSTITUTION: Institution,
                 OrderTarget.FACILITY: ProcessingFacility,
-            }[d["target_kind"]]
-            target = model.objects.filter(pk=d["target_id"]).first()
+            }
+            target = models[d["target_kind"]].objects.filter(pk=d["target_id"]).first()
             try:
                 if "confirm" in request.POST:
                     order = services.order_issue(
