@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from saisei.core.time import legal_today
 from saisei.plans import services
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Decision, OrderKind, OrderTarget, Plan, Review
@@ -121,7 +122,7 @@ class World:
         meeting = services.meeting_record(
             review=review,
             actor=self.personas.secretariat,
-            held_on=services.today(),
+            held_on=legal_today(),
             attendance=self.full_attendance(),
         )
         return services.review_record_opinion(
@@ -170,11 +171,11 @@ class World:
             return plan
         if status in (S.DISCONTINUED, S.CLOSED):
             services.plan_discontinue(
-                plan=plan, actor=officer, stopped_on=services.today(), reason="Stopped"
+                plan=plan, actor=officer, stopped_on=legal_today(), reason="Stopped"
             )
             if status == S.CLOSED:
                 services.plan_close(
-                    plan=plan, actor=officer, closed_on=services.today(), summary="Closed"
+                    plan=plan, actor=officer, closed_on=legal_today(), summary="Closed"
                 )
             return plan
         if status == S.SUSPENDED:

@@ -25,7 +25,6 @@ a test that patches a name patches it in the module that reads it.
 
 from __future__ import annotations
 
-from saisei.core.time import legal_today
 from saisei.plans.services.changes import (
     MINOR_CHANGE_FIELDS,
     plan_change_notify,
@@ -65,10 +64,6 @@ from saisei.plans.services.orders import (
 from saisei.plans.services.review import meeting_record, plan_submit, review_record_opinion
 from saisei.plans.services.transitions import S
 
-# The legal date is saisei.core.time.legal_today; this name stays for callers outside plans that
-# still write services.today() (tests/support/world.py).
-today = legal_today
-
 __all__ = [
     "CHOICE_FIELDS",
     "CONTENT_FIELDS",
@@ -105,5 +100,4 @@ __all__ = [
     "plan_update",
     "review_record_opinion",
     "snapshot",
-    "today",
 ]
