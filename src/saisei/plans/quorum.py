@@ -90,7 +90,7 @@ def evaluate(
 
 def describe(entry: dict[str, Any]) -> str:
     """A stored rule result as a sentence in the active language."""
-    params = entry.get("params", {})
+    params: dict[str, Any] = entry.get("params", {})
     rule = entry.get("rule")
     if rule == "present":
         return _("%(present)d of %(roster)d members present; at least %(needed)d needed.") % params

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import organisation_ids_with
 from saisei.core.errors import NotFound
 from saisei.plans.content import DIFF_FIELDS, label
@@ -51,7 +52,7 @@ def with_details(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     )
 
 
-def plans_visible_to(actor: Any, permission: str = "plans.view") -> QuerySet[Plan]:
+def plans_visible_to(actor: User, permission: str = "plans.view") -> QuerySet[Plan]:
     """Every plan the actor may see: its institution's, those submitted to its committee, or all
     for a regulator. A committee never sees a draft that was never submitted to it.
 
@@ -67,7 +68,9 @@ def plans_visible_to(actor: Any, permission: str = "plans.view") -> QuerySet[Pla
     )
 
 
-def plan_list_for(actor: Any, *, status: str | None = None, q: str | None = None) -> QuerySet[Plan]:
+def plan_list_for(
+    actor: User, *, status: str | None = None, q: str | None = None
+) -> QuerySet[Plan]:
     plans = plans_visible_to(actor).select_related("institution", "committee")
     if status:
         plans = plans.filter(status=status)
@@ -76,7 +79,7 @@ def plan_list_for(actor: Any, *, status: str | None = None, q: str | None = None
     return plans.order_by("-updated_at", "-pk")
 
 
-def plan_get_for(actor: Any, pk: int) -> Plan:
+def plan_get_for(actor: User, pk: int) -> Plan:
     """The plan if the actor may see it; otherwise "not found", so existence is not disclosed."""
     plan = with_details(plans_visible_to(actor)).filter(pk=pk).first()
     if plan is None:
@@ -84,7 +87,7 @@ def plan_get_for(actor: Any, pk: int) -> Plan:
     return plan
 
 
-def review_queue_for(actor: Any, *, open_only: bool = True) -> QuerySet[Review]:
+def review_queue_for(actor: User, *, open_only: bool = True) -> QuerySet[Review]:
     orgs = organisation_ids_with(actor, "plans.review")
     reviews = Review.objects.select_related("plan", "plan__institution", "committee")
     if orgs is not None:
@@ -94,7 +97,7 @@ def review_queue_for(actor: Any, *, open_only: bool = True) -> QuerySet[Review]:
     return reviews.order_by("submitted_at", "pk")
 
 
-def review_get_for(actor: Any, pk: int) -> Review:
+def review_get_for(actor: User, pk: int) -> Review:
     orgs = organisation_ids_with(actor, "plans.view")
     reviews = Review.objects.select_related(
         "plan", "plan__institution", "plan__committee", "committee"
@@ -109,7 +112,7 @@ def review_get_for(actor: Any, pk: int) -> Review:
     return review
 
 
-def filings_inbox(actor: Any) -> QuerySet[Plan]:
+def filings_inbox(actor: User) -> QuerySet[Plan]:
     """Filed plans awaiting a plan number (regulators only; empty for anyone else)."""
     orgs = organisation_ids_with(actor, "plans.accept")
     plans = Plan.objects.filter(status=PlanStatus.FILED).select_related("institution", "committee")

@@ -25,17 +25,19 @@ a test that patches a name patches it in the module that reads it.
 
 from __future__ import annotations
 
-from saisei.plans.services.changes import (
+from saisei.plans.content import (
+    CHOICE_FIELDS,
+    CRITERION_FIELDS,
     MINOR_CHANGE_FIELDS,
+    THRESHOLD_OPERATORS,
+)
+from saisei.plans.services.changes import (
     plan_change_notify,
     plan_change_propose,
     plan_minor_change_notify,
 )
 from saisei.plans.services.content import (
-    CHOICE_FIELDS,
     CONTENT_FIELDS,
-    CRITERION_FIELDS,
-    THRESHOLD_OPERATORS,
     check_committee,
     classify_plan,
     clean_content,

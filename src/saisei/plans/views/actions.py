@@ -85,7 +85,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/detail.html", _detail_context(request, plan))
 
 
-def _action_failed(request: HttpRequest, plan: Plan, exc: DomainError, **forms: Any) -> Any:
+def _action_failed(
+    request: HttpRequest, plan: Plan, exc: DomainError, **forms: Any
+) -> HttpResponse:
     if isinstance(exc, NotFound):
         raise Http404
     context = _detail_context(request, plan)

@@ -26,20 +26,20 @@ from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.forms import OpinionForm, plan_field_name
 from saisei.plans.quorum import describe
-from saisei.plans.views.common import _refused
+from saisei.plans.views.common import _actor, _refused
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "plans.review"):
         return _refused(request, NotPermitted("plans.review"))
-    reviews = selectors.review_queue_for(request.user)
+    reviews = selectors.review_queue_for(_actor(request))
     return render(request, "plans/review_queue.html", {"reviews": reviews})
 
 
 def _review_for(request: HttpRequest, pk: int) -> Any:
     try:
-        review = selectors.review_get_for(request.user, pk)
+        review = selectors.review_get_for(_actor(request), pk)
         ensure_can(request.user, "plans.review", review.committee)
     except NotFound:
         raise Http404 from None

@@ -23,7 +23,7 @@ def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 def _plan_for(request: HttpRequest, pk: int) -> Plan:
     try:
-        return selectors.plan_get_for(request.user, pk)
+        return selectors.plan_get_for(_actor(request), pk)
     except NotFound:
         raise Http404 from None
 

@@ -19,13 +19,13 @@ from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.forms import PlanForm, initial_from_plan, plan_field_name
 from saisei.plans.lifecycle import PlanStatus
-from saisei.plans.views.common import _plan_for, _refused
+from saisei.plans.views.common import _actor, _plan_for, _refused
 from saisei.registry.models import Institution
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = selectors.plan_list_for(request.user, status=request.GET.get("status") or None)
+    plans = selectors.plan_list_for(_actor(request), status=request.GET.get("status") or None)
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -15,7 +15,7 @@ from saisei.core.forms import attach_errors
 from saisei.plans import selectors, services
 from saisei.plans.forms import AcceptForm, OrderForm, plan_field_name
 from saisei.plans.models import SUSPENDING_ORDERS, Order, OrderTarget, Plan
-from saisei.plans.views.common import _refused
+from saisei.plans.views.common import _actor, _refused
 from saisei.registry.models import Institution, ProcessingFacility
 
 
@@ -23,7 +23,7 @@ from saisei.registry.models import Institution, ProcessingFacility
 def filings(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "plans.accept"):
         return _refused(request, NotPermitted("plans.accept"))
-    plans = selectors.filings_inbox(request.user)
+    plans = selectors.filings_inbox(_actor(request))
     return render(request, "plans/filings.html", {"plans": plans, "accept_form": AcceptForm()})
 
 
