@@ -1,14 +1,14 @@
 """API for obligations: every duty the law creates, scoped to the caller."""
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from saisei.accounts.permissions import organisation_ids_with
-from saisei.api.schemas import Day, ErrorOut, Id, Line, Pagination, Text
+from saisei.api.schemas import Day, ErrorOut, Id, Pagination, line, text
 from saisei.core.errors import NotPermitted
 from saisei.core.time import legal_today
 from saisei.obligations.models import Obligation
@@ -56,7 +56,7 @@ class ObligationOut(Schema):
 def obligations_list(
     request: HttpRequest,
     status: Literal["open", "met", "met_late", "overdue", "waived", "outstanding"] | None = None,
-    rule: Line(40) | None = None,
+    rule: Annotated[str, line(40)] | None = None,
 ) -> Any:
     """The caller's obligations, overdue first. `status`: open, met, met_late, overdue,
     waived, or outstanding (open or overdue)."""
@@ -67,7 +67,7 @@ def obligations_list(
 
 
 class WaiveIn(Schema):
-    reason: Text(2000, min_length=1)
+    reason: Annotated[str, text(2000, min_length=1)]
 
 
 @router.post(
@@ -90,8 +90,8 @@ def obligations_waive(request: HttpRequest, obligation_id: Id, payload: WaiveIn)
 
 class FilingIn(Schema):
     filed_on: Day
-    reference: Line(100, min_length=1)
-    note: Text(500) = ""
+    reference: Annotated[str, line(100, min_length=1)]
+    note: Annotated[str, text(500)] = ""
 
 
 @router.post(

@@ -3,7 +3,7 @@ a committee's closed days and renewal applications by its secretariat, renewal d
 regulator; facility notices by the operator or, for a third-party facility, the regulator)."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -15,12 +15,12 @@ from saisei.api.schemas import (
     Day,
     ErrorOut,
     Id,
-    Line,
     Pagination,
     Search,
     Slug,
     SmallCount,
-    Text,
+    line,
+    text,
 )
 from saisei.registry import selectors, services
 from saisei.registry.models import (
@@ -61,12 +61,12 @@ class InstitutionOut(Schema):
 
 class InstitutionIn(Schema):
     slug: Slug
-    name: Line(200)
-    name_en: Line(200) = ""
-    kind: Line(20)
-    prefecture: Line(2)
-    address: Line(300) = ""
-    manager_name: Line(150)
+    name: Annotated[str, line(200)]
+    name_en: Annotated[str, line(200)] = ""
+    kind: Annotated[str, line(20)]
+    prefecture: Annotated[str, line(2)]
+    address: Annotated[str, line(300)] = ""
+    manager_name: Annotated[str, line(150)]
 
 
 class RulesOut(Schema):
@@ -145,14 +145,14 @@ class CommitteeOut(Schema):
 
 class CommitteeIn(Schema):
     slug: Slug
-    name: Line(200)
-    name_en: Line(200) = ""
-    kind: Line(30)
-    certification_number: Line(9)
-    founder_name: Line(200)
-    founder_type: Line(30)
+    name: Annotated[str, line(200)]
+    name_en: Annotated[str, line(200)] = ""
+    kind: Annotated[str, line(30)]
+    certification_number: Annotated[str, line(9)]
+    founder_name: Annotated[str, line(200)]
+    founder_type: Annotated[str, line(30)]
     certified_on: Day
-    scope: Line(300) = ""
+    scope: Annotated[str, line(300)] = ""
 
 
 class RulesIn(Schema):
@@ -161,7 +161,7 @@ class RulesIn(Schema):
     min_present: SmallCount
     majority_present: bool
     both_sexes: bool
-    required_categories: list[Line(1)] = Field(max_length=20)
+    required_categories: list[Annotated[str, line(1)]] = Field(max_length=20)
     min_no_interest: SmallCount
     min_independent: SmallCount
 
@@ -193,9 +193,9 @@ class RenewalOut(Schema):
 
 class RenewalIn(Schema):
     applied_on: Day
-    reference: Line(100, min_length=1)
+    reference: Annotated[str, line(100, min_length=1)]
     excused: bool = False
-    excused_reason: Text(2000) = ""
+    excused_reason: Annotated[str, text(2000)] = ""
 
 
 class RenewalDecisionIn(Schema):
@@ -214,11 +214,11 @@ class MemberOut(Schema):
 
 
 class MemberIn(Schema):
-    name: Line(150)
-    category: Line(1)
-    sex: Line(10)
+    name: Annotated[str, line(150)]
+    category: Annotated[str, line(1)]
+    sex: Annotated[str, line(10)]
     independent_of_founder: bool
-    affiliation: Line(200) = ""
+    affiliation: Annotated[str, line(200)] = ""
 
 
 class FacilityOut(Schema):
@@ -250,19 +250,19 @@ class NoticeOut(Schema):
 class NoticeIn(Schema):
     kind: Literal["change", "closure"]
     event_on: Day
-    summary: Text(2000, min_length=1)
+    summary: Annotated[str, text(2000, min_length=1)]
 
 
 class FacilityIn(Schema):
-    name: Line(200)
-    name_en: Line(200) = ""
-    kind: Line(20)
-    number: Line(40)
-    operator_name: Line(200)
+    name: Annotated[str, line(200)]
+    name_en: Annotated[str, line(200)] = ""
+    kind: Annotated[str, line(20)]
+    number: Annotated[str, line(40)]
+    operator_name: Annotated[str, line(200)]
     operator_institution_id: Id | None = None
     domestic: bool = True
-    country: Line(80) = ""
-    prefecture: Line(2) = ""
+    country: Annotated[str, line(80)] = ""
+    prefecture: Annotated[str, line(2)] = ""
     valid_from: Day
     valid_until: Day | None = None
 
@@ -273,7 +273,9 @@ def _actor(request: HttpRequest) -> Any:
 
 @router.get("/institutions", auth=None, response=list[InstitutionOut], summary="Institutions")
 @paginate(Pagination)
-def institutions(request: HttpRequest, q: Search = "", prefecture: Line(2) = "") -> Any:
+def institutions(
+    request: HttpRequest, q: Search = "", prefecture: Annotated[str, line(2)] = ""
+) -> Any:
     return selectors.institution_list(q=q, prefecture=prefecture)
 
 

@@ -6,11 +6,11 @@ them gets null or is refused the row.
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
-from saisei.api.schemas import DecimalValue, Id, Line, PatientCode, Period, RmActDay, Text
+from saisei.api.schemas import Id, PatientCode, Period, RmActDay, decimal, line, text
 from saisei.core.templatetags.law_text import law_explanation
 from saisei.core.time import legal_today
 from saisei.obligations.labels import legal_name, recipient_label
@@ -27,14 +27,14 @@ from saisei.reporting.models import (
 from saisei.reporting.visibility import actor_of, patient_field
 
 # OutcomeMeasurement.value: DecimalField(max_digits=14, decimal_places=4).
-OutcomeValue = DecimalValue(14, 4)
+OutcomeValue = Annotated[Decimal, decimal(14, 4)]
 
 
 class TreatmentIn(Schema):
     patient_code: PatientCode
     treated_on: RmActDay
-    facility_number: Line(40) = ""
-    lot: Line(60) = ""
+    facility_number: Annotated[str, line(40)] = ""
+    lot: Annotated[str, line(60)] = ""
 
 
 class OutcomeOut(Schema):
@@ -75,16 +75,16 @@ class OutcomeIn(Schema):
     criterion_id: Id
     measured_on: RmActDay
     value: OutcomeValue
-    note: Line(300) = ""
+    note: Annotated[str, line(300)] = ""
 
 
 class AdverseEventIn(Schema):
     patient_code: PatientCode
     learned_on: RmActDay
-    category: Line(30)
-    description: Text(4000)
-    outcome: Line(20)
-    causality: Line(20)
+    category: Annotated[str, line(30)]
+    description: Annotated[str, text(4000)]
+    outcome: Annotated[str, line(20)]
+    causality: Annotated[str, line(20)]
     onset_on: RmActDay | None = None
     infection: bool = False
     treatment_id: Id | None = None
@@ -184,13 +184,13 @@ class AdverseEventReportIn(Schema):
         "regional_bureau for Class II and III (another is refused)"
     )
     reported_on: RmActDay
-    summary: Text(4000)
+    summary: Annotated[str, text(4000)]
     event_id: Id | None = None
     period: Period | None = None
 
 
 class OpinionIn(Schema):
-    opinion: Text(4000, min_length=1)
+    opinion: Annotated[str, text(4000, min_length=1)]
 
 
 class PeriodicReportOut(Schema):
@@ -228,16 +228,16 @@ class PeriodicContentIn(Schema):
     """The institution's written items (Ordinance Art 37(1)(iii)-(v)); an item left out is
     kept as it is. "none" is an answer; submission refuses an empty item."""
 
-    evaluation: Text(REPORT_TEXT_MAX) | None = None
-    conflicts_of_interest: Text(REPORT_TEXT_MAX) | None = None
-    non_compliance: Text(REPORT_TEXT_MAX) | None = None
+    evaluation: Annotated[str, text(REPORT_TEXT_MAX)] | None = None
+    conflicts_of_interest: Annotated[str, text(REPORT_TEXT_MAX)] | None = None
+    non_compliance: Annotated[str, text(REPORT_TEXT_MAX)] | None = None
 
 
 class PeriodicOpinionIn(Schema):
     continuation: Literal["continue", "continue_with_changes", "not_appropriate"] = Field(
         description="The committee's opinion on continuing provision (Ordinance Art 37(4))"
     )
-    opinion: Text(REPORT_TEXT_MAX, min_length=1)
+    opinion: Annotated[str, text(REPORT_TEXT_MAX, min_length=1)]
 
 
 class GenerateIn(Schema):
