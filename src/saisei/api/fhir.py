@@ -13,6 +13,7 @@ from ninja import Router
 
 from saisei.api.schemas import Day, ErrorOut, Id
 from saisei.core.errors import NotFound
+from saisei.core.time import legal_today
 
 fhir_router = Router(tags=["fhir"])
 
@@ -49,9 +50,8 @@ def regulated_authorization(
 ) -> HttpResponse:
     from saisei.products.fhir import regulated_authorization as build
     from saisei.products.selectors import approval_get
-    from saisei.products.status import today_in_tokyo
 
     approval = approval_get(approval_id)
     if approval is None:
         raise NotFound("RegulatedAuthorization")
-    return fhir_response(build(approval, as_of or today_in_tokyo()))
+    return fhir_response(build(approval, as_of or legal_today()))

@@ -12,6 +12,7 @@ from ninja.responses import Status
 from saisei.accounts.auth import actor
 from saisei.api.schemas import Count, Day, ErrorOut, Id, Pagination, Slug, line, text
 from saisei.core.errors import NotFound
+from saisei.core.time import legal_today
 from saisei.products import services
 from saisei.products.models import Approval, ApprovalEvent, Product
 from saisei.products.selectors import (
@@ -21,7 +22,7 @@ from saisei.products.selectors import (
     product_row,
     product_rows,
 )
-from saisei.products.status import ProductStatus, today_in_tokyo
+from saisei.products.status import ProductStatus
 
 router = Router(tags=["products"])
 
@@ -296,7 +297,7 @@ def _approval(approval_id: int) -> Approval:
 @paginate(Pagination)
 def products_list(request: HttpRequest, filters: Query[ProductFilter]) -> list[dict[str, Any]]:
     rows = product_rows(
-        as_of=filters.as_of or today_in_tokyo(),
+        as_of=filters.as_of or legal_today(),
         status=filters.status,
         category=filters.category,
         approval_type=filters.approval_type,
@@ -311,7 +312,7 @@ def products_list(request: HttpRequest, filters: Query[ProductFilter]) -> list[d
     summary="One product: its approvals, conditions, evidence, events and status on a day",
 )
 def products_detail(request: HttpRequest, slug: Slug, as_of: Day | None = None) -> dict[str, Any]:
-    day = as_of or today_in_tokyo()
+    day = as_of or legal_today()
     product = _product(slug)
     out = product_out(product_row(product, day))
     out.update(
@@ -398,7 +399,7 @@ def applications_create(
         detail=payload.detail,
         source=payload.source,
     )
-    return Status(201, approval_out(_approval(approval.pk), today_in_tokyo()))
+    return Status(201, approval_out(_approval(approval.pk), legal_today()))
 
 
 @router.post(
@@ -454,4 +455,4 @@ def approvals_grant(request: HttpRequest, approval_id: Id, payload: GrantIn) -> 
         actor=actor(request),
         **payload.dict(),
     )
-    return approval_out(_approval(approval.pk), today_in_tokyo())
+    return approval_out(_approval(approval.pk), legal_today())

@@ -31,7 +31,7 @@ from saisei.products.models import (
     Product,
 )
 from saisei.products.obligations import approval_duty_refresh
-from saisei.products.status import compute_status, today_in_tokyo
+from saisei.products.status import compute_status
 
 HOLDER_PERMISSION = "products.record_holder_event"
 REGULATOR_PERMISSION = "products.record_decision"
@@ -109,7 +109,7 @@ def _lock(approval: Approval) -> Approval:
 
 
 def _check_date(on: date, *, not_before: date | None = None, field: str = "occurred_on") -> None:
-    if on > today_in_tokyo():
+    if on > legal_today():
         raise invalid(
             field,
             _("The date cannot be in the future."),

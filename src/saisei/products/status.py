@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -28,15 +27,10 @@ from saisei.law import (
 )
 from saisei.products.models import Approval, ApprovalEvent, StatusGap
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 LAW_EVENT_KINDS = frozenset(kind.value for kind in ApprovalEventKind)
 STATUS_UNKNOWN_CODE = "status_unknown"
 TIME_LIMIT_END_UNKNOWN_CODE = "time_limit_end_unknown"
 GAP_CODES = frozenset({STATUS_UNKNOWN_CODE, TIME_LIMIT_END_UNKNOWN_CODE})
-
-
-def today_in_tokyo() -> date:
-    return datetime.now(TOKYO).date()
 
 
 @dataclass(frozen=True)

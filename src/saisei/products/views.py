@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from saisei.core.time import legal_today
 from saisei.products.forms import AsOfForm, ProductFilterForm
 from saisei.products.selectors import approval_duties, product_get, product_row, product_rows
-from saisei.products.status import compute_status, today_in_tokyo
+from saisei.products.status import compute_status
 
 
 def product_list(request: HttpRequest) -> HttpResponse:
     form = ProductFilterForm(request.GET or None)
-    as_of = today_in_tokyo()
+    as_of = legal_today()
     rows = []
     if form.is_bound and not form.is_valid():
         # Bad filters show the form with its errors and no results, never a wrong list.
@@ -40,7 +41,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if product is None:
         raise Http404
     form = AsOfForm(request.GET or None)
-    as_of = today_in_tokyo()
+    as_of = legal_today()
     status = 200
     if form.is_bound:
         if form.is_valid():

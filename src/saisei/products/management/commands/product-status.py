@@ -17,8 +17,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
+from saisei.core.time import legal_today
 from saisei.products.selectors import product_get, product_row
-from saisei.products.status import today_in_tokyo
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         sys.exit(2)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        as_of = today_in_tokyo()
+        as_of = legal_today()
         if options["as_of"] is not None:
             try:
                 as_of = date.fromisoformat(options["as_of"])
