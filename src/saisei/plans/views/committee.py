@@ -95,7 +95,7 @@ def review_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             ) from None
         meeting = services.meeting_record(
             review=review,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
             held_on=held_on,
             attendance=attendance,
             location=request.POST.get("location", ""),
@@ -124,7 +124,7 @@ def review_opinion(request: HttpRequest, pk: int) -> HttpResponse:
         services.review_record_opinion(
             review=review,
             meeting=d["meeting"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
             decision=d["decision"],
             reasons=d["reasons"],
             scientific_validity=d["scientific_validity"],

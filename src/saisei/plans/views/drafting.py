@@ -93,7 +93,7 @@ def plan_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 if plan is None:
                     plan = services.plan_create(
                         institution=form.cleaned_data["institution"],
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=_actor(request),
                         content=form.content(),
                         answers=form.answers(),
                         criteria=form.criteria(),
@@ -103,7 +103,7 @@ def plan_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 else:
                     services.plan_update(
                         plan=plan,
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=_actor(request),
                         content=form.content(),
                         answers=form.answers(),
                         criteria=form.criteria(),

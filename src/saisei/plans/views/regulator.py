@@ -48,7 +48,7 @@ def orders(request: HttpRequest) -> HttpResponse:
             try:
                 if "confirm" in request.POST:
                     order = services.order_issue(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=_actor(request),
                         kind=d["kind"],
                         target_kind=d["target_kind"],
                         target=target,
@@ -68,7 +68,7 @@ def orders(request: HttpRequest) -> HttpResponse:
                     return redirect("plans:orders")
                 suspends = d["kind"] in SUSPENDING_ORDERS
                 reach = services.order_preview(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=_actor(request),
                     kind=d["kind"],
                     target_kind=d["target_kind"],
                     target=target,
@@ -100,7 +100,7 @@ def order_lift(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.order_lift(
             order=order,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
             reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
