@@ -7,8 +7,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from saisei.accounts.auth import actor
 from saisei.accounts.permissions import organisation_ids_with
-from saisei.api.schemas import Day, ErrorOut, Id, Pagination, line, text
+from saisei.api.schemas import WRITE_ERRORS, Day, ErrorOut, Id, Pagination, line, text
 from saisei.core.errors import NotPermitted
 from saisei.core.time import legal_today
 from saisei.obligations.models import Obligation
@@ -40,7 +41,8 @@ class ObligationOut(Schema):
 
     @staticmethod
     def resolve_organisation(obj: Obligation) -> str | None:
-        return obj.organisation.slug if obj.organisation_id else None
+        organisation = obj.organisation
+        return organisation.slug if organisation is not None else None
 
     @staticmethod
     def resolve_status(obj: Obligation) -> str:
@@ -60,10 +62,10 @@ def obligations_list(
 ) -> Any:
     """The caller's obligations, overdue first. `status`: open, met, met_late, overdue,
     waived, or outstanding (open or overdue)."""
-    actor = request.auth  # type: ignore[attr-defined]
-    if organisation_ids_with(actor, "obligations.view") == set():
+    user = actor(request)
+    if organisation_ids_with(user, "obligations.view") == set():
         raise NotPermitted("obligations.view")
-    return obligations_for(actor, today=legal_today(), status=status, rule=rule)
+    return obligations_for(user, today=legal_today(), status=status, rule=rule)
 
 
 class WaiveIn(Schema):
@@ -72,20 +74,12 @@ class WaiveIn(Schema):
 
 @router.post(
     "/{obligation_id}/waive",
-    response={
-        200: ObligationOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: ObligationOut, **WRITE_ERRORS},
 )
 def obligations_waive(request: HttpRequest, obligation_id: Id, payload: WaiveIn) -> Any:
-    actor = request.auth  # type: ignore[attr-defined]
-    obligation = obligation_get_for(actor, obligation_id)
-    return obligation_waive(obligation=obligation, reason=payload.reason, actor=actor)
+    user = actor(request)
+    obligation = obligation_get_for(user, obligation_id)
+    return obligation_waive(obligation=obligation, reason=payload.reason, actor=user)
 
 
 class FilingIn(Schema):
@@ -96,26 +90,18 @@ class FilingIn(Schema):
 
 @router.post(
     "/{obligation_id}/filing",
-    response={
-        200: ObligationOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: ObligationOut, **WRITE_ERRORS},
     summary="Record that a duty filed outside Saisei (facility report, renewal) was filed",
 )
 def obligations_record_filing(request: HttpRequest, obligation_id: Id, payload: FilingIn) -> Any:
-    actor = request.auth  # type: ignore[attr-defined]
-    obligation = obligation_get_for(actor, obligation_id)
+    user = actor(request)
+    obligation = obligation_get_for(user, obligation_id)
     obligation_record_filing(
         obligation=obligation,
         filed_on=payload.filed_on,
         reference=payload.reference,
         note=payload.note,
-        actor=actor,
+        actor=user,
     )
     obligation.refresh_from_db()
     return obligation

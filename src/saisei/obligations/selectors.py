@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import organisation_ids_with
 from saisei.core.errors import NotFound
 from saisei.obligations.models import OUTSTANDING, Obligation, ObligationStatus
 
 
 def obligations_for(
-    actor: Any,
+    actor: User,
     *,
     today: date,
     status: str | None = None,
@@ -60,7 +60,7 @@ def obligations_for(
     ).order_by("urgency", "due_on", "pk")
 
 
-def obligation_get_for(actor: Any, pk: int) -> Obligation:
+def obligation_get_for(actor: User, pk: int) -> Obligation:
     """One obligation the actor may see; another organisation's and a missing one are both
     "not found"."""
     scope = organisation_ids_with(actor, "obligations.view")

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from saisei.accounts.auth import actor
-from saisei.api.schemas import Count, Day, ErrorOut, Id, Pagination, Slug, line, text
+from saisei.api.schemas import WRITE_ERRORS, Count, Day, ErrorOut, Id, Pagination, Slug, line, text
 from saisei.core.errors import NotFound
 from saisei.core.time import legal_today
 from saisei.products import services
@@ -321,16 +321,6 @@ def products_detail(request: HttpRequest, slug: Slug, as_of: Day | None = None) 
         approvals=[approval_out(a, day) for a in product.approvals.all()],
     )
     return out
-
-
-WRITE_ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 # A time limit or its extension, in years (PositiveSmallIntegerField).

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from saisei.accounts.models import User
 from saisei.obligations.sources import ObligationSpec
 
 APPROVAL = "products.approval"
@@ -189,7 +190,7 @@ def time_limits_expected(today: date) -> Iterator[ObligationSpec]:
         yield from approval_duty_specs(approval, today)
 
 
-def approval_duty_refresh(approval: Any, *, actor: Any, today: date) -> None:
+def approval_duty_refresh(approval: Any, *, actor: User, today: date) -> None:
     """Open or update the duties after an event of this approval (inside its transaction)."""
     from saisei.obligations.services import obligation_open, obligation_sync
 

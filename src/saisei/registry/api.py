@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from saisei.accounts.auth import actor
 from saisei.api.schemas import (
     WRITE_ERRORS,
     Day,
@@ -267,10 +268,6 @@ class FacilityIn(Schema):
     valid_until: Day | None = None
 
 
-def _actor(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None)
-
-
 @router.get("/institutions", auth=None, response=list[InstitutionOut], summary="Institutions")
 @paginate(Pagination)
 def institutions(
@@ -291,7 +288,7 @@ def institution(request: HttpRequest, institution_id: Id) -> Institution:
 
 @router.post("/institutions", response={201: InstitutionOut, **WRITE_ERRORS})
 def institution_new(request: HttpRequest, payload: InstitutionIn) -> Status[Institution]:
-    return Status(201, services.institution_create(actor=_actor(request), **payload.dict()))
+    return Status(201, services.institution_create(actor=actor(request), **payload.dict()))
 
 
 @router.get("/committees", auth=None, response=list[CommitteeOut], summary="Certified committees")
@@ -307,13 +304,13 @@ def committee(request: HttpRequest, committee_id: Id) -> Committee:
 
 @router.post("/committees", response={201: CommitteeOut, **WRITE_ERRORS})
 def committee_new(request: HttpRequest, payload: CommitteeIn) -> Status[Committee]:
-    return Status(201, services.committee_create(actor=_actor(request), **payload.dict()))
+    return Status(201, services.committee_create(actor=actor(request), **payload.dict()))
 
 
 @router.put("/committees/{committee_id}/rules", response={200: CommitteeOut, **WRITE_ERRORS})
 def committee_rules(request: HttpRequest, committee_id: Id, payload: RulesIn) -> Committee:
     return services.committee_rules_set(
-        committee=selectors.committee_get(committee_id), actor=_actor(request), **payload.dict()
+        committee=selectors.committee_get(committee_id), actor=actor(request), **payload.dict()
     )
 
 
@@ -327,11 +324,11 @@ def committee_closed_days(
 ) -> Committee:
     """A report to a committee is not moved for closed days unless its rules record it closed
     then (Civil Code Art 142); changing them recomputes the outstanding reports owed to it."""
-    actor = _actor(request)
+    user = actor(request)
     return services.committee_closed_days_set(
-        committee=selectors.committee_get_private_for(actor, committee_id),
+        committee=selectors.committee_get_private_for(user, committee_id),
         closed_days=list(payload.closed_days),
-        actor=actor,
+        actor=user,
     )
 
 
@@ -342,7 +339,7 @@ def committee_closed_days(
 )
 @paginate(Pagination)
 def committee_renewals(request: HttpRequest, committee_id: Id) -> Any:
-    committee = selectors.committee_get_private_for(_actor(request), committee_id)
+    committee = selectors.committee_get_private_for(actor(request), committee_id)
     return selectors.committee_renewals(committee)
 
 
@@ -354,10 +351,10 @@ def committee_renewals(request: HttpRequest, committee_id: Id) -> Any:
 def committee_renewal_new(
     request: HttpRequest, committee_id: Id, payload: RenewalIn
 ) -> Status[CommitteeRenewal]:
-    actor = _actor(request)
+    user = actor(request)
     renewal = services.committee_renewal_apply(
-        committee=selectors.committee_get_private_for(actor, committee_id),
-        actor=actor,
+        committee=selectors.committee_get_private_for(user, committee_id),
+        actor=user,
         **payload.dict(),
     )
     return Status(201, renewal)
@@ -371,11 +368,11 @@ def committee_renewal_new(
 def committee_renewal_decision(
     request: HttpRequest, committee_id: Id, renewal_id: Id, payload: RenewalDecisionIn
 ) -> CommitteeRenewal:
-    actor = _actor(request)
-    committee = selectors.committee_get_private_for(actor, committee_id)
+    user = actor(request)
+    committee = selectors.committee_get_private_for(user, committee_id)
     return services.committee_renewal_decide(
-        renewal=selectors.renewal_get_private_for(actor, committee, renewal_id),
-        actor=actor,
+        renewal=selectors.renewal_get_private_for(user, committee, renewal_id),
+        actor=user,
         **payload.dict(),
     )
 
@@ -387,7 +384,7 @@ def committee_renewal_decision(
 )
 @paginate(Pagination)
 def committee_members(request: HttpRequest, committee_id: Id) -> Any:
-    return selectors.committee_roster_get_for(_actor(request), committee_id)
+    return selectors.committee_roster_get_for(actor(request), committee_id)
 
 
 @router.post("/committees/{committee_id}/members", response={201: MemberOut, **WRITE_ERRORS})
@@ -395,7 +392,7 @@ def committee_member_new(
     request: HttpRequest, committee_id: Id, payload: MemberIn
 ) -> Status[CommitteeMember]:
     member = services.committee_member_add(
-        committee=selectors.committee_get(committee_id), actor=_actor(request), **payload.dict()
+        committee=selectors.committee_get(committee_id), actor=actor(request), **payload.dict()
     )
     return Status(201, member)
 
@@ -418,7 +415,7 @@ def facility_new(request: HttpRequest, payload: FacilityIn) -> Status[Processing
     operator = None if operator_id is None else selectors.institution_get(operator_id)
     return Status(
         201,
-        services.facility_create(actor=_actor(request), operator_institution=operator, **data),
+        services.facility_create(actor=actor(request), operator_institution=operator, **data),
     )
 
 
@@ -429,7 +426,7 @@ def facility_new(request: HttpRequest, payload: FacilityIn) -> Status[Processing
 )
 @paginate(Pagination)
 def facility_notices(request: HttpRequest, facility_id: Id) -> Any:
-    return selectors.facility_notices_for(_actor(request), selectors.facility_get(facility_id))
+    return selectors.facility_notices_for(actor(request), selectors.facility_get(facility_id))
 
 
 @router.post(
@@ -444,6 +441,6 @@ def facility_notice_new(
     outside Saisei and met by recording the filing. The operator of an in-house facility records
     it; the regulator records a third-party facility's."""
     notice = services.facility_notice_record(
-        facility=selectors.facility_get(facility_id), actor=_actor(request), **payload.dict()
+        facility=selectors.facility_get(facility_id), actor=actor(request), **payload.dict()
     )
     return Status(201, notice)

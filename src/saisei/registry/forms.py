@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saisei.core.bounds import RmActFormMixin
 from saisei.law import COMMITTEE_CLOSED_DAY_CHOICES
 from saisei.registry.models import FacilityNoticeKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CLOSED_DAY_LABELS = {
     "sunday": _("Sundays"),
@@ -17,7 +22,7 @@ CLOSED_DAY_LABELS = {
 }
 
 
-def _date(label: str) -> forms.DateField:
+def _date(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
 
 

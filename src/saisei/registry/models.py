@@ -371,9 +371,10 @@ class ProcessingFacility(models.Model):
         return self.operator_institution_id is not None
 
     def scope_organisation_ids(self) -> set[int]:
-        if self.operator_institution_id is None:
+        operator = self.operator_institution
+        if operator is None:
             return set()
-        return {self.operator_institution.organisation_id}
+        return {operator.organisation_id}
 
 
 class FacilityNoticeKind(models.TextChoices):

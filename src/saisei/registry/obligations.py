@@ -100,12 +100,15 @@ def facility_reports_expected(today: date) -> Iterator[ObligationSpec]:
     )
     for row in rows:
         until = min(today, row["valid_until"]) if row["valid_until"] else today
-        closure = closures.get(row["pk"]) if row["closed_on"] else None
-        if closure is not None:
-            until = min(until, max(row["closed_on"], closure[1]))
+        closed_on = row["closed_on"]
+        closure = closures.get(row["pk"]) if closed_on is not None else None
+        if closed_on is not None and closure is not None:
+            until = min(until, max(closed_on, closure[1]))
         for k in periods_begun("cpc_periodic_report", row["valid_from"], until):
-            after_closure = closure is not None and (
-                period_bounds("cpc_periodic_report", row["valid_from"], k)[0] > row["closed_on"]
+            after_closure = (
+                closed_on is not None
+                and closure is not None
+                and period_bounds("cpc_periodic_report", row["valid_from"], k)[0] > closed_on
             )
             yield facility_report_spec(
                 facility_pk=row["pk"],
@@ -261,25 +264,31 @@ def renewals_expected(today: date) -> Iterator[ObligationSpec]:
         )
         first.setdefault((row["committee_id"], row["term"]), (row["pk"], row["applied_on"]))
     rules = current_rules()
-    rows = Committee.objects.filter(certified_on__lte=today).values(
+    committees = Committee.objects.filter(certified_on__lte=today).values(
         "pk", "name", "kind", "certified_on", "organisation_id"
     )
-    for row in rows:
+    for committee in committees:
         certifier = (
-            "minister" if row["kind"] == CommitteeKind.SPECIALLY_CERTIFIED else "regional_bureau"
+            "minister"
+            if committee["kind"] == CommitteeKind.SPECIALLY_CERTIFIED
+            else "regional_bureau"
         )
         status = certification_status(
-            row["certified_on"], applications[row["pk"]], today, to=certifier, rules=rules
+            committee["certified_on"],
+            applications[committee["pk"]],
+            today,
+            to=certifier,
+            rules=rules,
         )
         for term in range(1, status.term + 1):
             yield renewal_spec(
-                committee_pk=row["pk"],
-                organisation_id=row["organisation_id"],
-                label=row["name"],
+                committee_pk=committee["pk"],
+                organisation_id=committee["organisation_id"],
+                label=committee["name"],
                 certifier=certifier,
-                certified_on=row["certified_on"],
+                certified_on=committee["certified_on"],
                 term=term,
-                first_application=first.get((row["pk"], term)),
+                first_application=first.get((committee["pk"], term)),
             )
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import can
 from saisei.core.errors import NotFound
 from saisei.registry.models import (
@@ -49,7 +51,7 @@ def committee_get(pk: int) -> Committee:
     return committee
 
 
-def committee_get_private_for(actor: Any, pk: int) -> Committee:
+def committee_get_private_for(actor: User, pk: int) -> Committee:
     """The committee, for its own people and regulators; "not found" for anyone else, so a
     committee's settings and applications are not another's to reach."""
     committee = committee_get(pk)
@@ -58,7 +60,8 @@ def committee_get_private_for(actor: Any, pk: int) -> Committee:
     return committee
 
 
-def may_see_private(actor: Any, obj: Any) -> bool:
+def may_see_private(actor: User | AnonymousUser, obj: Any) -> bool:
+    """Whether the actor, signed in or not (a public page asks), may see `obj`'s private records."""
     return can(actor, "organisation.view_private", obj)
 
 
@@ -69,21 +72,21 @@ def committee_renewals(committee: Committee) -> QuerySet[CommitteeRenewal]:
     )
 
 
-def renewal_get_private_for(actor: Any, committee: Committee, pk: int) -> CommitteeRenewal:
+def renewal_get_private_for(actor: User, committee: Committee, pk: int) -> CommitteeRenewal:
     renewal = committee.renewals.select_related("committee").filter(pk=pk).first()
     if renewal is None or not can(actor, "organisation.view_private", committee):
         raise NotFound("renewal")
     return renewal
 
 
-def committee_members_for(actor: Any, committee: Committee) -> QuerySet[CommitteeMember] | None:
+def committee_members_for(actor: User, committee: Committee) -> QuerySet[CommitteeMember] | None:
     """The roster, or None if the actor may not see it."""
     if not can(actor, "plans.view", committee):
         return None
     return committee.members.order_by("category", "name", "pk")
 
 
-def committee_roster_get_for(actor: Any, pk: int) -> QuerySet[CommitteeMember]:
+def committee_roster_get_for(actor: User, pk: int) -> QuerySet[CommitteeMember]:
     """A committee's roster, for the committee and regulators; "not found" for anyone else, as
     for a missing committee (the committee itself is public, its roster is not)."""
     members = committee_members_for(actor, committee_get(pk))
@@ -110,7 +113,7 @@ def facility_get(pk: int) -> ProcessingFacility:
     return facility
 
 
-def facility_notices_for(actor: Any, facility: ProcessingFacility) -> QuerySet[FacilityNotice]:
+def facility_notices_for(actor: User, facility: ProcessingFacility) -> QuerySet[FacilityNotice]:
     """A facility's notices, for its operator and regulators ("not found" for anyone else; a
     third-party facility's only for regulators)."""
     if not can(actor, "organisation.view_private", facility):

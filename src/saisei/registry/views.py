@@ -9,7 +9,7 @@ service's status and nothing changed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -21,8 +21,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import can
-from saisei.core.errors import DomainError, NotFound
+from saisei.core.errors import DomainError, ErrorCode, NotFound
 from saisei.core.forms import attach_errors
 from saisei.core.time import legal_today
 from saisei.law import CertificationReason, CertificationStatus
@@ -43,9 +44,14 @@ def _english() -> bool:
 
 
 def _display(obj: Any) -> str:
-    if _english() and getattr(obj, "name_en", ""):
+    if _english() and getattr(obj, "name_en", None):
         return str(obj.name_en)
     return str(obj.name)
+
+
+def _actor(request: HttpRequest) -> User:
+    # Every page that calls this is behind login_required, so its user is signed in.
+    return cast(User, request.user)
 
 
 def _found(call: Any, *args: Any) -> Any:
@@ -172,7 +178,7 @@ def _committee_action(
     with `done`, or show the page again with the refusal on the form."""
     try:
         if not form.is_valid():
-            raise DomainError("invalid_input", _("Some fields are not valid."))
+            raise DomainError(ErrorCode.INVALID_INPUT, _("Some fields are not valid."))
         call(form.cleaned_data)
     except NotFound:
         raise Http404 from None
@@ -191,14 +197,14 @@ def _committee_action(
 @login_required
 @require_POST
 def committee_closed_days(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = _found(selectors.committee_get_private_for, request.user, pk)
+    committee = _found(selectors.committee_get_private_for, _actor(request), pk)
     return _committee_action(
         request,
         committee,
         ClosedDaysForm(request.POST),
         "closed_days_form",
         lambda d: services.committee_closed_days_set(
-            committee=committee, closed_days=d["closed_days"], actor=request.user
+            committee=committee, closed_days=d["closed_days"], actor=_actor(request)
         ),
         _("The committee's closed days are recorded and the reports owed to it recomputed."),
     )
@@ -207,13 +213,13 @@ def committee_closed_days(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def committee_renewal_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = _found(selectors.committee_get_private_for, request.user, pk)
+    committee = _found(selectors.committee_get_private_for, _actor(request), pk)
     return _committee_action(
         request,
         committee,
         RenewalForm(request.POST),
         "renewal_form",
-        lambda d: services.committee_renewal_apply(committee=committee, actor=request.user, **d),
+        lambda d: services.committee_renewal_apply(committee=committee, actor=_actor(request), **d),
         _("The application for renewal is recorded."),
     )
 
@@ -221,14 +227,14 @@ def committee_renewal_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def committee_renewal_decide(request: HttpRequest, pk: int, renewal_pk: int) -> HttpResponse:
-    committee = _found(selectors.committee_get_private_for, request.user, pk)
-    renewal = _found(selectors.renewal_get_private_for, request.user, committee, renewal_pk)
+    committee = _found(selectors.committee_get_private_for, _actor(request), pk)
+    renewal = _found(selectors.renewal_get_private_for, _actor(request), committee, renewal_pk)
     return _committee_action(
         request,
         committee,
         RenewalDecisionForm(request.POST, prefix=f"d{renewal.pk}"),
         f"decision_form_{renewal.pk}",
-        lambda d: services.committee_renewal_decide(renewal=renewal, actor=request.user, **d),
+        lambda d: services.committee_renewal_decide(renewal=renewal, actor=_actor(request), **d),
         _("The decision on the renewal is recorded."),
     )
 
@@ -264,7 +270,10 @@ def _facility_context(
         if facility.in_house
         else facility.operator_name,
         "private": private,
-        "notices": list(selectors.facility_notices_for(user, facility)) if private else [],
+        # Only a signed-in user may see a facility's private records.
+        "notices": list(selectors.facility_notices_for(user, facility))
+        if private and isinstance(user, User)
+        else [],
         "can_record_notice": _may_record_notice(user, facility),
         "notice_form": form or NoticeForm(initial={"event_on": legal_today()}),
     }
@@ -282,8 +291,10 @@ def facility_notice(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoticeForm(request.POST)
     try:
         if not form.is_valid():
-            raise DomainError("invalid_input", _("Some fields are not valid."))
-        services.facility_notice_record(facility=facility, actor=request.user, **form.cleaned_data)
+            raise DomainError(ErrorCode.INVALID_INPUT, _("Some fields are not valid."))
+        services.facility_notice_record(
+            facility=facility, actor=_actor(request), **form.cleaned_data
+        )
     except DomainError as exc:
         if exc.errors:
             attach_errors(form, exc)

@@ -13,8 +13,9 @@ from ninja import File, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from saisei.accounts.auth import actor
 from saisei.api import idempotency
-from saisei.api.schemas import ErrorOut, Id, Pagination
+from saisei.api.schemas import WRITE_ERRORS, ErrorOut, Id, Pagination
 from saisei.core.time import legal_today
 from saisei.plans.models import Plan
 from saisei.registry.models import ProcessingFacility
@@ -41,20 +42,12 @@ from saisei.reporting.schemas import (
 
 router = Router(tags=["reporting"])
 
-WRITE_ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
     """The plan if the caller may see its reporting; "not found" otherwise, as for a missing id."""
-    return selectors.plan_get_for(request.auth, plan_id)  # type: ignore[attr-defined]
+    return selectors.plan_get_for(actor(request), plan_id)
 
 
 class EventPagination(Pagination):
@@ -73,7 +66,7 @@ class EventPagination(Pagination):
 @router.get("/plans/{plan_id}/treatments", response={200: list[TreatmentOut], **READ_ERRORS})
 @paginate(Pagination)
 def treatments_list(request: HttpRequest, plan_id: Id) -> Any:
-    return selectors.treatments_for(request.auth, _plan(request, plan_id))  # type: ignore[attr-defined]
+    return selectors.treatments_for(actor(request), _plan(request, plan_id))
 
 
 @router.post("/plans/{plan_id}/treatments", response={201: TreatmentOut, **WRITE_ERRORS})
@@ -90,7 +83,7 @@ def treatments_create(request: HttpRequest, plan_id: Id, payload: TreatmentIn) -
         treated_on=payload.treated_on,
         facility=facility,
         lot=payload.lot,
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
     )
     return Status(201, treatment)
 
@@ -118,9 +111,9 @@ def _import_description(columns: str) -> str:
 )
 @idempotency.claim_after_check
 def treatments_import(request: HttpRequest, plan_id: Id, file: File[UploadedFile]) -> Any:
-    actor = request.auth  # type: ignore[attr-defined]
+    user = actor(request)
     # Checked with no transaction open; only the write below takes the database's write lock.
-    batch = services.treatments_import_check(plan=_plan(request, plan_id), source=file, actor=actor)
+    batch = services.treatments_import_check(plan=_plan(request, plan_id), source=file, actor=user)
     idempotency.claim(request)
     result = services.treatments_import_write(batch=batch)
     return Status(201, {"created": result.created})
@@ -129,7 +122,7 @@ def treatments_import(request: HttpRequest, plan_id: Id, file: File[UploadedFile
 @router.post("/plans/{plan_id}/outcomes", response={201: OutcomeOut, **WRITE_ERRORS})
 def outcomes_create(request: HttpRequest, plan_id: Id, payload: OutcomeIn) -> Any:
     plan = _plan(request, plan_id)
-    treatment = selectors.treatment_get_for(request.auth, plan, payload.treatment_id)  # type: ignore[attr-defined]
+    treatment = selectors.treatment_get_for(actor(request), plan, payload.treatment_id)
     criterion = selectors.criterion_get_for(plan, payload.criterion_id)
     outcome = services.outcome_record(
         treatment=treatment,
@@ -137,7 +130,7 @@ def outcomes_create(request: HttpRequest, plan_id: Id, payload: OutcomeIn) -> An
         measured_on=payload.measured_on,
         value=payload.value,
         note=payload.note,
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
     )
     return Status(201, outcome)
 
@@ -153,8 +146,8 @@ def outcomes_create(request: HttpRequest, plan_id: Id, payload: OutcomeIn) -> An
 )
 @idempotency.claim_after_check
 def outcomes_import(request: HttpRequest, plan_id: Id, file: File[UploadedFile]) -> Any:
-    actor = request.auth  # type: ignore[attr-defined]
-    batch = services.outcomes_import_check(plan=_plan(request, plan_id), source=file, actor=actor)
+    user = actor(request)
+    batch = services.outcomes_import_check(plan=_plan(request, plan_id), source=file, actor=user)
     idempotency.claim(request)
     result = services.outcomes_import_write(batch=batch)
     return Status(201, {"created": result.created})
@@ -166,7 +159,7 @@ def outcomes_import(request: HttpRequest, plan_id: Id, file: File[UploadedFile])
 @router.get("/plans/{plan_id}/adverse-events", response={200: list[AdverseEventOut], **READ_ERRORS})
 @paginate(EventPagination)
 def adverse_events_list(request: HttpRequest, plan_id: Id) -> Any:
-    return selectors.adverse_events_for(request.auth, _plan(request, plan_id))  # type: ignore[attr-defined]
+    return selectors.adverse_events_for(actor(request), _plan(request, plan_id))
 
 
 @router.post("/plans/{plan_id}/adverse-events", response={201: AdverseEventOut, **WRITE_ERRORS})
@@ -174,7 +167,7 @@ def adverse_events_create(request: HttpRequest, plan_id: Id, payload: AdverseEve
     plan = _plan(request, plan_id)
     treatment = None
     if payload.treatment_id is not None:
-        treatment = selectors.treatment_get_for(request.auth, plan, payload.treatment_id)  # type: ignore[attr-defined]
+        treatment = selectors.treatment_get_for(actor(request), plan, payload.treatment_id)
     event = services.adverse_event_record(
         plan=plan,
         patient_code=payload.patient_code,
@@ -186,7 +179,7 @@ def adverse_events_create(request: HttpRequest, plan_id: Id, payload: AdverseEve
         onset_on=payload.onset_on,
         infection=payload.infection,
         treatment=treatment,
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
     )
     return Status(201, event)
 
@@ -208,7 +201,7 @@ def adverse_event_reports_create(
         summary=payload.summary,
         event=event,
         period=payload.period,
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
     )
     return Status(201, report)
 
@@ -218,10 +211,10 @@ def adverse_event_reports_create(
     response={200: AdverseEventReportOut, **WRITE_ERRORS},
 )
 def adverse_event_reports_review(request: HttpRequest, report_id: Id, payload: OpinionIn) -> Any:
-    report = selectors.ae_report_get_for(request.auth, report_id)  # type: ignore[attr-defined]
+    report = selectors.ae_report_get_for(actor(request), report_id)
     return services.adverse_event_report_review(
-        report=report, opinion=payload.opinion, actor=request.auth
-    )  # type: ignore[attr-defined]
+        report=report, opinion=payload.opinion, actor=actor(request)
+    )
 
 
 # Periodic reports ----------------------------------------------------------------------------
@@ -232,20 +225,20 @@ def adverse_event_reports_review(request: HttpRequest, report_id: Id, payload: O
 )
 @paginate(Pagination)
 def periodic_reports_list(request: HttpRequest, plan_id: Id) -> Any:
-    return selectors.periodic_reports_for(request.auth, _plan(request, plan_id))  # type: ignore[attr-defined]
+    return selectors.periodic_reports_for(actor(request), _plan(request, plan_id))
 
 
 @router.post("/plans/{plan_id}/periodic-reports", response={201: PeriodicReportOut, **WRITE_ERRORS})
 def periodic_reports_generate(request: HttpRequest, plan_id: Id, payload: GenerateIn) -> Any:
     report = services.periodic_report_generate(
-        plan=_plan(request, plan_id), period=payload.period, actor=request.auth
-    )  # type: ignore[attr-defined]
+        plan=_plan(request, plan_id), period=payload.period, actor=actor(request)
+    )
     return Status(201, report)
 
 
 def _report(request: HttpRequest, report_id: Id) -> PeriodicReport:
     """The report if the caller may see its plan's reporting; "not found" otherwise."""
-    return selectors.periodic_report_get_for(request.auth, report_id)  # type: ignore[attr-defined]
+    return selectors.periodic_report_get_for(actor(request), report_id)
 
 
 @router.get("/periodic-reports/{report_id}", response={200: PeriodicReportOut, **READ_ERRORS})
@@ -258,7 +251,7 @@ def periodic_reports_write(request: HttpRequest, report_id: Id, payload: Periodi
     """Save the written items of a draft report."""
     return services.periodic_report_write(
         report=_report(request, report_id),
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
         **payload.dict(),
     )
 
@@ -274,7 +267,7 @@ def periodic_reports_submit(
     items = payload.dict() if payload is not None else {}
     return services.periodic_report_submit(
         report=_report(request, report_id),
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
         **items,
     )
 
@@ -288,7 +281,7 @@ def periodic_reports_review(request: HttpRequest, report_id: Id, payload: Period
         report=_report(request, report_id),
         continuation=payload.continuation,
         opinion=payload.opinion,
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor(request),
     )
 
 
@@ -299,8 +292,8 @@ def periodic_reports_file(request: HttpRequest, report_id: Id, payload: FileIn) 
     """File the report with the plan's authority with the committee's opinion attached (meets
     the duty to the authority); refused before the committee has given its opinion."""
     return services.periodic_report_file(
-        report=_report(request, report_id), filed_on=payload.filed_on, actor=request.auth
-    )  # type: ignore[attr-defined]
+        report=_report(request, report_id), filed_on=payload.filed_on, actor=actor(request)
+    )
 
 
 # Public --------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +35,9 @@ class TreatmentForm(RmActFormMixin, forms.Form):
 
     def __init__(self, *args: Any, facilities: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facility"].choices = [(f.pk, f"{f} ") for f in facilities]
+        cast(forms.ChoiceField, self.fields["facility"]).choices = [
+            (f.pk, f"{f} ") for f in facilities
+        ]
 
 
 class OutcomeForm(RmActFormMixin, forms.Form):
@@ -49,8 +51,10 @@ class OutcomeForm(RmActFormMixin, forms.Form):
         self, *args: Any, treatments: list[Any], criteria: list[Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["treatment"].choices = [(t.pk, str(t)) for t in treatments]
-        self.fields["criterion"].choices = [
+        cast(forms.ChoiceField, self.fields["treatment"]).choices = [
+            (t.pk, str(t)) for t in treatments
+        ]
+        cast(forms.ChoiceField, self.fields["criterion"]).choices = [
             (c.pk, f"{c.position}. {c.measure} ({c.time_point})") for c in criteria
         ]
 
@@ -66,7 +70,8 @@ class CsvForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        # Form.clean gives back cleaned_data, which is never None once the fields are cleaned.
+        cleaned = cast(dict[str, Any], super().clean())
         upload = cleaned.get("file")
         if upload is not None:
             cleaned["csv"] = upload
@@ -108,7 +113,7 @@ class AdverseEventReportForm(RmActFormMixin, forms.Form):
 
     def __init__(self, *args: Any, recipients: Sequence[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].choices = (
+        cast(forms.ChoiceField, self.fields["recipient"]).choices = (
             Recipient.choices
             if recipients is None
             else [(r, Recipient(r).label) for r in recipients if r in Recipient.values]

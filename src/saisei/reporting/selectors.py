@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.core.errors import NotFound, NotPermitted
 from saisei.obligations.models import Obligation
@@ -32,13 +33,13 @@ from saisei.reporting.visibility import PATIENT_LEVEL_PERMISSION, may_see_patien
 # is left to the service (403).
 
 
-def reporting_plans_for(actor: Any) -> QuerySet[Plan]:
+def reporting_plans_for(actor: User) -> QuerySet[Plan]:
     """The plans whose reporting the actor may see: its institution's, those submitted to its
     committee, or all for a regulator."""
     return plans_visible_to(actor, "reporting.view")
 
 
-def plan_get_for(actor: Any, pk: int) -> Plan:
+def plan_get_for(actor: User, pk: int) -> Plan:
     plan = (
         reporting_plans_for(actor)
         .select_related("institution__organisation", "committee__organisation")
@@ -50,7 +51,7 @@ def plan_get_for(actor: Any, pk: int) -> Plan:
     return plan
 
 
-def adverse_event_get_for(actor: Any, pk: int) -> AdverseEvent:
+def adverse_event_get_for(actor: User, pk: int) -> AdverseEvent:
     event = (
         AdverseEvent.objects.filter(plan__in=reporting_plans_for(actor), pk=pk)
         .select_related("plan__institution", "plan__committee")
@@ -69,7 +70,7 @@ def plan_event_get(plan: Plan, pk: int) -> AdverseEvent:
     return event
 
 
-def ae_report_get_for(actor: Any, pk: int) -> AdverseEventReport:
+def ae_report_get_for(actor: User, pk: int) -> AdverseEventReport:
     report = (
         AdverseEventReport.objects.filter(plan__in=reporting_plans_for(actor), pk=pk)
         .select_related("plan__institution", "plan__committee", "event")
@@ -80,7 +81,7 @@ def ae_report_get_for(actor: Any, pk: int) -> AdverseEventReport:
     return report
 
 
-def periodic_report_get_for(actor: Any, pk: int) -> PeriodicReport:
+def periodic_report_get_for(actor: User, pk: int) -> PeriodicReport:
     report = (
         PeriodicReport.objects.filter(plan__in=reporting_plans_for(actor), pk=pk)
         .select_related("plan__institution", "plan__committee")
@@ -91,7 +92,7 @@ def periodic_report_get_for(actor: Any, pk: int) -> PeriodicReport:
     return report
 
 
-def treatment_get_for(actor: Any, plan: Plan, pk: int) -> Treatment:
+def treatment_get_for(actor: User, plan: Plan, pk: int) -> Treatment:
     """A treatment of the plan, for the institution's own staff: a treatment is patient-level,
     so for anyone else it is not there at all."""
     if not may_see_patient_fields(actor, plan):
@@ -122,7 +123,7 @@ def criterion_get_for(plan: Plan, pk: int) -> EvaluationCriterion:
 # --- lists of one plan -------------------------------------------------------------------------
 
 
-def treatment_choices_for(actor: Any, plan: Plan, limit: int = 200) -> list[Treatment]:
+def treatment_choices_for(actor: User, plan: Plan, limit: int = 200) -> list[Treatment]:
     """The latest treatments to name in the outcome form, by patient code: none for those who
     may not see patient-level data."""
     if not may_see_patient_fields(actor, plan):
@@ -130,7 +131,7 @@ def treatment_choices_for(actor: Any, plan: Plan, limit: int = 200) -> list[Trea
     return list(Treatment.objects.filter(plan=plan).order_by("-treated_on", "-pk")[:limit])
 
 
-def treatments_for(actor: Any, plan: Plan) -> QuerySet[Treatment]:
+def treatments_for(actor: User, plan: Plan) -> QuerySet[Treatment]:
     """Patient-level: the institution's own staff only."""
     if not may_see_patient_fields(actor, plan):
         raise NotPermitted(PATIENT_LEVEL_PERMISSION)
@@ -142,7 +143,7 @@ def treatments_for(actor: Any, plan: Plan) -> QuerySet[Treatment]:
     )
 
 
-def adverse_events_for(actor: Any, plan: Plan) -> QuerySet[AdverseEvent]:
+def adverse_events_for(actor: User, plan: Plan) -> QuerySet[AdverseEvent]:
     ensure_can(actor, "reporting.view", plan)
     return (
         AdverseEvent.objects.filter(plan=plan)
@@ -152,12 +153,12 @@ def adverse_events_for(actor: Any, plan: Plan) -> QuerySet[AdverseEvent]:
     )
 
 
-def periodic_reports_for(actor: Any, plan: Plan) -> QuerySet[PeriodicReport]:
+def periodic_reports_for(actor: User, plan: Plan) -> QuerySet[PeriodicReport]:
     ensure_can(actor, "reporting.view", plan)
     return PeriodicReport.objects.filter(plan=plan).order_by("period")
 
 
-def review_queue_for(actor: Any) -> tuple[QuerySet[AdverseEventReport], QuerySet[PeriodicReport]]:
+def review_queue_for(actor: User) -> tuple[QuerySet[AdverseEventReport], QuerySet[PeriodicReport]]:
     """Reports awaiting the opinion of a committee the actor reviews for."""
     from saisei.accounts.permissions import organisation_ids_with
 

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import organisation_ids_with
 from saisei.core.errors import NotPermitted
 
@@ -42,7 +44,7 @@ def is_patient_level(model_label: str, field: str) -> bool:
     )
 
 
-def may_see_patient_fields(actor: Any, plan: Any) -> bool:
+def may_see_patient_fields(actor: User | AnonymousUser | None, plan: Any) -> bool:
     """True only for someone holding the patient-level permission through a membership of the
     plan's own institution: never for a committee, a regulator (whatever its reach), a holder
     or the public."""
@@ -57,7 +59,9 @@ def _plan_of(obj: Any) -> Any:
     return obj.treatment.plan  # an outcome measurement
 
 
-def patient_field(obj: Any, field: str, actor: Any, *, refuse: bool = False) -> Any:
+def patient_field(
+    obj: Any, field: str, actor: User | AnonymousUser | None, *, refuse: bool = False
+) -> Any:
     """The value of a patient-level field for an actor who may see it, else None (or, with
     `refuse`, a refusal: for a row that is patient-level as a whole, where a blank field would
     still give the rest of the row away).

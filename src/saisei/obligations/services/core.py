@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
 from saisei.core.errors import ErrorCode, invalid
@@ -160,7 +161,7 @@ def _initial_status(due_on: date, today: date) -> str:
 
 
 def obligation_open(
-    *, spec: ObligationSpec, actor: Any | None, today: date, system: str | None = None
+    *, spec: ObligationSpec, actor: User | None, today: date, system: str | None = None
 ) -> Obligation:
     """Create the obligation an event starts (call inside the recording service's transaction).
 
@@ -201,7 +202,7 @@ def obligation_meet(
     obligation: Obligation,
     met_on: date,
     record: models.Model,
-    actor: Any | None,
+    actor: User | None,
     system: str | None = None,
 ) -> Obligation:
     """Mark an obligation met by a record (a report, a notice). Late if after its due date."""
@@ -230,7 +231,7 @@ def obligation_meet(
 
 
 @transaction.atomic
-def obligation_waive(*, obligation: Obligation, reason: str, actor: Any) -> Obligation:
+def obligation_waive(*, obligation: Obligation, reason: str, actor: User) -> Obligation:
     ensure_can(actor, PERMISSIONS[ObligationAction.WAIVE], obligation)
     reason = reason.strip()
     if not reason:
@@ -259,7 +260,7 @@ def obligation_record_filing(
     obligation: Obligation,
     filed_on: date,
     reference: str,
-    actor: Any,
+    actor: User,
     note: str = "",
     today: date | None = None,
 ) -> ObligationFiling:
@@ -305,7 +306,7 @@ def obligations_supersede(
     obligations: Iterable[Obligation],
     record: models.Model,
     reason: str,
-    actor: Any,
+    actor: User,
 ) -> int:
     """Mark outstanding duties no longer owed because a later record covers them (a plan's end
     notice covers the periodic report of the period in which it closed). They are kept, waived,
@@ -347,7 +348,7 @@ def obligations_reschedule_for_committee(
     *,
     committee_organisation_id: int,
     committee_closed: tuple[str, ...],
-    actor: Any,
+    actor: User | None,
     today: date,
 ) -> int:
     """Recompute the outstanding duties of reports to a committee after its rules on closed days
@@ -380,7 +381,7 @@ def obligations_reschedule_for_committee(
         ) == list(committee_closed):
             continue
         status = _initial_status(due.due, today)
-        values = {
+        values: dict[str, Any] = {
             "nominal_due": due.nominal_due,
             "due_on": due.due,
             "explanation": _explanation(due),

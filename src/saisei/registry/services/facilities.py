@@ -123,11 +123,10 @@ def _close_later_reports(
     for k in periods_begun("cpc_periodic_report", facility.valid_from, until):
         if period_bounds("cpc_periodic_report", facility.valid_from, k)[0] <= notice.event_on:
             continue
+        operator = facility.operator_institution
         spec = facility_report_spec(
             facility_pk=facility.pk,
-            organisation_id=(
-                facility.operator_institution.organisation_id if facility.in_house else None
-            ),
+            organisation_id=operator.organisation_id if operator is not None else None,
             label=facility.name,
             valid_from=facility.valid_from,
             period=k,

@@ -5,11 +5,11 @@ committee's opinion on them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
 from saisei.core.errors import DomainError, ErrorCode, invalid
@@ -44,7 +44,7 @@ def adverse_event_record(
     description: str,
     outcome: str,
     causality: str,
-    actor: Any,
+    actor: User,
     treatment: Treatment | None = None,
     onset_on: date | None = None,
     infection: bool = False,
@@ -145,7 +145,7 @@ def adverse_event_report_file(
     recipient: str,
     reported_on: date,
     summary: str,
-    actor: Any,
+    actor: User,
     event: AdverseEvent | None = None,
     period: int | None = None,
     today: date | None = None,
@@ -199,6 +199,8 @@ def adverse_event_report_file(
                 _("No non-serious adverse events are recorded for this period."),
                 ErrorCode.PERIOD_INVALID,
             )
+        # A plan owes cycle reports only once filed.
+        assert plan.filed_on is not None
         _start, end = period_bounds("ae_other_cycle", plan.filed_on, period)
         if reported_on <= end:
             raise invalid(
@@ -242,7 +244,7 @@ def adverse_event_report_file(
 
 @transaction.atomic
 def adverse_event_report_review(
-    *, report: AdverseEventReport, opinion: str, actor: Any, today: date | None = None
+    *, report: AdverseEventReport, opinion: str, actor: User, today: date | None = None
 ) -> AdverseEventReport:
     """The committee's opinion on an adverse-event report sent to it."""
     ensure_can(actor, "reporting.review", report)

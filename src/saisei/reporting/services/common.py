@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from saisei.accounts.models import User
 from saisei.core.errors import DomainError, ErrorCode, invalid
 from saisei.obligations.models import OUTSTANDING, Obligation
 from saisei.obligations.services import obligation_meet, obligation_open
@@ -99,7 +100,7 @@ def _pick_facility(
 
 
 def _meet(
-    wanted: list[Any], *, met_on: date, record: Any, actor: Any, today: date
+    wanted: list[Any], *, met_on: date, record: Any, actor: User, today: date
 ) -> list[Obligation]:
     """Meet each duty named (opened first where no event has opened it yet: opening is
     idempotent); a duty already met or waived is left as it is."""

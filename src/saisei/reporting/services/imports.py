@@ -17,6 +17,7 @@ from django.core.validators import DecimalValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
 from saisei.core.errors import (
@@ -69,7 +70,7 @@ class TreatmentImport:
     """A treatments file whose every row passed the checks, ready to be written."""
 
     plan: Plan
-    actor: Any
+    actor: User
     lines: tuple[int, ...]
     rows: tuple[Treatment, ...]
 
@@ -79,7 +80,7 @@ class OutcomeImport:
     """An outcomes file whose every row passed the checks, ready to be written."""
 
     plan: Plan
-    actor: Any
+    actor: User
     lines: tuple[int, ...]
     rows: tuple[OutcomeMeasurement, ...]
 
@@ -234,7 +235,7 @@ def _ensure_plan_in_force(plan: Plan) -> None:
 
 
 def treatments_import_check(
-    *, plan: Plan, source: CsvSource, actor: Any, today: date | None = None
+    *, plan: Plan, source: CsvSource, actor: User, today: date | None = None
 ) -> TreatmentImport:
     """Read and check a treatments file (patient_code, treated_on, facility_number, lot)
     without writing anything or opening a transaction. Raises DomainError naming every bad
@@ -306,7 +307,7 @@ def treatments_import_write(*, batch: TreatmentImport) -> ImportResult:
 
 
 def treatments_import_csv(
-    *, plan: Plan, source: CsvSource, actor: Any, today: date | None = None
+    *, plan: Plan, source: CsvSource, actor: User, today: date | None = None
 ) -> ImportResult:
     """Import treatments from CSV (patient_code, treated_on, facility_number, lot); all or
     none. The rows are checked first with no transaction open, then written in one short
@@ -316,7 +317,7 @@ def treatments_import_csv(
 
 
 def outcomes_import_check(
-    *, plan: Plan, source: CsvSource, actor: Any, today: date | None = None
+    *, plan: Plan, source: CsvSource, actor: User, today: date | None = None
 ) -> OutcomeImport:
     """Read and check an outcomes file (patient_code, treated_on, criterion, measured_on,
     value, note) without writing anything or opening a transaction.
@@ -450,7 +451,7 @@ def outcomes_import_write(*, batch: OutcomeImport) -> ImportResult:
 
 
 def outcomes_import_csv(
-    *, plan: Plan, source: CsvSource, actor: Any, today: date | None = None
+    *, plan: Plan, source: CsvSource, actor: User, today: date | None = None
 ) -> ImportResult:
     """Import outcomes from CSV (patient_code, treated_on, criterion, measured_on, value,
     note); all or nothing. Checked first with no transaction open, then written in one short

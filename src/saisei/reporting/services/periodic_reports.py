@@ -5,9 +5,10 @@ reviewed by it and filed with the plan's authority.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,7 +57,7 @@ def _period(plan: Plan, period: int) -> tuple[date, date]:
 
 @transaction.atomic
 def periodic_report_generate(
-    *, plan: Plan, period: int, actor: Any, today: date | None = None
+    *, plan: Plan, period: int, actor: User, today: date | None = None
 ) -> PeriodicReport:
     """Generate (or regenerate, while a draft) the report of a period that has ended."""
     ensure_can(actor, "reporting.record", plan)
@@ -191,7 +192,7 @@ def _locked_draft(report: PeriodicReport) -> PeriodicReport:
 def periodic_report_write(
     *,
     report: PeriodicReport,
-    actor: Any,
+    actor: User,
     evaluation: str | None = None,
     conflicts_of_interest: str | None = None,
     non_compliance: str | None = None,
@@ -221,6 +222,11 @@ def periodic_report_write(
     return report
 
 
+def _field(name: str) -> Field[Any, Any]:
+    # Every item a report lacks is one of its own columns, never a relation.
+    return cast("Field[Any, Any]", PeriodicReport._meta.get_field(name))
+
+
 def _missing_items(items: dict[str, str]) -> list[FieldError]:
     return [field_error(name, message) for name, message in ART37_ITEMS if not items[name]]
 
@@ -229,7 +235,7 @@ def _missing_items(items: dict[str, str]) -> list[FieldError]:
 def periodic_report_submit(
     *,
     report: PeriodicReport,
-    actor: Any,
+    actor: User,
     today: date | None = None,
     evaluation: str | None = None,
     conflicts_of_interest: str | None = None,
@@ -262,11 +268,7 @@ def periodic_report_submit(
                 "The report lacks what Ordinance Art 37(1) requires of it, so it was not "
                 "submitted: %(items)s."
             )
-            % {
-                "items": ", ".join(
-                    str(PeriodicReport._meta.get_field(m["field"]).verbose_name) for m in missing
-                )
-            },
+            % {"items": ", ".join(str(_field(m["field"]).verbose_name) for m in missing)},
         )
     figures = periodic_report_figures(report.plan, report.period_start, report.period_end)
     _move(
@@ -301,7 +303,7 @@ def periodic_report_review(
     report: PeriodicReport,
     continuation: str,
     opinion: str,
-    actor: Any,
+    actor: User,
     today: date | None = None,
 ) -> PeriodicReport:
     """Record the committee's opinion on the submitted report: whether provision may continue
@@ -344,7 +346,7 @@ def periodic_report_review(
 
 @transaction.atomic
 def periodic_report_file(
-    *, report: PeriodicReport, filed_on: date, actor: Any, today: date | None = None
+    *, report: PeriodicReport, filed_on: date, actor: User, today: date | None = None
 ) -> PeriodicReport:
     """File the report with the plan's authority, with the committee's opinion on continuing
     attached (Act Art 21(1); Ordinance Art 38): meets the duty to the authority. Refused until

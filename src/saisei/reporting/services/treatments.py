@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.audit.services import audit_record
 from saisei.core.errors import ErrorCode, invalid
@@ -30,7 +30,7 @@ def treatment_record(
     plan: Plan,
     patient_code: str,
     treated_on: date,
-    actor: Any,
+    actor: User,
     facility: ProcessingFacility | None = None,
     lot: str = "",
     today: date | None = None,
@@ -76,7 +76,7 @@ def outcome_record(
     criterion: EvaluationCriterion,
     measured_on: date,
     value: Decimal,
-    actor: Any,
+    actor: User,
     note: str = "",
     today: date | None = None,
 ) -> OutcomeMeasurement:
