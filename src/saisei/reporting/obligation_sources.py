@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -22,10 +22,13 @@ from saisei.obligations.sources import ObligationSpec
 from saisei.plans.obligations import PLAN, closed_days_for, plan_recipients
 from saisei.reporting.models import CATEGORY_RULE, AdverseEvent, AECategory
 
+if TYPE_CHECKING:
+    from saisei.plans.models import Plan
+
 EVENT = "reporting.adverseevent"
 
 
-def ae_cycle_period(plan: Any, learned_on: date) -> int:
+def ae_cycle_period(plan: Plan, learned_on: date) -> int:
     """The 60-day period, counted from the filing date, in which the event became known."""
     if plan.filed_on is None:
         raise invalid("plan", _("The plan has not been filed."), ErrorCode.PLAN_NOT_PROVIDING)

@@ -6,7 +6,7 @@ them gets null or is refused the row.
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from ninja import Field, Schema
 
@@ -56,7 +56,8 @@ class TreatmentOut(Schema):
 
     @staticmethod
     def resolve_patient_code(obj: Treatment, context: Any) -> str:
-        return patient_field(obj, "patient_code", actor_of(context), refuse=True)
+        # patient_field gives the column's value (a str) or refuses.
+        return cast(str, patient_field(obj, "patient_code", actor_of(context), refuse=True))
 
     @staticmethod
     def resolve_outcomes(obj: Treatment) -> list[OutcomeOut]:
@@ -164,7 +165,7 @@ class AdverseEventOut(Schema):
 
     @staticmethod
     def resolve_patient_code(obj: AdverseEvent, context: Any) -> str | None:
-        return patient_field(obj, "patient_code", actor_of(context))
+        return cast("str | None", patient_field(obj, "patient_code", actor_of(context)))
 
     @staticmethod
     def resolve_reports(obj: AdverseEvent) -> list[AdverseEventReport]:
