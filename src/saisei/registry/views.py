@@ -14,6 +14,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -249,7 +250,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/facility_list.html", {"page": page, "rows": rows, "q": q})
 
 
-def _may_record_notice(user: Any, facility: ProcessingFacility) -> bool:
+def _may_record_notice(user: User | AnonymousUser, facility: ProcessingFacility) -> bool:
     permission = (
         "registry.facility.record_notice"
         if facility.in_house

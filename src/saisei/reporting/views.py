@@ -52,7 +52,7 @@ def _found(select: Callable[..., Any], *args: Any) -> Any:
 
 
 def _hub_forms(
-    actor: Any,
+    actor: User,
     plan: Plan,
     data: dict[str, Any] | None = None,
     files: Any = None,

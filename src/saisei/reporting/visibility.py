@@ -79,9 +79,10 @@ def patient_field(
     return None
 
 
-def actor_of(context: Any) -> Any:
+def actor_of(context: Any) -> User | AnonymousUser | None:
     """The caller, from a django-ninja resolver's context (None when there is no request)."""
     request = (context or {}).get("request")
     if request is None:
         return None
-    return getattr(request, "auth", None) or getattr(request, "user", None)
+    found = getattr(request, "auth", None) or getattr(request, "user", None)
+    return found if isinstance(found, User | AnonymousUser) else None
