@@ -9,15 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
 
-from saisei.accounts.personas import create_personas
-from saisei.core.demo import DemoContext
+from tests.support.personas import Personas, build_personas
 
 # Under SAISEI_REQUIRE_ALL=1 every skip but the SQLite runs' by-design ones fails (CI).
 from tests.support.require_all import (  # noqa: F401 (hooks, found by name)
@@ -46,53 +43,9 @@ def _suite_clock() -> Iterator[None]:
         yield
 
 
-@dataclass
-class Personas:
-    context: DemoContext
-
-    def user(self, name: str) -> Any:
-        return self.context.users[name]
-
-    def org(self, key: str) -> Any:
-        return self.context.organisations[key]
-
-    @property
-    def officer(self) -> Any:
-        return self.user("officer")
-
-    @property
-    def staff(self) -> Any:
-        return self.user("staff")
-
-    @property
-    def other_officer(self) -> Any:
-        return self.user("other-officer")
-
-    @property
-    def secretariat(self) -> Any:
-        return self.user("secretariat")
-
-    @property
-    def member(self) -> Any:
-        return self.user("member")
-
-    @property
-    def regulator(self) -> Any:
-        return self.user("regulator")
-
-    @property
-    def holder(self) -> Any:
-        return self.user("holder")
-
-
 @pytest.fixture
 def personas(db: None) -> Personas:
-    from django.db import transaction
-
-    context = DemoContext()
-    with transaction.atomic():
-        create_personas(context, password=None)
-    return Personas(context)
+    return build_personas()
 
 
 @pytest.fixture

@@ -6,11 +6,18 @@ data ("not found", so that even existence is not disclosed); the public sees fil
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
+from saisei.accounts.permissions import forget_grants
 from saisei.core.time import legal_today
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Plan
+from tests.support.personas import Personas, build_personas
+from tests.support.shared import refreshed, rolled_back
+from tests.support.world import World, build_world
 
 pytestmark = pytest.mark.django_db
 S = PlanStatus
@@ -412,26 +419,47 @@ def _fill(value, ids):
     return value
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[World, dict[str, Any]]]:
+    """The demo registry and one plan in each status the matrix names, built once for the module
+    (every test starts from this same state: its own writes roll back to it)."""
+    from saisei.plans import services
+
+    with rolled_back(django_db_blocker), django_db_blocker.unblock():
+        world = build_world(build_personas())
+        draft = world.draft()
+        active = world.plan_in(S.ACTIVE)
+        filed = world.plan_in(S.FILED)
+        review = services.plan_submit(plan=world.draft(), actor=world.personas.officer)
+        ids = {
+            "draft": draft.pk,
+            "active": active.pk,
+            "filed": filed.pk,
+            "review": review.pk,
+            "committee": world.committee.pk,
+            "institution": world.institution.pk,
+        }
+        yield world, ids
+
+
+@pytest.fixture
+def personas(shared: tuple[World, dict[str, Any]], db: None) -> Personas:
+    """The module's personas, re-read (and their cached grants dropped): a test's sign-in
+    (last_login) or write to one of them in memory must not reach the next test."""
+    world, _ids = shared
+    for user in world.personas.context.users.values():
+        forget_grants(user)
+    refreshed(world.personas.context.users)
+    refreshed(world.objects)
+    return world.personas
+
+
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p or "anonymous")
 @pytest.mark.parametrize(
     ("method", "url", "body", "expected"), MATRIX, ids=lambda v: v if isinstance(v, str) else None
 )
-def test_permission_matrix(world, client_for, persona, method, url, body, expected) -> None:
-    from saisei.plans import services
-
-    draft = world.draft()
-    active = world.plan_in(S.ACTIVE)
-    filed = world.plan_in(S.FILED)
-    review = services.plan_submit(plan=world.draft(), actor=world.personas.officer)
-    ids = {
-        "draft": draft.pk,
-        "active": active.pk,
-        "filed": filed.pk,
-        "review": review.pk,
-        "committee": world.committee.pk,
-        "institution": world.institution.pk,
-        "today": legal_today().isoformat(),
-    }
+def test_permission_matrix(shared, client_for, persona, method, url, body, expected) -> None:
+    ids = {**shared[1], "today": legal_today().isoformat()}
     before = {p.pk: (p.status, p.title, p.version) for p in Plan.objects.all()}
     client = client_for(persona)
     target = url.format(**ids)
