@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -50,4 +51,14 @@ def actor(request: HttpRequest) -> User:
     user = getattr(request, "auth", None)
     if not isinstance(user, User) or not user.is_authenticated:
         raise AuthenticationError()
+    return user
+
+
+def page_actor(request: HttpRequest) -> User:
+    """The signed-in user a page acts as (the pages' counterpart of `actor`). Its callers are
+    behind login_required; a request that reaches one without a user is refused (403), never
+    served as nobody."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
     return user

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from saisei.accounts.models import User
+from saisei.accounts.auth import page_actor
 from saisei.accounts.permissions import can
 from saisei.core.errors import DomainError, NotFound, NotPermitted
 from saisei.core.time import legal_today
@@ -19,12 +17,6 @@ from saisei.obligations.labels import RECIPIENT_LABELS, RULE_LABELS, legal_name
 from saisei.obligations.models import FILED_OUTSIDE_RULES, ObligationStatus
 from saisei.obligations.selectors import effective_status, obligation_get_for, obligations_for
 from saisei.obligations.services import obligation_record_filing
-
-
-def _actor(request: HttpRequest) -> User:
-    # Every page that calls this is behind login_required, so its user is signed in.
-    return cast(User, request.user)
-
 
 STATUS_FILTERS = ("outstanding", "overdue", "open", "met", "met_late", "waived", "all")
 
@@ -36,7 +28,9 @@ def due(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "outstanding")
     if status not in STATUS_FILTERS:
         status = "outstanding"
-    rows = obligations_for(_actor(request), today=today, status=None if status == "all" else status)
+    rows = obligations_for(
+        page_actor(request), today=today, status=None if status == "all" else status
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     items = [
         {
@@ -50,7 +44,7 @@ def due(request: HttpRequest) -> HttpResponse:
             "legal_name": legal_name(ob.rule),
             "may_record_filing": ob.is_outstanding
             and ob.rule in FILED_OUTSIDE_RULES
-            and can(_actor(request), "obligations.record_filing", ob),
+            and can(page_actor(request), "obligations.record_filing", ob),
         }
         for ob in page
     ]
@@ -72,7 +66,7 @@ def due(request: HttpRequest) -> HttpResponse:
 def record_filing(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that a duty filed outside Saisei was filed; errors return to the list."""
     try:
-        obligation = obligation_get_for(_actor(request), pk)
+        obligation = obligation_get_for(page_actor(request), pk)
     except NotFound:
         raise Http404 from None
     form = FilingForm(request.POST, prefix=f"f{pk}")
@@ -86,7 +80,7 @@ def record_filing(request: HttpRequest, pk: int) -> HttpResponse:
             obligation=obligation,
             filed_on=form.cleaned_data["filed_on"],
             reference=form.cleaned_data["reference"],
-            actor=_actor(request),
+            actor=page_actor(request),
         )
     except NotPermitted:
         raise

@@ -9,7 +9,7 @@ service's status and nothing changed.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saisei.accounts.auth import page_actor
 from saisei.accounts.models import User
 from saisei.accounts.permissions import can
 from saisei.core.errors import DomainError, ErrorCode, NotFound
@@ -48,11 +49,6 @@ def _display(obj: Any) -> str:
     if _english() and getattr(obj, "name_en", None):
         return str(obj.name_en)
     return str(obj.name)
-
-
-def _actor(request: HttpRequest) -> User:
-    # Every page that calls this is behind login_required, so its user is signed in.
-    return cast(User, request.user)
 
 
 def _found(call: Any, *args: Any) -> Any:
@@ -198,14 +194,14 @@ def _committee_action(
 @login_required
 @require_POST
 def committee_closed_days(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = _found(selectors.committee_get_private_for, _actor(request), pk)
+    committee = _found(selectors.committee_get_private_for, page_actor(request), pk)
     return _committee_action(
         request,
         committee,
         ClosedDaysForm(request.POST),
         "closed_days_form",
         lambda d: services.committee_closed_days_set(
-            committee=committee, closed_days=d["closed_days"], actor=_actor(request)
+            committee=committee, closed_days=d["closed_days"], actor=page_actor(request)
         ),
         _("The committee's closed days are recorded and the reports owed to it recomputed."),
     )
@@ -214,13 +210,15 @@ def committee_closed_days(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def committee_renewal_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = _found(selectors.committee_get_private_for, _actor(request), pk)
+    committee = _found(selectors.committee_get_private_for, page_actor(request), pk)
     return _committee_action(
         request,
         committee,
         RenewalForm(request.POST),
         "renewal_form",
-        lambda d: services.committee_renewal_apply(committee=committee, actor=_actor(request), **d),
+        lambda d: services.committee_renewal_apply(
+            committee=committee, actor=page_actor(request), **d
+        ),
         _("The application for renewal is recorded."),
     )
 
@@ -228,14 +226,16 @@ def committee_renewal_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def committee_renewal_decide(request: HttpRequest, pk: int, renewal_pk: int) -> HttpResponse:
-    committee = _found(selectors.committee_get_private_for, _actor(request), pk)
-    renewal = _found(selectors.renewal_get_private_for, _actor(request), committee, renewal_pk)
+    committee = _found(selectors.committee_get_private_for, page_actor(request), pk)
+    renewal = _found(selectors.renewal_get_private_for, page_actor(request), committee, renewal_pk)
     return _committee_action(
         request,
         committee,
         RenewalDecisionForm(request.POST, prefix=f"d{renewal.pk}"),
         f"decision_form_{renewal.pk}",
-        lambda d: services.committee_renewal_decide(renewal=renewal, actor=_actor(request), **d),
+        lambda d: services.committee_renewal_decide(
+            renewal=renewal, actor=page_actor(request), **d
+        ),
         _("The decision on the renewal is recorded."),
     )
 
@@ -294,7 +294,7 @@ def facility_notice(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise DomainError(ErrorCode.INVALID_INPUT, _("Some fields are not valid."))
         services.facility_notice_record(
-            facility=facility, actor=_actor(request), **form.cleaned_data
+            facility=facility, actor=page_actor(request), **form.cleaned_data
         )
     except DomainError as exc:
         if exc.errors:

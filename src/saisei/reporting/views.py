@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from saisei.accounts.auth import page_actor
 from saisei.accounts.models import User
 from saisei.accounts.permissions import can, ensure_can
 from saisei.api import idempotency
@@ -35,11 +36,6 @@ from saisei.reporting import selectors, services
 from saisei.reporting.figures import STATISTICS, shown, shown_share
 from saisei.reporting.models import AEOutcome
 from saisei.reporting.visibility import may_see_patient_fields
-
-
-def _actor(request: HttpRequest) -> User:
-    # Every page that calls this is behind login_required, so its user is signed in.
-    return cast(User, request.user)
 
 
 def _found(select: Callable[..., Any], *args: Any) -> Any:
@@ -83,7 +79,7 @@ def _hub_forms(
 
 
 def _act(request: HttpRequest, plan: Plan, action: str, form: forms.Form) -> Any:
-    actor = _actor(request)
+    actor = page_actor(request)
     c = form.cleaned_data
     if action == "treatment":
         facility = ProcessingFacility.objects.get(pk=c["facility"])
@@ -162,12 +158,12 @@ def _imports(request: HttpRequest) -> bool:
 @idempotency.claim_after_check_when(_imports)
 @login_required
 def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _found(selectors.plan_get_for, _actor(request), pk)
-    patient_level = may_see_patient_fields(_actor(request), plan)
-    may_record = can(_actor(request), "reporting.record", plan)
+    plan = _found(selectors.plan_get_for, page_actor(request), pk)
+    patient_level = may_see_patient_fields(page_actor(request), plan)
+    may_record = can(page_actor(request), "reporting.record", plan)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     hub_forms = _hub_forms(
-        _actor(request),
+        page_actor(request),
         plan,
         request.POST if action else None,
         request.FILES if action else None,
@@ -177,7 +173,7 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
     if action:
         form = hub_forms.get(action)
         if form is None or not may_record:
-            ensure_can(_actor(request), "reporting.record", plan)
+            ensure_can(page_actor(request), "reporting.record", plan)
             return HttpResponse(status=400)
         if form.is_valid() and apply(form, lambda: _act(request, plan, action, form)) is not None:
             messages.success(request, SUCCESS[action])
@@ -185,13 +181,13 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     today = legal_today()
     treatments = (
-        Paginator(selectors.treatments_for(_actor(request), plan), 25).get_page(
+        Paginator(selectors.treatments_for(page_actor(request), plan), 25).get_page(
             request.GET.get("page")
         )
         if patient_level
         else None
     )
-    events = list(selectors.adverse_events_for(_actor(request), plan)[:100])
+    events = list(selectors.adverse_events_for(page_actor(request), plan)[:100])
     obligations = _duty_rows(selectors.plan_obligations(plan).order_by("due_on", "pk"), today)
     periods: list[dict[str, Any]] = []
     if plan.filed_on:
@@ -202,7 +198,7 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
                 break
             periods.append({"period": k, "start": start, "end": end, "ended": end < today})
             k += 1
-    reports = {r.period: r for r in selectors.periodic_reports_for(_actor(request), plan)}
+    reports = {r.period: r for r in selectors.periodic_reports_for(page_actor(request), plan)}
     for p in periods:
         p["report"] = reports.get(p["period"])
     return render(
@@ -242,8 +238,8 @@ def adverse_event_report(request: HttpRequest, pk: int) -> HttpResponse:
     """File the report of one serious adverse event to one of its recipients: the committee, or
     the plan's authority (the Minister for Class I, the Regional Bureau for Class II and III).
     The page lists what is due to whom, each duty with its own date, status and explanation."""
-    event = _found(selectors.adverse_event_get_for, _actor(request), pk)
-    ensure_can(_actor(request), "reporting.record", event.plan)
+    event = _found(selectors.adverse_event_get_for, page_actor(request), pk)
+    ensure_can(page_actor(request), "reporting.record", event.plan)
     recipients = services.ae_report_recipients(event.plan, event.rule)
     form = f.AdverseEventReportForm(request.POST or None, prefix="er", recipients=recipients)
     if request.method == "POST" and form.is_valid():
@@ -256,7 +252,7 @@ def adverse_event_report(request: HttpRequest, pk: int) -> HttpResponse:
                 recipient=c["recipient"],
                 reported_on=c["reported_on"],
                 summary=c["summary"],
-                actor=_actor(request),
+                actor=page_actor(request),
             ),
         )
         if done is not None:
@@ -278,7 +274,7 @@ def adverse_event_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def periodic_report(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _found(selectors.periodic_report_get_for, _actor(request), pk)
+    report = _found(selectors.periodic_report_get_for, page_actor(request), pk)
     content_form = f.PeriodicContentForm(
         prefix="ct",
         initial={name: getattr(report, name) for name in services.ART37_FIELDS},
@@ -301,18 +297,20 @@ def periodic_report(request: HttpRequest, pk: int) -> HttpResponse:
         def call() -> Any:
             c = form.cleaned_data
             if action == "save":
-                return services.periodic_report_write(report=report, actor=_actor(request), **c)
+                return services.periodic_report_write(report=report, actor=page_actor(request), **c)
             if action == "submit":
-                return services.periodic_report_submit(report=report, actor=_actor(request), **c)
+                return services.periodic_report_submit(
+                    report=report, actor=page_actor(request), **c
+                )
             if action == "review":
                 return services.periodic_report_review(
                     report=report,
                     continuation=c["continuation"],
                     opinion=c["opinion"],
-                    actor=_actor(request),
+                    actor=page_actor(request),
                 )
             return services.periodic_report_file(
-                report=report, filed_on=c["filed_on"], actor=_actor(request)
+                report=report, filed_on=c["filed_on"], actor=page_actor(request)
             )
 
         if form.is_valid() and apply(form, call) is not None:
@@ -334,9 +332,9 @@ def periodic_report(request: HttpRequest, pk: int) -> HttpResponse:
             "content_form": content_form,
             "opinion_form": opinion_form,
             "file_form": file_form,
-            "may_record": can(_actor(request), "reporting.record", report.plan),
-            "may_file": can(_actor(request), "reporting.file", report.plan),
-            "may_review": can(_actor(request), "reporting.review", report),
+            "may_record": can(page_actor(request), "reporting.record", report.plan),
+            "may_file": can(page_actor(request), "reporting.file", report.plan),
+            "may_review": can(page_actor(request), "reporting.review", report),
         },
         status=status,
     )
@@ -367,7 +365,7 @@ def _course_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
 
 @login_required
 def periodic_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _found(selectors.periodic_report_get_for, _actor(request), pk)
+    report = _found(selectors.periodic_report_get_for, page_actor(request), pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="periodic-report-plan{report.plan_id}-period{report.period}.csv"'
@@ -430,9 +428,9 @@ def _text_cell(text: str) -> str:
 @login_required
 def reviews(request: HttpRequest) -> HttpResponse:
     """The committee's queue: adverse-event reports and periodic reports awaiting its opinion."""
-    ae_reports, periodic = selectors.review_queue_for(_actor(request))
-    if not can(_actor(request), "reporting.review"):
-        ensure_can(_actor(request), "reporting.review")
+    ae_reports, periodic = selectors.review_queue_for(page_actor(request))
+    if not can(page_actor(request), "reporting.review"):
+        ensure_can(page_actor(request), "reporting.review")
     return render(
         request,
         "reporting/reviews.html",
@@ -446,14 +444,14 @@ def reviews(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ae_report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _found(selectors.ae_report_get_for, _actor(request), pk)
-    ensure_can(_actor(request), "reporting.review", report)
+    report = _found(selectors.ae_report_get_for, page_actor(request), pk)
+    ensure_can(page_actor(request), "reporting.review", report)
     form = f.OpinionForm(request.POST or None, prefix="op")
     if request.method == "POST" and form.is_valid():
         done = apply(
             form,
             lambda: services.adverse_event_report_review(
-                report=report, opinion=form.cleaned_data["opinion"], actor=_actor(request)
+                report=report, opinion=form.cleaned_data["opinion"], actor=page_actor(request)
             ),
         )
         if done is not None:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saisei.accounts.auth import page_actor
 from saisei.accounts.permissions import can
 from saisei.core.errors import DomainError, ErrorCode, NotFound
 from saisei.core.forms import attach_errors
@@ -30,7 +31,7 @@ from saisei.plans.forms import (
 )
 from saisei.plans.lifecycle import Action, PlanStatus, allowed_targets
 from saisei.plans.models import Plan, PlanType, plan_may_provide
-from saisei.plans.views.common import _actor, _plan_for, office_label
+from saisei.plans.views.common import _plan_for, office_label
 
 
 def _detail_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         plan,
-        lambda _d: services.plan_submit(plan=plan, actor=_actor(request)),
+        lambda _d: services.plan_submit(plan=plan, actor=page_actor(request)),
         _("The plan is submitted to the committee."),
     )
 
@@ -142,7 +143,7 @@ def plan_file(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         plan,
-        lambda _d: services.plan_file(plan=plan, actor=_actor(request)),
+        lambda _d: services.plan_file(plan=plan, actor=page_actor(request)),
         _("The plan is filed with the authority."),
     )
 
@@ -155,7 +156,7 @@ def plan_accept(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan,
         lambda d: services.plan_accept(
-            plan=plan, actor=_actor(request), plan_number=d["plan_number"]
+            plan=plan, actor=page_actor(request), plan_number=d["plan_number"]
         ),
         _("The filing is accepted and the plan number issued."),
         AcceptForm(request.POST),
@@ -173,7 +174,7 @@ def plan_change(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan,
         lambda d: services.plan_change_propose(
-            plan=plan, actor=_actor(request), changes=form.changes(), reason=d["reason"]
+            plan=plan, actor=page_actor(request), changes=form.changes(), reason=d["reason"]
         ),
         _("The change is submitted to the committee."),
         form,
@@ -188,7 +189,7 @@ def plan_change_notify(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         plan,
-        lambda _d: services.plan_change_notify(plan=plan, actor=_actor(request)),
+        lambda _d: services.plan_change_notify(plan=plan, actor=page_actor(request)),
         _("The change is notified and applied."),
     )
 
@@ -202,7 +203,7 @@ def plan_minor_change(request: HttpRequest, pk: int) -> HttpResponse:
         plan,
         lambda d: services.plan_minor_change_notify(
             plan=plan,
-            actor=_actor(request),
+            actor=page_actor(request),
             changes={d["field"]: d["value"]},
             changed_on=d["changed_on"],
             summary=d["summary"],
@@ -222,7 +223,7 @@ def plan_discontinue(request: HttpRequest, pk: int) -> HttpResponse:
         plan,
         lambda d: services.plan_discontinue(
             plan=plan,
-            actor=_actor(request),
+            actor=page_actor(request),
             stopped_on=d["on"],
             reason=d["text"],
             data_collection_ended_on=d.get("data_collection_ended_on"),
@@ -241,7 +242,7 @@ def plan_data_collection_end(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan,
         lambda d: services.plan_data_collection_end(
-            plan=plan, actor=_actor(request), ended_on=d["ended_on"]
+            plan=plan, actor=page_actor(request), ended_on=d["ended_on"]
         ),
         _("The end of data collection is recorded; the research summary is due."),
         DataCollectionEndForm(request.POST, prefix="dc"),
@@ -257,7 +258,7 @@ def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan,
         lambda d: services.plan_close(
-            plan=plan, actor=_actor(request), closed_on=d["on"], summary=d["text"]
+            plan=plan, actor=page_actor(request), closed_on=d["on"], summary=d["text"]
         ),
         _("The plan is closed."),
         DateReasonForm(request.POST, prefix="close"),

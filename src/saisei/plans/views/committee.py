@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saisei.accounts.auth import page_actor
 from saisei.accounts.permissions import can, ensure_can
 from saisei.core.errors import (
     DomainError,
@@ -26,20 +27,20 @@ from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.forms import OpinionForm, plan_field_name
 from saisei.plans.quorum import describe
-from saisei.plans.views.common import _actor, _refused
+from saisei.plans.views.common import _refused
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "plans.review"):
         return _refused(request, NotPermitted("plans.review"))
-    reviews = selectors.review_queue_for(_actor(request))
+    reviews = selectors.review_queue_for(page_actor(request))
     return render(request, "plans/review_queue.html", {"reviews": reviews})
 
 
 def _review_for(request: HttpRequest, pk: int) -> Any:
     try:
-        review = selectors.review_get_for(_actor(request), pk)
+        review = selectors.review_get_for(page_actor(request), pk)
         ensure_can(request.user, "plans.review", review.committee)
     except NotFound:
         raise Http404 from None
@@ -95,7 +96,7 @@ def review_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             ) from None
         meeting = services.meeting_record(
             review=review,
-            actor=_actor(request),
+            actor=page_actor(request),
             held_on=held_on,
             attendance=attendance,
             location=request.POST.get("location", ""),
@@ -124,7 +125,7 @@ def review_opinion(request: HttpRequest, pk: int) -> HttpResponse:
         services.review_record_opinion(
             review=review,
             meeting=d["meeting"],
-            actor=_actor(request),
+            actor=page_actor(request),
             decision=d["decision"],
             reasons=d["reasons"],
             scientific_validity=d["scientific_validity"],

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from saisei.accounts.models import User
+from saisei.accounts.auth import page_actor
 from saisei.core.errors import DomainError, NotFound
 from saisei.plans import selectors
 from saisei.plans.models import Plan
@@ -23,7 +23,7 @@ def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 def _plan_for(request: HttpRequest, pk: int) -> Plan:
     try:
-        return selectors.plan_get_for(_actor(request), pk)
+        return selectors.plan_get_for(page_actor(request), pk)
     except NotFound:
         raise Http404 from None
 
@@ -35,7 +35,3 @@ def office_label(plan: Plan) -> str:
     if bureau is None:
         return ""
     return bureau.name_en if (get_language() or "").startswith("en") else bureau.name
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # login_required: never anonymous

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from saisei.accounts.auth import page_actor
 from saisei.accounts.permissions import can, organisation_ids_with
 from saisei.core.errors import DomainError, NotPermitted
 from saisei.core.forms import attach_errors
@@ -19,13 +20,13 @@ from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.forms import PlanForm, initial_from_plan, plan_field_name
 from saisei.plans.lifecycle import PlanStatus
-from saisei.plans.views.common import _actor, _plan_for, _refused
+from saisei.plans.views.common import _plan_for, _refused
 from saisei.registry.models import Institution
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = selectors.plan_list_for(_actor(request), status=request.GET.get("status") or None)
+    plans = selectors.plan_list_for(page_actor(request), status=request.GET.get("status") or None)
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -93,7 +94,7 @@ def plan_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 if plan is None:
                     plan = services.plan_create(
                         institution=form.cleaned_data["institution"],
-                        actor=_actor(request),
+                        actor=page_actor(request),
                         content=form.content(),
                         answers=form.answers(),
                         criteria=form.criteria(),
@@ -103,7 +104,7 @@ def plan_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 else:
                     services.plan_update(
                         plan=plan,
-                        actor=_actor(request),
+                        actor=page_actor(request),
                         content=form.content(),
                         answers=form.answers(),
                         criteria=form.criteria(),

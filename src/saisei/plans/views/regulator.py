@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saisei.accounts.auth import page_actor
 from saisei.accounts.permissions import can
 from saisei.core.errors import DomainError, NotPermitted
 from saisei.core.forms import attach_errors
 from saisei.plans import selectors, services
 from saisei.plans.forms import AcceptForm, OrderForm, plan_field_name
 from saisei.plans.models import SUSPENDING_ORDERS, Order, OrderTarget, Plan
-from saisei.plans.views.common import _actor, _refused
+from saisei.plans.views.common import _refused
 from saisei.registry.models import Institution, ProcessingFacility
 
 
@@ -23,7 +24,7 @@ from saisei.registry.models import Institution, ProcessingFacility
 def filings(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "plans.accept"):
         return _refused(request, NotPermitted("plans.accept"))
-    plans = selectors.filings_inbox(_actor(request))
+    plans = selectors.filings_inbox(page_actor(request))
     return render(request, "plans/filings.html", {"plans": plans, "accept_form": AcceptForm()})
 
 
@@ -48,7 +49,7 @@ def orders(request: HttpRequest) -> HttpResponse:
             try:
                 if "confirm" in request.POST:
                     order = services.order_issue(
-                        actor=_actor(request),
+                        actor=page_actor(request),
                         kind=d["kind"],
                         target_kind=d["target_kind"],
                         target=target,
@@ -68,7 +69,7 @@ def orders(request: HttpRequest) -> HttpResponse:
                     return redirect("plans:orders")
                 suspends = d["kind"] in SUSPENDING_ORDERS
                 reach = services.order_preview(
-                    actor=_actor(request),
+                    actor=page_actor(request),
                     kind=d["kind"],
                     target_kind=d["target_kind"],
                     target=target,
@@ -100,7 +101,7 @@ def order_lift(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.order_lift(
             order=order,
-            actor=_actor(request),
+            actor=page_actor(request),
             reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
