@@ -19,12 +19,28 @@ from tests.templates.html_audit import PageAudit
 pytestmark = pytest.mark.django_db
 
 
+def _wrapped(table: str) -> str:
+    return f'<div class="table-wrap">{table}</div>'
+
+
 def test_the_audit_finds_what_it_looks_for() -> None:
-    assert PageAudit("<table><caption>x</caption><tr><td>1</td></tr></table>").problems() == []
-    assert PageAudit("<table>\n  <caption>x</caption></table>").problems() == []
-    assert PageAudit("<table><thead><tr><th>x</th></tr></thead></table>").problems()
-    assert PageAudit("<table>text<caption>x</caption></table>").problems()
-    assert PageAudit("<table></table>").problems()
+    captioned = "<table><caption>x</caption><tr><td>1</td></tr></table>"
+    assert PageAudit(_wrapped(captioned)).problems() == []
+    assert PageAudit(f'<div class="table-scroll">{captioned}</div>').problems() == []
+    assert PageAudit(_wrapped("<table>\n  <caption>x</caption></table>")).problems() == []
+    assert PageAudit(_wrapped("<table><thead><tr><th>x</th></tr></thead></table>")).problems()
+    assert PageAudit(_wrapped("<table>text<caption>x</caption></table>")).problems()
+    assert PageAudit(_wrapped("<table></table>")).problems()
+    # A table a phone cannot scroll: outside any container, or in one that does not scroll.
+    assert PageAudit(captioned).problems() == [
+        "1 of 1 tables are not in a sideways-scrolling container"
+    ]
+    assert PageAudit(f'<div class="note"><p>x<br></p>{captioned}</div>').problems()
+    assert PageAudit(f'<div class="table-wrap"><section>{captioned}</section></div>').problems()
+    assert (
+        PageAudit(f'<div class="table-wrap"><p>x</p><img src="a">{captioned}</div>').problems()
+        == []
+    )
     assert PageAudit('<input aria-describedby="a_helptext">').problems()
     assert PageAudit('<input aria-describedby="a"><p id="a"></p><p id="a"></p>').problems()
     assert not PageAudit('<input aria-describedby="a b"><p id="a"></p><ul id="b"></ul>').problems()
