@@ -135,6 +135,64 @@ def test_malformed_json_answers_400_with_the_error_body(any_debug, client_for) -
     assert body["message"] == "The request body cannot be parsed: send well-formed JSON."
 
 
+def test_a_multipart_body_without_a_boundary_answers_400_not_500(personas) -> None:
+    """Found by the fuzzer once the personas' tokens stayed valid: with a bearer token and an
+    Idempotency-Key, the form parser's error, raised while the request was fingerprinted, was
+    an uncaught 500."""
+    from saisei.accounts.services import token_create
+
+    secret = token_create(user=personas.officer, actor=personas.officer, name="probe").secret
+    # A body the operation's schema accepts, so the request gets past validation to the
+    # Idempotency-Key's fingerprint, which reads the body as the form it claims to be.
+    body = {"slug": "x-1", "name": "X", "kind": "clinic", "prefecture": "13", "manager_name": "Y"}
+    response = Client().generic(
+        "POST",
+        "/api/v1/institutions",
+        json.dumps(body).encode(),
+        content_type="multipart/form-data",
+        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
+    assert response.status_code == 400, response.content
+    answer = error_body(response)
+    assert answer["code"] == "malformed_request"
+    assert answer["message"] == "The request body cannot be parsed as the content type it declares."
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/api/v1/plans/999999", "PATCH"),
+        ("/api/v1/plans/999999/file", "POST"),
+        ("/api/v1/plans/999999/changes/notify", "POST"),
+        ("/api/v1/reporting/periodic-reports/999999", "PATCH"),
+    ],
+)
+def test_a_body_of_optional_fields_must_still_be_an_object(personas, path, method) -> None:
+    """Found by the fuzzer: ninja's Schema read `[null, null]` by attribute as an empty object,
+    so a body whose every field is optional took any JSON value. Now anything but an object is
+    refused before the route runs (422), while `{}` reaches it (here: 404, no such record)."""
+    from saisei.accounts.services import token_create
+
+    secret = token_create(user=personas.officer, actor=personas.officer, name="probe").secret
+
+    def send(body: str):
+        return Client().generic(
+            method,
+            path,
+            body.encode(),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+
+    for body in ("[null, null]", "[]", "7", '"x"'):
+        response = send(body)
+        assert response.status_code == 422, body
+        assert error_body(response)["code"] == "invalid_input"
+    assert send("{}").status_code == 404
+
+
 def test_a_throttled_request_answers_429_with_retry_after(monkeypatch) -> None:
     monkeypatch.setattr(api_module, "connection", BrokenConnection(Throttled(wait=30)))
     response = Client().get("/api/v1/health", HTTP_ACCEPT_LANGUAGE="en")

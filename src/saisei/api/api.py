@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -216,6 +217,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             "%s: %s", exc, request.path
         )
         return api.create_response(request, error_body(400), status=400)
+
+    @api.exception_handler(MultiPartParserError)
+    def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # A body declared multipart without a usable boundary, or cut short: the client's
+        # mistake, found only when the form is read.
+        return error(
+            request,
+            400,
+            ErrorCode.MALFORMED_REQUEST,
+            _("The request body cannot be parsed as the content type it declares."),
+        )
 
     @api.exception_handler(Exception)
     def _uncaught(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -21,7 +21,8 @@ from typing import Annotated, Any
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AfterValidator, BeforeValidator
+from ninja.schema import DjangoGetter
+from pydantic import AfterValidator, BeforeValidator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -43,6 +44,21 @@ from saisei.core.bounds import (
     decimal_bound,
     patient_code_validator,
 )
+
+
+class BodyIn(Schema):
+    """A request body that is a JSON object. Ninja's Schema reads its input by attribute when it
+    is not a mapping, so a body whose every field is optional would take `[null, null]` or `7`
+    as an empty object; this one refuses anything but an object (422)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # Ninja hands the input over wrapped in its DjangoGetter.
+        raw = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(raw, dict):
+            raise PydanticCustomError("model_type", _("Send a JSON object."))
+        return data
 
 
 class ErrorOut(Schema):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, WithJsonSchema, create_model
 
-from saisei.api.schemas import Id, RmActDay, decimal, line, text
+from saisei.api.schemas import BodyIn, Id, RmActDay, decimal, line, text
 from saisei.law import CellKind, CellSource, ExcludedPractice, Purpose, Species
 from saisei.plans.content import (
     CRITERION_CONTENT,
@@ -325,7 +325,7 @@ class PlanIn(Schema):
     facility_ids: list[Id] = Field([], max_length=MAX_FACILITIES)
 
 
-class PlanPatch(Schema):
+class PlanPatch(BodyIn):
     committee_id: Id | None = None
     content: PlanContentIn | None = None
     answers: ClassificationAnswersIn | None = None
@@ -391,7 +391,7 @@ class OpinionOut(Schema):
     recorded_at: datetime
 
 
-class FileIn(Schema):
+class FileIn(BodyIn):
     filed_on: RmActDay | None = None
 
 
@@ -418,7 +418,7 @@ class ChangeIn(Schema):
     reason: Annotated[str, text(4000)]
 
 
-class NotifyIn(Schema):
+class NotifyIn(BodyIn):
     notified_on: RmActDay | None = None
 
 

@@ -239,7 +239,7 @@ class FacilityOut(Schema):
     closed_on: date | None = Field(description="the day manufacture stopped (Act Art 41)")
 
 
-class NoticeOut(Schema):
+class FacilityNoticeOut(Schema):
     id: int
     kind: str
     rule: str
@@ -248,7 +248,7 @@ class NoticeOut(Schema):
     created_at: datetime
 
 
-class NoticeIn(Schema):
+class FacilityNoticeIn(Schema):
     kind: Literal["change", "closure"]
     event_on: Day
     summary: Annotated[str, text(2000, min_length=1)]
@@ -421,7 +421,7 @@ def facility_new(request: HttpRequest, payload: FacilityIn) -> Status[Processing
 
 @router.get(
     "/facilities/{facility_id}/notices",
-    response={200: list[NoticeOut], 401: ErrorOut, 404: ErrorOut},
+    response={200: list[FacilityNoticeOut], 401: ErrorOut, 404: ErrorOut},
     summary="A facility's change and closure notices (its operator, regulators)",
 )
 @paginate(Pagination)
@@ -431,11 +431,11 @@ def facility_notices(request: HttpRequest, facility_id: Id) -> Any:
 
 @router.post(
     "/facilities/{facility_id}/notices",
-    response={201: NoticeOut, **WRITE_ERRORS},
+    response={201: FacilityNoticeOut, **WRITE_ERRORS},
     summary="Record a change to a facility or that it stopped manufacturing",
 )
 def facility_notice_new(
-    request: HttpRequest, facility_id: Id, payload: NoticeIn
+    request: HttpRequest, facility_id: Id, payload: FacilityNoticeIn
 ) -> Status[FacilityNotice]:
     """Opens the 30-day notice to the Regional Bureau (Act Art 37 / 40(3); Art 41), which is filed
     outside Saisei and met by recording the filing. The operator of an in-house facility records

@@ -23,17 +23,17 @@ from saisei.reporting import selectors, services
 from saisei.reporting.models import PeriodicReport
 from saisei.reporting.schemas import (
     AdverseEventIn,
+    AdverseEventOpinionIn,
     AdverseEventOut,
     AdverseEventReportIn,
     AdverseEventReportOut,
-    FileIn,
     GenerateIn,
     ImportOut,
-    OpinionIn,
     OutcomeIn,
     OutcomeOut,
     PeriodicContentIn,
     PeriodicOpinionIn,
+    PeriodicReportFileIn,
     PeriodicReportOut,
     PublicReportingOut,
     TreatmentIn,
@@ -210,7 +210,9 @@ def adverse_event_reports_create(
     "/adverse-event-reports/{report_id}/review",
     response={200: AdverseEventReportOut, **WRITE_ERRORS},
 )
-def adverse_event_reports_review(request: HttpRequest, report_id: Id, payload: OpinionIn) -> Any:
+def adverse_event_reports_review(
+    request: HttpRequest, report_id: Id, payload: AdverseEventOpinionIn
+) -> Any:
     report = selectors.ae_report_get_for(actor(request), report_id)
     return services.adverse_event_report_review(
         report=report, opinion=payload.opinion, actor=actor(request)
@@ -288,7 +290,9 @@ def periodic_reports_review(request: HttpRequest, report_id: Id, payload: Period
 @router.post(
     "/periodic-reports/{report_id}/file", response={200: PeriodicReportOut, **WRITE_ERRORS}
 )
-def periodic_reports_file(request: HttpRequest, report_id: Id, payload: FileIn) -> Any:
+def periodic_reports_file(
+    request: HttpRequest, report_id: Id, payload: PeriodicReportFileIn
+) -> Any:
     """File the report with the plan's authority with the committee's opinion attached (meets
     the duty to the authority); refused before the committee has given its opinion."""
     return services.periodic_report_file(

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, cast
 
 from ninja import Field, Schema
 
-from saisei.api.schemas import Id, PatientCode, Period, RmActDay, decimal, line, text
+from saisei.api.schemas import BodyIn, Id, PatientCode, Period, RmActDay, decimal, line, text
 from saisei.core.templatetags.law_text import law_explanation
 from saisei.core.time import legal_today
 from saisei.obligations.labels import legal_name, recipient_label
@@ -190,7 +190,7 @@ class AdverseEventReportIn(Schema):
     period: Period | None = None
 
 
-class OpinionIn(Schema):
+class AdverseEventOpinionIn(Schema):
     opinion: Annotated[str, text(4000, min_length=1)]
 
 
@@ -225,7 +225,7 @@ class PeriodicReportOut(Schema):
         return duties_out(list(selectors.periodic_report_duties(obj)))
 
 
-class PeriodicContentIn(Schema):
+class PeriodicContentIn(BodyIn):
     """The institution's written items (Ordinance Art 37(1)(iii)-(v)); an item left out is
     kept as it is. "none" is an answer; submission refuses an empty item."""
 
@@ -245,7 +245,7 @@ class GenerateIn(Schema):
     period: Period
 
 
-class FileIn(Schema):
+class PeriodicReportFileIn(Schema):
     filed_on: RmActDay
 
 
