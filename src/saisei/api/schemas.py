@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -43,6 +44,13 @@ from saisei.core.bounds import (
     control_character_message,
     decimal_bound,
     patient_code_validator,
+)
+from saisei.core.errors import invalid
+from saisei.core.keyset import (
+    MAX_CURSOR_LENGTH,
+    keyset_offset_page,
+    keyset_page,
+    keyset_supported,
 )
 
 
@@ -246,8 +254,12 @@ RmActDay = Annotated[
 
 
 class Pagination(LimitOffsetPagination):
-    """The one pagination of every list: `limit` 1 to MAX_LIMIT, `offset` 0 to MAX_OFFSET.
+    """The one pagination of every list: `limit` 1 to MAX_LIMIT, and either `offset` 0 to
+    MAX_OFFSET or `cursor`, the `next` of the page before (saisei.core.keyset).
 
+    A page by offset makes the database walk past every row before it; a page by cursor starts
+    where the last one ended and costs the same at any depth. Every page whose list is ordered
+    by its own columns answers `next`, so a client can start by offset and go on by cursor.
     `serialise` (given to @paginate) turns each item of the page, and only of the page, into
     what the response schema reads.
     """
@@ -255,15 +267,46 @@ class Pagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="items per page")
         offset: int = Field(0, ge=0, le=MAX_OFFSET, description="items to skip")
+        cursor: str | None = Field(
+            None,
+            max_length=MAX_CURSOR_LENGTH,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="the `next` of the page before; with it, `offset` must be 0",
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        next: str | None = Field(
+            None, description="the cursor of the page after this one; null on the last page"
+        )
 
     def __init__(self, *, serialise: Callable[[Any], Any] | None = None, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
         self.serialise = serialise
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any) -> Any:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
+        limit = min(pagination.limit, self.max_limit)
+        keyed = isinstance(queryset, QuerySet) and keyset_supported(queryset)
+        if pagination.cursor:
+            if not keyed:
+                raise invalid(
+                    "cursor", _("This list does not take a cursor: use offset."), status=400
+                )
+            if pagination.offset:
+                raise invalid("offset", _("Give either offset or cursor, not both."), status=400)
+            page = keyset_page(queryset, cursor=pagination.cursor, limit=limit)
+            items: list[Any] = page.items
+            next_cursor = page.next_cursor
+        elif keyed:
+            items, next_cursor = keyset_offset_page(queryset, offset=pagination.offset, limit=limit)
+        else:
+            items = list(queryset[pagination.offset : pagination.offset + limit])
+            next_cursor = None
         if self.serialise is not None:
-            page[self.items_attribute] = [
-                self.serialise(item) for item in page[self.items_attribute]
-            ]
-        return page
+            items = [self.serialise(item) for item in items]
+        return {
+            self.items_attribute: items,
+            "count": self._items_count(queryset),
+            "next": next_cursor,
+        }
