@@ -65,6 +65,18 @@ class Obligation(models.Model):
     met_by_type = models.CharField(max_length=60, blank=True)
     met_by_id = models.CharField(max_length=60, blank=True)
     waived_reason = models.TextField(_("reason for waiver"), blank=True)
+    # The lists' first sort key, kept by the database from the status: 0 while the duty is
+    # outstanding (open or overdue), 1 once it is met or waived. Overdue first, then open by due
+    # date, is then one index range in due-date order (an overdue duty's due date has passed,
+    # an open one's has mostly not), which a keyset page reads from where the last one ended.
+    rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=OUTSTANDING, then=models.Value(0)),
+            default=models.Value(1),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
     reminded_due_soon_at = models.DateTimeField(null=True, blank=True)
     reminded_overdue_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,6 +105,16 @@ class Obligation(models.Model):
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["also_visible_to", "status"]),
+            # The lists (saisei.obligations.selectors.obligations_for): the regulator's by rank
+            # or by status, an organisation's and a committee's from their own rows.
+            models.Index(fields=["rank", "due_on", "id"], name="obligation_list_rank"),
+            models.Index(fields=["status", "rank", "due_on", "id"], name="obligation_list_status"),
+            models.Index(
+                fields=["organisation", "rank", "due_on", "id"], name="obligation_list_org"
+            ),
+            models.Index(
+                fields=["also_visible_to", "rank", "due_on", "id"], name="obligation_list_seen"
+            ),
         ]
 
     def __str__(self) -> str:
