@@ -9,6 +9,7 @@ other users' writes and bearer-token reads go on. Timings live in `make bench`, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -71,7 +72,8 @@ def test_twenty_thousand_rows_import_through_the_api_with_set_based_queries(
     assert audit_verify().ok
     # Set-based: the reads do not grow with the rows (the old import read the plan's facilities
     # once per row), and the rows go in chunks of hundreds, not one INSERT each.
-    sql = [q["sql"].lstrip().upper() for q in queries.captured_queries]
+    # An executemany is logged once, as "<rows> times: <sql>".
+    sql = [re.sub(r"^\d+ TIMES: ", "", q["sql"].lstrip().upper()) for q in queries.captured_queries]
     table = Treatment._meta.db_table.upper()
     inserts = [s for s in sql if s.startswith("INSERT") and table in s]
     selects = [s for s in sql if s.startswith("SELECT")]
@@ -120,6 +122,68 @@ def test_every_bad_line_is_named_and_nothing_is_silently_shortened(active_plan, 
     ]
     assert all(e["message"] for e in errors)
     assert not Treatment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_line_with_a_bad_value_is_named_even_when_the_value_repeats(
+    active_plan, personas
+) -> None:
+    """A date or facility number is checked once, and its verdict holds for every line that
+    repeats it: each bad line is still named, each good one still passes."""
+    text = (
+        "patient_code,treated_on,facility_number,lot\n"
+        "P-1,2025-07-01,,a\n"
+        "P-2,2025-02-30,,b\n"  # no such day
+        "P-3,2025-07-01,NOPE,c\n"
+        "P-4,2025-02-30,,d\n"
+        "P-5,2025-07-01,NOPE,e\n"
+        "P-6,2025-05-01,,f\n"  # before the plan could be provided
+        "P-7,2025-05-01,,g\n"
+    )
+    with pytest.raises(DomainError) as raised:
+        services.treatments_import_csv(
+            plan=active_plan, source=text, actor=personas.officer, today=TODAY
+        )
+    assert [(e["line"], e["field"], e["code"]) for e in raised.value.details["errors"]] == [
+        (3, "treated_on", "invalid_input"),
+        (4, "facility", "facility_not_in_plan"),
+        (5, "treated_on", "invalid_input"),
+        (6, "facility", "facility_not_in_plan"),
+        (7, "", "plan_restricted"),
+        (8, "", "plan_restricted"),
+    ]
+    assert not Treatment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rows_shorter_or_longer_than_the_header_read_by_column(active_plan, personas) -> None:
+    text = (
+        "lot,patient_code,treated_on\n"  # any column order; facility_number absent
+        "L-1,P-1,2025-07-01,extra,cells\n"
+        "L-2,P-2\n"  # no treated_on
+        "L-3,P-3,2025-07-03\n"
+    )
+    with pytest.raises(DomainError) as raised:
+        services.treatments_import_csv(
+            plan=active_plan, source=text, actor=personas.officer, today=TODAY
+        )
+    assert [(e["line"], e["field"]) for e in raised.value.details["errors"]] == [(3, "treated_on")]
+    services.treatments_import_csv(
+        plan=active_plan,
+        source=text.replace("L-2,P-2\n", ""),
+        actor=personas.officer,
+        today=TODAY,
+    )
+    facility = active_plan.plan_facilities.get(is_current=True).facility
+    assert sorted(
+        Treatment.objects.values_list(
+            "patient_code", "treated_on", "lot", "facility_id", "recorded_by_id"
+        )
+    ) == [
+        ("P-1", dt.date(2025, 7, 1), "L-1", facility.pk, personas.officer.pk),
+        ("P-3", dt.date(2025, 7, 3), "L-3", facility.pk, personas.officer.pk),
+    ]
+    assert all(t.created_at is not None for t in Treatment.objects.all())
 
 
 @pytest.mark.django_db

@@ -6,15 +6,17 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any, TypeVar, cast
+from itertools import islice
+from typing import IO, Any, NamedTuple, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saisei.accounts.models import User
@@ -52,6 +54,11 @@ NOTE_MAX = OutcomeMeasurement._meta.get_field("note").max_length or 300
 # writes the rows in chunks and appends one audit event. SQLite has one write lock for the
 # whole database, so a transaction held while a large file is parsed would make every other
 # writer, and every bearer-token read that records its last use, wait and then fail.
+#
+# Both phases are plain Python over tuples: a model instance per row (its descriptors, and
+# bulk_create preparing each field of each instance) cost four times the insert itself. A check
+# that depends only on a value seen before (a date, a facility number) is answered from what
+# that value gave the first time; every row still goes through every check.
 
 MAX_IMPORT_ROWS = 20_000
 IMPORT_CHUNK_ROWS = 1_000
@@ -65,6 +72,25 @@ class ImportResult:
     created: int
 
 
+class TreatmentRow(NamedTuple):
+    """One checked row of a treatments file."""
+
+    patient_code: str
+    treated_on: date
+    facility_id: int
+    lot: str
+
+
+class OutcomeRow(NamedTuple):
+    """One checked row of an outcomes file."""
+
+    treatment_id: int
+    criterion_id: int
+    measured_on: date
+    value: Decimal
+    note: str
+
+
 @dataclass(frozen=True)
 class TreatmentImport:
     """A treatments file whose every row passed the checks, ready to be written."""
@@ -72,7 +98,7 @@ class TreatmentImport:
     plan: Plan
     actor: User
     lines: tuple[int, ...]
-    rows: tuple[Treatment, ...]
+    rows: tuple[TreatmentRow, ...]
 
 
 @dataclass(frozen=True)
@@ -82,7 +108,7 @@ class OutcomeImport:
     plan: Plan
     actor: User
     lines: tuple[int, ...]
-    rows: tuple[OutcomeMeasurement, ...]
+    rows: tuple[OutcomeRow, ...]
 
 
 class _Unreadable(Exception):
@@ -108,8 +134,9 @@ def _text_lines(source: CsvSource) -> Iterator[str]:
 
 def _csv_rows(
     source: CsvSource, required: tuple[str, ...], optional: tuple[str, ...] = ()
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each non-blank row with its line number, as the named columns' stripped values.
+) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank row with its line number, as the stripped values of the named columns in
+    the order named (required, then optional; "" for an optional column the file lacks).
 
     The file is read as a stream. A missing column refuses the file at once; a line that
     cannot be decoded or parsed ends the reading (raised as _Unreadable)."""
@@ -126,7 +153,10 @@ def _csv_rows(
             message=_("The CSV file lacks the columns: %(columns)s.")
             % {"columns": ", ".join(missing)},
         )
-    wanted = [(c, header.index(c)) for c in (*required, *optional) if c in header]
+    width = len(header)
+    # A column the file lacks reads as an empty cell appended after the header's columns.
+    wanted = [header.index(c) if c in header else width for c in (*required, *optional)]
+    padding = [""] * width
     count = 0
     while True:
         try:
@@ -143,7 +173,7 @@ def _csv_rows(
             ) from None
         if values is None:
             return
-        if not any(v.strip() for v in values):
+        if not "".join(values).strip():
             continue
         count += 1
         if count > MAX_IMPORT_ROWS:
@@ -152,14 +182,16 @@ def _csv_rows(
                 ErrorCode.CSV_INVALID,
                 message=_("A CSV file may hold at most %(n)s rows.") % {"n": MAX_IMPORT_ROWS},
             )
-        yield (
-            reader.line_num,
-            {c: (values[i].strip() if i < len(values) else "") for c, i in wanted},
-        )
+        if len(values) < width:
+            values += padding[len(values) :]
+        elif len(values) > width:
+            del values[width:]
+        values.append("")
+        yield reader.line_num, [values[i].strip() for i in wanted]
 
 
 def _check_rows(
-    rows: Iterator[tuple[int, dict[str, str]]], check: Callable[[dict[str, str]], T]
+    rows: Iterator[tuple[int, list[str]]], check: Callable[[list[str]], T]
 ) -> tuple[tuple[int, ...], tuple[T, ...]]:
     """Check every row; all or nothing: any error refuses the file, naming each line."""
     errors: list[FieldError] = []
@@ -186,8 +218,7 @@ def _check_rows(
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _csv_date(row: dict[str, str], field: str) -> date:
-    text = row.get(field, "")
+def _csv_date(text: str, field: str) -> date:
     try:
         if not _ISO_DATE.fullmatch(text):
             raise ValueError(text)
@@ -196,8 +227,7 @@ def _csv_date(row: dict[str, str], field: str) -> date:
         raise invalid(field, _("Write the date as YYYY-MM-DD.")) from None
 
 
-def _csv_text(row: dict[str, str], field: str, max_length: int) -> str:
-    text = row.get(field, "")
+def _csv_text(text: str, field: str, max_length: int) -> str:
     if len(text) > max_length:
         raise invalid(
             field,
@@ -234,6 +264,28 @@ def _ensure_plan_in_force(plan: Plan) -> None:
     ensure_plan_may_provide(plan, date.max)
 
 
+def _insert(
+    model: type[models.Model], fields: Sequence[str], rows: Iterator[tuple[Any, ...]]
+) -> None:
+    """INSERT the rows (values of `fields`, in order) with the cursor's executemany, in chunks:
+    what bulk_create does without preparing every field of a model instance per row. The values
+    are already what the driver takes: dates, decimals, and created_at adapted once."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Only the model's own table and column names go into the text; every value is a parameter.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        while chunk := list(islice(rows, IMPORT_CHUNK_ROWS)):
+            cursor.executemany(sql, chunk)
+
+
+def _created_at() -> Any:
+    """The created_at of every row of a batch (auto_now_add), as the database driver takes it."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
 def treatments_import_check(
     *, plan: Plan, source: CsvSource, actor: User, today: date | None = None
 ) -> TreatmentImport:
@@ -245,26 +297,50 @@ def treatments_import_check(
     plan = Plan.objects.select_related("institution").get(pk=plan.pk)
     _ensure_plan_in_force(plan)
     facilities = _current_facilities(plan)
+    # The date each treated_on text gave and the facility each number named, once each passed
+    # their checks (the checks of a date or a number depend on nothing else in the row).
+    days: dict[str, date] = {}
+    facility_ids: dict[str, int] = {}
 
-    def check(row: dict[str, str]) -> Treatment:
-        code = _check_patient_code(row["patient_code"])
-        treated_on = _csv_date(row, "treated_on")
+    def treatment_day(text: str) -> date:
+        treated_on = _csv_date(text, "treated_on")
         _not_future("treated_on", treated_on, today)
         ensure_plan_may_provide(plan, treated_on)
-        facility = _pick_facility(facilities, None, row.get("facility_number", ""))
-        return Treatment(
-            plan=plan,
-            patient_code=code,
-            treated_on=treated_on,
-            facility=facility,
-            lot=_csv_text(row, "lot", LOT_MAX),
-            recorded_by=actor,
-        )
+        days[text] = treated_on
+        return treated_on
+
+    def facility_id(number: str) -> int:
+        facility_ids[number] = _pick_facility(facilities, None, number).pk
+        return facility_ids[number]
+
+    def check(values: list[str]) -> TreatmentRow:
+        code, day, number, lot = values
+        code = _check_patient_code(code)
+        treated_on = days.get(day)
+        if treated_on is None:
+            treated_on = treatment_day(day)
+        facility = facility_ids.get(number)
+        if facility is None:
+            facility = facility_id(number)
+        if len(lot) > LOT_MAX:
+            _csv_text(lot, "lot", LOT_MAX)
+        return TreatmentRow(code, treated_on, facility, lot)
 
     lines, rows = _check_rows(
         _csv_rows(source, ("patient_code", "treated_on"), ("facility_number", "lot")), check
     )
     return TreatmentImport(plan=plan, actor=actor, lines=lines, rows=rows)
+
+
+_TREATMENT_FIELDS = (
+    "plan",
+    "patient_code",
+    "treated_on",
+    "facility",
+    "lot",
+    "recorded_by",
+    "created_at",
+)
 
 
 @transaction.atomic
@@ -278,11 +354,39 @@ def treatments_import_write(*, batch: TreatmentImport) -> ImportResult:
     current = set(
         plan.plan_facilities.filter(is_current=True).values_list("facility_id", flat=True)
     )
+    rows = batch.rows
+    first = min(row.treated_on for row in rows)
+    last = max(row.treated_on for row in rows)
+    allowed_from = plan.provision_allowed_from
+    if (allowed_from is not None and first < allowed_from) or not {
+        row.facility_id for row in rows
+    } <= current:
+        _refuse_changed_treatments(plan, batch, current)
+    plan_id, actor_id, created_at = plan.pk, actor.pk, _created_at()
+    _insert(
+        Treatment,
+        _TREATMENT_FIELDS,
+        (
+            (plan_id, code, treated_on, facility, lot, actor_id, created_at)
+            for code, treated_on, facility, lot in rows
+        ),
+    )
+    audit_record(
+        action="reporting.treatments.imported",
+        actor=actor,
+        target=plan,
+        data={"rows": len(rows), "first": first, "last": last},
+    )
+    return ImportResult(created=len(rows))
+
+
+def _refuse_changed_treatments(plan: Plan, batch: TreatmentImport, current: set[int]) -> None:
+    """Name each line the plan's change since the check refuses."""
     errors: list[FieldError] = []
-    for line, treatment in zip(batch.lines, batch.rows, strict=True):
+    for line, row in zip(batch.lines, batch.rows, strict=True):
         try:
-            ensure_plan_may_provide(plan, treatment.treated_on)
-            if treatment.facility_id not in current:
+            ensure_plan_may_provide(plan, row.treated_on)
+            if row.facility_id not in current:
                 raise invalid(
                     "facility_number",
                     _("This processing facility is no longer named in the plan."),
@@ -290,20 +394,7 @@ def treatments_import_write(*, batch: TreatmentImport) -> ImportResult:
                 )
         except DomainError as exc:
             errors.append(_csv_error(line, exc))
-    if errors:
-        raise _fail_csv(errors)
-    Treatment.objects.bulk_create(batch.rows, batch_size=IMPORT_CHUNK_ROWS)
-    audit_record(
-        action="reporting.treatments.imported",
-        actor=actor,
-        target=plan,
-        data={
-            "rows": len(batch.rows),
-            "first": min(t.treated_on for t in batch.rows),
-            "last": max(t.treated_on for t in batch.rows),
-        },
-    )
-    return ImportResult(created=len(batch.rows))
+    raise _fail_csv(errors)
 
 
 def treatments_import_csv(
@@ -326,7 +417,7 @@ def outcomes_import_check(
     patient code and treatment date. Raises DomainError naming every bad line."""
     ensure_can(actor, "reporting.record", plan)
     today = today or legal_today()
-    criteria = {str(c.position): c for c in plan.criteria.filter(is_current=True)}
+    criteria = {str(c.position): c.pk for c in plan.criteria.filter(is_current=True)}
     treatments: dict[tuple[str, date], list[int]] = {}
     for pk, code, treated_on in Treatment.objects.filter(plan=plan).values_list(
         "pk", "patient_code", "treated_on"
@@ -339,19 +430,28 @@ def outcomes_import_check(
     )
     value_field = OutcomeMeasurement._meta.get_field("value")
     value_limit = DecimalValidator(value_field.max_digits, value_field.decimal_places)
+    # The date each text gave once it parsed (which field it is in changes only the error).
+    days: dict[str, date] = {}
 
-    def check(row: dict[str, str]) -> OutcomeMeasurement:
-        code = _check_patient_code(row["patient_code"])
-        treated_on = _csv_date(row, "treated_on")
-        measured_on = _csv_date(row, "measured_on")
-        criterion = criteria.get(row["criterion"])
+    def day(text: str, field: str) -> date:
+        parsed = days.get(text)
+        if parsed is None:
+            parsed = days[text] = _csv_date(text, field)
+        return parsed
+
+    def check(values: list[str]) -> OutcomeRow:
+        code, treated_text, position, measured_text, value_text, note = values
+        code = _check_patient_code(code)
+        treated_on = day(treated_text, "treated_on")
+        measured_on = day(measured_text, "measured_on")
+        criterion = criteria.get(position)
         if criterion is None:
             raise invalid(
                 "criterion",
                 _("No current evaluation criterion has this number."),
                 ErrorCode.CRITERION_NOT_IN_PLAN,
             )
-        value = _csv_value(row["value"], value_limit)
+        value = _csv_value(value_text, value_limit)
         matches = treatments.get((code, treated_on), [])
         if len(matches) != 1:
             raise invalid(
@@ -368,20 +468,15 @@ def outcomes_import_check(
                 _("An outcome cannot be measured before the treatment."),
                 ErrorCode.DATE_ORDER,
             )
-        if (treatment_id, criterion.pk) in already:
+        if (treatment_id, criterion) in already:
             raise invalid(
                 "criterion",
                 _("This criterion is already measured for this treatment."),
                 ErrorCode.DUPLICATE,
             )
-        already.add((treatment_id, criterion.pk))
-        return OutcomeMeasurement(
-            treatment_id=treatment_id,
-            criterion=criterion,
-            measured_on=measured_on,
-            value=value,
-            note=_csv_text(row, "note", NOTE_MAX),
-            recorded_by=actor,
+        already.add((treatment_id, criterion))
+        return OutcomeRow(
+            treatment_id, criterion, measured_on, value, _csv_text(note, "note", NOTE_MAX)
         )
 
     lines, rows = _check_rows(
@@ -407,6 +502,17 @@ def _csv_value(text: str, limit: DecimalValidator) -> Decimal:
     return value
 
 
+_OUTCOME_FIELDS = (
+    "treatment",
+    "criterion",
+    "measured_on",
+    "value",
+    "note",
+    "recorded_by",
+    "created_at",
+)
+
+
 @transaction.atomic
 def outcomes_import_write(*, batch: OutcomeImport) -> ImportResult:
     """Write a checked outcomes file in one short transaction with one audit event."""
@@ -428,9 +534,26 @@ def outcomes_import_write(*, batch: OutcomeImport) -> ImportResult:
     ]
     if errors:
         raise _fail_csv(errors)
+    actor_id, created_at = actor.pk, _created_at()
+    adapt_value = OutcomeMeasurement._meta.get_field("value").get_db_prep_save
     try:
         with transaction.atomic():
-            OutcomeMeasurement.objects.bulk_create(batch.rows, batch_size=IMPORT_CHUNK_ROWS)
+            _insert(
+                OutcomeMeasurement,
+                _OUTCOME_FIELDS,
+                (
+                    (
+                        treatment,
+                        criterion,
+                        measured_on,
+                        adapt_value(value, connection),
+                        note,
+                        actor_id,
+                        created_at,
+                    )
+                    for treatment, criterion, measured_on, value, note in batch.rows
+                ),
+            )
     except IntegrityError:
         # Recorded by someone else after the check (one_outcome_per_criterion).
         raise DomainError(
