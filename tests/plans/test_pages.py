@@ -5,6 +5,7 @@ import re
 import pytest
 
 from saisei.core.time import legal_today
+from saisei.plans import search
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Meeting, Opinion, Order, Plan
 
@@ -175,6 +176,8 @@ def test_the_public_search_shows_each_plan_number(world, client_for) -> None:
     unnumbered = world.plan_in(S.ACTIVE)
     # A public plan recorded without the number the authority gave (none is invented for it).
     Plan.objects.filter(pk=unnumbered.pk).update(plan_number=None)
+    # A write past the services tells the public search itself (saisei.plans.search).
+    search.sync([unnumbered.pk])
     assert numbered.plan_number
     for language, label in (("en", "Plan number"), ("ja", "計画番号")):
         response = client_for(None).get("/plans/search/", HTTP_ACCEPT_LANGUAGE=language)

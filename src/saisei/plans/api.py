@@ -494,7 +494,7 @@ def order_lift(request: HttpRequest, order_id: Id, payload: LiftIn) -> dict[str,
     response=list[PlanPublicOut],
     summary="Search filed plans (public)",
 )
-@paginate(Pagination, serialise=plan_public_dict)
+@paginate(Pagination, serialise=lambda row: plan_public_dict(row.plan))
 def public_plans(
     request: HttpRequest,
     q: Search = "",
@@ -502,10 +502,12 @@ def public_plans(
     risk_class: Annotated[str, line(3)] = "",
     therapy: Annotated[str, line(20)] = "",
 ) -> Any:
-    plans = selectors.public_plan_search(
+    # The page is found in the narrow search table (its index, its text index) and only its
+    # plans are read in full.
+    rows = selectors.public_plan_search(
         q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy
     )
-    return selectors.with_details(plans)
+    return selectors.with_public_details(rows)
 
 
 @router.get(

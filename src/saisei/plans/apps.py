@@ -9,9 +9,10 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from saisei.core import demo
-        from saisei.plans import obligations, registry_sections
+        from saisei.plans import obligations, registry_sections, search
         from saisei.plans.demo import load_plans_demo
 
         obligations.register_all()
         registry_sections.register()
+        search.connect()
         demo.register(40, "plans: provision plans in every state, reviews, orders", load_plans_demo)

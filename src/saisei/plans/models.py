@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saisei.plans.lifecycle import Action, PlanStatus
+from saisei.registry.regions import Prefecture
 
 __all__ = [
     "Action",
@@ -30,6 +31,7 @@ __all__ = [
     "PlanStatus",
     "PlanStatusChange",
     "PlanVersion",
+    "PublicPlan",
     "Review",
 ]
 
@@ -148,6 +150,11 @@ class Plan(models.Model):
             models.Index(fields=["status", "risk_class"]),
             models.Index(fields=["institution", "status"]),
             models.Index(fields=["committee", "status"]),
+            # The signed-in list's order (newest change first) for the nation, an institution
+            # and a committee, so a page is one range of an index at any depth.
+            models.Index(fields=["updated_at", "id"], name="plan_updated"),
+            models.Index(fields=["institution", "updated_at", "id"], name="plan_inst_updated"),
+            models.Index(fields=["committee", "updated_at", "id"], name="plan_comm_updated"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -595,3 +602,54 @@ def plan_may_provide(plan: Plan, on: date) -> bool:
     if plan.status not in PROVIDING_STATUSES or plan.provision_allowed_from is None:
         return False
     return on >= plan.provision_allowed_from
+
+
+class PublicPlan(models.Model):
+    """One row per public plan: what the public search filters, sorts, matches and shows, kept
+    narrow so a search page reads one index range of one table.
+
+    Derived, never edited: saisei.plans.search writes it whenever a plan's public fields or
+    status change (and its institution's names), and `saisei plans reindex` rebuilds it whole.
+    `search_text` holds the searchable names normalised (saisei.plans.search.normalise); the
+    text index over it is the database's own (SQLite FTS5 with trigrams, PostgreSQL pg_trgm),
+    made by migration 0007."""
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, primary_key=True, related_name="public_entry"
+    )
+    institution = models.ForeignKey(
+        "registry.Institution", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    institution_name = models.CharField(max_length=200)
+    institution_name_en = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=150)
+    title_en = models.CharField(max_length=150, blank=True)
+    plan_number = models.CharField(max_length=60, blank=True)
+    prefecture = models.CharField(max_length=2, choices=Prefecture.choices)
+    risk_class = models.CharField(max_length=3, choices=RiskClass.choices)
+    therapy = models.CharField(max_length=20, choices=Therapy.choices)
+    status = models.CharField(max_length=30, choices=PlanStatus.choices)
+    filed_on = models.DateField(null=True, blank=True)
+    search_text = models.TextField()
+
+    class Meta:
+        # Every filter leads an index that goes on in the list's order, so a filtered page is
+        # one range too.
+        indexes = [
+            models.Index(fields=["institution_name", "title", "plan"], name="pubplan_sort"),
+            models.Index(
+                fields=["prefecture", "institution_name", "title", "plan"], name="pubplan_pref"
+            ),
+            models.Index(
+                fields=["risk_class", "institution_name", "title", "plan"], name="pubplan_class"
+            ),
+            models.Index(
+                fields=["therapy", "institution_name", "title", "plan"], name="pubplan_therapy"
+            ),
+            models.Index(
+                fields=["institution", "institution_name", "title", "plan"], name="pubplan_inst"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

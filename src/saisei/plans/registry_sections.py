@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from saisei.plans.selectors import orders_for_institution, public_plan_search
+from saisei.plans.selectors import institution_public_plans, orders_for_institution
 from saisei.registry.models import Institution
 from saisei.registry.sections import add_institution_section
 
 
 def institution_section(institution: Institution) -> Mapping[str, Any]:
     return {
-        "plans": public_plan_search(institution_id=institution.pk),
+        "plans": institution_public_plans(institution.pk),
         "orders": orders_for_institution(institution),
     }
 

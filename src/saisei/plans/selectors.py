@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from saisei.accounts.models import User
 from saisei.accounts.permissions import organisation_ids_with
 from saisei.core.errors import NotFound
-from saisei.plans.content import DIFF_FIELDS, label
+from saisei.plans import search
+from saisei.plans.content import DIFF_FIELDS, PRIVATE_NAMES, label
 from saisei.plans.lifecycle import PUBLIC_STATUSES, PlanStatus
 from saisei.plans.models import (
     EvaluationCriterion,
@@ -19,8 +20,10 @@ from saisei.plans.models import (
     Plan,
     PlanFacility,
     PlanVersion,
+    PublicPlan,
     Review,
 )
+from saisei.registry.models import Committee, Institution
 
 # What the public history compares, with each field's label (saisei.plans.content).
 PUBLIC_DIFF_FIELDS = DIFF_FIELDS
@@ -57,26 +60,55 @@ def plans_visible_to(actor: User, permission: str = "plans.view") -> QuerySet[Pl
     for a regulator. A committee never sees a draft that was never submitted to it.
 
     `permission` names what the actor reads of them (reporting reads ask "reporting.view"), so
-    each app's selectors start from the same scope."""
+    each app's selectors start from the same scope. The institutions and committees are looked
+    up first, so the plans are filtered on their own columns (one index range for an
+    institution's or a committee's, not a join through every plan in the country)."""
     orgs = organisation_ids_with(actor, permission)
     plans = Plan.objects.all()
     if orgs is None:
         return plans
-    return plans.filter(
-        Q(institution__organisation_id__in=orgs)
-        | Q(committee__organisation_id__in=orgs, first_submitted_at__isnull=False)
+    if not orgs:
+        return plans.none()
+    institutions = list(
+        Institution.objects.filter(organisation_id__in=orgs).values_list("pk", flat=True)
     )
+    committees = list(
+        Committee.objects.filter(organisation_id__in=orgs).values_list("pk", flat=True)
+    )
+    scope = Q(pk__in=[])
+    if institutions:
+        scope |= Q(institution_id__in=institutions)
+    if committees:
+        scope |= Q(committee_id__in=committees, first_submitted_at__isnull=False)
+    return plans.filter(scope)
+
+
+# What the signed-in list shows of a plan (saisei/plans/templates/plans/list.html), and no more:
+# no JSON, no long texts.
+LIST_COLUMNS = (
+    "id",
+    "title",
+    "title_en",
+    "risk_class",
+    "status",
+    "plan_number",
+    "updated_at",
+    "institution__id",
+    "institution__name",
+    "institution__name_en",
+)
 
 
 def plan_list_for(
     actor: User, *, status: str | None = None, q: str | None = None
 ) -> QuerySet[Plan]:
+    """The plans the actor may see, the last changed first (keyset-ready: -updated_at, -id)."""
     plans = plans_visible_to(actor).select_related("institution", "committee")
     if status:
         plans = plans.filter(status=status)
     if q:
         plans = plans.filter(Q(title__icontains=q) | Q(title_en__icontains=q))
-    return plans.order_by("-updated_at", "-pk")
+    return plans.order_by("-updated_at", "-id")
 
 
 def plan_get_for(actor: User, pk: int) -> Plan:
@@ -135,26 +167,80 @@ def public_plan_search(
     risk_class: str = "",
     therapy: str = "",
     institution_id: int | None = None,
-) -> QuerySet[Plan]:
-    plans = public_plans().select_related("institution", "committee")
+) -> QuerySet[PublicPlan]:
+    """The public search's rows (saisei.plans.search), in the list's order: institution, title,
+    plan. Every filter leads an index in that order, and the text goes through the database's
+    text index."""
+    rows = PublicPlan.objects.all()
     if q:
-        plans = plans.filter(
-            Q(title__icontains=q)
-            | Q(title_en__icontains=q)
-            | Q(target_disease__icontains=q)
-            | Q(institution__name__icontains=q)
-            | Q(institution__name_en__icontains=q)
-            | Q(plan_number__iexact=q)
-        )
+        rows = search.matching(rows, q)
     if prefecture:
-        plans = plans.filter(institution__prefecture=prefecture)
+        rows = rows.filter(prefecture=prefecture)
     if risk_class:
-        plans = plans.filter(risk_class=risk_class)
+        rows = rows.filter(risk_class=risk_class)
     if therapy:
-        plans = plans.filter(therapy=therapy)
+        rows = rows.filter(therapy=therapy)
     if institution_id is not None:
-        plans = plans.filter(institution_id=institution_id)
-    return plans.order_by("institution__name", "title", "pk")
+        rows = rows.filter(institution_id=institution_id)
+    return rows.order_by("institution_name", "title", "plan_id")
+
+
+# Columns of a plan the public API never shows (saisei.plans.api.plan_public_dict): the JSON of
+# the classification, the long explanations and the private content.
+PUBLIC_API_UNREAD = (
+    "classification_answers",
+    "classification",
+    "provision_allowed_explanation",
+    "provision_allowed_explanation_ja",
+    "change_allowed_explanation",
+    "change_allowed_explanation_ja",
+    *PRIVATE_NAMES,
+)
+
+
+def with_public_details(rows: QuerySet[PublicPlan]) -> QuerySet[PublicPlan]:
+    """Search rows with what the public API shows of each plan, read for the page only (a
+    constant number of queries): `row.plan` with its institution, committee, criteria and
+    facilities."""
+    return (
+        rows.select_related("plan", "plan__institution", "plan__committee")
+        .defer(*(f"plan__{name}" for name in PUBLIC_API_UNREAD))
+        .prefetch_related(
+            Prefetch(
+                "plan__criteria", queryset=EvaluationCriterion.objects.order_by("position", "pk")
+            ),
+            Prefetch(
+                "plan__plan_facilities", queryset=PlanFacility.objects.select_related("facility")
+            ),
+        )
+    )
+
+
+# What an institution's public page shows of each of its plans
+# (registry/templates/registry/institution_public.html).
+INSTITUTION_PAGE_COLUMNS = (
+    "id",
+    "title",
+    "title_en",
+    "risk_class",
+    "status",
+    "filed_on",
+    "committee__id",
+    "committee__name",
+    "committee__name_en",
+    "committee__certification_number",
+)
+
+
+def institution_public_plans(institution_id: int) -> QuerySet[Plan]:
+    """An institution's public plans for its public page: its own rows only."""
+    return (
+        public_plans()
+        .filter(institution_id=institution_id)
+        .select_related("committee")
+        .only(*INSTITUTION_PAGE_COLUMNS)
+        .order_by("title", "pk")
+    )
 
 
 def public_plan_get(pk: int) -> Plan:

@@ -22,6 +22,7 @@ from saisei.core.errors import (
     invalid_fields,
 )
 from saisei.law import ClassificationAnswers, LawInputError, Track, classify
+from saisei.plans import search
 from saisei.plans.content import (
     CHOICE_FIELDS,
     CRITERION_FIELDS,
@@ -288,6 +289,8 @@ def _apply_content(
         Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now(), **content)
         for name, value in content.items():
             setattr(plan, name, value)
+        if plan.is_public:
+            search.sync_plan(plan)
     if criteria is not None:
         _set_criteria(plan, criteria, version)
     if facilities is not None:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from saisei.accounts.models import User
 from saisei.core.bounds import control_character, control_character_message
 from saisei.core.errors import Conflict, DomainError, ErrorCode, FieldError, field_error
-from saisei.plans.lifecycle import PlanStatus, allowed_targets
+from saisei.plans import search
+from saisei.plans.lifecycle import PUBLIC_STATUSES, PlanStatus, allowed_targets
 from saisei.plans.models import Plan, PlanStatusChange
 
 S = PlanStatus
@@ -78,6 +79,9 @@ def _move(
     plan.status = to
     for name, value in fields.items():
         setattr(plan, name, value)
+    if old in PUBLIC_STATUSES or to in PUBLIC_STATUSES:
+        # Into, within or out of public view: the public search follows in this transaction.
+        search.sync_plan(plan)
     return PlanStatusChange.objects.create(
         plan=plan, action=action, from_status=old, to_status=to, actor=actor, reason=reason
     )

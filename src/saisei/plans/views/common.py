@@ -35,3 +35,14 @@ def office_label(plan: Plan) -> str:
     if bureau is None:
         return ""
     return bureau.name_en if (get_language() or "").startswith("en") else bureau.name
+
+
+def with_cursor(request: HttpRequest, cursor: str | None) -> str | None:
+    """This list's address with another page's cursor (saisei.core.keyset), its filters kept;
+    None when there is no such page."""
+    if cursor is None:
+        return None
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["cursor"] = cursor
+    return "?" + query.urlencode()

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,23 +15,35 @@ from saisei.accounts.auth import page_actor
 from saisei.accounts.permissions import can, organisation_ids_with
 from saisei.core.errors import DomainError, NotPermitted
 from saisei.core.forms import attach_errors
+from saisei.core.keyset import keyset_page
 from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.forms import PlanForm, initial_from_plan, plan_field_name
 from saisei.plans.lifecycle import PlanStatus
-from saisei.plans.views.common import _plan_for, _refused
+from saisei.plans.views.common import _plan_for, _refused, with_cursor
 from saisei.registry.models import Institution
+
+# Rows on a page of the plans list.
+LIST_PAGE_SIZE = 50
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = selectors.plan_list_for(page_actor(request), status=request.GET.get("status") or None)
-    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    status = request.GET.get("status") or None
+    plans = (
+        selectors.plan_list_for(page_actor(request), status=status)
+        .select_related(None)
+        .select_related("institution")
+        .only(*selectors.LIST_COLUMNS)
+    )
+    page = keyset_page(plans, cursor=request.GET.get("cursor") or None, limit=LIST_PAGE_SIZE)
     return render(
         request,
         "plans/list.html",
         {
             "page": page,
+            "next_url": with_cursor(request, page.next_cursor),
+            "previous_url": with_cursor(request, page.previous_cursor),
             "can_create": can(request.user, "plans.edit"),
             # Only the links the user may follow: a link to a refusal is no help.
             "can_review": can(request.user, "plans.review"),

@@ -1,0 +1,252 @@
+"""The public plan search: its narrow table (PublicPlan), kept in step with the plans, and the text
+match through each database's own index.
+
+One row per public plan holds what the search filters, sorts, matches and shows, so a page is one
+range of one index whatever the country's size. The services call `sync` for the plans whose
+status or public fields they changed, in the same transaction; an institution's new name reaches
+its plans through Django's post_save signal, so the registry needs no knowledge of plans; and
+`rebuild` (the `saisei plans reindex` command) writes the whole table from the plans, set by set,
+after a bulk load.
+
+The text is matched by trigram, which needs no word breaks and so serves Japanese as well as
+English: SQLite through an FTS5 table with the trigram tokenizer (kept in step with PublicPlan by
+triggers), PostgreSQL through a pg_trgm GIN index on `search_text` (migration 0007 makes either).
+Both the text and the query are normalised alike (`normalise`), so full-width and half-width
+letters, digits and katakana, capitals, and katakana against hiragana find each other. A term
+shorter than a trigram cannot use the index: it is a LIKE on the narrow table, which walks the
+list's own index until the page is full.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from saisei.plans.lifecycle import PUBLIC_STATUSES
+from saisei.plans.models import Plan, PublicPlan
+
+# The FTS5 table migration 0007 makes on SQLite (rowid = PublicPlan.plan_id).
+FTS_TABLE = "plans_publicplan_fts"
+# Terms of a query beyond this many are ignored: the query is already bounded (SEARCH_MAX), and
+# this keeps the SQL of one search small.
+MAX_TERMS = 8
+# A trigram index finds terms of at least this many characters.
+TRIGRAM = 3
+# Rows written per INSERT by rebuild and sync (memory stays flat in the number of plans).
+BATCH = 2000
+# The key of the counter that changes whenever the index does (the anonymous page cache's keys
+# carry it, so a cached page never outlives a change in this process).
+GENERATION_KEY = "plans:search:generation"
+
+# Katakana to hiragana (ァ U+30A1 … ヶ U+30F6 to ぁ U+3041 … ゖ U+3096), so either script finds
+# the other; NFKC has already made half-width katakana full-width.
+_KANA = str.maketrans({chr(code): chr(code - 0x60) for code in range(0x30A1, 0x30F7)})
+
+_COLUMNS = (
+    "pk",
+    "institution_id",
+    "institution__name",
+    "institution__name_en",
+    "institution__prefecture",
+    "title",
+    "title_en",
+    "target_disease",
+    "plan_number",
+    "risk_class",
+    "therapy",
+    "status",
+    "filed_on",
+)
+
+
+def normalise(text: str) -> str:
+    """`text` as the index holds it: NFKC (full-width Latin letters and digits to half-width,
+    half-width katakana to full-width), case-folded, katakana as hiragana, runs of white space
+    as one space."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_KANA)
+    return " ".join(folded.split())
+
+
+def query_terms(q: str) -> list[str]:
+    """The distinct terms of a query (split at white space, full-width spaces included), in
+    order, at most MAX_TERMS."""
+    terms: list[str] = []
+    for term in normalise(q).split():
+        if term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def search_text(*parts: str | None) -> str:
+    """The searchable text of a plan: its names, disease, institution and number, one per line
+    (no term holds a line break, so no match spans two of them)."""
+    return "\n".join(normalise(part) for part in parts if part)
+
+
+def _rows(plans: QuerySet[Plan]) -> Iterator[PublicPlan]:
+    values = (
+        plans.filter(status__in=PUBLIC_STATUSES)
+        .order_by("pk")
+        .values_list(*_COLUMNS)
+        .iterator(chunk_size=BATCH)
+    )
+    for (
+        pk,
+        institution_id,
+        name,
+        name_en,
+        prefecture,
+        title,
+        title_en,
+        disease,
+        number,
+        risk_class,
+        therapy,
+        status,
+        filed_on,
+    ) in values:
+        yield PublicPlan(
+            plan_id=pk,
+            institution_id=institution_id,
+            institution_name=name,
+            institution_name_en=name_en,
+            title=title,
+            title_en=title_en,
+            plan_number=number or "",
+            prefecture=prefecture,
+            risk_class=risk_class,
+            therapy=therapy,
+            status=status,
+            filed_on=filed_on,
+            search_text=search_text(title, title_en, disease, name, name_en, number),
+        )
+
+
+def _write(rows: Iterator[PublicPlan]) -> int:
+    written = 0
+    batch: list[PublicPlan] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            PublicPlan.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+    if batch:
+        PublicPlan.objects.bulk_create(batch)
+        written += len(batch)
+    return written
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def sync(plan_ids: Iterable[int]) -> None:
+    """Make the index say what these plans say now: a public plan's row written afresh, a plan
+    no longer (or not yet) public gone. The caller's transaction holds it."""
+    ids = sorted(set(plan_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        for chunk in _chunks(ids):
+            PublicPlan.objects.filter(plan_id__in=chunk).delete()
+            _write(_rows(Plan.objects.filter(pk__in=chunk)))
+    changed()
+
+
+def sync_plan(plan: Plan) -> None:
+    sync([plan.pk])
+
+
+def sync_institution(institution_id: int) -> None:
+    """After an institution's names or prefecture changed: its plans' rows."""
+    sync(Plan.objects.filter(institution_id=institution_id).values_list("pk", flat=True))
+
+
+def rebuild() -> int:
+    """Write the whole index from the plans (after a bulk load, or to repair it); the number of
+    public plans. One transaction; rows are read and written BATCH at a time."""
+    with transaction.atomic():
+        if connections[PublicPlan.objects.db].vendor == "sqlite":
+            # Emptied at once rather than row by row through the delete trigger.
+            with connections[PublicPlan.objects.db].cursor() as cursor:
+                cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 - a constant
+        PublicPlan.objects.all().delete()
+        written = _write(_rows(Plan.objects.all()))
+    changed()
+    return written
+
+
+def changed() -> None:
+    """Move the cache generation on now and again once the transaction commits (a page read
+    between the two sees the rows before the change and is cached under a generation the commit
+    leaves behind)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    return int(value) if value is not None else 0
+
+
+def _fts_query(terms: Iterable[str]) -> str:
+    """An FTS5 query that every term must match as a substring (each a quoted string)."""
+    return " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def matching(rows: QuerySet[PublicPlan], q: str) -> QuerySet[PublicPlan]:
+    """The rows whose text holds every term of `q` (normalised)."""
+    terms = query_terms(q)
+    long_terms = [term for term in terms if len(term) >= TRIGRAM]
+    for term in terms:
+        if len(term) < TRIGRAM:
+            rows = rows.filter(search_text__contains=term)
+    if not long_terms:
+        return rows
+    if connections[rows.db].vendor == "sqlite":
+        match = RawSQL(  # noqa: S611 - the query is a parameter
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608 - a constant
+            [_fts_query(long_terms)],
+        )
+        return rows.filter(plan_id__in=match)
+    # PostgreSQL: LIKE '%term%' is served by the pg_trgm GIN index on search_text.
+    for term in long_terms:
+        rows = rows.filter(search_text__contains=term)
+    return rows
+
+
+def connect() -> None:
+    """Follow the registry's institutions (called from PlansConfig.ready())."""
+    from django.db.models.signals import post_save
+
+    from saisei.registry.models import Institution
+
+    post_save.connect(_institution_saved, sender=Institution, dispatch_uid="plans.search")
+
+
+# What the index copies from an institution.
+_INSTITUTION_FIELDS = frozenset({"name", "name_en", "prefecture"})
+
+
+def _institution_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    # A new institution has no plans yet; a fixture load ("raw") is followed by a rebuild.
+    if created or kwargs.get("raw"):
+        return
+    fields = kwargs.get("update_fields")
+    if fields is None or _INSTITUTION_FIELDS & set(fields):
+        sync_institution(instance.pk)
