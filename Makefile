@@ -10,6 +10,9 @@ PYTEST_ARGS ?=
 # Processes `make test` spreads the suite over (pytest-xdist): auto is one per CPU, 0 runs it in
 # this process (e.g. for a debugger).
 PYTEST_WORKERS ?= auto
+# `make bench`: the data set's size (1 = Japan's data) and any other options of `python -m bench`.
+SCALE ?= 1
+BENCH_ARGS ?=
 
 .PHONY: help install run serve serve-prod test test-fast fuzz lint fmt bench messages clean
 
@@ -20,7 +23,7 @@ help:
 	@echo "make fuzz    Schemathesis over the whole API (three personas, a throwaway demo database)"
 	@echo "make lint    ruff check, ruff format --check, mypy"
 	@echo "make fmt     format and autofix"
-	@echo "make bench   benchmarks (data generators and timings; not part of the tests)"
+	@echo "make bench   the hot paths on a generated national data set (SCALE=3: three times Japan's)"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Saisei needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -74,7 +77,7 @@ fmt: install
 	$(BIN)/ruff format src tests bench
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --scale $(SCALE) $(BENCH_ARGS)
 
 # Needs GNU gettext (apt-get install gettext) to extract strings; .mo files are committed.
 messages: install

@@ -1,99 +1,321 @@
-"""`make bench`: time the law engine over a national-scale workload, and a large CSV import.
+"""`make bench` (`python -m bench`): Saisei's hot paths on a national data set, beside floors.
 
-domain.md §1.10 plans for at least 10,000 plans nationally; every screen and every obligation
-sweep asks saisei.law, so classifying every plan and computing every plan's yearly due dates
-must take seconds, not minutes. A clinic imports a year of treatments at once (up to 20,000
-rows), and the import must neither take minutes nor hold the database's write lock while it
-reads the file. Targets are printed beside each timing; a miss exits non-zero. The import's
-targets are ratios to a floor timed in the same run on the same database (raw `executemany`
-of the same rows), so they hold on a slow machine as on a fast one.
+    python -m bench [--scale S] [--seed N] [--explain] [--json FILE] [--only TEXT]
+                    [--no-growth] [--reuse DIR] [--report-only]
+
+Generates a national-scale data set (bench/national: scale 1 is Japan, 10,000 plans, 2M
+treatments, 6M outcomes) into a throwaway database (an SQLite file in a temporary directory; a
+new database on the PostgreSQL server DATABASE_URL names, dropped afterwards), times every hot
+path registered in bench/paths beside its floor, and prints one table (and the same as JSON
+with --json). With growth on (the default) it first runs everything at a third of the scale,
+so that the table can show how each cost grows from 1x to 3x: page reads may not grow, whole-
+data jobs at most linearly. A target missed exits 1 (--report-only prints and exits 0).
+--explain prints each hot path's query plan (EXPLAIN QUERY PLAN / EXPLAIN).
 """
 
 from __future__ import annotations
 
-import random
+import argparse
+import contextlib
+import hashlib
+import importlib
+import json
+import os
+import pkgutil
+import platform
+import shutil
 import sys
+import tempfile
 import time
-from collections.abc import Callable
-from datetime import date, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
 from typing import Any
 
-PLANS = 10_000
+SEED = 20261201
 
 
-def _answers(rng: random.Random) -> dict[str, Any]:
-    cells = None
-    if rng.random() > 0.05:
-        cells = {
-            "species": rng.choice(["human", "human", "human", "animal"]),
-            "source": rng.choice(["autologous", "autologous", "allogeneic"]),
-            "kind": rng.choice(["es", "ips", "somatic_stem", "somatic", "somatic"]),
-            "gene_modified": rng.random() < 0.05,
-            "cultured": rng.random() < 0.5,
-            "reconstructive": rng.random() < 0.3,
-            "homologous": rng.random() < 0.5,
-        }
-    day = date(2014, 11, 25) + timedelta(days=rng.randrange(0, 4400))
+def _args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1 = Japan's data (default 1)")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--explain", action="store_true", help="print each hot path's query plan")
+    parser.add_argument("--json", type=Path, help="write the results as JSON to this file")
+    parser.add_argument("--only", action="append", default=[], help="measures whose name has this")
+    parser.add_argument(
+        "--no-growth", action="store_true", help="skip the run at a third of the scale"
+    )
+    parser.add_argument(
+        "--reuse", type=Path, help="SQLite: keep generated data sets here and reuse them"
+    )
+    parser.add_argument(
+        "--report-only", action="store_true", help="exit 0 even when a target is missed"
+    )
+    args = parser.parse_args(argv)
+    if not 0 < args.scale <= 10:
+        parser.error("--scale must be above 0 and at most 10")
+    return args
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saisei.config.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # As in production: no query log kept in memory for every statement.
+    settings.DEBUG = False
+
+
+def _generator_digest() -> str:
+    """Changes when the generator does, so that a reused data set is never a stale one."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(__file__).parent / "national").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+@contextmanager
+def throwaway_database(scale: float, seed: int, today: date, reuse: Path | None) -> Iterator[Any]:
+    """A fresh database holding the generated data set at `scale`; gone afterwards."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.national.generate import generate
+
+    started = time.perf_counter()
+    if connection.vendor == "sqlite":
+        tmp = tempfile.mkdtemp(prefix="saisei-bench-")
+        path = os.path.join(tmp, "bench.sqlite3")
+        cached = None
+        if reuse is not None:
+            reuse.mkdir(parents=True, exist_ok=True)
+            cached = reuse / f"national-{scale:.3g}x-{seed}-{today}-{_generator_digest()}.sqlite3"
+        connection.close()
+        original = connection.settings_dict["NAME"]
+        if cached is not None and cached.exists():
+            shutil.copyfile(cached, path)
+            print(f"reusing {cached}")
+        connection.settings_dict["NAME"] = path
+        try:
+            call_command("migrate", verbosity=0)
+            if cached is None or not cached.exists():
+                generated = generate(scale=scale, seed=seed, today=today, log=print)
+                _save_sample(generated)
+                if cached is not None:
+                    with connection.cursor() as cursor:
+                        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    connection.close()
+                    shutil.copyfile(path, cached)
+            print(f"data set ready in {time.perf_counter() - started:.0f} s (SQLite {path})")
+            yield _load_sample()
+        finally:
+            connection.close()
+            connection.settings_dict["NAME"] = original
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
+    name = f"saisei_bench_{os.getpid()}"
+    original = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        call_command("migrate", verbosity=0)
+        _save_sample(generate(scale=scale, seed=seed, today=today, log=print))
+        print(f"data set ready in {time.perf_counter() - started:.0f} s (PostgreSQL {name})")
+        yield _load_sample()
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = original
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.close()
+
+
+# The generated set's named rows live in the database itself, so that a reused file carries them.
+_SAMPLE_TABLE = "bench_sample"
+
+
+def _save_sample(generated: Any) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {_SAMPLE_TABLE} (body TEXT NOT NULL)")
+        cursor.execute(
+            f"INSERT INTO {_SAMPLE_TABLE} (body) VALUES (%s)",
+            [
+                json.dumps(
+                    {
+                        "counts": generated.counts,
+                        "sample": generated.sample,
+                        "users": generated.users,
+                    }
+                )
+            ],
+        )
+
+
+def _load_sample() -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT body FROM {_SAMPLE_TABLE}")
+        return json.loads(cursor.fetchone()[0])
+
+
+def _load_measures(only: list[str]) -> list[Any]:
+    import bench.paths
+    from bench.harness import MEASURES
+
+    for module in sorted(pkgutil.iter_modules(bench.paths.__path__), key=lambda m: m.name):
+        importlib.import_module(f"bench.paths.{module.name}")
+    if only:
+        return [m for m in MEASURES if any(text in m.name for text in only)]
+    return list(MEASURES)
+
+
+def _run_all(
+    measures: list[Any], data: dict[str, Any], scale: float, today: date, explain: bool
+) -> list[Any]:
+    from bench.harness import Context, compare_same, measure
+
+    ctx = Context(scale=scale, today=today, users=data["users"], sample=data["sample"])
+    results = []
+    for m in measures:
+        try:
+            result = measure(m, ctx)
+        except Exception as exc:
+            from bench.harness import Result
+
+            result = Result(m.name, m.kind, scale, 0, 0, None, None, None, None, None, area=m.area)
+            result.misses.append(f"failed: {type(exc).__name__}: {exc}"[:300])
+        results.append(result)
+        print(
+            f"  {result.name}: {result.median_ms:.2f} ms"
+            + ("" if result.ok else f"  {result.misses}"),
+            flush=True,
+        )
+        if explain and m.explain is not None:
+            _explain(m, ctx)
+    compare_same(results, measures)
+    return results
+
+
+def _explain(m: Any, ctx: Any) -> None:
+    from django.db import connection
+
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    for sql, params in m.explain(ctx):
+        print(f"    -- {m.name}\n    {sql}")
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql, params)
+            for row in cursor.fetchall():
+                print("      " + " ".join(str(col) for col in row))
+
+
+def _machine() -> dict[str, Any]:
+    from django.db import connection
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = None
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        memory = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
+        )
+        db_version = cursor.fetchone()[0]
     return {
-        "date": day.isoformat(),
-        "purpose": rng.choice(["treatment", "treatment", "prevention", "reconstruction", "other"]),
-        "excluded_practice": rng.choice([None] * 20 + ["transfusion", "hsc_transplant"]),
-        "pmd_act_clinical_trial": rng.random() < 0.02,
-        "approved_product_on_label": rng.random() < 0.02,
-        "nucleic_acids_in_vivo": rng.random() < 0.03,
-        "cells": cells,
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory,
+        "python": platform.python_version(),
+        "database": f"{connection.vendor} {db_version}",
+        "os": platform.platform(),
     }
 
 
-def _timed(label: str, target_seconds: float, work: Callable[[], int]) -> bool:
-    start = time.perf_counter()
-    count = work()
-    elapsed = time.perf_counter() - start
-    ok = elapsed <= target_seconds
-    verdict = "ok" if ok else "TOO SLOW"
+def main(argv: list[str]) -> int:
+    args = _args(argv)
+    _setup_django()
+    from bench.harness import compare_growth, table
+    from saisei.core.time import legal_today
+
+    today = legal_today()
+    measures = _load_measures(args.only)
+    scales = [args.scale] if args.no_growth else [args.scale / 3, args.scale]
+    runs: list[list[Any]] = []
+    machine: dict[str, Any] = {}
+    counts: dict[str, Any] = {}
+    for scale in scales:
+        print(
+            f"\n== generating the national data set at {scale:.3g}x (seed {args.seed})", flush=True
+        )
+        with throwaway_database(scale, args.seed, today, args.reuse) as data:
+            counts[f"{scale:g}"] = data["counts"]
+            print(", ".join(f"{k} {v:,}" for k, v in data["counts"].items()))
+            machine = machine or _machine()
+            print(f"== timing {len(measures)} hot paths at {scale:.3g}x", flush=True)
+            runs.append(
+                _run_all(measures, data, scale, today, args.explain and scale == args.scale)
+            )
+    final = runs[-1]
+    growth = compare_growth(runs[0], final) if len(runs) == 2 else []
+    print()
     print(
-        f"{label:<55} {count:>7} in {elapsed:6.2f}s "
-        f"({elapsed / max(count, 1) * 1e6:7.1f} µs each; target {target_seconds:.0f}s) {verdict}"
+        f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB; "
+        f"Python {machine['python']}; {machine['database']}"
     )
-    return ok
-
-
-def main() -> int:
-    from saisei.law import ClassificationAnswers, classify, due_date
-
-    rng = random.Random(20261125)
-    inputs = [ClassificationAnswers.from_mapping(_answers(rng)) for _ in range(PLANS)]
-    filed = [date(2015, 1, 1) + timedelta(days=rng.randrange(0, 4000)) for _ in range(PLANS)]
-
-    def classify_all() -> int:
-        for answers in inputs:
-            classify(answers)
-        return len(inputs)
-
-    def periodic_all() -> int:
-        n = 0
-        for day in filed:
-            for period in range(1, 11):
-                due_date("periodic_report", day, period=period)
-                n += 1
-        return n
-
-    def ae_all() -> int:
-        for day in filed:
-            due_date("ae_death", day)
-            due_date("ae_serious", day)
-        return 2 * len(filed)
-
-    results = [
-        _timed(f"classify {PLANS:,} plans", 5, classify_all),
-        _timed(f"periodic-report due dates, 10 years x {PLANS:,} plans", 10, periodic_all),
-        _timed(f"adverse-event due dates for {PLANS:,} events (two rules)", 5, ae_all),
-    ]
-    from bench.imports import bench_imports
-
-    results.extend(bench_imports())
-    return 0 if all(results) else 1
+    if len(runs) == 2:
+        print(f"\nat {scales[0]:.3g}x")
+        print(table(runs[0]))
+        print(f"\nat {scales[1]:.3g}x")
+    print(table(final))
+    if growth:
+        print(
+            f"\ngrowth from {scales[0]:.3g}x to {scales[1]:.3g}x (a page read may not grow, "
+            "beyond noise; a whole-data job at most linearly)"
+        )
+        for row in growth:
+            print(
+                f"  {row['name'][:52]:<52} {row['from_ms']:9.2f} -> {row['to_ms']:9.2f} ms  "
+                f"{row['growth']:5.2f}x (limit {row['limit']:g}x) {'ok' if row['ok'] else 'MISSED'}"
+            )
+    missed = [r for r in final if not r.ok]
+    print(
+        f"\n{len(final) - len(missed)} of {len(final)} targets met"
+        + (": MISSED " + ", ".join(r.name for r in missed) if missed else "")
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "scale": args.scale,
+                    "seed": args.seed,
+                    "today": today.isoformat(),
+                    "machine": machine,
+                    "counts": counts,
+                    "results": [r.__dict__ | {"ok": r.ok} for run in runs for r in run],
+                    "growth": growth,
+                },
+                indent=2,
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+        print(f"results written to {args.json}")
+    return 0 if args.report_only or not missed else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
