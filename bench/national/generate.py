@@ -799,6 +799,11 @@ def generate(*, scale: float, seed: int, today: date, log: Callable[[str], None]
         n_obligations = _obligations(load, rng, today, now)
         load.reset_sequences([Obligation])
     log(f"  {n_obligations:,} obligations")
+    # Tables the services keep in step as they write, rebuilt from the bulk-loaded rows by the
+    # commands an operator would run after a bulk load.
+    from django.core.management import call_command
+
+    call_command("plans", "reindex", stdout=_Quiet())
     with connection.cursor() as cursor:
         # Both databases plan queries from statistics; a freshly loaded table has none.
         cursor.execute("ANALYZE")
@@ -905,6 +910,14 @@ def _obligations(load: Loader, rng: random.Random, today: date, now: datetime) -
             )
 
     return load.insert(Obligation._meta.db_table, columns, rows())
+
+
+class _Quiet:
+    def write(self, _text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
 
 
 def _password_hash() -> str:
