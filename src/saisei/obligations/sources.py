@@ -8,9 +8,10 @@ stored obligation with what the sources and saisei.law say it should be.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,9 +58,77 @@ Source = Callable[[date], Iterable[ObligationSpec]]
 # rule ids each source covers, so verify knows which stored rows it can call unexpected.
 SOURCES: dict[str, tuple[frozenset[str], Source]] = {}
 
+# Subjects read per chunk: the tick and verify hold one chunk of subjects, their expected duties
+# and their stored rows at a time, whatever the number of subjects in the country.
+CHUNK = 1000
 
-def register(name: str, rules: Iterable[str], source: Source) -> None:
-    SOURCES[name] = (frozenset(rules), source)
+
+@dataclass(frozen=True)
+class BySubject:
+    """A source read subject by subject, so that the tick and verify compare one chunk of
+    subjects with their stored rows at a time instead of the whole country at once.
+
+    `subjects(today)` names, per subject type, the queryset of the rows the source considers
+    (their pk is the obligations' subject_id): every stored duty of the source's rules whose
+    subject is outside them is unexpected. `specs(today, subject_type, pks)` gives every duty
+    the source expects of those subjects (a sorted chunk of that queryset's pks), none of any
+    other subject.
+    """
+
+    subjects: Callable[[date], dict[str, Any]]
+    specs: Callable[[date, str, Sequence[int]], Iterable[ObligationSpec]]
+
+
+# The sources that can be read by subject (every source of the apps; a plain function, as the
+# tests register, is read whole).
+BY_SUBJECT: dict[str, BySubject] = {}
+
+
+def register(
+    name: str, rules: Iterable[str], source: Source, *, by_subject: BySubject | None = None
+) -> None:
+    rules = frozenset(rules)
+    if by_subject is not None:
+        for other, (other_rules, _source) in SOURCES.items():
+            if other != name and other in BY_SUBJECT and rules & other_rules:
+                # verify reads each stored row with the one source read by subject covering it.
+                raise ValueError(f"{name} and {other} both cover {sorted(rules & other_rules)}")
+        BY_SUBJECT[name] = by_subject
+    else:
+        BY_SUBJECT.pop(name, None)
+    SOURCES[name] = (rules, source)
+
+
+def pk_chunks(queryset: Any, size: int = CHUNK) -> Iterator[list[int]]:
+    """The queryset's pks in ascending chunks, each read by its own keyset query (no cursor
+    held open across the work done on a chunk)."""
+    last = None
+    while True:
+        page = queryset.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        pks = list(page.values_list("pk", flat=True)[:size])
+        if not pks:
+            return
+        yield pks
+        if len(pks) < size:
+            return
+        last = pks[-1]
+
+
+def chunks(
+    source: BySubject, today: date, size: int = CHUNK
+) -> Iterator[tuple[str, list[int], list[ObligationSpec]]]:
+    """(subject type, subject pks, every duty expected of them) for each chunk of subjects."""
+    for subject_type, queryset in source.subjects(today).items():
+        for pks in pk_chunks(queryset, size):
+            yield subject_type, pks, list(source.specs(today, subject_type, pks))
+
+
+def expected_by_subject(source: BySubject, today: date) -> Iterator[ObligationSpec]:
+    """Every duty a source read by subject expects, streamed chunk by chunk."""
+    for _subject_type, _pks, specs in chunks(source, today):
+        yield from specs
 
 
 def covered_rules() -> frozenset[str]:

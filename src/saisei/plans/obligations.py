@@ -18,7 +18,8 @@ The report is published on jRCT, outside Saisei, so it is met by recording that 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -42,6 +43,11 @@ def _authority(filed_with: str, risk_class: str) -> str:
 def plan_recipients(plan: Any) -> tuple[str, str]:
     """A plan's two recipients of a report owed to both: its committee, then its authority."""
     return Recipient.COMMITTEE.value, plan_authority(plan)
+
+
+def recipients_for(filed_with: str, risk_class: str) -> tuple[str, str]:
+    """plan_recipients from a plan's values (filed_with, risk_class), for sources reading rows."""
+    return Recipient.COMMITTEE.value, _authority(filed_with, risk_class)
 
 
 def closed_days_for(recipient: str, committee: Any) -> tuple[str, ...]:
@@ -72,50 +78,62 @@ def periodic_report_specs(plan: Any, period: int) -> list[ObligationSpec]:
     ]
 
 
-def _periods_begun(rule: str, first_day: date, until: date) -> Iterator[int]:
-    """Period numbers k whose first day is on or before `until`."""
+@functools.lru_cache(maxsize=1 << 14)
+def _periods(rule: str, first_day: date, until: date) -> tuple[tuple[int, date, date], ...]:
+    """(k, first day, last day) of each period whose first day is on or before `until`: the
+    same for every plan filed on one day, so asked of the law once per day, not per plan."""
+    found = []
     k = 1
     while True:
-        start, _end = period_bounds(rule, first_day, k)
+        start, end = period_bounds(rule, first_day, k)
         if start > until:
-            return
-        yield k
+            return tuple(found)
+        found.append((k, start, end))
         k += 1
 
 
-def periodic_reports_expected(today: date) -> Iterator[ObligationSpec]:
-    """One periodic report per year from filing until close-out, even with no cases, to the
-    committee and to the plan's authority.
+def _periods_begun(rule: str, first_day: date, until: date) -> Iterator[int]:
+    """Period numbers k whose first day is on or before `until`."""
+    for k, _start, _end in _periods(rule, first_day, until):
+        yield k
 
-    A closed plan owes the reports of the periods that ended before it closed; the period in
-    which it closed is covered by the end notice (様式第9の2), not by another yearly report.
-    The plans are read as flat values, whatever their number.
-    """
+
+def _filed_plans(today: date) -> dict[str, Any]:
     from saisei.plans.models import Plan
 
-    rows = Plan.objects.filter(filed_on__isnull=False).values(
-        "pk",
-        "title",
-        "filed_on",
-        "filed_with",
-        "risk_class",
-        "closed_on",
-        "institution__organisation_id",
-        "committee__organisation_id",
-        "committee__rule_closed_days",
+    return {PLAN: Plan.objects.filter(filed_on__isnull=False)}
+
+
+def _periodic_report_specs(
+    today: date, subject_type: str, pks: Sequence[int]
+) -> Iterator[ObligationSpec]:
+    rows = (
+        _filed_plans(today)[subject_type]
+        .filter(pk__range=(pks[0], pks[-1]))
+        .order_by("pk")
+        .values(
+            "pk",
+            "title",
+            "filed_on",
+            "filed_with",
+            "risk_class",
+            "closed_on",
+            "institution__organisation_id",
+            "committee__organisation_id",
+            "committee__rule_closed_days",
+        )
     )
     for row in rows:
         filed_on = cast(date, row["filed_on"])  # the query keeps filed plans only
-        until = min(today, row["closed_on"]) if row["closed_on"] else today
+        closed_on = row["closed_on"]
+        until = min(today, closed_on) if closed_on else today
         recipients = (
             Recipient.COMMITTEE.value,
             _authority(row["filed_with"], row["risk_class"]),
         )
-        for k in _periods_begun("periodic_report", filed_on, until):
-            if (
-                row["closed_on"]
-                and period_bounds("periodic_report", filed_on, k)[1] >= row["closed_on"]
-            ):
+        closed_days = tuple(row["committee__rule_closed_days"] or ())
+        for k, _start, end in _periods("periodic_report", filed_on, until):
+            if closed_on and end >= closed_on:
                 break
             for recipient in recipients:
                 yield ObligationSpec(
@@ -129,11 +147,23 @@ def periodic_reports_expected(today: date) -> Iterator[ObligationSpec]:
                     also_visible_to_id=row["committee__organisation_id"],
                     recipient=recipient,
                     committee_closed=(
-                        tuple(row["committee__rule_closed_days"] or ())
-                        if recipient == Recipient.COMMITTEE.value
-                        else ()
+                        closed_days if recipient == Recipient.COMMITTEE.value else ()
                     ),
                 )
+
+
+PERIODIC_REPORTS = sources.BySubject(_filed_plans, _periodic_report_specs)
+
+
+def periodic_reports_expected(today: date) -> Iterator[ObligationSpec]:
+    """One periodic report per year from filing until close-out, even with no cases, to the
+    committee and to the plan's authority.
+
+    A closed plan owes the reports of the periods that ended before it closed; the period in
+    which it closed is covered by the end notice (様式第9の2), not by another yearly report.
+    The plans are read as flat values, a chunk at a time, whatever their number.
+    """
+    return sources.expected_by_subject(PERIODIC_REPORTS, today)
 
 
 NOTICE = "plans.plannotice"
@@ -191,14 +221,30 @@ def notice_obligation_record(notice: Any, *, actor: Any, today: date) -> None:
             obligation_meet(obligation=obligation, met_on=met_on, record=notice, actor=actor)
 
 
-def notices_expected(today: date) -> Iterator[ObligationSpec]:
+def _recorded_notices(today: date) -> dict[str, Any]:
     from saisei.plans.models import PlanNotice
 
-    notices = PlanNotice.objects.filter(
-        kind__in=list(NOTICE_RULES), event_on__lte=today
-    ).select_related("plan__institution", "plan__committee")
-    for notice in notices.iterator(chunk_size=2000):
+    return {NOTICE: PlanNotice.objects.filter(kind__in=list(NOTICE_RULES), event_on__lte=today)}
+
+
+def _notice_chunk_specs(
+    today: date, subject_type: str, pks: Sequence[int]
+) -> Iterator[ObligationSpec]:
+    notices = (
+        _recorded_notices(today)[subject_type]
+        .filter(pk__range=(pks[0], pks[-1]))
+        .select_related("plan__institution", "plan__committee")
+        .order_by("pk")
+    )
+    for notice in notices:
         yield from notice_specs(notice)
+
+
+NOTICES = sources.BySubject(_recorded_notices, _notice_chunk_specs)
+
+
+def notices_expected(today: date) -> Iterator[ObligationSpec]:
+    return sources.expected_by_subject(NOTICES, today)
 
 
 def research_summary_specs(plan: Any) -> list[ObligationSpec]:
@@ -234,23 +280,58 @@ def research_summary_open(plan: Any, *, actor: Any, today: date) -> None:
         obligation_open(spec=spec, actor=actor, today=today)
 
 
-def research_summaries_expected(today: date) -> Iterator[ObligationSpec]:
+def _research_plans_stopped(today: date) -> dict[str, Any]:
     from saisei.plans.models import Plan
 
-    plans = Plan.objects.filter(
-        plan_type="research",
-        discontinued_on__isnull=False,
-        data_collection_ended_on__isnull=False,
-    ).select_related("institution", "committee")
-    for plan in plans.iterator(chunk_size=2000):
+    return {
+        PLAN: Plan.objects.filter(
+            plan_type="research",
+            discontinued_on__isnull=False,
+            data_collection_ended_on__isnull=False,
+        )
+    }
+
+
+def _research_summary_chunk_specs(
+    today: date, subject_type: str, pks: Sequence[int]
+) -> Iterator[ObligationSpec]:
+    plans = (
+        _research_plans_stopped(today)[subject_type]
+        .filter(pk__range=(pks[0], pks[-1]))
+        .select_related("institution", "committee")
+        .order_by("pk")
+    )
+    for plan in plans:
         for spec in research_summary_specs(plan):
             if spec.starts_on <= today:
                 yield spec
 
 
+RESEARCH_SUMMARIES = sources.BySubject(_research_plans_stopped, _research_summary_chunk_specs)
+
+
+def research_summaries_expected(today: date) -> Iterator[ObligationSpec]:
+    return sources.expected_by_subject(RESEARCH_SUMMARIES, today)
+
+
 def register_all() -> None:
     """The plan's duties, registered from PlansConfig.ready(); the adverse-event duties are
     reporting's (saisei.reporting.obligation_sources)."""
-    sources.register("plans.periodic_reports", ["periodic_report"], periodic_reports_expected)
-    sources.register("plans.notices", ["minor_change", "discontinuation"], notices_expected)
-    sources.register("plans.research_summaries", ["research_summary"], research_summaries_expected)
+    sources.register(
+        "plans.periodic_reports",
+        ["periodic_report"],
+        periodic_reports_expected,
+        by_subject=PERIODIC_REPORTS,
+    )
+    sources.register(
+        "plans.notices",
+        ["minor_change", "discontinuation"],
+        notices_expected,
+        by_subject=NOTICES,
+    )
+    sources.register(
+        "plans.research_summaries",
+        ["research_summary"],
+        research_summaries_expected,
+        by_subject=RESEARCH_SUMMARIES,
+    )

@@ -13,11 +13,12 @@ free text are shown on the product page but cannot be tracked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from saisei.accounts.models import User
+from saisei.obligations import sources
 from saisei.obligations.sources import ObligationSpec
 
 APPROVAL = "products.approval"
@@ -177,17 +178,34 @@ def approval_duty_specs(approval: Any, today: date) -> list[ObligationSpec]:
     return specs
 
 
-def time_limits_expected(today: date) -> Iterator[ObligationSpec]:
+def _conditional_approvals(today: date) -> dict[str, Any]:
     from saisei.products.models import Approval
 
+    return {
+        APPROVAL: Approval.objects.filter(
+            approval_type="conditional_time_limited", approved_on__lte=today
+        )
+    }
+
+
+def _approval_specs(today: date, subject_type: str, pks: Sequence[int]) -> Iterator[ObligationSpec]:
     approvals = (
-        Approval.objects.filter(approval_type="conditional_time_limited", approved_on__lte=today)
+        _conditional_approvals(today)[subject_type]
+        .filter(pk__range=(pks[0], pks[-1]))
         .select_related("product__holder")
         .prefetch_related("events", "status_gaps")
         .order_by("pk")
     )
     for approval in approvals:
         yield from approval_duty_specs(approval, today)
+
+
+# Registered by ProductsConfig.ready() with time_limits_expected.
+TIME_LIMITS = sources.BySubject(_conditional_approvals, _approval_specs)
+
+
+def time_limits_expected(today: date) -> Iterator[ObligationSpec]:
+    return sources.expected_by_subject(TIME_LIMITS, today)
 
 
 def approval_duty_refresh(approval: Any, *, actor: User, today: date) -> None:

@@ -9,13 +9,13 @@
   first day, met by the recorded application (Act Art 28(3)).
 
 `saisei obligations tick` creates the periodic ones and `verify` compares every stored row with
-these. The queries read flat values, a few per source, whatever the number of subjects.
+these. The queries read flat values, a few per chunk of subjects (saisei.obligations.sources).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -72,31 +72,35 @@ def recorded_day(instant: Any) -> date:
     return timezone.localdate(instant)
 
 
-def facility_reports_expected(today: date) -> Iterator[ObligationSpec]:
-    """A facility's manufacturing report for each one-year period from its licence,
-    accreditation or notification, while the licence is valid.
+def _facilities_valid(today: date) -> dict[str, Any]:
+    from saisei.registry.models import ProcessingFacility
 
-    A closed facility owes the report of every period that began on or before the day it
-    stopped manufacturing, including the period in which it stopped (products were made in it,
-    and the closure notice does not report them), and none after. A later period that had
-    already begun when the closure was recorded (a notice is due 30 days after the stop) keeps
-    its duty, met by the closure notice: nothing was made in it.
-    """
-    from saisei.registry.models import FacilityNotice, FacilityNoticeKind, ProcessingFacility
+    return {FACILITY: ProcessingFacility.objects.filter(valid_from__lte=today)}
+
+
+def _facility_report_specs(
+    today: date, subject_type: str, pks: Sequence[int]
+) -> Iterator[ObligationSpec]:
+    from saisei.registry.models import FacilityNotice, FacilityNoticeKind
 
     closures = {
         row["facility_id"]: (row["pk"], recorded_day(row["created_at"]))
-        for row in FacilityNotice.objects.filter(kind=FacilityNoticeKind.CLOSURE).values(
-            "pk", "facility_id", "created_at"
-        )
+        for row in FacilityNotice.objects.filter(
+            kind=FacilityNoticeKind.CLOSURE, facility_id__gte=pks[0], facility_id__lte=pks[-1]
+        ).values("pk", "facility_id", "created_at")
     }
-    rows = ProcessingFacility.objects.filter(valid_from__lte=today).values(
-        "pk",
-        "name",
-        "valid_from",
-        "valid_until",
-        "closed_on",
-        "operator_institution__organisation_id",
+    rows = (
+        _facilities_valid(today)[subject_type]
+        .filter(pk__range=(pks[0], pks[-1]))
+        .order_by("pk")
+        .values(
+            "pk",
+            "name",
+            "valid_from",
+            "valid_until",
+            "closed_on",
+            "operator_institution__organisation_id",
+        )
     )
     for row in rows:
         until = min(today, row["valid_until"]) if row["valid_until"] else today
@@ -120,15 +124,39 @@ def facility_reports_expected(today: date) -> Iterator[ObligationSpec]:
             )
 
 
-def licences_expected(today: date) -> Iterator[ObligationSpec]:
-    """A licence (Act Art 36(1)) or a foreign facility's accreditation (Art 39(2) applying Art 36)
-    runs out five years from its grant unless renewed (Cabinet Order Art 5). A notified facility
-    holds no licence, so nothing of it expires."""
+FACILITY_REPORTS = sources.BySubject(_facilities_valid, _facility_report_specs)
+
+
+def facility_reports_expected(today: date) -> Iterator[ObligationSpec]:
+    """A facility's manufacturing report for each one-year period from its licence,
+    accreditation or notification, while the licence is valid.
+
+    A closed facility owes the report of every period that began on or before the day it
+    stopped manufacturing, including the period in which it stopped (products were made in it,
+    and the closure notice does not report them), and none after. A later period that had
+    already begun when the closure was recorded (a notice is due 30 days after the stop) keeps
+    its duty, met by the closure notice: nothing was made in it.
+    """
+    return sources.expected_by_subject(FACILITY_REPORTS, today)
+
+
+def _facilities_licensed(today: date) -> dict[str, Any]:
     from saisei.registry.models import FacilityKind, ProcessingFacility
 
-    rows = ProcessingFacility.objects.filter(
-        kind__in=(FacilityKind.LICENCE, FacilityKind.ACCREDITATION), valid_from__lte=today
-    ).values("pk", "name", "valid_from", "operator_institution__organisation_id")
+    return {
+        FACILITY: ProcessingFacility.objects.filter(
+            kind__in=(FacilityKind.LICENCE, FacilityKind.ACCREDITATION), valid_from__lte=today
+        )
+    }
+
+
+def _licence_specs(today: date, subject_type: str, pks: Sequence[int]) -> Iterator[ObligationSpec]:
+    rows = (
+        _facilities_licensed(today)[subject_type]
+        .filter(pk__range=(pks[0], pks[-1]))
+        .order_by("pk")
+        .values("pk", "name", "valid_from", "operator_institution__organisation_id")
+    )
     for row in rows:
         yield ObligationSpec(
             rule="cpc_licence_expiry",
@@ -139,6 +167,16 @@ def licences_expected(today: date) -> Iterator[ObligationSpec]:
             starts_on=row["valid_from"],
             recipient=BUREAU,
         )
+
+
+LICENCES = sources.BySubject(_facilities_licensed, _licence_specs)
+
+
+def licences_expected(today: date) -> Iterator[ObligationSpec]:
+    """A licence (Act Art 36(1)) or a foreign facility's accreditation (Art 39(2) applying Art 36)
+    runs out five years from its grant unless renewed (Cabinet Order Art 5). A notified facility
+    holds no licence, so nothing of it expires."""
+    return sources.expected_by_subject(LICENCES, today)
 
 
 def facility_notice_spec(notice: Any) -> ObligationSpec:
@@ -173,16 +211,27 @@ def _notice_spec(
     )
 
 
-def facility_notices_expected(today: date) -> Iterator[ObligationSpec]:
+def _notices_recorded(today: date) -> dict[str, Any]:
     from saisei.registry.models import FacilityNotice
 
-    rows = FacilityNotice.objects.filter(event_on__lte=today).values(
-        "pk",
-        "kind",
-        "event_on",
-        "facility__name",
-        "facility__number",
-        "facility__operator_institution__organisation_id",
+    return {NOTICE: FacilityNotice.objects.filter(event_on__lte=today)}
+
+
+def _facility_notice_specs(
+    today: date, subject_type: str, pks: Sequence[int]
+) -> Iterator[ObligationSpec]:
+    rows = (
+        _notices_recorded(today)[subject_type]
+        .filter(pk__range=(pks[0], pks[-1]))
+        .order_by("pk")
+        .values(
+            "pk",
+            "kind",
+            "event_on",
+            "facility__name",
+            "facility__number",
+            "facility__operator_institution__organisation_id",
+        )
     )
     for row in rows:
         yield _notice_spec(
@@ -192,6 +241,13 @@ def facility_notices_expected(today: date) -> Iterator[ObligationSpec]:
             label=f"{row['facility__name']} ({row['facility__number']})",
             organisation_id=row["facility__operator_institution__organisation_id"],
         )
+
+
+FACILITY_NOTICES = sources.BySubject(_notices_recorded, _facility_notice_specs)
+
+
+def facility_notices_expected(today: date) -> Iterator[ObligationSpec]:
+    return sources.expected_by_subject(FACILITY_NOTICES, today)
 
 
 def renewal_spec(
@@ -237,17 +293,22 @@ def committee_renewal_spec(committee: Any, term: int) -> ObligationSpec:
     )
 
 
-def renewals_expected(today: date) -> Iterator[ObligationSpec]:
-    """One renewal duty per term the certification has reached by `today`: term 1 from the day
-    of certification, each later term from its first day once the previous term's renewal was
-    granted (Act Art 28(5)). A certification that lapsed owes nothing after its last term."""
+def _committees_certified(today: date) -> dict[str, Any]:
+    from saisei.registry.models import Committee
+
+    return {COMMITTEE: Committee.objects.filter(certified_on__lte=today)}
+
+
+def _renewal_specs(today: date, subject_type: str, pks: Sequence[int]) -> Iterator[ObligationSpec]:
     from saisei.obligations.services import current_rules
-    from saisei.registry.models import Committee, CommitteeKind, CommitteeRenewal
+    from saisei.registry.models import CommitteeKind, CommitteeRenewal
 
     applications: dict[int, list[RenewalApplication]] = defaultdict(list)
     first: dict[tuple[int, int], tuple[int, date]] = {}
-    for row in CommitteeRenewal.objects.order_by("applied_on", "pk").values(
-        "pk", "committee_id", "term", "applied_on", "decided_on", "granted", "excused"
+    for row in (
+        CommitteeRenewal.objects.filter(committee_id__gte=pks[0], committee_id__lte=pks[-1])
+        .order_by("applied_on", "pk")
+        .values("pk", "committee_id", "term", "applied_on", "decided_on", "granted", "excused")
     ):
         # An application recorded after `today` (a verify run for a past day) did not exist then.
         if row["applied_on"] > today:
@@ -264,8 +325,11 @@ def renewals_expected(today: date) -> Iterator[ObligationSpec]:
         )
         first.setdefault((row["committee_id"], row["term"]), (row["pk"], row["applied_on"]))
     rules = current_rules()
-    committees = Committee.objects.filter(certified_on__lte=today).values(
-        "pk", "name", "kind", "certified_on", "organisation_id"
+    committees = (
+        _committees_certified(today)[subject_type]
+        .filter(pk__range=(pks[0], pks[-1]))
+        .order_by("pk")
+        .values("pk", "name", "kind", "certified_on", "organisation_id")
     )
     for committee in committees:
         certifier = (
@@ -292,6 +356,16 @@ def renewals_expected(today: date) -> Iterator[ObligationSpec]:
             )
 
 
+RENEWALS = sources.BySubject(_committees_certified, _renewal_specs)
+
+
+def renewals_expected(today: date) -> Iterator[ObligationSpec]:
+    """One renewal duty per term the certification has reached by `today`: term 1 from the day
+    of certification, each later term from its first day once the previous term's renewal was
+    granted (Act Art 28(5)). A certification that lapsed owes nothing after its last term."""
+    return sources.expected_by_subject(RENEWALS, today)
+
+
 def register_all() -> None:
     """Called from RegistryConfig.ready().
 
@@ -301,12 +375,20 @@ def register_all() -> None:
     than calls unexpected, which no one could clear since obligations are never deleted.
     """
     sources.register(
-        "registry.facility_reports", ["cpc_periodic_report"], facility_reports_expected
+        "registry.facility_reports",
+        ["cpc_periodic_report"],
+        facility_reports_expected,
+        by_subject=FACILITY_REPORTS,
     )
-    sources.register("registry.licences", ["cpc_licence_expiry"], licences_expected)
+    sources.register(
+        "registry.licences", ["cpc_licence_expiry"], licences_expected, by_subject=LICENCES
+    )
     sources.register(
         "registry.facility_notices",
         ["cpc_change_notice", "cpc_closure_notice"],
         facility_notices_expected,
+        by_subject=FACILITY_NOTICES,
     )
-    sources.register("registry.renewals", ["committee_renewal"], renewals_expected)
+    sources.register(
+        "registry.renewals", ["committee_renewal"], renewals_expected, by_subject=RENEWALS
+    )

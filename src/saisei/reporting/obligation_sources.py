@@ -9,7 +9,7 @@ reports, notices, research summaries) sit with the plan, in saisei.plans.obligat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from saisei.core.errors import ErrorCode, invalid
 from saisei.law import Recipient
 from saisei.obligations import sources
 from saisei.obligations.sources import ObligationSpec
-from saisei.plans.obligations import PLAN, closed_days_for, plan_recipients
+from saisei.plans.obligations import PLAN, closed_days_for, plan_recipients, recipients_for
 from saisei.reporting.models import CATEGORY_RULE, AdverseEvent, AECategory
 
 if TYPE_CHECKING:
@@ -30,9 +30,13 @@ EVENT = "reporting.adverseevent"
 
 def ae_cycle_period(plan: Plan, learned_on: date) -> int:
     """The 60-day period, counted from the filing date, in which the event became known."""
-    if plan.filed_on is None:
+    return _cycle(plan.filed_on, learned_on)
+
+
+def _cycle(filed_on: date | None, learned_on: date) -> int:
+    if filed_on is None:
         raise invalid("plan", _("The plan has not been filed."), ErrorCode.PLAN_NOT_PROVIDING)
-    return (learned_on - plan.filed_on).days // 60 + 1
+    return (learned_on - filed_on).days // 60 + 1
 
 
 def adverse_event_specs(event: Any) -> list[ObligationSpec]:
@@ -84,16 +88,115 @@ def plan_cycle_specs(plan: Any) -> list[ObligationSpec]:
     return list(unique.values())
 
 
-def adverse_events_expected(today: date) -> Iterator[ObligationSpec]:
-    seen: set[tuple[Any, ...]] = set()
-    events = AdverseEvent.objects.filter(learned_on__lte=today).select_related(
-        "plan__institution", "plan__committee"
+def _events_and_plans(today: date) -> dict[str, Any]:
+    """A serious event learned of by `today` is the subject of its own reports; every plan is
+    the subject of the cycle reports of its other events (none if it has none)."""
+    from saisei.plans.models import Plan
+
+    return {
+        EVENT: AdverseEvent.objects.filter(learned_on__lte=today).exclude(
+            category=AECategory.NON_SERIOUS
+        ),
+        PLAN: Plan.objects.all(),
+    }
+
+
+def _chunk_specs(today: date, subject_type: str, pks: Sequence[int]) -> Iterator[ObligationSpec]:
+    """The chunk's duties, read as flat values: adverse_event_specs for each event, without an
+    object per event and its plan."""
+    if subject_type == EVENT:
+        yield from _serious_specs(today, pks)
+    else:
+        yield from _cycle_specs(today, pks)
+
+
+def _serious_specs(today: date, pks: Sequence[int]) -> Iterator[ObligationSpec]:
+    labels = dict(AECategory.choices)
+    rows = (
+        _events_and_plans(today)[EVENT]
+        .filter(pk__range=(pks[0], pks[-1]))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "category",
+            "learned_on",
+            "plan__title",
+            "plan__filed_with",
+            "plan__risk_class",
+            "plan__institution__organisation_id",
+            "plan__committee__organisation_id",
+            "plan__committee__rule_closed_days",
+        )
     )
-    for event in events.iterator(chunk_size=2000):
-        for spec in adverse_event_specs(event):
-            if spec.key not in seen:
-                seen.add(spec.key)
-                yield spec
+    for pk, category, learned_on, title, filed_with, risk_class, org, committee_org, days in rows:
+        label = f"{title} · {labels.get(category, category)}"
+        for recipient in recipients_for(filed_with, risk_class):
+            yield ObligationSpec(
+                rule=CATEGORY_RULE[category],
+                organisation_id=org,
+                subject_type=EVENT,
+                subject_id=str(pk),
+                subject_label=label,
+                starts_on=learned_on,
+                period=0,
+                also_visible_to_id=committee_org,
+                recipient=recipient,
+                committee_closed=(
+                    tuple(days or ()) if recipient == Recipient.COMMITTEE.value else ()
+                ),
+            )
+
+
+def _cycle_specs(today: date, pks: Sequence[int]) -> Iterator[ObligationSpec]:
+    from saisei.plans.models import Plan
+
+    learned = (
+        AdverseEvent.objects.filter(
+            plan_id__gte=pks[0],
+            plan_id__lte=pks[-1],
+            category=AECategory.NON_SERIOUS,
+            learned_on__lte=today,
+        )
+        .order_by("plan_id", "learned_on")
+        .values_list("plan_id", "learned_on")
+        .distinct()
+    )
+    days: dict[int, list[date]] = {}
+    for plan_id, learned_on in learned:
+        days.setdefault(plan_id, []).append(learned_on)
+    if not days:
+        return
+    plans = Plan.objects.filter(pk__in=list(days)).values_list(
+        "pk",
+        "title",
+        "filed_on",
+        "institution__organisation_id",
+        "committee__organisation_id",
+        "committee__rule_closed_days",
+    )
+    for pk, title, filed_on, org, committee_org, closed_days in plans.order_by("pk"):
+        periods = sorted({_cycle(filed_on, day) for day in days[pk]})
+        for period in periods:
+            yield ObligationSpec(
+                rule=CATEGORY_RULE[AECategory.NON_SERIOUS],
+                organisation_id=org,
+                subject_type=PLAN,
+                subject_id=str(pk),
+                subject_label=title,
+                starts_on=filed_on,
+                period=period,
+                also_visible_to_id=committee_org,
+                recipient=Recipient.COMMITTEE.value,
+                committee_closed=tuple(closed_days or ()),
+            )
+
+
+ADVERSE_EVENTS = sources.BySubject(_events_and_plans, _chunk_specs)
+
+
+def adverse_events_expected(today: date) -> Iterator[ObligationSpec]:
+    """Every duty the recorded adverse events call for, a chunk of subjects at a time."""
+    return sources.expected_by_subject(ADVERSE_EVENTS, today)
 
 
 def register_all() -> None:
@@ -101,4 +204,5 @@ def register_all() -> None:
         "reporting.adverse_events",
         ["ae_death", "ae_serious", "ae_other_cycle"],
         adverse_events_expected,
+        by_subject=ADVERSE_EVENTS,
     )

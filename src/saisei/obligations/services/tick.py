@@ -4,7 +4,6 @@ dates that moved, and mark open duties past due overdue.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,16 +15,15 @@ from saisei.audit.services import audit_record
 from saisei.law import RuleKind
 from saisei.obligations.lifecycle import ObligationAction
 from saisei.obligations.models import OUTSTANDING, Obligation, ObligationStatus
+from saisei.obligations.services.batch import DueDates
 from saisei.obligations.services.core import (
-    _expected,
     _explanation,
-    _row_values,
     _status_for,
     compute_due,
     current_rules,
 )
 from saisei.obligations.services.transitions import _move, _move_many
-from saisei.obligations.sources import ObligationSpec
+from saisei.obligations.sources import BY_SUBJECT, SOURCES, ObligationSpec, chunks
 
 
 @dataclass(frozen=True)
@@ -49,45 +47,55 @@ def obligation_sync(*, spec: ObligationSpec, today: date) -> bool:
 
 def _sync_fixed(specs: list[ObligationSpec], today: date) -> int:
     """Follow a fixed due date that moved (a time limit extended) and a duty the recorded
-    events now show as met; each change audited."""
+    events now show as met; each change audited. One query reads the outstanding rows of all
+    `specs`; only a row that changes is read whole."""
+    fixed = {spec.key: spec for spec in specs if spec.fixed_due is not None}
+    if not fixed:
+        return 0
+    stored = Obligation.objects.filter(
+        rule__in={spec.rule for spec in fixed.values()},
+        subject_type__in={spec.subject_type for spec in fixed.values()},
+        subject_id__in={spec.subject_id for spec in fixed.values()},
+        status__in=OUTSTANDING,
+    ).values_list(*_KEY, "pk", "due_on", "status")
     changed = 0
-    for spec in specs:
-        row = Obligation.objects.filter(
-            rule=spec.rule,
-            subject_type=spec.subject_type,
-            subject_id=spec.subject_id,
-            starts_on=spec.starts_on,
-            period=spec.period,
-            recipient=spec.recipient,
-            status__in=OUTSTANDING,
-        ).first()
-        if row is None or spec.fixed_due is None:
-            continue
-        values: dict[str, Any] = {}
-        if row.due_on != spec.fixed_due:
-            due = compute_due(spec)
-            values.update(
-                nominal_due=due.nominal_due,
-                due_on=due.due,
-                explanation=_explanation(due),
-            )
-        values.update(_status_for(spec, spec.fixed_due, today))
-        if values["status"] == row.status and "due_on" not in values:
-            continue
-        if values["status"] != row.status:
-            fields = {k: v for k, v in values.items() if k != "status"}
-            _move(row, action=ObligationAction.SYNC, to=values["status"], actor=None, **fields)
-        else:
-            Obligation.objects.filter(pk=row.pk).update(**values, updated_at=timezone.now())
-        audit_record(
-            action="obligations.obligation.synced",
-            actor=None,
-            system="obligations-tick",
-            target=row,
-            data={k: v for k, v in values.items() if k != "explanation"},
-        )
-        changed += 1
+    for *key, pk, due_on, status in stored.order_by("pk"):
+        spec = fixed.get(tuple(key))  # type: ignore[arg-type]
+        if spec is not None and _sync_row(spec, pk, due_on, status, today):
+            changed += 1
     return changed
+
+
+def _sync_row(spec: ObligationSpec, pk: int, due_on: date, status: str, today: date) -> bool:
+    assert spec.fixed_due is not None
+    values: dict[str, Any] = {}
+    if due_on != spec.fixed_due:
+        due = compute_due(spec)
+        values.update(
+            nominal_due=due.nominal_due,
+            due_on=due.due,
+            explanation=_explanation(due),
+        )
+    values.update(_status_for(spec, spec.fixed_due, today))
+    if values["status"] == status and "due_on" not in values:
+        return False
+    row = Obligation.objects.get(pk=pk)
+    if values["status"] != status:
+        fields = {k: v for k, v in values.items() if k != "status"}
+        _move(row, action=ObligationAction.SYNC, to=values["status"], actor=None, **fields)
+    else:
+        Obligation.objects.filter(pk=row.pk).update(**values, updated_at=timezone.now())
+    audit_record(
+        action="obligations.obligation.synced",
+        actor=None,
+        system="obligations-tick",
+        target=row,
+        data={k: v for k, v in values.items() if k != "explanation"},
+    )
+    return True
+
+
+_KEY = ("rule", "subject_type", "subject_id", "starts_on", "period", "recipient")
 
 
 # Any constant: the PostgreSQL advisory lock one tick holds until it commits.
@@ -112,20 +120,22 @@ def obligations_tick(*, today: date) -> TickResult:
     rows are inserted with the unique duty key and conflicts ignored (a duty an event opens at
     the same moment), and the duties past due are locked, then moved and their status-change
     rows written set-based (a few queries per thousand rows, never one per row).
+
+    The sources are read a chunk of subjects at a time (saisei.obligations.sources.BySubject),
+    each chunk's duties beside the keys of its stored rows, so a tick with nothing to do costs a
+    few queries per thousand subjects and holds one chunk in memory.
     """
-    periodic = [s for s in _expected(today) if _created_by_tick(s)]
     with transaction.atomic():
         _wait_for_other_ticks()
-        existing = _existing_keys(periodic)
-        missing = [s for s in periodic if s.key not in existing]
-        rows = []
-        for spec in missing:
-            due = compute_due(spec)
-            rows.append(Obligation(**_row_values(spec, due), **_status_for(spec, due.due, today)))
-        before = Obligation.objects.count()
-        Obligation.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        created = Obligation.objects.count() - before
-        _sync_fixed([s for s in periodic if s.fixed_due is not None and s.key in existing], today)
+        tick = _Tick(today)
+        for name, (_rules, source) in SOURCES.items():
+            by_subject = BY_SUBJECT.get(name)
+            if by_subject is None:
+                tick.add([s for s in source(today) if _created_by_tick(s)])
+                continue
+            for _subject_type, _pks, specs in chunks(by_subject, today):
+                tick.add([s for s in specs if _created_by_tick(s)])
+        created = tick.created()
         past_due = (
             Obligation.objects.select_for_update()
             .filter(status=ObligationStatus.OPEN, due_on__lt=today)
@@ -150,13 +160,52 @@ def obligations_tick(*, today: date) -> TickResult:
     return TickResult(created=max(created, 0), marked_overdue=marked)
 
 
-def _existing_keys(specs: Iterable[ObligationSpec]) -> set[tuple[str, str, str, date, int, str]]:
-    specs = list(specs)
-    if not specs:
-        return set()
-    rules = {s.rule for s in specs}
-    subjects = {s.subject_type for s in specs}
-    rows = Obligation.objects.filter(rule__in=rules, subject_type__in=subjects).values_list(
-        "rule", "subject_type", "subject_id", "starts_on", "period", "recipient"
-    )
-    return set(rows)
+class _Tick:
+    """The duties one tick inserts and syncs, a chunk of subjects at a time."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.due = DueDates()
+        self.before: int | None = None
+
+    def add(self, specs: list[ObligationSpec]) -> None:
+        """Insert the chunk's duties not stored yet; sync its fixed-date ones that are."""
+        if not specs:
+            return
+        existing = set(
+            Obligation.objects.filter(
+                rule__in={s.rule for s in specs},
+                subject_type__in={s.subject_type for s in specs},
+                subject_id__in={s.subject_id for s in specs},
+            ).values_list(*_KEY)
+        )
+        missing = [s for s in specs if s.key not in existing]
+        if missing:
+            if self.before is None:
+                self.before = Obligation.objects.count()
+            Obligation.objects.bulk_create(
+                [self._row(spec) for spec in missing], batch_size=1000, ignore_conflicts=True
+            )
+        _sync_fixed([s for s in specs if s.fixed_due is not None and s.key in existing], self.today)
+
+    def _row(self, spec: ObligationSpec) -> Obligation:
+        values = self.due.row_values(spec)
+        return Obligation(
+            rule=spec.rule,
+            organisation_id=spec.organisation_id,
+            also_visible_to_id=spec.also_visible_to_id,
+            subject_type=spec.subject_type,
+            subject_id=spec.subject_id,
+            subject_label=spec.subject_label[:300],
+            recipient=spec.recipient,
+            starts_on=spec.starts_on,
+            period=spec.period,
+            **values,
+            **_status_for(spec, values["due_on"], self.today),
+        )
+
+    def created(self) -> int:
+        """How many rows this tick inserted (conflicts ignored: a duty another wrote)."""
+        if self.before is None:
+            return 0
+        return Obligation.objects.count() - self.before
