@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from saisei.config.env import database_config, env_bool, env_int, env_list
+from saisei.config.env import cache_config, database_config, env_bool, env_int, env_list
 
 
 def test_env_bool_reads_the_usual_spellings() -> None:
@@ -51,6 +51,27 @@ def test_an_unsupported_database_url_is_refused() -> None:
         database_config("mysql://u@h/db", sqlite_path="x")
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         database_config("nonsense", sqlite_path="x")
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        (None, "locmem.LocMemCache", "saisei"),
+        ("locmem://", "locmem.LocMemCache", "saisei"),
+        ("db://", "db.DatabaseCache", "saisei_cache"),
+        ("redis://cache.example:6379/0", "redis.RedisCache", "redis://cache.example:6379/0"),
+        ("memcached://cache.example:11211", "memcached.PyMemcacheCache", "cache.example:11211"),
+    ],
+)
+def test_cache_url_selects_the_cache_several_servers_share(url, backend, location) -> None:
+    config = cache_config(url)
+    assert config["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert config["LOCATION"] == location
+
+
+def test_an_unsupported_cache_url_is_refused() -> None:
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        cache_config("mongodb://h/db")
 
 
 def _run_saisei(

@@ -130,6 +130,41 @@ def database_config(url: str | None, *, sqlite_path: str) -> dict[str, object]:
     return config
 
 
+def cache_config(url: str | None) -> dict[str, object]:
+    """Turn CACHE_URL into Django's CACHES['default'].
+
+    Without a URL each process keeps its own cache in memory (what one server needs). Several
+    app servers share one: `db://` (a table in the same database; run `saisei createcachetable`
+    once), `redis://host:6379/0` (Django's Redis backend; install the `redis` package) or
+    `memcached://host:11211` (install `pymemcache`). What is cached is the same for every
+    visitor (the anonymous search pages, choice lists), so a per-process cache is never wrong,
+    only a little later to follow a change than a shared one (its entries expire in seconds).
+    """
+    if not url or url == "locmem://":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "saisei",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    scheme = url.split("://", 1)[0]
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "saisei_cache",
+        }
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "memcached":
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": url.split("://", 1)[1],
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be locmem://, db://, redis://host:port/db or memcached://host:port, "
+        f"got {scheme!r}."
+    )
+
+
 # The key `make run` uses when SECRET_KEY is unset; refused in production.
 DEVELOPMENT_SECRET_KEY = "django-insecure-saisei-development-only-0f3a9c1e7b2d4e6f8a0b1c2d3e4f5a6b"  # noqa: S105
 SECRET_KEY_MIN_LENGTH = 50

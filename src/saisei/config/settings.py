@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saisei.config.env import (
     DEVELOPMENT_SECRET_KEY,
+    cache_config,
     database_config,
     env_bool,
     env_choice,
@@ -131,6 +132,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# What is the same for every visitor (README: Production, "Several app servers").
+CACHES = {"default": cache_config(env_optional("CACHE_URL"))}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
