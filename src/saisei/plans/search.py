@@ -170,9 +170,12 @@ def sync_institution(institution_id: int) -> None:
     sync(Plan.objects.filter(institution_id=institution_id).values_list("pk", flat=True))
 
 
-def rebuild() -> int:
+def rebuild(*, system: str = "plans reindex") -> int:
     """Write the whole index from the plans (after a bulk load, or to repair it); the number of
-    public plans. One transaction; rows are read and written BATCH at a time."""
+    public plans. One transaction, audited as `system`; rows are read and written BATCH at a
+    time."""
+    from saisei.audit.services import audit_record
+
     with transaction.atomic():
         if connections[PublicPlan.objects.db].vendor == "sqlite":
             # Emptied at once rather than row by row through the delete trigger.
@@ -180,6 +183,9 @@ def rebuild() -> int:
                 cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 - a constant
         PublicPlan.objects.all().delete()
         written = _write(_rows(Plan.objects.all()))
+        audit_record(
+            action="plans.search.rebuilt", actor=None, data={"rows": written}, system=system
+        )
     changed()
     return written
 
