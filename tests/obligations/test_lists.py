@@ -18,6 +18,7 @@ from tests.support import at
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 25)
+LAST_TICK_DAYS = 3
 S = ObligationStatus
 PERSONAS = ["regulator", "officer", "other-officer", "secretariat", "holder"]
 FILTERS = [None, "outstanding", "overdue", "open", "met", "met_late", "waived"]
@@ -25,9 +26,9 @@ FILTERS = [None, "outstanding", "overdue", "open", "met", "met_late", "waived"]
 
 @pytest.fixture
 def duties(personas: Any) -> list[Obligation]:
-    """Duties of every status, of three organisations, some addressed to the committee; due
-    dates shared by several rows so that the id breaks ties, and open duties past their due
-    date that the tick has not marked yet."""
+    """Duties of every status, of four organisations, some addressed to the committee; due
+    dates shared by several rows so that the id breaks ties; the tick last ran three days ago,
+    so that open duties whose due date has passed since are overdue without being marked."""
     owners = [
         personas.org("institution"),
         personas.org("other_institution"),
@@ -39,8 +40,11 @@ def duties(personas: Any) -> list[Obligation]:
     rows = []
     for i in range(90):
         status = statuses[i % 5]
-        # Overdue and met rows lie before today; open ones on both sides of it.
-        offset = (i * 7) % 40 - (50 if status != S.OPEN else 20)
+        # Marked overdue: fell due before the last tick; open: due on or after it.
+        spread = (i * 7) % 40
+        offset = {S.OPEN: spread - LAST_TICK_DAYS, S.OVERDUE: -LAST_TICK_DAYS - 1 - spread}.get(
+            status, spread - 45
+        )
         due = TODAY + dt.timedelta(days=offset)
         rows.append(
             Obligation(
@@ -121,6 +125,22 @@ def test_every_persona_sees_some_rows_and_not_all(duties: list[Obligation], pers
     assert sizes["regulator"] == len(duties)
     assert all(0 < sizes[p] < len(duties) for p in PERSONAS if p != "regulator")
     assert sizes["officer"] != sizes["secretariat"]
+
+
+def test_an_open_duty_past_its_date_is_overdue_before_the_tick_marks_it(
+    duties: list[Obligation], client_for: Any
+) -> None:
+    unmarked = {ob.pk for ob in duties if ob.status == S.OPEN and ob.due_on < TODAY}
+    assert len(unmarked) > 1
+    with at(TODAY):
+        items = client_for("regulator").get(
+            "/api/v1/obligations", {"status": "overdue", "limit": 500}
+        )
+    listed = [(item["id"], item["status"]) for item in items.json()["items"]]
+    assert {pk for pk, _ in listed} >= unmarked
+    assert all(status == "overdue" for _, status in listed)
+    # After every marked one (they fell due earlier), by due date and id.
+    assert {pk for pk, _ in listed[-len(unmarked) :]} == unmarked
 
 
 def test_an_api_item_keeps_every_field(duties: list[Obligation], client_for: Any) -> None:

@@ -65,14 +65,16 @@ class Obligation(models.Model):
     met_by_type = models.CharField(max_length=60, blank=True)
     met_by_id = models.CharField(max_length=60, blank=True)
     waived_reason = models.TextField(_("reason for waiver"), blank=True)
-    # The lists' first sort key, kept by the database from the status: 0 while the duty is
-    # outstanding (open or overdue), 1 once it is met or waived. Overdue first, then open by due
-    # date, is then one index range in due-date order (an overdue duty's due date has passed,
-    # an open one's has mostly not), which a keyset page reads from where the last one ended.
+    # The lists' first sort key, kept by the database from the status: 0 overdue, 1 open, 2 met
+    # or waived. Ordered by (rank, due_on, id), "overdue first, then open by due date, then the
+    # rest" is one index, and "overdue today" (marked so, or open with its due date passed
+    # before the tick has run) is one range of it, (rank, due_on) < (1, today): a keyset page
+    # reads it from where the last page ended to where the list ends.
     rank = models.GeneratedField(
         expression=models.Case(
-            models.When(status__in=OUTSTANDING, then=models.Value(0)),
-            default=models.Value(1),
+            models.When(status=ObligationStatus.OVERDUE, then=models.Value(0)),
+            models.When(status=ObligationStatus.OPEN, then=models.Value(1)),
+            default=models.Value(2),
         ),
         output_field=models.SmallIntegerField(),
         db_persist=True,
@@ -106,9 +108,9 @@ class Obligation(models.Model):
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["also_visible_to", "status"]),
             # The lists (saisei.obligations.selectors.obligations_for): the regulator's by rank
-            # or by status, an organisation's and a committee's from their own rows.
+            # (one status: the index on status and due date above), an organisation's and a
+            # committee's from their own rows.
             models.Index(fields=["rank", "due_on", "id"], name="obligation_list_rank"),
-            models.Index(fields=["status", "rank", "due_on", "id"], name="obligation_list_status"),
             models.Index(
                 fields=["organisation", "rank", "due_on", "id"], name="obligation_list_org"
             ),

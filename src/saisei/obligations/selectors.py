@@ -10,7 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from saisei.accounts.models import User
 from saisei.accounts.permissions import organisation_ids_with
 from saisei.core.errors import NotFound
-from saisei.obligations.models import OUTSTANDING, Obligation, ObligationStatus
+from saisei.core.keyset import RowCompare
+from saisei.obligations.models import Obligation, ObligationStatus
 
 
 def obligations_for(
@@ -27,21 +28,20 @@ def obligations_for(
     An organisation sees the duties it must meet and those addressed to it (a committee sees
     the reports owed to it); a regulator sees every one.
 
-    The order is by plain columns, so a keyset page (saisei.core.keyset) reads it from one index
-    range at any depth: `rank` (0 outstanding, 1 met or waived), then the due date and the id.
-    Within the outstanding rows the due date alone puts the overdue ones first: a duty is
-    overdue once its due date has passed, and the tick and every change of a due date keep the
-    status in line with it (an "overdue" row whose due date is still ahead does not arise; it
-    would sort among the open ones by its date). A filter that fixes `rank` drops it from the
-    order, so that the index's equality prefix is followed by the columns of the row-value
-    comparison (SQLite orders the page from the index only then). The rank is repeated beside
-    a status filter for the same reason: (status, rank, due_on, id) is then one range.
+    The order is by plain columns, so that a keyset page (saisei.core.keyset) reads it from one
+    index range at any depth: `rank` (0 overdue, 1 open, 2 met or waived), the due date, the id.
+    An open duty whose due date passed before today's tick has run is overdue too: it is among
+    the first open rows, right after the marked ones, where it belongs by its date (every duty
+    marked overdue fell due before the last tick, every open one on or after it). A filter that
+    fixes the rank or the status drops it from the order, so that the index's equality prefix
+    is followed by the columns of the row-value comparison (SQLite reads the page in order
+    from the index only then).
     """
     scope = organisation_ids_with(actor, "obligations.view")
     qs = Obligation.objects.all()
     if scope is not None:
-        # Each side of the OR is a range of its own index (organisation, rank, due_on) and
-        # (also_visible_to, rank, due_on): an organisation's list costs its own rows.
+        # Each side of the OR is a range of its own index (organisation or also_visible_to,
+        # then rank, due_on, id): an organisation's list costs its own rows.
         qs = qs.filter(Q(organisation_id__in=scope) | Q(also_visible_to_id__in=scope))
     if rule:
         qs = qs.filter(rule=rule)
@@ -50,19 +50,27 @@ def obligations_for(
     if subject_id:
         qs = qs.filter(subject_id=subject_id)
     if status == "overdue":
-        # Overdue whether or not the tick has run yet today.
-        return qs.filter(overdue_q(today), rank=OUTSTANDING_RANK).order_by("due_on", "pk")
+        # Marked overdue, or open and past its due date whether or not the tick has run yet
+        # today: the index range up to (open, today).
+        return qs.filter(
+            RowCompare(_RANK_DUE, "<", [Rank.OPEN, today]),
+        ).order_by("rank", "due_on", "pk")
     if status == "outstanding":
-        return qs.filter(rank=OUTSTANDING_RANK).order_by("due_on", "pk")
+        return qs.filter(rank__lte=Rank.OPEN).order_by("rank", "due_on", "pk")
     if status:
-        rank = OUTSTANDING_RANK if status in OUTSTANDING else SETTLED_RANK
-        return qs.filter(status=status, rank=rank).order_by("due_on", "pk")
+        return qs.filter(status=status).order_by("due_on", "pk")
     return qs.order_by("rank", "due_on", "pk")
 
 
-# Obligation.rank: the database's own value for an outstanding and a met or waived duty.
-OUTSTANDING_RANK = 0
-SETTLED_RANK = 1
+class Rank:
+    """Obligation.rank: the database's own value for each status."""
+
+    OVERDUE = 0
+    OPEN = 1
+    SETTLED = 2
+
+
+_RANK_DUE = [Obligation._meta.get_field("rank"), Obligation._meta.get_field("due_on")]
 
 
 def overdue_q(today: date) -> Q:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import TextField, Value
@@ -7,18 +10,19 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saisei.accounts.auth import page_actor
+from saisei.accounts.models import User
 from saisei.accounts.permissions import can
 from saisei.core.errors import DomainError, NotFound, NotPermitted
 from saisei.core.keyset import keyset_page
 from saisei.core.time import legal_today
 from saisei.obligations.forms import FilingForm
 from saisei.obligations.labels import RECIPIENT_LABELS, RULE_LABELS, legal_name
-from saisei.obligations.models import FILED_OUTSIDE_RULES, ObligationStatus
+from saisei.obligations.models import FILED_OUTSIDE_RULES, Obligation, ObligationStatus
 from saisei.obligations.selectors import effective_status, obligation_get_for, obligations_for
 from saisei.obligations.services import obligation_record_filing
 
@@ -71,36 +75,73 @@ def due(request: HttpRequest) -> HttpResponse:
         .annotate(explain=_explanation_text((get_language() or "").startswith("ja")))
     )
     page = keyset_page(rows, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE)
-    status_labels = dict(ObligationStatus.choices)
-    items = []
-    for ob in page:
-        shown = effective_status(ob, today)
-        items.append(
-            {
-                "obligation": ob,
-                "status": shown,
-                "status_label": status_labels[shown],
-                "days_left": (ob.due_on - today).days,
-                "days_overdue": (today - ob.due_on).days,
-                "rule_label": RULE_LABELS.get(ob.rule, ob.rule),
-                "recipient_label": RECIPIENT_LABELS.get(ob.recipient, ob.recipient),
-                "legal_name": legal_name(ob.rule),
-                "may_record_filing": ob.is_outstanding
-                and ob.rule in FILED_OUTSIDE_RULES
-                and can(actor, "obligations.record_filing", ob),
-            }
-        )
     return render(
         request,
         "obligations/due.html",
         {
             "page": page,
-            "items": items,
+            "items": _rows(page.items, actor=actor, today=today),
             "today": today,
             "status": status,
             "status_filters": STATUS_FILTERS,
         },
     )
+
+
+def _rows(obligations: list[Obligation], *, actor: User, today: date) -> list[dict[str, Any]]:
+    """Each row's cells as text, worked out here once (a label once per rule, recipient and
+    status) rather than by the template's tags for every row."""
+    status_labels = {value: str(label) for value, label in ObligationStatus.choices}
+    rules: dict[str, tuple[str, str]] = {}
+    recipients: dict[str, str] = {}
+    items = []
+    for ob in obligations:
+        shown = effective_status(ob, today)
+        if ob.rule not in rules:
+            rules[ob.rule] = (str(RULE_LABELS.get(ob.rule, ob.rule)), legal_name(ob.rule))
+        if ob.recipient not in recipients:
+            recipients[ob.recipient] = str(RECIPIENT_LABELS.get(ob.recipient, ob.recipient))
+        items.append(
+            {
+                "obligation": ob,
+                "due": ob.due_on.isoformat(),
+                "badge": _badge(shown, ob.due_on, today),
+                "rule_label": rules[ob.rule][0],
+                "legal_name": rules[ob.rule][1],
+                "period": _period(ob),
+                "recipient_label": recipients[ob.recipient],
+                "status_label": status_labels[shown],
+                "met_on": ob.met_on.isoformat() if ob.met_on else "",
+                "may_record_filing": ob.is_outstanding
+                and ob.rule in FILED_OUTSIDE_RULES
+                and can(actor, "obligations.record_filing", ob),
+            }
+        )
+    return items
+
+
+def _badge(status: str, due_on: date, today: date) -> tuple[str, str] | None:
+    """The due date's badge: its class and text (days overdue, due today, days left)."""
+    if status == ObligationStatus.OVERDUE:
+        days = (today - due_on).days
+        return "status-bad", ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {
+            "days": days
+        }
+    if status == ObligationStatus.OPEN:
+        days = (due_on - today).days
+        if days == 0:
+            return "status-warn", _("due today")
+        text = ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days}
+        return ("status-warn" if days <= 7 else "status-ok"), text
+    return None
+
+
+def _period(ob: Obligation) -> str:
+    if not ob.period:
+        return ""
+    start = ob.period_start.isoformat() if ob.period_start else ""
+    end = ob.period_end.isoformat() if ob.period_end else ""
+    return _("period %(k)s: %(start)s to %(end)s") % {"k": ob.period, "start": start, "end": end}
 
 
 @login_required
