@@ -301,3 +301,22 @@ def test_a_committee_sees_the_plans_submitted_to_it_by_cursor(world, client_for)
     assert second["next"] is None
     ids = [first["items"][0]["id"], second["items"][0]["id"]]
     assert ids == [p.pk for p in reversed(submitted)]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [None, {"prefecture": "13", "risk_class": "II", "therapy": "prp"}, {"prefecture": "<x>"}],
+)
+def test_the_search_forms_quick_select_writes_djangos_markup(language, data) -> None:
+    from django import forms
+    from django.utils import translation
+
+    from saisei.plans.forms import QuickSelect, SearchForm
+
+    with translation.override(language):
+        form = SearchForm(data)
+        for name in ("prefecture", "risk_class", "therapy"):
+            assert isinstance(form.fields[name].widget, QuickSelect)
+            django = forms.Select(choices=form.fields[name].choices)
+            assert str(form[name]) == str(SearchForm(data)[name].as_widget(widget=django))

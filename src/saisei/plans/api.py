@@ -20,6 +20,7 @@ from saisei.core.errors import ErrorCode, NotFound, invalid
 from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.content import PRIVATE_NAMES, PUBLIC_NAMES, content_of
+from saisei.plans.labels import status_label
 from saisei.plans.models import Meeting, Opinion, Order, OrderTarget, Plan, PlanNotice, Review
 from saisei.plans.schemas import (
     AcceptIn,
@@ -82,7 +83,7 @@ def plan_public_dict(plan: Plan) -> dict[str, Any]:
         "risk_class": plan.risk_class,
         "classification_rule": plan.classification_rule,
         "status": plan.status,
-        "status_label": str(plan.get_status_display()),
+        "status_label": status_label(plan.status),
         "institution": _ref(plan.institution),
         "prefecture": plan.institution.prefecture,
         "committee": None

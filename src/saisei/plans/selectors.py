@@ -182,7 +182,8 @@ def public_plan_search(
         rows = rows.filter(therapy=therapy)
     if institution_id is not None:
         rows = rows.filter(institution_id=institution_id)
-    return rows.order_by("institution_name", "title", "plan_id")
+    # The text is matched, never shown.
+    return rows.defer("search_text").order_by("institution_name", "title", "plan_id")
 
 
 # Columns of a plan the public API never shows (saisei.plans.api.plan_public_dict): the JSON of
@@ -206,11 +207,18 @@ def with_public_details(rows: QuerySet[PublicPlan]) -> QuerySet[PublicPlan]:
         rows.select_related("plan", "plan__institution", "plan__committee")
         .defer(*(f"plan__{name}" for name in PUBLIC_API_UNREAD))
         .prefetch_related(
+            # Only the current ones: what plan.current_criteria() and current_facilities() keep.
             Prefetch(
-                "plan__criteria", queryset=EvaluationCriterion.objects.order_by("position", "pk")
+                "plan__criteria",
+                queryset=EvaluationCriterion.objects.filter(is_current=True).order_by(
+                    "position", "pk"
+                ),
+                to_attr=Plan.CURRENT_CRITERIA,
             ),
             Prefetch(
-                "plan__plan_facilities", queryset=PlanFacility.objects.select_related("facility")
+                "plan__plan_facilities",
+                queryset=PlanFacility.objects.filter(is_current=True).select_related("facility"),
+                to_attr=Plan.CURRENT_FACILITIES,
             ),
         )
     )

@@ -22,10 +22,15 @@ def local(obj: Any, field: str = "name") -> str:
     return str(getattr(obj, field, ""))
 
 
-@register.filter
-def status_class(plan: Plan) -> str:
-    if plan.status in ("suspended", "closed", "discontinued"):
+def status_css(status: str) -> str:
+    """The badge's class for a plan's status."""
+    if status in ("suspended", "closed", "discontinued"):
         return "status-bad"
-    if plan.status in ("restricted", "filed", "change_under_review", "change_approved"):
+    if status in ("restricted", "filed", "change_under_review", "change_approved"):
         return "status-warn"
     return "status-ok"
+
+
+@register.filter
+def status_class(plan: Plan) -> str:
+    return status_css(plan.status)

@@ -3,15 +3,21 @@ name and the signed-in actor."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from saisei.accounts.auth import page_actor
 from saisei.core.errors import DomainError, NotFound
 from saisei.plans import selectors
+from saisei.plans.labels import choice_labels
 from saisei.plans.models import Plan
+from saisei.plans.templatetags.plans_tags import status_css
 from saisei.registry.regions import BUREAUS_BY_CODE
 
 
@@ -46,3 +52,49 @@ def with_cursor(request: HttpRequest, cursor: str | None) -> str | None:
     query.pop("page", None)
     query["cursor"] = cursor
     return "?" + query.urlencode()
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """The address of `name` for any id, reversed once rather than once a row."""
+    marker = 987654321
+    pattern = reverse(name, args=[marker])
+    head, tail = pattern.split(str(marker), 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def list_rows(
+    rows: Iterable[Any], *, detail: str, institution: str | None = None
+) -> list[dict[str, Any]]:
+    """What a list of plans shows of each, as plain values in the current language (the template
+    only places them). A row is a search row (PublicPlan) or a plan read with its institution
+    and only the list's columns (selectors.LIST_COLUMNS)."""
+    english = (get_language() or "").startswith("en")
+    prefectures = choice_labels("prefecture")
+    classes = choice_labels("risk_class")
+    statuses = choice_labels("status")
+    plan_url = url_maker(detail)
+    institution_url = url_maker(institution) if institution else None
+    out = []
+    for row in rows:
+        if isinstance(row, Plan):
+            pk, name, name_en = row.pk, row.institution.name, row.institution.name_en
+            prefecture, filed_on = "", None
+        else:
+            pk, name, name_en = row.plan_id, row.institution_name, row.institution_name_en
+            prefecture, filed_on = prefectures.get(row.prefecture, ""), row.filed_on
+        out.append(
+            {
+                "pk": pk,
+                "url": plan_url(pk),
+                "title": row.title_en if english and row.title_en else row.title,
+                "plan_number": row.plan_number,
+                "institution": name_en if english and name_en else name,
+                "institution_url": institution_url(row.institution_id) if institution_url else "",
+                "prefecture": prefecture,
+                "risk_class": classes.get(row.risk_class, row.risk_class),
+                "status": statuses.get(row.status, row.status),
+                "status_class": status_css(row.status),
+                "filed_on": filed_on,
+            }
+        )
+    return out

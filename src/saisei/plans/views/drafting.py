@@ -20,7 +20,7 @@ from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.forms import PlanForm, initial_from_plan, plan_field_name
 from saisei.plans.lifecycle import PlanStatus
-from saisei.plans.views.common import _plan_for, _refused, with_cursor
+from saisei.plans.views.common import _plan_for, _refused, list_rows, with_cursor
 from saisei.registry.models import Institution
 
 # Rows on a page of the plans list.
@@ -41,7 +41,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         request,
         "plans/list.html",
         {
-            "page": page,
+            "plans": list_rows(page.items, detail="plans:detail"),
             "next_url": with_cursor(request, page.next_cursor),
             "previous_url": with_cursor(request, page.previous_cursor),
             "can_create": can(request.user, "plans.edit"),

@@ -17,7 +17,7 @@ from saisei.core.time import legal_today
 from saisei.plans import search, selectors
 from saisei.plans.forms import SearchForm
 from saisei.plans.models import plan_may_provide
-from saisei.plans.views.common import office_label, with_cursor
+from saisei.plans.views.common import list_rows, office_label, with_cursor
 
 # Rows on a page of the public search.
 SEARCH_PAGE_SIZE = 50
@@ -71,7 +71,9 @@ def public_search(request: HttpRequest) -> HttpResponse:
         "plans/public_search.html",
         {
             "form": form,
-            "plans": results["rows"],
+            "plans": list_rows(
+                results["rows"], detail="plans:public", institution="registry:institution"
+            ),
             "count": results["count"],
             "next_url": with_cursor(request, results["next"]),
             "previous_url": with_cursor(request, results["previous"]),
