@@ -92,9 +92,14 @@ def obligation_get_for(actor: User, pk: int) -> Obligation:
 
 
 def effective_status(obligation: Obligation, today: date) -> str:
-    if obligation.status == ObligationStatus.OPEN and obligation.due_on < today:
+    return status_on(obligation.status, obligation.due_on, today)
+
+
+def status_on(status: str, due_on: date, today: date) -> str:
+    """A stored status as of `today`: an open duty past its due date is overdue, marked or not."""
+    if status == ObligationStatus.OPEN and due_on < today:
         return ObligationStatus.OVERDUE
-    return obligation.status
+    return status
 
 
 @dataclass(frozen=True)

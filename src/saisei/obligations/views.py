@@ -101,14 +101,19 @@ def _rows(obligations: list[Obligation], *, actor: User, today: date) -> list[di
             rules[ob.rule] = (str(RULE_LABELS.get(ob.rule, ob.rule)), legal_name(ob.rule))
         if ob.recipient not in recipients:
             recipients[ob.recipient] = str(RECIPIENT_LABELS.get(ob.recipient, ob.recipient))
+        badge_class, badge = _badge(shown, ob.due_on, today)
         items.append(
             {
-                "obligation": ob,
+                "pk": ob.pk,
                 "due": ob.due_on.isoformat(),
-                "badge": _badge(shown, ob.due_on, today),
+                "badge_class": badge_class,
+                "badge": badge,
                 "rule_label": rules[ob.rule][0],
                 "legal_name": rules[ob.rule][1],
                 "period": _period(ob),
+                "subject_label": ob.subject_label,
+                # The explanation's sentence, annotated by the page's query.
+                "explain": getattr(ob, "explain", ""),
                 "recipient_label": recipients[ob.recipient],
                 "status_label": status_labels[shown],
                 "met_on": ob.met_on.isoformat() if ob.met_on else "",
@@ -120,7 +125,7 @@ def _rows(obligations: list[Obligation], *, actor: User, today: date) -> list[di
     return items
 
 
-def _badge(status: str, due_on: date, today: date) -> tuple[str, str] | None:
+def _badge(status: str, due_on: date, today: date) -> tuple[str, str]:
     """The due date's badge: its class and text (days overdue, due today, days left)."""
     if status == ObligationStatus.OVERDUE:
         days = (today - due_on).days
@@ -133,7 +138,7 @@ def _badge(status: str, due_on: date, today: date) -> tuple[str, str] | None:
             return "status-warn", _("due today")
         text = ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days}
         return ("status-warn" if days <= 7 else "status-ok"), text
-    return None
+    return "", ""
 
 
 def _period(ob: Obligation) -> str:
