@@ -18,12 +18,11 @@ The report is published on jRCT, outside Saisei, so it is met by recording that 
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from saisei.law import Recipient, authority_for, period_bounds
+from saisei.law import Recipient, authority_for
 from saisei.obligations import sources
 from saisei.obligations.sources import ObligationSpec
 
@@ -78,40 +77,36 @@ def periodic_report_specs(plan: Any, period: int) -> list[ObligationSpec]:
     ]
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _periods(rule: str, first_day: date, until: date) -> tuple[tuple[int, date, date], ...]:
-    """(k, first day, last day) of each period whose first day is on or before `until`: the
-    same for every plan filed on one day, so asked of the law once per day, not per plan."""
-    found = []
-    k = 1
-    while True:
-        start, end = period_bounds(rule, first_day, k)
-        if start > until:
-            return tuple(found)
-        found.append((k, start, end))
-        k += 1
-
-
-def _periods_begun(rule: str, first_day: date, until: date) -> Iterator[int]:
-    """Period numbers k whose first day is on or before `until`."""
-    for k, _start, _end in _periods(rule, first_day, until):
-        yield k
-
-
 def _filed_plans(today: date) -> dict[str, Any]:
     from saisei.plans.models import Plan
 
     return {PLAN: Plan.objects.filter(filed_on__isnull=False)}
 
 
+def committees_of(
+    ids: Iterable[int | None],
+) -> dict[int | None, tuple[int | None, tuple[str, ...]]]:
+    """Each committee's organisation and recorded closed days, by id (None: no committee), in
+    one query: a chunk's few committees instead of the same JSON decoded for each of its rows."""
+    from saisei.registry.models import Committee
+
+    found: dict[int | None, tuple[int | None, tuple[str, ...]]] = {None: (None, ())}
+    wanted = {pk for pk in ids if pk is not None}
+    for pk, organisation_id, closed in Committee.objects.filter(pk__in=wanted).values_list(
+        "pk", "organisation_id", "rule_closed_days"
+    ):
+        found[pk] = (organisation_id, tuple(closed or ()))
+    return found
+
+
 def _periodic_report_specs(
     today: date, subject_type: str, pks: Sequence[int]
 ) -> Iterator[ObligationSpec]:
-    rows = (
+    rows = list(
         _filed_plans(today)[subject_type]
         .filter(pk__range=(pks[0], pks[-1]))
         .order_by("pk")
-        .values(
+        .values_list(
             "pk",
             "title",
             "filed_on",
@@ -119,36 +114,32 @@ def _periodic_report_specs(
             "risk_class",
             "closed_on",
             "institution__organisation_id",
-            "committee__organisation_id",
-            "committee__rule_closed_days",
+            "committee_id",
         )
     )
-    for row in rows:
-        filed_on = cast(date, row["filed_on"])  # the query keeps filed plans only
-        closed_on = row["closed_on"]
+    committees = committees_of(row[-1] for row in rows)
+    committee = Recipient.COMMITTEE.value
+    spec = sources.spec
+    for pk, title, filed_on, filed_with, risk_class, closed_on, organisation_id, cid in rows:
         until = min(today, closed_on) if closed_on else today
-        recipients = (
-            Recipient.COMMITTEE.value,
-            _authority(row["filed_with"], row["risk_class"]),
-        )
-        closed_days = tuple(row["committee__rule_closed_days"] or ())
-        for k, _start, end in _periods("periodic_report", filed_on, until):
+        authority = _authority(filed_with, risk_class)
+        committee_org, closed_days = committees[cid]
+        subject_id = str(pk)
+        for k, _start, end in sources.periods("periodic_report", filed_on, until):
             if closed_on and end >= closed_on:
                 break
-            for recipient in recipients:
-                yield ObligationSpec(
+            for recipient in (committee, authority):
+                yield spec(
                     rule="periodic_report",
-                    organisation_id=row["institution__organisation_id"],
+                    organisation_id=organisation_id,
                     subject_type=PLAN,
-                    subject_id=str(row["pk"]),
-                    subject_label=row["title"],
+                    subject_id=subject_id,
+                    subject_label=title,
                     starts_on=filed_on,
                     period=k,
-                    also_visible_to_id=row["committee__organisation_id"],
+                    also_visible_to_id=committee_org,
                     recipient=recipient,
-                    committee_closed=(
-                        closed_days if recipient == Recipient.COMMITTEE.value else ()
-                    ),
+                    committee_closed=closed_days if recipient == committee else (),
                 )
 
 

@@ -51,7 +51,7 @@ def facility_report_spec(
     met: tuple[date, int] | None = None,
 ) -> ObligationSpec:
     met_on, met_by = (None, None) if met is None else (met[0], (NOTICE, str(met[1])))
-    return ObligationSpec(
+    return sources.spec(
         rule="cpc_periodic_report",
         organisation_id=organisation_id,
         subject_type=FACILITY,
@@ -108,12 +108,8 @@ def _facility_report_specs(
         closure = closures.get(row["pk"]) if closed_on is not None else None
         if closed_on is not None and closure is not None:
             until = min(until, max(closed_on, closure[1]))
-        for k in periods_begun("cpc_periodic_report", row["valid_from"], until):
-            after_closure = (
-                closed_on is not None
-                and closure is not None
-                and period_bounds("cpc_periodic_report", row["valid_from"], k)[0] > closed_on
-            )
+        for k, start, _end in sources.periods("cpc_periodic_report", row["valid_from"], until):
+            after_closure = closed_on is not None and closure is not None and start > closed_on
             yield facility_report_spec(
                 facility_pk=row["pk"],
                 organisation_id=row["operator_institution__organisation_id"],

@@ -19,7 +19,13 @@ from saisei.core.errors import ErrorCode, invalid
 from saisei.law import Recipient
 from saisei.obligations import sources
 from saisei.obligations.sources import ObligationSpec
-from saisei.plans.obligations import PLAN, closed_days_for, plan_recipients, recipients_for
+from saisei.plans.obligations import (
+    PLAN,
+    closed_days_for,
+    committees_of,
+    plan_recipients,
+    recipients_for,
+)
 from saisei.reporting.models import CATEGORY_RULE, AdverseEvent, AECategory
 
 if TYPE_CHECKING:
@@ -112,7 +118,7 @@ def _chunk_specs(today: date, subject_type: str, pks: Sequence[int]) -> Iterator
 
 def _serious_specs(today: date, pks: Sequence[int]) -> Iterator[ObligationSpec]:
     labels = dict(AECategory.choices)
-    rows = (
+    rows = list(
         _events_and_plans(today)[EVENT]
         .filter(pk__range=(pks[0], pks[-1]))
         .order_by("pk")
@@ -124,14 +130,17 @@ def _serious_specs(today: date, pks: Sequence[int]) -> Iterator[ObligationSpec]:
             "plan__filed_with",
             "plan__risk_class",
             "plan__institution__organisation_id",
-            "plan__committee__organisation_id",
-            "plan__committee__rule_closed_days",
+            "plan__committee_id",
         )
     )
-    for pk, category, learned_on, title, filed_with, risk_class, org, committee_org, days in rows:
+    committees = committees_of(row[-1] for row in rows)
+    committee = Recipient.COMMITTEE.value
+    spec = sources.spec
+    for pk, category, learned_on, title, filed_with, risk_class, org, cid in rows:
         label = f"{title} · {labels.get(category, category)}"
+        committee_org, closed_days = committees[cid]
         for recipient in recipients_for(filed_with, risk_class):
-            yield ObligationSpec(
+            yield spec(
                 rule=CATEGORY_RULE[category],
                 organisation_id=org,
                 subject_type=EVENT,
@@ -141,9 +150,7 @@ def _serious_specs(today: date, pks: Sequence[int]) -> Iterator[ObligationSpec]:
                 period=0,
                 also_visible_to_id=committee_org,
                 recipient=recipient,
-                committee_closed=(
-                    tuple(days or ()) if recipient == Recipient.COMMITTEE.value else ()
-                ),
+                committee_closed=closed_days if recipient == committee else (),
             )
 
 
@@ -166,19 +173,19 @@ def _cycle_specs(today: date, pks: Sequence[int]) -> Iterator[ObligationSpec]:
         days.setdefault(plan_id, []).append(learned_on)
     if not days:
         return
-    plans = Plan.objects.filter(pk__in=list(days)).values_list(
-        "pk",
-        "title",
-        "filed_on",
-        "institution__organisation_id",
-        "committee__organisation_id",
-        "committee__rule_closed_days",
+    plans = list(
+        Plan.objects.filter(pk__in=list(days))
+        .order_by("pk")
+        .values_list("pk", "title", "filed_on", "institution__organisation_id", "committee_id")
     )
-    for pk, title, filed_on, org, committee_org, closed_days in plans.order_by("pk"):
-        periods = sorted({_cycle(filed_on, day) for day in days[pk]})
-        for period in periods:
-            yield ObligationSpec(
-                rule=CATEGORY_RULE[AECategory.NON_SERIOUS],
+    committees = committees_of(row[-1] for row in plans)
+    rule = CATEGORY_RULE[AECategory.NON_SERIOUS]
+    committee = Recipient.COMMITTEE.value
+    for pk, title, filed_on, org, cid in plans:
+        committee_org, closed_days = committees[cid]
+        for period in sorted({_cycle(filed_on, day) for day in days[pk]}):
+            yield sources.spec(
+                rule=rule,
                 organisation_id=org,
                 subject_type=PLAN,
                 subject_id=str(pk),
@@ -186,8 +193,8 @@ def _cycle_specs(today: date, pks: Sequence[int]) -> Iterator[ObligationSpec]:
                 starts_on=filed_on,
                 period=period,
                 also_visible_to_id=committee_org,
-                recipient=Recipient.COMMITTEE.value,
-                committee_closed=tuple(closed_days or ()),
+                recipient=committee,
+                committee_closed=closed_days,
             )
 
 

@@ -1,5 +1,6 @@
 """What the tick and verify share when they read the country's duties a chunk at a time: the
-stored rows of a chunk as flat tuples, and the law's due dates asked once per distinct question.
+stored rows of a chunk as the driver's own tuples, and the law's due dates asked once per
+distinct question.
 
 Many duties share one due date: every plan filed on one day owes its yearly reports on the same
 days, every serious event learned of on one day is due on the same day. The law engine is asked
@@ -9,12 +10,15 @@ table bounded by the number of distinct questions (days, rules and periods), not
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
-from django.db.models import Case, JSONField, Q, QuerySet, Value, When
-from django.db.models.fields.json import KeyTransform
+from django.db import connections
+from django.db.models import Case, Q, QuerySet, TextField, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 
 from saisei.law import Recipient
 from saisei.obligations.models import OUTSTANDING, Obligation
@@ -31,6 +35,8 @@ MAX_ANSWERS = 1 << 17
 MAX_EXPLAINED = 1 << 13
 
 Key = tuple[str, str, str, date, int, str]
+
+COMMITTEE = Recipient.COMMITTEE.value
 
 
 class Row(NamedTuple):
@@ -55,7 +61,7 @@ class Row(NamedTuple):
     met_by_type: str
     # The committee's closed days a met or waived report to a committee was judged against
     # (from its stored explanation); None for the others, whose explanation is not read.
-    committee_closed: Any
+    committee_closed: tuple[str, ...] | None
 
     @property
     def key(self) -> Key:
@@ -70,32 +76,140 @@ class Row(NamedTuple):
 
 
 _COLUMNS = Row._fields[:-1]
+# Where a raw row's key (Row.key's columns, in order), its due dates and the rest sit.
+KEY = slice(1, 7)
+ORGANISATION = 7
+DATES = slice(10, 14)
+DUE_ON, STATUS, MET_ON, CLOSED = 11, 14, 15, 17
+DATE_COLUMNS = frozenset(
+    {"starts_on", "nominal_due", "due_on", "period_start", "period_end", "met_on"}
+)
+
+
+class Raw:
+    """A stored row as the database driver returns it, compared with what is expected without
+    a converter per value. PostgreSQL's driver gives a date as a date; on SQLite a date column
+    is read as its ISO text (parsing it is most of the cost of reading a row there), and what
+    is expected is put in the same form, once per distinct answer."""
+
+    def __init__(self, alias: str) -> None:
+        self.text_dates = connections[alias].vendor == "sqlite"
+        self._closed: dict[str, tuple[str, ...]] = {}
+
+    def day(self, value: date | None) -> Any:
+        if value is None or not self.text_dates:
+            return value
+        return value.isoformat()
+
+    def date(self, value: Any) -> date | None:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+
+    def key(self, spec: ObligationSpec) -> tuple[Any, ...]:
+        """spec.key in the form of a raw row's key."""
+        if not self.text_dates:
+            return spec.key
+        return (
+            spec.rule,
+            spec.subject_type,
+            spec.subject_id,
+            spec.starts_on.isoformat(),
+            spec.period,
+            spec.recipient,
+        )
+
+    def closed(self, text: str | None) -> tuple[str, ...] | None:
+        """The committee's closed days from their JSON text (decoded once per distinct text)."""
+        if text is None:
+            return None
+        found = self._closed.get(text)
+        if found is None:
+            found = self._closed[text] = tuple(json.loads(text) or ())
+        return found
+
+    def row(self, values: tuple[Any, ...]) -> Row:
+        """A raw row as a Row with dates."""
+        d = self.date
+        return Row(
+            values[0],
+            values[1],
+            values[2],
+            values[3],
+            d(values[4]),
+            values[5],
+            values[6],
+            values[7],
+            values[8],
+            values[9],
+            d(values[10]),
+            d(values[11]),
+            d(values[12]),
+            d(values[13]),
+            values[14],
+            d(values[15]),
+            values[16],
+            self.closed(values[17]),
+        )
+
+
+def _closed_days() -> Case:
+    """The committee's closed days stored on a met or waived report to a committee, as JSON
+    text (else NULL, so that the explanation of the others is not read at all)."""
+    return Case(
+        When(
+            Q(recipient=COMMITTEE) & ~Q(status__in=OUTSTANDING),
+            then=Coalesce(KeyTextTransform("committee_closed", "explanation"), Value("[]")),
+        ),
+        default=Value(None, output_field=TextField()),
+        output_field=TextField(),
+    )
+
+
+def _execute(queryset: QuerySet[Any], columns: Iterable[str], limit: int | None) -> list[Any]:
+    """values_list(*columns)[:limit] as the driver's own tuples, dates as Raw reads them."""
+    names = list(columns)
+    if Raw(queryset.db).text_dates:
+        queryset = queryset.annotate(
+            **{f"_text_{c}": Cast(c, TextField()) for c in names if c in DATE_COLUMNS}
+        )
+        names = [f"_text_{c}" if c in DATE_COLUMNS else c for c in names]
+    found = queryset.values_list(*names)
+    if limit is not None:
+        found = found[:limit]
+    sql, params = found.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def raw_rows(queryset: QuerySet[Obligation], limit: int | None = None) -> list[tuple[Any, ...]]:
+    """The queryset's rows as the driver's own tuples, in pk order: the columns of Row, without
+    Django's converter per value (see Raw)."""
+    found = queryset.annotate(_closed=_closed_days()).order_by("pk")
+    return _execute(found, [*_COLUMNS, "_closed"], limit)
+
+
+def raw_values(queryset: QuerySet[Any], *columns: str) -> list[tuple[Any, ...]]:
+    """values_list(*columns) as the driver's own tuples (see Raw)."""
+    return _execute(queryset, columns, None)
 
 
 def rows(queryset: QuerySet[Obligation]) -> Iterator[Row]:
-    """The queryset's rows as Row tuples, in pk order, read by keyset a chunk at a time."""
-    closed = Case(
-        When(
-            Q(recipient=Recipient.COMMITTEE.value) & ~Q(status__in=OUTSTANDING),
-            then=KeyTransform("committee_closed", "explanation"),
-        ),
-        default=Value(None, output_field=JSONField()),
-        output_field=JSONField(),
-    )
-    base = queryset.annotate(_closed=closed).order_by("pk")
+    """The queryset's rows as Row tuples, in pk order, read by keyset a chunk at a time (for a
+    set of rows as large as the country's)."""
+    raw = Raw(queryset.db)
     last = None
     while True:
-        page = base if last is None else base.filter(pk__gt=last)
-        found = [Row(*values) for values in page.values_list(*_COLUMNS, "_closed")[:ROWS]]
-        yield from found
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        found = raw_rows(page, ROWS)
+        yield from (raw.row(values) for values in found)
         if len(found) < ROWS:
             return
-        last = found[-1].pk
+        last = found[-1][0]
 
 
 def _question(spec: ObligationSpec) -> tuple[Any, ...]:
     """What compute_due's answer depends on, for a duty of one of the law's rules."""
-    closed = spec.committee_closed if spec.recipient == Recipient.COMMITTEE.value else ()
+    closed = spec.committee_closed if spec.recipient == COMMITTEE else ()
     return (spec.rule, spec.starts_on, spec.period, spec.recipient, closed)
 
 
@@ -104,6 +218,7 @@ class DueDates:
 
     def __init__(self) -> None:
         self._dates: dict[tuple[Any, ...], tuple[date, date, date | None, date | None]] = {}
+        self._raw: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._values: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def dates(self, spec: ObligationSpec) -> tuple[date, date, date | None, date | None]:
@@ -118,6 +233,24 @@ class DueDates:
             if len(self._dates) >= MAX_ANSWERS:
                 self._dates.clear()
             self._dates[question] = found
+        return found
+
+    def raw_dates(self, spec: ObligationSpec, raw: Raw) -> tuple[Any, ...] | None:
+        """dates() in a raw row's form (see Raw); None where the law cannot answer (a rule it
+        no longer knows: the careful path reports it)."""
+        if spec.fixed_due is not None:
+            day = raw.day(spec.fixed_due)
+            return day, day, None, None
+        question = _question(spec)
+        found = self._raw.get(question)
+        if found is None:
+            try:
+                found = tuple(raw.day(d) for d in self.dates(spec))
+            except Exception:
+                return None
+            if len(self._raw) >= MAX_ANSWERS:
+                self._raw.clear()
+            self._raw[question] = found
         return found
 
     def row_values(self, spec: ObligationSpec) -> dict[str, Any]:

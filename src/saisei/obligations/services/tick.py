@@ -15,7 +15,7 @@ from saisei.audit.services import audit_record
 from saisei.law import RuleKind
 from saisei.obligations.lifecycle import ObligationAction
 from saisei.obligations.models import OUTSTANDING, Obligation, ObligationStatus
-from saisei.obligations.services.batch import DueDates
+from saisei.obligations.services.batch import DueDates, Raw, raw_values
 from saisei.obligations.services.core import (
     _explanation,
     _status_for,
@@ -166,6 +166,7 @@ class _Tick:
     def __init__(self, today: date) -> None:
         self.today = today
         self.due = DueDates()
+        self.raw = Raw(Obligation.objects.db)
         self.before: int | None = None
 
     def add(self, specs: list[ObligationSpec]) -> None:
@@ -173,20 +174,26 @@ class _Tick:
         if not specs:
             return
         existing = set(
-            Obligation.objects.filter(
-                rule__in={s.rule for s in specs},
-                subject_type__in={s.subject_type for s in specs},
-                subject_id__in={s.subject_id for s in specs},
-            ).values_list(*_KEY)
+            raw_values(
+                Obligation.objects.filter(
+                    rule__in={s.rule for s in specs},
+                    subject_type__in={s.subject_type for s in specs},
+                    subject_id__in={s.subject_id for s in specs},
+                ),
+                *_KEY,
+            )
         )
-        missing = [s for s in specs if s.key not in existing]
+        key = self.raw.key
+        stored = [key(s) in existing for s in specs]
+        missing = [s for s, found in zip(specs, stored, strict=True) if not found]
         if missing:
             if self.before is None:
                 self.before = Obligation.objects.count()
             Obligation.objects.bulk_create(
                 [self._row(spec) for spec in missing], batch_size=1000, ignore_conflicts=True
             )
-        _sync_fixed([s for s in specs if s.fixed_due is not None and s.key in existing], self.today)
+        fixed = [s for s, found in zip(specs, stored, strict=True) if found and s.fixed_due]
+        _sync_fixed(fixed, self.today)
 
     def _row(self, spec: ObligationSpec) -> Obligation:
         values = self.due.row_values(spec)
