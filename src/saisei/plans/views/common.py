@@ -87,14 +87,14 @@ def list_rows(
                 "pk": pk,
                 "url": plan_url(pk),
                 "title": row.title_en if english and row.title_en else row.title,
-                "plan_number": row.plan_number,
+                "plan_number": row.plan_number or "\u2014",
                 "institution": name_en if english and name_en else name,
                 "institution_url": institution_url(row.institution_id) if institution_url else "",
                 "prefecture": prefecture,
                 "risk_class": classes.get(row.risk_class, row.risk_class),
                 "status": statuses.get(row.status, row.status),
                 "status_class": status_css(row.status),
-                "filed_on": filed_on,
+                "filed_on": filed_on.isoformat() if filed_on else "",
             }
         )
     return out
