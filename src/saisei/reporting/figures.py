@@ -126,7 +126,8 @@ def _sample_sd(values: list[float], mean: float) -> float:
 def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 # The report's reads, as SQL: four aggregates and one pass over the values, each through an

@@ -272,7 +272,8 @@ def _insert(
     are already what the driver takes: dates, decimals, and created_at adapted once."""
     meta = model._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    column = {f.name: f.column for f in meta.concrete_fields}
+    columns = ", ".join(quote(str(column[name])) for name in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     # Only the model's own table and column names go into the text; every value is a parameter.
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
