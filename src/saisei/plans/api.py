@@ -208,7 +208,7 @@ def _fresh(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 @paginate(Pagination, serialise=plan_dict)
 def plans(request: HttpRequest, status: Annotated[str, line(30)] = "", q: Search = "") -> Any:
     plans = selectors.plan_list_for(actor(request), status=status or None, q=q or None)
-    return selectors.with_details(plans)
+    return selectors.with_list_details(plans)
 
 
 @router.post("/plans", response={201: PlanOut, **WRITE_ERRORS}, summary="Draft a plan")

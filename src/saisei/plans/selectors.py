@@ -199,6 +199,28 @@ PUBLIC_API_UNREAD = (
 )
 
 
+def _current_details(prefix: str) -> list[Prefetch[Any]]:
+    """The current criteria and facilities of a page's plans, read at once into the attributes
+    Plan.current_criteria() and current_facilities() return (no queryset made for each plan)."""
+    return [
+        Prefetch(
+            f"{prefix}criteria",
+            queryset=EvaluationCriterion.objects.filter(is_current=True).order_by("position", "pk"),
+            to_attr=Plan.CURRENT_CRITERIA,
+        ),
+        Prefetch(
+            f"{prefix}plan_facilities",
+            queryset=PlanFacility.objects.filter(is_current=True).select_related("facility"),
+            to_attr=Plan.CURRENT_FACILITIES,
+        ),
+    ]
+
+
+def with_list_details(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """A list's plans with what the API shows of each (saisei.plans.api.plan_dict)."""
+    return plans.select_related("institution", "committee").prefetch_related(*_current_details(""))
+
+
 def with_public_details(rows: QuerySet[PublicPlan]) -> QuerySet[PublicPlan]:
     """Search rows with what the public API shows of each plan, read for the page only (a
     constant number of queries): `row.plan` with its institution, committee, criteria and
@@ -206,21 +228,7 @@ def with_public_details(rows: QuerySet[PublicPlan]) -> QuerySet[PublicPlan]:
     return (
         rows.select_related("plan", "plan__institution", "plan__committee")
         .defer(*(f"plan__{name}" for name in PUBLIC_API_UNREAD))
-        .prefetch_related(
-            # Only the current ones: what plan.current_criteria() and current_facilities() keep.
-            Prefetch(
-                "plan__criteria",
-                queryset=EvaluationCriterion.objects.filter(is_current=True).order_by(
-                    "position", "pk"
-                ),
-                to_attr=Plan.CURRENT_CRITERIA,
-            ),
-            Prefetch(
-                "plan__plan_facilities",
-                queryset=PlanFacility.objects.filter(is_current=True).select_related("facility"),
-                to_attr=Plan.CURRENT_FACILITIES,
-            ),
-        )
+        .prefetch_related(*_current_details("plan__"))
     )
 
 
