@@ -324,9 +324,10 @@ def _explain_public(
                 PublicPlan._meta.get_field(n) for n in ("institution_name", "title", "plan_id")
             ]
             page = rows.filter(RowCompare(fields, ">", key))
+        count_sql, count_params = rows.order_by().values("pk").query.sql_with_params()
         return [
             page[: PAGE + 1].query.sql_with_params(),
-            rows.values("pk").query.sql_with_params(),
+            (f"SELECT count(*) FROM ({count_sql}) found", count_params),
         ]
 
     return explain

@@ -392,7 +392,7 @@ class QuickSelect(forms.Select):
                 (
                     str(value),
                     format_html('\n  <option value="{}"', value),
-                    conditional_escape(label),
+                    conditional_escape(str(label)),
                 )
                 for value, label in choices
             ]
