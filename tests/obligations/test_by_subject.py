@@ -7,15 +7,18 @@ subject that does not exist) is still found unexpected.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from saisei.law import COMMITTEE_CLOSED_DAY_CHOICES
 from saisei.obligations import sources
 from saisei.obligations.models import Obligation, ObligationStatusChange
-from saisei.obligations.services import obligations_tick, obligations_verify
+from saisei.obligations.services import compute_due, obligations_tick, obligations_verify
+from saisei.obligations.sources import ObligationSpec
 from saisei.plans.lifecycle import PlanStatus
 from saisei.reporting.services import adverse_event_record
 from tests.support import at
@@ -113,3 +116,92 @@ def test_chunks_of_two_subjects_find_what_one_chunk_finds(personas, monkeypatch)
         ("missing", subject, None),
         ("missing", subject, None),
     ]
+
+
+def test_a_spec_built_quickly_is_the_spec_built_by_its_class() -> None:
+    fields = {
+        "rule": "periodic_report",
+        "organisation_id": 1,
+        "subject_type": "plans.plan",
+        "subject_id": "7",
+        "subject_label": "A plan",
+        "starts_on": FILED,
+        "period": 2,
+        "also_visible_to_id": 3,
+        "recipient": "committee",
+        "committee_closed": ("national_holiday",),
+        "met_on": TODAY,
+        "met_by": ("plans.plannotice", "9"),
+    }
+    quick, built = sources.spec(**fields), ObligationSpec(**fields)
+    assert quick == built and hash(quick) == hash(built) and quick.key == built.key
+    assert dataclasses.asdict(quick) == dataclasses.asdict(built)
+    assert sources.spec(**{k: v for k, v in fields.items() if k[:3] != "met"}) == ObligationSpec(
+        **{k: v for k, v in fields.items() if k[:3] != "met"}
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        quick.period = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        sources.spec("periodic_report")  # type: ignore[misc]
+
+
+def test_verify_words_each_difference_of_a_source_read_by_subject(personas) -> None:
+    """The quick comparison of raw rows hands every doubtful row to the careful one."""
+    with at(FILED):
+        world = build_world(personas)
+    plan, second, third = _plans(world, 3)
+    obligations_tick(today=TODAY)
+    assert obligations_verify(today=TODAY) == []
+    duties = Obligation.objects.filter(rule="periodic_report", subject_id=str(plan.pk))
+    kept, stale = (
+        Obligation.objects.get(
+            rule="periodic_report", subject_id=str(p.pk), period=1, recipient="committee"
+        )
+        for p in (second, third)
+    )
+    moved = duties.get(period=1, recipient="committee")
+    Obligation.objects.filter(pk=moved.pk).update(due_on=moved.due_on.replace(year=2030))
+    period = duties.get(period=2, recipient="committee")
+    Obligation.objects.filter(pk=period.pk).update(period_end=period.period_start)
+    other = duties.exclude(recipient="committee").get(period=1)
+    Obligation.objects.filter(pk=other.pk).update(organisation=personas.org("other_institution"))
+    reopened = duties.exclude(recipient="committee").get(period=2)
+    Obligation.objects.filter(pk=reopened.pk).update(status="open")
+    late = duties.get(period=3, recipient="committee")
+    Obligation.objects.filter(pk=late.pk).update(
+        status="met", met_on=late.due_on.replace(year=late.due_on.year + 1)
+    )
+    # Met under closed days the committee no longer records: judged against those it recorded
+    # (its explanation's), whichever days the committee records now.
+    closed = COMMITTEE_CLOSED_DAY_CHOICES
+    spec = ObligationSpec(
+        rule="periodic_report",
+        organisation_id=kept.organisation_id,
+        subject_type="plans.plan",
+        subject_id=kept.subject_id,
+        subject_label="",
+        starts_on=kept.starts_on,
+        period=1,
+        recipient="committee",
+    )
+    then = compute_due(dataclasses.replace(spec, committee_closed=closed))
+    now = compute_due(
+        dataclasses.replace(spec, committee_closed=tuple(world.committee.rule_closed_days or ()))
+    )
+    assert then.due != now.due  # the days recorded then move this duty's last day
+    for row, due in ((kept, then), (stale, now)):
+        Obligation.objects.filter(pk=row.pk).update(
+            status="met",
+            met_on=row.starts_on,
+            nominal_due=due.nominal_due,
+            due_on=due.due,
+            explanation={**row.explanation, "committee_closed": list(closed)},
+        )
+    found = {d.obligation_id: (d.kind, d.detail) for d in obligations_verify(today=TODAY)}
+    assert found[moved.pk][0] == "due_date" and "2030" in found[moved.pk][1]
+    assert found[period.pk][0] == "period"
+    assert found[other.pk] == ("organisation", "responsible organisation differs")
+    assert found[reopened.pk] == ("status", "open past its due date: run the tick")
+    assert found[late.pk] == ("status", "met late but marked met")
+    assert found[stale.pk][0] == "due_date"
+    assert set(found) == {moved.pk, period.pk, other.pk, reopened.pk, late.pk, stale.pk}

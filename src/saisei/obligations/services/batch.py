@@ -181,10 +181,13 @@ def _execute(queryset: QuerySet[Any], columns: Iterable[str], limit: int | None)
         return cursor.fetchall()
 
 
-def raw_rows(queryset: QuerySet[Obligation], limit: int | None = None) -> list[tuple[Any, ...]]:
-    """The queryset's rows as the driver's own tuples, in pk order: the columns of Row, without
-    Django's converter per value (see Raw)."""
-    found = queryset.annotate(_closed=_closed_days()).order_by("pk")
+def raw_rows(
+    queryset: QuerySet[Obligation], limit: int | None = None, *, ordered: bool = True
+) -> list[tuple[Any, ...]]:
+    """The queryset's rows as the driver's own tuples, in pk order unless not `ordered` (then
+    unsorted: no sort of a chunk's rows): the columns of Row, without Django's converter per
+    value (see Raw)."""
+    found = queryset.annotate(_closed=_closed_days()).order_by(*(["pk"] if ordered else []))
     return _execute(found, [*_COLUMNS, "_closed"], limit)
 
 

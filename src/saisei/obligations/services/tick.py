@@ -179,7 +179,7 @@ class _Tick:
                     rule__in={s.rule for s in specs},
                     subject_type__in={s.subject_type for s in specs},
                     subject_id__in={s.subject_id for s in specs},
-                ),
+                ).order_by(),
                 *_KEY,
             )
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import CharField
 from django.db.models.functions import Cast
@@ -160,41 +159,51 @@ class _Verification:
             )
         )
 
-    def plainly_right(self, values: tuple[Any, ...], spec: ObligationSpec) -> bool:
-        """Whether a raw stored row is as `spec` and the law say, compared in the driver's own
-        values; any doubt goes to judge(), which finds and words the difference."""
-        dates = self.due.raw_dates(spec, self.raw)
-        if dates is None or values[DATES] != dates:
-            return False
-        if values[ORGANISATION] != spec.organisation_id:
-            return False
-        status, due_on, met_on = values[STATUS], values[DUE_ON], values[MET_ON]
-        if status == OPEN and due_on < self.raw_today:
-            return False
-        if status == MET and met_on and met_on > due_on:
-            return False
-        closed = values[CLOSED]
-        return closed is None or self.raw.closed(closed) == spec.committee_closed
-
     def by_subject(self, rules: frozenset[str], source: BySubject) -> None:
         """A source's subjects a chunk at a time, then its rows of subjects it does not consider."""
         raw = self.raw
         careful = bool(self.whole)  # a source read whole may expect any row: judge each
+        due, today, read = self.due, self.raw_today, 0
         for subject_type, pks, specs in chunks(source, self.today):
-            expected = {raw.key(spec): spec for spec in specs}
+            # What each expected duty's row must hold, in the driver's form: its due dates (None
+            # where the law cannot answer), organisation and committee's closed days.
+            expected = {
+                raw.key(spec): (
+                    spec,
+                    due.raw_dates(spec, raw),
+                    spec.organisation_id,
+                    spec.committee_closed,
+                )
+                for spec in specs
+            }
             stored = Obligation.objects.filter(
                 rule__in=rules, subject_type=subject_type, subject_id__in=[str(pk) for pk in pks]
             )
-            seen: set[tuple[Any, ...]] = set()
-            for values in raw_rows(stored):
-                key = values[KEY]
-                seen.add(key)
-                spec = expected.get(key)
-                if careful or spec is None or not self.plainly_right(values, spec):
+            for values in raw_rows(stored, ordered=False):
+                read += 1
+                found = expected.pop(values[KEY], None)
+                if found is None:
+                    self.judge(raw.row(values), None)
+                    continue
+                spec, dates, organisation_id, closed = found
+                status, due_on, met_on = values[STATUS], values[DUE_ON], values[MET_ON]
+                if (
+                    careful
+                    or dates is None
+                    or values[DATES] != dates
+                    or values[ORGANISATION] != organisation_id
+                    or (status == OPEN and due_on < today)
+                    or (status == MET and met_on and met_on > due_on)
+                    or (values[CLOSED] is not None and raw.closed(values[CLOSED]) != closed)
+                ):
+                    # Any doubt goes to judge(), which finds and words the difference.
                     self.judge(raw.row(values), spec)
-            for key, spec in expected.items():
-                if key not in seen:
-                    self.miss(spec)
+            for spec, *_rest in expected.values():
+                self.miss(spec)
+        # Each stored row of these rules read above was one of a chunk's subjects: when they are
+        # all of them (an index-only count), no row is of a subject the source does not consider.
+        if Obligation.objects.filter(rule__in=rules).count() == read:
+            return
         outside = Obligation.objects.filter(rule__in=rules)
         for subject_type, subjects in source.subjects(self.today).items():
             considered = subjects.annotate(_subject_id=Cast("pk", CharField())).values(
