@@ -62,8 +62,9 @@ def _text_where(q: str) -> tuple[str, list[Any]]:
     if len(term) < 3:
         return "search_text LIKE %s", [f"%{term}%"]
     if _vendor() == "sqlite":
+        # As the search writes it: the list's index walked, each entry looked up in the matches.
         return (
-            f"plan_id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+            f"+plan_id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
             [f'"{term}"'],
         )
     return "search_text LIKE %s", [f"%{term}%"]

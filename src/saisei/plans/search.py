@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from saisei.plans.lifecycle import PUBLIC_STATUSES
@@ -225,11 +225,15 @@ def matching(rows: QuerySet[PublicPlan], q: str) -> QuerySet[PublicPlan]:
     if not long_terms:
         return rows
     if connections[rows.db].vendor == "sqlite":
-        match = RawSQL(  # noqa: S611 - the query is a parameter
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608 - a constant
-            [_fts_query(long_terms)],
+        # The unary + keeps SQLite from driving the query from the matches (sorting every one
+        # of a common term's thousands, joined rows and all, before the LIMIT): the list's own
+        # index is walked in order instead, each entry looked up in the set the FTS5 index
+        # found, until the page is full. No match at all walks the index once (a few ms at 3x).
+        table = PublicPlan._meta.db_table
+        sql = f'+"{table}"."plan_id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'  # noqa: S608 - constants; the query is a parameter
+        return rows.filter(
+            RawSQL(sql, [_fts_query(long_terms)], output_field=BooleanField())  # noqa: S611
         )
-        return rows.filter(plan_id__in=match)
     # PostgreSQL: LIKE '%term%' is served by the pg_trgm GIN index on search_text.
     for term in long_terms:
         rows = rows.filter(search_text__contains=term)
