@@ -155,6 +155,7 @@ class Plan(models.Model):
             models.Index(fields=["updated_at", "id"], name="plan_updated"),
             models.Index(fields=["institution", "updated_at", "id"], name="plan_inst_updated"),
             models.Index(fields=["committee", "updated_at", "id"], name="plan_comm_updated"),
+            models.Index(fields=["status", "updated_at", "id"], name="plan_status_updated"),
         ]
         constraints = [
             models.CheckConstraint(
