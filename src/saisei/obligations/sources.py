@@ -122,6 +122,10 @@ class BySubject:
 
     subjects: Callable[[date], dict[str, Any]]
     specs: Callable[[date, str, Sequence[int]], Iterable[ObligationSpec]]
+    # Optional, for the tick: of a chunk's pks, those that may lack a duty the tick creates
+    # (found by an aggregate of the stored rows, without building each expected duty); the
+    # tick asks `specs` of those only, so `specs` must then accept any sorted subset of a chunk.
+    unsettled: Callable[[date, str, Sequence[int]], Sequence[int]] | None = None
 
 
 # The sources that can be read by subject (every source of the apps; a plain function, as the

@@ -104,7 +104,7 @@ def _periodic_report_specs(
 ) -> Iterator[ObligationSpec]:
     rows = list(
         _filed_plans(today)[subject_type]
-        .filter(pk__range=(pks[0], pks[-1]))
+        .filter(pk__in=pks)
         .order_by("pk")
         .values_list(
             "pk",
@@ -143,7 +143,56 @@ def _periodic_report_specs(
                 )
 
 
-PERIODIC_REPORTS = sources.BySubject(_filed_plans, _periodic_report_specs)
+def _periods_owed(filed_on: date, closed_on: date | None, today: date) -> int:
+    """How many yearly reports a plan owes by `today` (each to both recipients): the periods
+    begun by then, those ended before it closed if it did (as _periodic_report_specs)."""
+    until = min(today, closed_on) if closed_on else today
+    owed = 0
+    for _k, _start, end in sources.periods("periodic_report", filed_on, until):
+        if closed_on and end >= closed_on:
+            break
+        owed += 1
+    return owed
+
+
+def _plans_unsettled(today: date, subject_type: str, pks: Sequence[int]) -> list[int]:
+    """The plans of a chunk that may lack a yearly report the tick creates: those whose stored
+    reports to a recipient, counted from the unique duty index, are not periods 1 to n (the key
+    is unique, so n rows of periods between 1 and n are exactly those)."""
+    from django.db.models import Count, Max, Min
+
+    from saisei.obligations.models import Obligation
+
+    plans = (
+        _filed_plans(today)[subject_type]
+        .filter(pk__in=pks)
+        .values_list("pk", "filed_on", "filed_with", "risk_class", "closed_on")
+    )
+    stored: dict[tuple[str, date, str], tuple[int, int, int]] = {
+        (subject_id, starts_on, recipient): (n, low, high)
+        for subject_id, starts_on, recipient, n, low, high in Obligation.objects.filter(
+            rule="periodic_report", subject_type=PLAN, subject_id__in=[str(pk) for pk in pks]
+        )
+        .order_by()
+        .values_list("subject_id", "starts_on", "recipient")
+        .annotate(n=Count("pk"), low=Min("period"), high=Max("period"))
+    }
+    unsettled = []
+    for pk, filed_on, filed_with, risk_class, closed_on in plans.order_by("pk"):
+        owed = _periods_owed(filed_on, closed_on, today)
+        if owed == 0:
+            continue
+        for recipient in (Recipient.COMMITTEE.value, _authority(filed_with, risk_class)):
+            n, low, high = stored.get((str(pk), filed_on, recipient), (0, 0, 0))
+            if n != owed or low < 1 or high > owed:
+                unsettled.append(pk)
+                break
+    return unsettled
+
+
+PERIODIC_REPORTS = sources.BySubject(
+    _filed_plans, _periodic_report_specs, unsettled=_plans_unsettled
+)
 
 
 def periodic_reports_expected(today: date) -> Iterator[ObligationSpec]:

@@ -78,20 +78,22 @@ def _facilities_valid(today: date) -> dict[str, Any]:
     return {FACILITY: ProcessingFacility.objects.filter(valid_from__lte=today)}
 
 
-def _facility_report_specs(
+def _facility_counts(
     today: date, subject_type: str, pks: Sequence[int]
-) -> Iterator[ObligationSpec]:
+) -> Iterator[tuple[dict[str, Any], date, tuple[int, date] | None]]:
+    """Each facility of `pks` with the last day its reports are counted to and its closure
+    notice (pk, the day it was recorded), if it closed."""
     from saisei.registry.models import FacilityNotice, FacilityNoticeKind
 
     closures = {
         row["facility_id"]: (row["pk"], recorded_day(row["created_at"]))
         for row in FacilityNotice.objects.filter(
-            kind=FacilityNoticeKind.CLOSURE, facility_id__gte=pks[0], facility_id__lte=pks[-1]
+            kind=FacilityNoticeKind.CLOSURE, facility_id__in=pks
         ).values("pk", "facility_id", "created_at")
     }
     rows = (
         _facilities_valid(today)[subject_type]
-        .filter(pk__range=(pks[0], pks[-1]))
+        .filter(pk__in=pks)
         .order_by("pk")
         .values(
             "pk",
@@ -108,6 +110,14 @@ def _facility_report_specs(
         closure = closures.get(row["pk"]) if closed_on is not None else None
         if closed_on is not None and closure is not None:
             until = min(until, max(closed_on, closure[1]))
+        yield row, until, closure
+
+
+def _facility_report_specs(
+    today: date, subject_type: str, pks: Sequence[int]
+) -> Iterator[ObligationSpec]:
+    for row, until, closure in _facility_counts(today, subject_type, pks):
+        closed_on = row["closed_on"]
         for k, start, _end in sources.periods("cpc_periodic_report", row["valid_from"], until):
             after_closure = closed_on is not None and closure is not None and start > closed_on
             yield facility_report_spec(
@@ -120,7 +130,37 @@ def _facility_report_specs(
             )
 
 
-FACILITY_REPORTS = sources.BySubject(_facilities_valid, _facility_report_specs)
+def _facilities_unsettled(today: date, subject_type: str, pks: Sequence[int]) -> list[int]:
+    """The facilities of a chunk that may lack a yearly report the tick creates: those whose
+    stored reports, counted from the unique duty index, are not periods 1 to n."""
+    from django.db.models import Count, Max, Min
+
+    from saisei.obligations.models import Obligation
+
+    stored = {
+        (subject_id, starts_on): (n, low, high)
+        for subject_id, starts_on, n, low, high in Obligation.objects.filter(
+            rule="cpc_periodic_report",
+            subject_type=FACILITY,
+            subject_id__in=[str(pk) for pk in pks],
+            recipient=BUREAU,
+        )
+        .order_by()
+        .values_list("subject_id", "starts_on")
+        .annotate(n=Count("pk"), low=Min("period"), high=Max("period"))
+    }
+    unsettled = []
+    for row, until, _closure in _facility_counts(today, subject_type, pks):
+        owed = len(sources.periods("cpc_periodic_report", row["valid_from"], until))
+        n, low, high = stored.get((str(row["pk"]), row["valid_from"]), (0, 0, 0))
+        if owed and (n != owed or low < 1 or high > owed):
+            unsettled.append(row["pk"])
+    return unsettled
+
+
+FACILITY_REPORTS = sources.BySubject(
+    _facilities_valid, _facility_report_specs, unsettled=_facilities_unsettled
+)
 
 
 def facility_reports_expected(today: date) -> Iterator[ObligationSpec]:

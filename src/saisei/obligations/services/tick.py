@@ -23,7 +23,7 @@ from saisei.obligations.services.core import (
     current_rules,
 )
 from saisei.obligations.services.transitions import _move, _move_many
-from saisei.obligations.sources import BY_SUBJECT, SOURCES, ObligationSpec, chunks
+from saisei.obligations.sources import BY_SUBJECT, SOURCES, ObligationSpec, pk_chunks
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,14 @@ def obligations_tick(*, today: date) -> TickResult:
             if by_subject is None:
                 tick.add([s for s in source(today) if _created_by_tick(s)])
                 continue
-            for _subject_type, _pks, specs in chunks(by_subject, today):
-                tick.add([s for s in specs if _created_by_tick(s)])
+            for subject_type, queryset in by_subject.subjects(today).items():
+                for pks in pk_chunks(queryset):
+                    if by_subject.unsettled is not None:
+                        pks = list(by_subject.unsettled(today, subject_type, pks))
+                        if not pks:
+                            continue
+                    specs = by_subject.specs(today, subject_type, pks)
+                    tick.add([s for s in specs if _created_by_tick(s)])
         created = tick.created()
         past_due = (
             Obligation.objects.select_for_update()
