@@ -320,3 +320,15 @@ def test_the_search_forms_quick_select_writes_djangos_markup(language, data) -> 
             assert isinstance(form.fields[name].widget, QuickSelect)
             django = forms.Select(choices=form.fields[name].choices)
             assert str(form[name]) == str(SearchForm(data)[name].as_widget(widget=django))
+
+
+def test_the_text_index_follows_every_write_to_the_search_table(knee_and_skin) -> None:
+    knee, skin = knee_and_skin
+    PublicPlan.objects.filter(plan_id=knee.pk).update(search_text="chondrocyte")
+    assert _found("chondrocyte") == {knee.pk}
+    assert _found("関節PRP") == set()
+    PublicPlan.objects.filter(plan_id=skin.pk).delete()
+    assert _found("線維芽細胞") == set()
+    search.rebuild()
+    assert _found("関節PRP") == {knee.pk} and _found("線維芽細胞") == {skin.pk}
+    assert _found("chondrocyte") == set()
