@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from saisei.plans import search, selectors, services
@@ -240,6 +241,11 @@ def test_the_public_api_pages_by_cursor_and_matches_the_page(world, client_for) 
     assert "classification" not in item
 
 
+# Whatever cache the settings name (none, in a test run), this test needs one that keeps.
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@override_settings(CACHES=LOCAL_CACHE, SAISEI_SEARCH_CACHE_SECONDS=60)
 def test_the_anonymous_page_is_cached_and_a_change_shows_at_once(world, client_for) -> None:
     world.plan_in(S.ACTIVE, content=KNEE)
     anonymous = client_for(None)
