@@ -116,23 +116,44 @@ def throwaway_database(scale: float, seed: int, today: date, reuse: Path | None)
             shutil.rmtree(tmp, ignore_errors=True)
         return
     name = f"saisei_bench_{os.getpid()}"
+    # With --reuse, the generated set stays on the server as a template database; a later run
+    # copies it (CREATE DATABASE ... TEMPLATE, a file copy) instead of generating it again.
+    template = None
+    if reuse is not None:
+        key = f"{scale:g}x_{seed}_{today:%Y%m%d}_{_generator_digest()}".replace(".", "_")
+        template = f"saisei_bench_cache_{key}"
     original = connection.settings_dict["NAME"]
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    try:
-        call_command("migrate", verbosity=0)
-        _save_sample(generate(scale=scale, seed=seed, today=today, log=print))
-        print(f"data set ready in {time.perf_counter() - started:.0f} s (PostgreSQL {name})")
-        yield _load_sample()
-    finally:
+
+    def admin(*statements: str) -> bool:
+        """Run statements on the server's own database; whether the template exists."""
         connection.close()
         connection.settings_dict["NAME"] = original
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            for statement in statements:
+                cursor.execute(statement)
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template or ""])
+            found = cursor.fetchone() is not None
         connection.close()
+        return found
+
+    cached = admin(f'DROP DATABASE IF EXISTS "{name}"')
+    if cached:
+        admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        print(f"reusing the template database {template}")
+    else:
+        admin(f'CREATE DATABASE "{name}"')
+    connection.settings_dict["NAME"] = name
+    try:
+        call_command("migrate", verbosity=0)
+        if not cached:
+            _save_sample(generate(scale=scale, seed=seed, today=today, log=print))
+            if template is not None:
+                admin(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+                connection.settings_dict["NAME"] = name
+        print(f"data set ready in {time.perf_counter() - started:.0f} s (PostgreSQL {name})")
+        yield _load_sample()
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 # The generated set's named rows live in the database itself, so that a reused file carries them.

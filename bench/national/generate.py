@@ -152,22 +152,16 @@ class Loader:
         cols = ", ".join(quote(c) for c in columns)
         count = 0
         with self.connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        count += 1
-                return count
             sql = f"INSERT INTO {quote(table)} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"
-            batch: list[Sequence[Any]] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= CHUNK:
+            for batch in _batches(rows, CHUNK):
+                # A batch at a time: the rows may come from queries on this same connection,
+                # which cannot run while a COPY is open on it.
+                if self.vendor == "postgresql":
+                    with cursor.cursor.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
+                        for row in batch:
+                            copy.write_row(row)
+                else:
                     cursor.executemany(sql, batch)
-                    count += len(batch)
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
                 count += len(batch)
         return count
 
@@ -179,6 +173,17 @@ class Loader:
         with self.connection.cursor() as cursor:
             for statement in self.connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
+
+
+def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _pareto_counts(rng: random.Random, n: int, total: int, alpha: float) -> list[int]:
