@@ -104,7 +104,7 @@ def obligations_list(
     rows = obligations_for(user, today=legal_today(), status=status, rule=rule)
     # The slug by a subquery of its own, not a join: the page's rows look it up by primary key,
     # and the count (which drops what it does not need) stays on the obligations' index.
-    slug = Organisation.objects.filter(pk=OuterRef("organisation_id")).values("slug")
+    slug = Organisation.objects.filter(pk=OuterRef("organisation_id")).order_by().values("slug")
     return rows.values(*LIST_COLUMNS, organisation_slug=Subquery(slug))
 
 

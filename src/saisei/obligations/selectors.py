@@ -32,10 +32,10 @@ def obligations_for(
     index range at any depth: `rank` (0 overdue, 1 open, 2 met or waived), the due date, the id.
     An open duty whose due date passed before today's tick has run is overdue too: it is among
     the first open rows, right after the marked ones, where it belongs by its date (every duty
-    marked overdue fell due before the last tick, every open one on or after it). A filter that
-    fixes the rank or the status drops it from the order, so that the index's equality prefix
-    is followed by the columns of the row-value comparison (SQLite reads the page in order
-    from the index only then).
+    marked overdue fell due before the last tick, every open one on or after it). One status
+    is ordered by due date and id alone, on the index of status and due date: after an
+    equality on an index's first column, the row-value comparison of a keyset page must name
+    the columns that follow it (SQLite reads the page in order from the index only then).
     """
     scope = organisation_ids_with(actor, "obligations.view")
     qs = Obligation.objects.all()
