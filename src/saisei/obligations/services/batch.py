@@ -248,9 +248,15 @@ class DueDates:
         found = self._raw.get(question)
         if found is None:
             try:
-                found = tuple(raw.day(d) for d in self.dates(spec))
+                due = compute_due(spec)
             except Exception:
                 return None
+            found = (
+                raw.day(due.nominal_due),
+                raw.day(due.due),
+                raw.day(due.period_start),
+                raw.day(due.period_end),
+            )
             if len(self._raw) >= MAX_ANSWERS:
                 self._raw.clear()
             self._raw[question] = found
