@@ -310,7 +310,12 @@ def _user_page(user: str) -> Callable[[Context], Any]:
 
 
 def _explain_public(
-    criteria: dict[str, Any], *, deep: bool = False, where: str = "", params: Sequence[Any] = ()
+    criteria: dict[str, Any],
+    *,
+    deep: bool = False,
+    where: str = "",
+    params: Sequence[Any] = (),
+    api: bool = False,
 ) -> Callable[[Context], list[tuple[str, Sequence[Any]]]]:
     def explain(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
         from saisei.core.keyset import RowCompare
@@ -325,6 +330,9 @@ def _explain_public(
                 PublicPlan._meta.get_field(n) for n in ("institution_name", "title", "plan_id")
             ]
             page = rows.filter(RowCompare(fields, ">", key))
+        if api:
+            # The API's page reads its plans in the same query (saisei.plans.api.public_plans).
+            page = selectors.with_public_details(page)
         count_sql, count_params = rows.order_by().values("pk").query.sql_with_params()
         return [
             page[: PAGE + 1].query.sql_with_params(),
@@ -381,7 +389,7 @@ def _measures() -> list[Measure]:
 
         def explain(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
             w, p = where()
-            return _explain_public(criteria, deep=deep, where=w, params=p)(ctx)
+            return _explain_public(criteria, deep=deep, where=w, params=p, api=api_call)(ctx)
 
         return Measure(
             name,
