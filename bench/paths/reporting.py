@@ -136,12 +136,6 @@ def periodic_report(ctx: Context) -> None:
 def _figures_floor_sql(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
     plan, start, end = _report_range(ctx)
     current = "SELECT id FROM plans_evaluationcriterion WHERE plan_id = %s AND is_current"
-    # The outcomes of the plan's current criteria measured in the range.
-    measured_in_range = (
-        "FROM reporting_outcomemeasurement o JOIN reporting_treatment t ON t.id = o.treatment_id "
-        f"WHERE t.plan_id = %s AND o.criterion_id IN ({current}) "
-        "AND o.measured_on BETWEEN %s AND %s"
-    )
     return [
         (
             "SELECT id, position, measure, method, time_point, success_threshold, "
@@ -162,8 +156,11 @@ def _figures_floor_sql(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
         (
             # Each criterion's values in the range: what its median and standard deviation
             # need (SQLite has no aggregate for either), and its count, mean and range with them.
-            f"SELECT o.criterion_id, CAST(o.value AS DOUBLE PRECISION) {measured_in_range}",
-            [plan.pk, plan.pk, start, end],
+            # (A measurement's criterion is one of its treatment's plan: no join is needed.)
+            "SELECT criterion_id, CAST(value AS DOUBLE PRECISION) "
+            f"FROM reporting_outcomemeasurement WHERE criterion_id IN ({current}) "
+            "AND measured_on BETWEEN %s AND %s",
+            [plan.pk, start, end],
         ),
         (
             # One measurement per treatment and criterion (one_outcome_per_criterion).

@@ -16,8 +16,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from saisei.core.errors import DomainError
 from saisei.reporting.figures import periodic_report_figures
 from saisei.reporting.models import AdverseEvent, OutcomeMeasurement, Treatment
+from saisei.reporting.services import outcome_record, outcomes_import_csv
+from tests.support import at
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +130,37 @@ def test_a_plan_without_criteria_and_the_queries_of_a_report(active_plan, person
     active_plan.criteria.update(is_current=False)
     figures = periodic_report_figures(active_plan, START, END)
     assert (figures["criteria"], figures["criteria_missing"], figures["cases"]) == ([], True, 50)
+
+
+def test_a_measurement_is_only_ever_of_a_criterion_of_its_treatments_plan(
+    active_plan, world, personas
+) -> None:
+    """What the figures rest on when they find a plan's measurements by its criteria alone."""
+    with at(START):
+        other = world.plan_in("active")
+    _record(active_plan, personas, [Decimal("1")], measured_on=dt.date(2025, 7, 1))
+    treatment = Treatment.objects.get(plan=active_plan)
+    foreign = other.criteria.get()
+    with pytest.raises(DomainError) as raised:
+        outcome_record(
+            treatment=treatment,
+            criterion=foreign,
+            measured_on=dt.date(2025, 8, 1),
+            value=Decimal("2"),
+            actor=personas.officer,
+            today=END,
+        )
+    assert raised.value.code == "criterion_not_in_plan"
+    # The import knows only the plan's own criteria, by their numbers in the plan.
+    active_plan.criteria.update(is_current=False)
+    with pytest.raises(DomainError) as raised:
+        outcomes_import_csv(
+            plan=active_plan,
+            source="patient_code,treated_on,criterion,measured_on,value\n"
+            f"F-0,{START.isoformat()},1,2025-08-01,2\n",
+            actor=personas.officer,
+            today=END,
+        )
+    assert [e["code"] for e in raised.value.details["errors"]] == ["criterion_not_in_plan"]
+    assert not OutcomeMeasurement.objects.filter(criterion=foreign).exists()
+    assert periodic_report_figures(other, START, END)["criteria"][0]["measured"] == 0

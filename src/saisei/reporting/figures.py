@@ -148,13 +148,16 @@ _COURSE_SQL = (
 
 
 def _values_sql(criteria: int) -> str:
-    """Each value of the criteria measured in the range, as a float (what the statistics are
-    computed in)."""
+    """Each value of the plan's criteria measured in the range, as a float (what the statistics
+    are computed in), from the index on (criterion, measured_on, treatment, value) alone.
+
+    A measurement's criterion is always one of its treatment's plan (outcome_record and the
+    import check it), so the plan's criteria find the plan's measurements without a join to
+    the treatments: one probe of the treatments per value was most of the query."""
     return (
-        "SELECT o.criterion_id, CAST(o.value AS DOUBLE PRECISION) "  # noqa: S608
-        f"FROM {_OUTCOME} o JOIN {_TREATMENT} t ON t.id = o.treatment_id "
-        f"WHERE o.criterion_id IN ({', '.join(['%s'] * criteria)}) "
-        "AND o.measured_on >= %s AND o.measured_on <= %s AND t.plan_id = %s"
+        "SELECT criterion_id, CAST(value AS DOUBLE PRECISION) FROM "  # noqa: S608
+        f"{_OUTCOME} WHERE criterion_id IN ({', '.join(['%s'] * criteria)}) "
+        "AND measured_on >= %s AND measured_on <= %s"
     )
 
 
@@ -192,9 +195,7 @@ def periodic_report_figures(plan: Any, period_start: date, period_end: date) -> 
     values: dict[int, list[float]] = defaultdict(list)
     measured: dict[int, int] = {}
     if criteria:
-        for criterion_id, value in _rows(
-            _values_sql(len(ids)), [*ids, period_start, period_end, plan.pk]
-        ):
+        for criterion_id, value in _rows(_values_sql(len(ids)), [*ids, period_start, period_end]):
             values[criterion_id].append(value)
         for measured_values in values.values():
             measured_values.sort()
