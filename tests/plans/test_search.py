@@ -338,3 +338,21 @@ def test_the_text_index_follows_every_write_to_the_search_table(knee_and_skin) -
     search.rebuild()
     assert _found("関節PRP") == {knee.pk} and _found("線維芽細胞") == {skin.pk}
     assert _found("chondrocyte") == set()
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"), [(None, "/api/v1/public/plans"), ("regulator", "/api/v1/plans")]
+)
+def test_a_page_by_cursor_makes_as_few_queries_as_the_first(
+    world, client_for, django_assert_max_num_queries, persona, url
+) -> None:
+    for _ in range(3):
+        world.plan_in(S.ACTIVE)
+    client = client_for(persona)
+    first = client.get(url, {"limit": 1}).json()
+    assert first["next"]
+    with django_assert_max_num_queries(10):
+        second = client.get(url, {"limit": 1, "cursor": first["next"]})
+    assert second.status_code == 200
+    assert second.json()["items"][0]["id"] != first["items"][0]["id"]
+    assert client.get(url, {"cursor": "W10"}).status_code == 400
