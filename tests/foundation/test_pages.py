@@ -61,3 +61,26 @@ def test_every_translation_catalogue_is_compiled_and_complete() -> None:
 def test_the_login_page_is_served_in_both_languages(client) -> None:
     assert "ログイン" in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "Sign in" in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_layout_links_are_the_urls_of_their_pages_under_the_site_prefix(rf) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+    from saisei.core.context_processors import NAV_URLS
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    try:
+        for prefix in ("/", "/saisei/"):
+            set_script_prefix(prefix)
+            html = render_to_string("base.html", request=request)
+            for key in ("home", "products", "search", "api", "login", "set_language"):
+                assert f'"{reverse(NAV_URLS[key])}"' in html
+                assert reverse(NAV_URLS[key]).startswith(prefix)
+            assert '<option value="ja" lang="ja"' in html
+            assert ">English</option>" in html
+    finally:
+        clear_script_prefix()
+        set_script_prefix("/")
