@@ -199,6 +199,10 @@ PUBLIC_API_UNREAD = (
 )
 
 
+# A committee's columns the plans APIs never show (they name the committee): its rules as JSON.
+COMMITTEE_UNREAD = ("rule_required_categories", "rule_closed_days")
+
+
 def _current_details(prefix: str) -> list[Prefetch[Any]]:
     """The current criteria and facilities of a page's plans, read at once into the attributes
     Plan.current_criteria() and current_facilities() return (no queryset made for each plan)."""
@@ -218,7 +222,11 @@ def _current_details(prefix: str) -> list[Prefetch[Any]]:
 
 def with_list_details(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     """A list's plans with what the API shows of each (saisei.plans.api.plan_dict)."""
-    return plans.select_related("institution", "committee").prefetch_related(*_current_details(""))
+    return (
+        plans.select_related("institution", "committee")
+        .defer(*(f"committee__{name}" for name in COMMITTEE_UNREAD))
+        .prefetch_related(*_current_details(""))
+    )
 
 
 def with_public_details(rows: QuerySet[PublicPlan]) -> QuerySet[PublicPlan]:
@@ -227,7 +235,10 @@ def with_public_details(rows: QuerySet[PublicPlan]) -> QuerySet[PublicPlan]:
     facilities."""
     return (
         rows.select_related("plan", "plan__institution", "plan__committee")
-        .defer(*(f"plan__{name}" for name in PUBLIC_API_UNREAD))
+        .defer(
+            *(f"plan__{name}" for name in PUBLIC_API_UNREAD),
+            *(f"plan__committee__{name}" for name in COMMITTEE_UNREAD),
+        )
         .prefetch_related(*_current_details("plan__"))
     )
 
