@@ -1,12 +1,12 @@
 """Reporting: the CSV import of a year of treatments, and a periodic report's figures.
 
-- "CSV import of 20,000 treatments": the import as the API runs it (every row read and checked
-  by `treatments_import_check` with no transaction of its own, then the short write transaction
-  of `treatments_import_write`: the inserts and the audit event) into the plan with the most
-  treatments, by its institution's officer. Its floor is one raw `executemany` INSERT of the
-  same 20,000 rows, as a hand-written loader would do it. Both run in a transaction rolled back
-  afterwards, so that every run starts from the same data set and the harness times nothing
-  but the work (the import's own transaction becomes a savepoint in it).
+- "CSV import of 20,000 treatments": the two services the API and the import page call (every
+  row read and checked by `treatments_import_check` with no transaction of its own, then the
+  short write transaction of `treatments_import_write`: the inserts and the audit event), into
+  the plan with the most treatments, by its institution's officer. Its floor is one raw
+  `executemany` INSERT of the same 20,000 rows, as a hand-written loader would do it. Both run
+  in a transaction rolled back afterwards, so that every run starts from the same data set and
+  the harness times nothing but the work (the import's own transaction becomes a savepoint).
 - "periodic report of a plan with ~1,200 treatments": `periodic_report_figures` over every day
   of that plan's provision to date (all its treatments, outcomes and adverse events). Its floor
   is the raw SQL of the same figures: the criteria; the cases and patients, the adverse events
