@@ -14,6 +14,7 @@ cursor is built from the row before it, as the page before it would have handed 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -261,11 +262,27 @@ def _none(ctx: Context) -> list[Any]:
 # --- runs ------------------------------------------------------------------------------------
 
 
+# A row of a plans page links to the plan (its public page or its own).
+_ROW = re.compile(rb'<td><a href="/plans/(verify/)?\d+/">')
+
+
+def _with_rows(response: Any) -> Any:
+    """The response, after checking it shows rows: an empty page (a cursor that matches nothing)
+    would time nothing."""
+    if response["Content-Type"].startswith("application/json"):
+        shown = bool(response.json()["items"])
+    else:
+        shown = _ROW.search(response.content) is not None
+    if not shown:
+        raise AssertionError(f"{response.request.get('PATH_INFO')} showed no rows")
+    return response
+
+
 def _get(
     client_of: Callable[[Context], Any], url: str, params: Callable[[Context], dict[str, Any]]
 ) -> Callable[[Context], Any]:
     def run(ctx: Context) -> Any:
-        return ok(client_of(ctx).get(url, params(ctx)))
+        return _with_rows(ok(client_of(ctx).get(url, params(ctx))))
 
     return run
 
@@ -381,7 +398,7 @@ def _measures() -> list[Measure]:
         def run(ctx: Context) -> Any:
             w, p = where()
             params = _deep_public(w, p, **extra)(ctx) if deep else dict(extra)
-            return ok(client(ctx).get(url, params))
+            return _with_rows(ok(client(ctx).get(url, params)))
 
         def floor(ctx: Context) -> Any:
             w, p = where()
