@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import importlib
 import json
+import logging
 import os
 import pkgutil
 import platform
@@ -66,6 +67,8 @@ def _setup_django() -> None:
     django.setup()
     # As in production: no query log kept in memory for every statement.
     settings.DEBUG = False
+    # The bare page is a 404 by design: not a warning worth a log line per request.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
 
 
 def _generator_digest() -> str:

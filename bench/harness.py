@@ -4,9 +4,13 @@ A `Measure` is one hot path: `run(ctx)` does it once (a request through Django's
 middleware included, by the test client: no network, nothing else), `floor(ctx)` does what it
 cannot be cheaper than, timed in the same run on the same database:
 
-- a list request: the bare `/api/v1/health` request by the same client (the cost of being a
-  request at all: middleware, session or token, JSON) plus the hand-written indexed SQL that
-  returns the same rows (`ctx.sql`);
+- a list request: the bare request of its kind by the same client (the cost of being a request
+  at all: middleware, session or token) plus the hand-written indexed SQL that returns the same
+  rows (`ctx.sql`). The bare API request is `/api/v1/health` for an anonymous client and
+  `/api/v1/me` for one with a token (the least request that authenticates); the bare page is
+  the layout with nothing in it (the 404 page, which renders the same layout, navigation and
+  language switch for the same visitor, signed in or not), since a page cannot cost less than
+  its layout;
 - a write: raw `executemany` of the same rows;
 - a whole-data job: one raw pass over the rows it must read.
 
@@ -30,6 +34,8 @@ from typing import Any
 
 READ = "read"
 JOB = "job"
+# A path no view answers: its 404 page is the layout with nothing in it.
+BARE_PAGE = "/bench/the-bare-layout/"
 
 
 @dataclass
@@ -126,6 +132,23 @@ class Context:
     def health(self, client: Any) -> Any:
         return ok(client.get("/api/v1/health"))
 
+    def bare_page(self, client: Any) -> Any:
+        """The layout alone, for this visitor: a path no view answers."""
+        response = client.get(BARE_PAGE)
+        if response.status_code != 404 or b"<nav" not in response.content:
+            raise AssertionError(f"the bare page answered {response.status_code}")
+        return response
+
+    def bare(self, client: Any) -> Any:
+        """The bare request of the client's kind: the bare page for a page client; for an API
+        client with a token the least request that authenticates (`/api/v1/me`: the token
+        looked up, the user's name answered), else `/api/v1/health`."""
+        if any(client is page for page in self._page.values()):
+            return self.bare_page(client)
+        if any(client is api for key, api in self._api.items() if key is not None):
+            return ok(client.get("/api/v1/me"))
+        return self.health(client)
+
     def sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         from django.db import connection
 
@@ -134,8 +157,8 @@ class Context:
             return cursor.fetchall()
 
     def request_floor(self, client: Any, sql: str, params: Sequence[Any] = ()) -> Any:
-        """The floor of a list request: the bare request, then the SQL of its rows."""
-        self.health(client)
+        """The floor of a list request: the bare request of its kind, then the SQL of its rows."""
+        self.bare(client)
         return self.sql(sql, params)
 
 

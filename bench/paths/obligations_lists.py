@@ -105,7 +105,7 @@ def regulator_overdue_api(ctx: Context) -> Any:
 
 
 def regulator_overdue_api_floor(ctx: Context) -> Any:
-    ctx.health(ctx.api(ctx.users["regulator"]))
+    ctx.bare(ctx.api(ctx.users["regulator"]))
     rows = ctx.sql(
         f"SELECT {API_COLUMNS} FROM {API_FROM} WHERE {OVERDUE} "
         "ORDER BY o.rank, o.due_on, o.id LIMIT %s",
@@ -125,7 +125,7 @@ def regulator_overdue_deep_api(ctx: Context) -> Any:
 def regulator_overdue_deep_api_floor(ctx: Context) -> Any:
     _deep_cursor(ctx)
     _cursor, key = ctx.store["obligations.deep"]
-    ctx.health(ctx.api(ctx.users["regulator"]))
+    ctx.bare(ctx.api(ctx.users["regulator"]))
     rows = ctx.sql(
         f"SELECT {API_COLUMNS} FROM {API_FROM} WHERE {OVERDUE} "
         "AND (o.rank, o.due_on, o.id) > (%s, %s, %s) ORDER BY o.rank, o.due_on, o.id LIMIT %s",
@@ -140,7 +140,7 @@ def regulator_overdue_page(ctx: Context) -> Any:
 
 
 def regulator_overdue_page_floor(ctx: Context) -> Any:
-    ctx.health(ctx.page(ctx.users["regulator"]))
+    ctx.bare(ctx.page(ctx.users["regulator"]))
     return ctx.sql(
         f"SELECT {_page_columns(_vendor())} FROM obligations_obligation o "
         f"WHERE {OVERDUE} ORDER BY o.rank, o.due_on, o.id LIMIT %s",
@@ -157,7 +157,7 @@ def institution_page(ctx: Context) -> Any:
 
 def institution_page_floor(ctx: Context) -> Any:
     where, params = _scoped(ctx, "institution")
-    ctx.health(ctx.page(ctx.users["institution"]))
+    ctx.bare(ctx.page(ctx.users["institution"]))
     return ctx.sql(
         f"SELECT {_page_columns(_vendor())} FROM obligations_obligation o "
         f"WHERE {where} AND o.rank <= 1 ORDER BY o.rank, o.due_on, o.id LIMIT %s",
@@ -173,7 +173,7 @@ def _scoped_api(ctx: Context, key: str) -> Any:
 
 def _scoped_api_floor(ctx: Context, key: str) -> Any:
     where, params = _scoped(ctx, key)
-    ctx.health(ctx.api(ctx.users[key]))
+    ctx.bare(ctx.api(ctx.users[key]))
     rows = ctx.sql(
         f"SELECT {API_COLUMNS} FROM {API_FROM} WHERE {where} "
         "ORDER BY o.rank, o.due_on, o.id LIMIT %s",
