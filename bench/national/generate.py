@@ -211,7 +211,11 @@ def generate(*, scale: float, seed: int, today: date, log: Callable[[str], None]
     sizes = Sizes.at(scale)
     out = Generated()
     load = Loader(connection)
-    now = datetime(today.year, today.month, today.day, 3, 0, tzinfo=UTC)
+    # A timestamp in the form Django itself stores (naive UTC text on SQLite), so that a cursor
+    # over a timestamp column finds these rows as it finds the app's own.
+    now = connection.ops.adapt_datetimefield_value(
+        datetime(today.year, today.month, today.day, 3, 0, tzinfo=UTC)
+    )
     prefectures = list(PREFECTURE_WEIGHTS) + [f"{i:02d}" for i in range(1, 48)]
     pref_weights = [PREFECTURE_WEIGHTS.get(p, 1) for p in prefectures]
 
@@ -825,7 +829,7 @@ def generate(*, scale: float, seed: int, today: date, log: Callable[[str], None]
     return out
 
 
-def _obligations(load: Loader, rng: random.Random, today: date, now: datetime) -> int:
+def _obligations(load: Loader, rng: random.Random, today: date, now: Any) -> int:
     from saisei.obligations.models import Obligation
     from saisei.obligations.services.core import _expected, _explanation, _row_values, compute_due
 
