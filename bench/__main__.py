@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import hashlib
 import importlib
 import json
@@ -207,6 +208,8 @@ def _run_all(
     from bench.harness import Context, compare_same, measure
 
     ctx = Context(scale=scale, today=today, users=data["users"], sample=data["sample"])
+    # As the app server does once a worker has loaded Django (saisei.config.gunicorn).
+    gc.freeze()
     results = []
     for m in measures:
         try:

@@ -59,3 +59,13 @@ def client_for(personas: Personas) -> Callable[[str | None], Client]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: an anonymous search another test cached (or a
+    choice list) must not answer for this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

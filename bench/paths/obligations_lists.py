@@ -1,7 +1,7 @@
 """The obligation lists: the regulator's overdue list (API at page 1 and deep, and the page), an
 institution's "What is due" (page and API), and a committee's list (API).
 
-Each floor is the bare /api/v1/health request by the same client plus the hand-written SQL
+Each floor is the bare request of its kind by the same client (bench.harness) plus the SQL
 that returns the same rows: the page's columns (for the page, the explanation's sentence in the
 page's language, as the page shows it) read from the index that matches the list's order, and,
 for the API, the count it answers beside them. A scoped list's floor reads the actor's own rows

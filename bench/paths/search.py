@@ -1,7 +1,7 @@
 """The public plan search and the plans lists, page 1 and page 500, by text, by prefecture, and
 an institution's and a committee's own lists.
 
-Each request's floor is the bare /api/v1/health request by the same client plus the hand-written
+Each request's floor is the bare request of its kind by the same client (bench.harness) plus the
 indexed SQL that returns what the response shows: the page's rows (one range of the list's index,
 from the cursor's key), the number found, and for the API the plans' own columns with their
 criteria and facilities. A text query's floor is the same through the database's text index
@@ -171,7 +171,7 @@ def _public_floor(
     def floor(ctx: Context) -> Any:
         key = _deep_key(_public_cursor(ctx, where, params)) if deep else None
         client = ctx.api(None) if api else ctx.page(None)
-        ctx.health(client)
+        ctx.bare(client)
         sql, args = _public_rows_sql(where, list(params), key)
         rows = ctx.sql(sql, args)
         ctx.sql(*_count_sql(where, list(params)))
@@ -209,7 +209,7 @@ def _plans_floor(
 
         user_obj = ctx.users[user]
         client = ctx.api(user_obj) if api else ctx.page(user_obj)
-        ctx.health(client)
+        ctx.bare(client)
         conditions = [scope] if scope else []
         params = scope_params(ctx)
         if deep and (cursor := _plans_cursor(ctx)) is not None:
@@ -413,7 +413,7 @@ def _measures() -> list[Measure]:
             READ,
             run,
             floor,
-            floor_label="health + indexed SQL of the rows and count"
+            floor_label="bare request + indexed SQL of the rows and count"
             + (" + their plans, criteria, facilities" if api_call else ""),
             ratio=3.0,
             p99_ms=api if api_call else page,
@@ -487,7 +487,7 @@ def _measures() -> list[Measure]:
             READ,
             _get(client, url, params),
             _plans_floor(user, scope, scope_params, deep=deep, api=api_call),
-            floor_label="health + indexed SQL of the actor's rows"
+            floor_label="bare request + indexed SQL of the actor's rows"
             + (" and count + their criteria, facilities" if api_call else ""),
             ratio=3.0,
             p99_ms=api if api_call else page,

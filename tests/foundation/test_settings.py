@@ -119,3 +119,17 @@ def test_a_malformed_environment_variable_stops_startup(tmp_path: object) -> Non
     result = _run_saisei(["check"], {"DEBUG": "maybe"}, tmp_path)
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_a_gunicorn_worker_puts_what_it_loaded_out_of_the_collectors_reach() -> None:
+    import gc
+
+    from saisei.config import gunicorn
+
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        gunicorn.post_worker_init(object())
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

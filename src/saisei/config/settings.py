@@ -135,6 +135,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # What is the same for every visitor (README: Production, "Several app servers").
 CACHES = {"default": cache_config(env_optional("CACHE_URL"))}
+# How long an anonymous search's results are kept (0: not cached).
+SAISEI_SEARCH_CACHE_SECONDS = env_int("SAISEI_SEARCH_CACHE_SECONDS", 60, minimum=0)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
