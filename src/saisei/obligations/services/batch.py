@@ -95,11 +95,16 @@ class Raw:
     def __init__(self, alias: str) -> None:
         self.text_dates = connections[alias].vendor == "sqlite"
         self._closed: dict[str, tuple[str, ...]] = {}
+        self._days: dict[date, str] = {}
 
     def day(self, value: date | None) -> Any:
         if value is None or not self.text_dates:
             return value
-        return value.isoformat()
+        # One string per distinct day, shared by every answer that names it.
+        found = self._days.get(value)
+        if found is None:
+            found = self._days[value] = value.isoformat()
+        return found
 
     def date(self, value: Any) -> date | None:
         return date.fromisoformat(value) if isinstance(value, str) else value
