@@ -155,7 +155,7 @@ def periods(rule: str, first_day: date, until: date) -> tuple[tuple[int, date, d
     day, so asked of the law once per day, not per subject."""
     from saisei.law import period_bounds
 
-    found = []
+    found: list[tuple[int, date, date]] = []
     k = 1
     while True:
         start, end = period_bounds(rule, first_day, k)

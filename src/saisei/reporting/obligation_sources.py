@@ -182,6 +182,10 @@ def _cycle_specs(today: date, pks: Sequence[int]) -> Iterator[ObligationSpec]:
     rule = CATEGORY_RULE[AECategory.NON_SERIOUS]
     committee = Recipient.COMMITTEE.value
     for pk, title, filed_on, org, cid in plans:
+        if filed_on is None:
+            # Events are recorded only against a plan in force, which was filed: no cycle
+            # can be counted without the filing day.
+            continue
         committee_org, closed_days = committees[cid]
         for period in sorted({_cycle(filed_on, day) for day in days[pk]}):
             yield sources.spec(

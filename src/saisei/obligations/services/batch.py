@@ -106,7 +106,8 @@ class Raw:
             found = self._days[value] = value.isoformat()
         return found
 
-    def date(self, value: Any) -> date | None:
+    def date(self, value: Any) -> Any:
+        """A date column's value as a date (None stays None: the Row's type says which may be)."""
         return date.fromisoformat(value) if isinstance(value, str) else value
 
     def key(self, spec: ObligationSpec) -> tuple[Any, ...]:
@@ -183,7 +184,7 @@ def _execute(queryset: QuerySet[Any], columns: Iterable[str], limit: int | None)
     sql, params = found.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
 def raw_rows(

@@ -60,7 +60,7 @@ def _sync_fixed(specs: list[ObligationSpec], today: date) -> int:
     ).values_list(*_KEY, "pk", "due_on", "status")
     changed = 0
     for *key, pk, due_on, status in stored.order_by("pk"):
-        spec = fixed.get(tuple(key))  # type: ignore[arg-type]
+        spec = fixed.get(tuple(key))
         if spec is not None and _sync_row(spec, pk, due_on, status, today):
             changed += 1
     return changed
