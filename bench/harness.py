@@ -56,6 +56,9 @@ class Measure:
     explain: Callable[[Context], Sequence[tuple[str, Sequence[Any]]]] | None = None
     cached: bool = False  # True: time the cached answer (the cache is not cleared)
     memory: bool = False  # measure peak Python memory of one run (tracemalloc)
+    # Untimed: once before the first run, and after each run (to undo what a run wrote).
+    prepare: Callable[[Context], Any] | None = None
+    reset: Callable[[Context], Any] | None = None
     area: str = ""
 
 
@@ -198,10 +201,17 @@ def measure(m: Measure, ctx: Context) -> Result:
             cache.clear()
         return m.run(ctx)
 
+    def reset() -> None:
+        if m.reset is not None:
+            m.reset(ctx)
+
     repeat = m.repeat if m.kind == READ else max(1, m.repeat)
     warm = 2 if m.kind == READ else 0
+    if m.prepare is not None:
+        m.prepare(ctx)
     for _ in range(warm):
         once()
+        reset()
         if m.floor:
             m.floor(ctx)
     runs: list[float] = []
@@ -209,6 +219,7 @@ def measure(m: Measure, ctx: Context) -> Result:
     gc.collect()
     for _ in range(repeat):
         runs.append(_timed(once))
+        reset()
         if m.floor:
             floors.append(_timed(lambda: m.floor(ctx)))  # type: ignore[misc]
     queries = None
@@ -216,6 +227,7 @@ def measure(m: Measure, ctx: Context) -> Result:
         with CaptureQueriesContext(connection) as captured:
             once()
         queries = len(captured)
+        reset()
     peak = None
     if m.memory:
         gc.collect()
@@ -223,6 +235,7 @@ def measure(m: Measure, ctx: Context) -> Result:
         once()
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
+        reset()
     median = statistics.median(runs) * 1000
     p99 = _percentile(runs, 0.99) * 1000
     floor = statistics.median(floors) * 1000 if floors else None

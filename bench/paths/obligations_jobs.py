@@ -2,9 +2,8 @@
 
 The generated data set holds every duty the law expects as of its day, so the tick has nothing
 to create; it may still have duties to mark overdue (the set is generated as of its day and
-marked by no tick), so each measure's first run ticks once more before the tick it times
-(the harness has no untimed set-up step: with three runs the median is of ticks with nothing
-to do), and a run of the tick that finds anything to do fails the measure.
+marked by no tick), so each measure ticks once, untimed, before its first run (`prepare`), and
+a run of the tick that finds anything to do fails the measure.
 
 The floor of each is one raw pass over the rows it must read: the compared columns of every
 stored duty and the columns of the subject tables the sources derive duties from, fetched to
@@ -54,18 +53,15 @@ def _fetch(ctx: Context, sql: str, params: Sequence[Any] = ()) -> int:
 
 
 def _prepared(ctx: Context) -> None:
-    """Tick once, in the first run only: it marks what the generator left open past due."""
+    """Tick once, before the first run: it marks what the generator left open past due."""
     from saisei.obligations.services import obligations_tick
 
-    if not ctx.store.get("obligations.ticked"):
-        obligations_tick(today=ctx.today)
-        ctx.store["obligations.ticked"] = True
+    obligations_tick(today=ctx.today)
 
 
 def tick(ctx: Context) -> None:
     from saisei.obligations.services import obligations_tick
 
-    _prepared(ctx)
     result = obligations_tick(today=ctx.today)
     if result.created or result.marked_overdue:
         raise AssertionError(f"the tick had something to do: {result}")
@@ -81,7 +77,6 @@ def tick_floor(ctx: Context) -> None:
 def verify(ctx: Context) -> None:
     from saisei.obligations.services import obligations_verify
 
-    _prepared(ctx)
     differences = obligations_verify(today=ctx.today)
     if differences:
         raise AssertionError(f"{len(differences)} differences, e.g. {differences[0]}")
@@ -152,6 +147,7 @@ register(
         seconds=5.0,
         repeat=3,
         memory=True,
+        prepare=_prepared,
         explain=_explain_tick,
         area="obligations",
     ),
@@ -164,6 +160,7 @@ register(
         seconds=5.0,
         repeat=3,
         memory=True,
+        prepare=_prepared,
         explain=_explain_verify,
         area="obligations",
     ),
