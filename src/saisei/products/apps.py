@@ -11,7 +11,7 @@ class ProductsConfig(AppConfig):
         from saisei.core import demo, reference
         from saisei.obligations import sources
         from saisei.products.demo import create_demo_product
-        from saisei.products.obligations import time_limits_expected
+        from saisei.products.obligations import TIME_LIMITS, time_limits_expected
         from saisei.products.reference import load
 
         reference.register("products", load)
@@ -19,5 +19,7 @@ class ProductsConfig(AppConfig):
             "products.time_limits",
             ["pmd_time_limit", "pmd_condition_patients", "pmd_condition_surveillance"],
             time_limits_expected,
+            # Read approval by approval, as the other sources are read subject by subject.
+            by_subject=TIME_LIMITS,
         )
         demo.register(30, "a fictional conditional product of the demo holder", create_demo_product)
