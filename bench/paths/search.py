@@ -50,9 +50,7 @@ LIST_COLUMNS = (
 
 
 def _vendor() -> str:
-    from django.db import connection
-
-    return connection.vendor
+    return _connection().vendor
 
 
 def _text_where(q: str) -> tuple[str, list[Any]]:
@@ -121,7 +119,7 @@ def _deep_key(cursor: str | None) -> list[Any] | None:
     if cursor is None:
         return None
     fields = [PublicPlan._meta.get_field(n) for n in ("institution_name", "title", "plan_id")]
-    return decode_cursor(cursor, fields)[1]
+    return decode_cursor(cursor, fields, _connection())[1]
 
 
 # --- floors ----------------------------------------------------------------------------------
@@ -214,7 +212,7 @@ def _plans_floor(
         params = scope_params(ctx)
         if deep and (cursor := _plans_cursor(ctx)) is not None:
             fields = [Plan._meta.get_field("updated_at"), Plan._meta.get_field("id")]
-            _dir, key = decode_cursor(cursor, fields)
+            _dir, key = decode_cursor(cursor, fields, _connection())
             conditions.append("(p.updated_at, p.id) < (%s, %s)")
             params = [
                 *params,
@@ -369,7 +367,9 @@ def _explain_plans(user: str, *, deep: bool = False) -> Callable[[Context], list
         page = plans
         if deep and (cursor := _plans_cursor(ctx)) is not None:
             fields = [Plan._meta.get_field("updated_at"), Plan._meta.get_field("id")]
-            page = plans.filter(RowCompare(fields, "<", decode_cursor(cursor, fields)[1]))
+            page = plans.filter(
+                RowCompare(fields, "<", decode_cursor(cursor, fields, _connection())[1])
+            )
         return [page[: PAGE + 1].query.sql_with_params()]
 
     return explain

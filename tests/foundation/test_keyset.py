@@ -81,6 +81,9 @@ def test_a_deep_page_is_one_query_of_the_page_size() -> None:
         encode_cursor("n", ["ks-001", 3, 4]),  # wrong length
         encode_cursor("n", [None]),  # a null where the column has none
         encode_cursor("n", [{"a": 1}]),  # not a value
+        encode_cursor("n", [3.5]),  # cursors carry text and whole numbers only
+        encode_cursor("n", [True]),
+        encode_cursor("n", [10**30]),  # beyond a 64-bit column
         "A" * 600,
     ],
 )
@@ -131,3 +134,50 @@ def test_the_api_refuses_a_bad_cursor_and_a_cursor_with_an_offset(client) -> Non
     assert both.json()["details"]["errors"][0]["field"] == "offset"
     malformed = client.get("/api/v1/institutions", {"cursor": "no spaces allowed"})
     assert malformed.status_code == 422
+
+
+def _raw_cursor(text: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '["n",["ks-001",Infinity]]',
+        '["n",["ks-001",NaN]]',
+        '["n",["ks-001",1e400]]',
+    ],
+)
+def test_a_cursor_with_a_number_json_allows_but_no_column_holds_is_a_400(client, text) -> None:
+    assert client.get("/api/v1/institutions", {"cursor": _raw_cursor(text)}).status_code == 400
+
+
+@pytest.mark.parametrize("text", ['["n",["not a date-time",1]]', '["n",[20261201,1]]'])
+def test_a_cursor_whose_value_is_not_the_columns_is_a_400(text: str) -> None:
+    qs = Organisation.objects.order_by("created_at", "pk")
+    with pytest.raises(DomainError) as refused:
+        keyset_page(qs, cursor=_raw_cursor(text), limit=5)
+    assert refused.value.status == 400
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '["n",["9999-12-31T23:59:59-12:00",1]]',  # later than any UTC date-time
+        '["n",["0001-01-01T00:00:00+14:00",1]]',  # earlier than any UTC date-time
+    ],
+)
+def test_a_date_time_at_the_calendars_edge_is_a_page_or_a_400(text: str) -> None:
+    # PostgreSQL holds both instants (an empty page); SQLite's date-times stop at year 9999
+    # in UTC, so there the cursor is refused. Neither may be a server error.
+    qs = Organisation.objects.order_by("created_at", "pk")
+    try:
+        page = keyset_page(qs, cursor=_raw_cursor(text), limit=5)
+    except DomainError as refused:
+        assert connection.vendor == "sqlite"
+        assert refused.status == 400
+    else:
+        assert connection.vendor == "postgresql"
+        assert isinstance(page.items, list)

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connections
 from django.db.models import BooleanField, Expression, Field, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -136,38 +137,51 @@ def encode_cursor(direction: str, key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, fields: Sequence[Field[Any, Any]]) -> tuple[str, list[Any]]:
-    """The direction ("n" or "p") and the key values; a translated 400 for anything else."""
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"not a JSON value: {name}")
+
+
+# Ordering values are text or whole numbers within a 64-bit column.
+_INT_RANGE = range(-(2**63), 2**63)
+
+
+def decode_cursor(
+    cursor: str, fields: Sequence[Field[Any, Any]], connection: Any
+) -> tuple[str, list[Any]]:
+    """The direction ("n" or "p") and the key values; a translated 400 for anything else.
+
+    A cursor comes from the client, so each value is checked as far as the database: its type
+    (text or a whole number within 64 bits: cursors carry nothing else), the column's own
+    conversion, and the conversion for `connection` (a date-time at the edge of the calendar
+    cannot be moved to UTC, a number beyond SQLite's integers cannot be bound)."""
     try:
         if len(cursor) > MAX_CURSOR_LENGTH:
             raise ValueError("too long")
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        direction, values = json.loads(raw.decode())
+        direction, values = json.loads(raw.decode(), parse_constant=_no_constant)
         if direction not in ("n", "p") or not isinstance(values, list):
             raise ValueError("shape")
         if len(values) != len(fields):
             raise ValueError("length")
         key = []
         for field, value in zip(fields, values, strict=True):
-            if value is None and not field.null:
-                raise ValueError("null")
-            if (value is not None and not isinstance(value, str | int | float)) or isinstance(
-                value, bool
-            ):
+            if isinstance(value, bool) or not isinstance(value, str | int):
                 raise ValueError("type")
-            key.append(None if value is None else field.to_python(value))
+            if isinstance(value, int) and value not in _INT_RANGE:
+                raise ValueError("range")
+            python = field.to_python(value)
+            field.get_db_prep_value(python, connection, prepared=False)
+            key.append(python)
     except (
         ValueError,
         TypeError,
+        OverflowError,
         UnicodeDecodeError,
         binascii.Error,
         ValidationError,
         FieldDoesNotExist,
     ):
         raise invalid("cursor", BAD_CURSOR, ErrorCode.INVALID_INPUT, status=400) from None
-    if any(value is None for value in key):
-        # A NULL in the ordering has no place in a row-value comparison.
-        raise invalid("cursor", BAD_CURSOR, ErrorCode.INVALID_INPUT, status=400)
     return direction, key
 
 
@@ -182,7 +196,7 @@ def keyset_page(qs: QuerySet[Any], *, cursor: str | None, limit: int) -> KeysetP
         more = len(rows) > limit
         rows = rows[:limit]
         return KeysetPage(rows, encode_cursor("n", _key(rows[-1], fields)) if more else None, None)
-    direction, key = decode_cursor(cursor, fields)
+    direction, key = decode_cursor(cursor, fields, connections[qs.db])
     forward = direction == "n"
     # Forward from the key in the list's direction; back from it in the opposite one.
     op = (">" if forward else "<") if not desc else ("<" if forward else ">")
