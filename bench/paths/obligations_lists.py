@@ -29,8 +29,8 @@ API_COLUMNS = (
     "o.met_on, o.waived_reason, o.explanation"
 )
 API_FROM = "obligations_obligation o LEFT JOIN accounts_organisation g ON g.id = o.organisation_id"
-# Overdue today: marked so (rank 0), or open (rank 1) and past its due date.
-OVERDUE = "(o.rank, o.due_on) < (1, %s)"
+# Overdue today: outstanding (rank 0, open or overdue) and past its due date.
+OVERDUE = "(o.rank, o.due_on) < (0, %s)"
 OVERDUE_COUNT = (
     "SELECT COUNT(*) FROM obligations_obligation o "
     "WHERE o.status = 'overdue' OR (o.status = 'open' AND o.due_on < %s)"
@@ -160,7 +160,7 @@ def institution_page_floor(ctx: Context) -> Any:
     ctx.bare(ctx.page(ctx.users["institution"]))
     return ctx.sql(
         f"SELECT {_page_columns(_vendor())} FROM obligations_obligation o "
-        f"WHERE {where} AND o.rank <= 1 ORDER BY o.rank, o.due_on, o.id LIMIT %s",
+        f"WHERE {where} AND o.rank = 0 ORDER BY o.rank, o.due_on, o.id LIMIT %s",
         [*params, PAGE_ROWS + 1],
     )
 

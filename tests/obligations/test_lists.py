@@ -266,7 +266,8 @@ def test_a_bad_cursor_is_refused_on_the_page_and_in_the_api(
     duties: list[Obligation], client_for: Any
 ) -> None:
     client = client_for("regulator")
-    forged = encode_cursor("n", ["not a date", 1])
+    # The list's key is (rank, due date, id): the right length, a date that is none.
+    forged = encode_cursor("n", [0, "not a date", 1])
     with at(TODAY):
         page = client.get("/obligations/", {"cursor": forged})
         api = client.get("/api/v1/obligations", {"cursor": forged})
@@ -291,3 +292,36 @@ def test_a_cursor_only_moves_within_what_the_actor_sees(
     expected = [pk for pk in _expected(duties, personas.officer, "open") if pk in after]
     assert expected
     assert [item["id"] for item in body.json()["items"]] == expected
+
+
+def test_a_duty_marked_overdue_today_comes_after_an_older_one_not_yet_marked(
+    personas: Any, client_for: Any
+) -> None:
+    """A duty opened today whose date has passed is stored overdue at once; an open duty that
+    fell due earlier, not yet marked by the tick, is more urgent and comes first."""
+    org = personas.org("institution")
+
+    def duty(label: str, status: str, days: int) -> Obligation:
+        due = TODAY + dt.timedelta(days=days)
+        return Obligation.objects.create(
+            rule="ae_serious",
+            organisation=org,
+            subject_type="test.duty",
+            subject_id=label,
+            subject_label=label,
+            starts_on=due - dt.timedelta(days=15),
+            nominal_due=due,
+            due_on=due,
+            status=status,
+        )
+
+    older = duty("older", S.OPEN, -5)
+    newer = duty("newer", S.OVERDUE, -2)
+    later = duty("later", S.OPEN, 3)
+    client = client_for("officer")
+    with at(TODAY):
+        for status in ("overdue", "outstanding", None):
+            params = {"status": status} if status else {}
+            ids = [item["id"] for item in client.get("/api/v1/obligations", params).json()["items"]]
+            assert ids[:2] == [older.pk, newer.pk], status
+            assert (later.pk in ids) == (status != "overdue"), status

@@ -65,16 +65,19 @@ class Obligation(models.Model):
     met_by_type = models.CharField(max_length=60, blank=True)
     met_by_id = models.CharField(max_length=60, blank=True)
     waived_reason = models.TextField(_("reason for waiver"), blank=True)
-    # The lists' first sort key, kept by the database from the status: 0 overdue, 1 open, 2 met
-    # or waived. Ordered by (rank, due_on, id), "overdue first, then open by due date, then the
-    # rest" is one index, and "overdue today" (marked so, or open with its due date passed
-    # before the tick has run) is one range of it, (rank, due_on) < (1, today): a keyset page
-    # reads it from where the last page ended to where the list ends.
+    # The lists' first sort key, kept by the database from the status: 0 outstanding (open or
+    # overdue), 1 met or waived. Ordered by (rank, due_on, id), "overdue first, then open by due
+    # date, then the rest" is one index: a duty is marked overdue only once its due date has
+    # passed (the tick, and a reschedule, which sets the status from the new date), so among
+    # outstanding duties the overdue ones are those due before today, whether or not the tick
+    # has marked them yet, and "overdue today" is one range of it, (rank, due_on) < (0, today):
+    # a keyset page reads it from where the last page ended to where the list ends.
     rank = models.GeneratedField(
         expression=models.Case(
-            models.When(status=ObligationStatus.OVERDUE, then=models.Value(0)),
-            models.When(status=ObligationStatus.OPEN, then=models.Value(1)),
-            default=models.Value(2),
+            models.When(
+                status__in=[ObligationStatus.OPEN, ObligationStatus.OVERDUE], then=models.Value(0)
+            ),
+            default=models.Value(1),
         ),
         output_field=models.SmallIntegerField(),
         db_persist=True,

@@ -29,10 +29,10 @@ def obligations_for(
     the reports owed to it); a regulator sees every one.
 
     The order is by plain columns, so that a keyset page (saisei.core.keyset) reads it from one
-    index range at any depth: `rank` (0 overdue, 1 open, 2 met or waived), the due date, the id.
-    An open duty whose due date passed before today's tick has run is overdue too: it is among
-    the first open rows, right after the marked ones, where it belongs by its date (every duty
-    marked overdue fell due before the last tick, every open one on or after it). One status
+    index range at any depth: `rank` (0 open or overdue, 1 met or waived), the due date, the id.
+    A duty is marked overdue only once its due date has passed, so the outstanding duties by
+    due date are first the overdue ones (marked, or open and past due before today's tick has
+    run), then the open ones by date, as the law's urgency orders them. One status
     is ordered by due date and id alone, on the index of status and due date: after an
     equality on an index's first column, the row-value comparison of a keyset page must name
     the columns that follow it (SQLite reads the page in order from the index only then).
@@ -51,12 +51,12 @@ def obligations_for(
         qs = qs.filter(subject_id=subject_id)
     if status == "overdue":
         # Marked overdue, or open and past its due date whether or not the tick has run yet
-        # today: the index range up to (open, today).
+        # today: the outstanding rows' index range up to today.
         return qs.filter(
-            RowCompare(_RANK_DUE, "<", [Rank.OPEN, today]),
+            RowCompare(_RANK_DUE, "<", [Rank.OUTSTANDING, today]),
         ).order_by("rank", "due_on", "pk")
     if status == "outstanding":
-        return qs.filter(rank__lte=Rank.OPEN).order_by("rank", "due_on", "pk")
+        return qs.filter(rank=Rank.OUTSTANDING).order_by("rank", "due_on", "pk")
     if status:
         return qs.filter(status=status).order_by("due_on", "pk")
     return qs.order_by("rank", "due_on", "pk")
@@ -65,9 +65,8 @@ def obligations_for(
 class Rank:
     """Obligation.rank: the database's own value for each status."""
 
-    OVERDUE = 0
-    OPEN = 1
-    SETTLED = 2
+    OUTSTANDING = 0  # open or overdue
+    SETTLED = 1  # met, met late or waived
 
 
 _RANK_DUE = [Obligation._meta.get_field("rank"), Obligation._meta.get_field("due_on")]
