@@ -367,6 +367,9 @@ def test_every_operation_documents_413_and_500_and_body_operations_400(client) -
             )
         if "requestBody" in operation:
             assert "400" in responses, operation["operationId"]
+        if any(p["name"] == "cursor" for p in operation.get("parameters", [])):
+            # A paginated list refuses a cursor it did not hand out with 400.
+            assert "400" in responses, operation["operationId"]
 
 
 def test_a_throttled_operation_documents_429() -> None:

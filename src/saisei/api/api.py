@@ -47,6 +47,11 @@ BODY_ERRORS: dict[str, str] = {"400": "The request body cannot be parsed (not JS
 # the field paths in details.errors.
 INPUT_ERRORS: dict[str, str] = {"422": "The input is not valid (details.errors names each field)"}
 THROTTLE_ERRORS: dict[str, str] = {"429": "Too many requests (see the Retry-After header)"}
+# A paginated list: a cursor that is not one this list handed out (or one given with an offset).
+CURSOR_ERRORS: dict[str, str] = {
+    "400": "The cursor is not valid for this list, or is given with an offset (details.errors "
+    "names the field)"
+}
 
 
 class SaiseiAPI(NinjaAPI):
@@ -86,6 +91,8 @@ def document_common_errors(schema: dict[str, Any], throttled: set[str]) -> None:
                 statuses.update(INPUT_ERRORS)
             if operation.get("operationId") in throttled:
                 statuses.update(THROTTLE_ERRORS)
+            if any(p.get("name") == "cursor" for p in operation.get("parameters", [])):
+                statuses.update(CURSOR_ERRORS)
             responses = operation.setdefault("responses", {})
             for status, description in statuses.items():
                 if status not in responses and int(status) not in responses:
