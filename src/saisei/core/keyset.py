@@ -192,10 +192,8 @@ def keyset_page(qs: QuerySet[Any], *, cursor: str | None, limit: int) -> KeysetP
     columns, joins and filters are its own."""
     qs, fields, desc = _ordering(qs)
     if not cursor:
-        rows = list(qs[: limit + 1])
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return KeysetPage(rows, encode_cursor("n", _key(rows[-1], fields)) if more else None, None)
+        rows, next_cursor = keyset_offset_page(qs, offset=0, limit=limit)
+        return KeysetPage(rows, next_cursor, None)
     direction, key = decode_cursor(cursor, fields, connections[qs.db])
     forward = direction == "n"
     # Forward from the key in the list's direction; back from it in the opposite one.

@@ -98,6 +98,23 @@ def spec(
     return made
 
 
+def spec_of_row(row: Any, *, committee_closed: tuple[str, ...] = ()) -> ObligationSpec:
+    """The duty a stored row stands for (a model row or a raw one with the same names), as its
+    source would give it; where the source is not at hand to say so, no closed days."""
+    return ObligationSpec(
+        rule=row.rule,
+        organisation_id=row.organisation_id,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        subject_label=row.subject_label,
+        starts_on=row.starts_on,
+        period=row.period,
+        also_visible_to_id=row.also_visible_to_id,
+        recipient=row.recipient,
+        committee_closed=committee_closed,
+    )
+
+
 Source = Callable[[date], Iterable[ObligationSpec]]
 
 # rule ids each source covers, so verify knows which stored rows it can call unexpected.

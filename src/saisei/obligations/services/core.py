@@ -40,7 +40,7 @@ from saisei.obligations.models import (
     ObligationStatus,
 )
 from saisei.obligations.services.transitions import _move, _move_many
-from saisei.obligations.sources import SOURCES, ObligationSpec
+from saisei.obligations.sources import SOURCES, ObligationSpec, spec_of_row
 
 log = logging.getLogger(__name__)
 
@@ -363,18 +363,7 @@ def obligations_reschedule_for_committee(
         status__in=OUTSTANDING,
     )
     for row in rows.order_by("pk"):
-        spec = ObligationSpec(
-            rule=row.rule,
-            organisation_id=row.organisation_id,
-            subject_type=row.subject_type,
-            subject_id=row.subject_id,
-            subject_label=row.subject_label,
-            starts_on=row.starts_on,
-            period=row.period,
-            also_visible_to_id=row.also_visible_to_id,
-            recipient=row.recipient,
-            committee_closed=committee_closed,
-        )
+        spec = spec_of_row(row, committee_closed=committee_closed)
         due = compute_due(spec)
         if (row.nominal_due, row.due_on) == (due.nominal_due, due.due) and list(
             row.explanation.get("committee_closed") or ()

@@ -36,7 +36,14 @@ from saisei.obligations.services.batch import (
     rows,
 )
 from saisei.obligations.services.core import SUPERSEDING_RECORD
-from saisei.obligations.sources import BY_SUBJECT, SOURCES, BySubject, ObligationSpec, chunks
+from saisei.obligations.sources import (
+    BY_SUBJECT,
+    SOURCES,
+    BySubject,
+    ObligationSpec,
+    chunks,
+    spec_of_row,
+)
 
 OPEN = ObligationStatus.OPEN.value
 MET = ObligationStatus.MET.value
@@ -92,17 +99,7 @@ class _Verification:
                 )
             )
             return
-        spec = spec or ObligationSpec(
-            rule=row.rule,
-            organisation_id=row.organisation_id,
-            subject_type=row.subject_type,
-            subject_id=row.subject_id,
-            subject_label=row.subject_label,
-            starts_on=row.starts_on,
-            period=row.period,
-            also_visible_to_id=row.also_visible_to_id,
-            recipient=row.recipient,
-        )
+        spec = spec or spec_of_row(row)
         if row.status not in OUTSTANDING and spec.recipient == Recipient.COMMITTEE.value:
             # A duty already met or waived was judged against the committee's rules as they were
             # then; the stored explanation records them.
