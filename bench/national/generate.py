@@ -942,49 +942,14 @@ def _clinic_name(i: int) -> str:
 def _classifications() -> dict[tuple[str, str], tuple[str, str, str]]:
     """The law engine's classification of each plan shape, as the plan stores it."""
     from saisei.law import ClassificationAnswers, classify
+    from saisei.plans.demo import ANSWERS
 
-    cells = {
-        "III": {
-            "species": "human",
-            "source": "autologous",
-            "kind": "somatic",
-            "gene_modified": False,
-            "cultured": False,
-            "reconstructive": False,
-            "homologous": True,
-        },
-        "II": {
-            "species": "human",
-            "source": "autologous",
-            "kind": "somatic_stem",
-            "gene_modified": False,
-            "cultured": True,
-            "reconstructive": False,
-            "homologous": False,
-        },
-        "I": {
-            "species": "human",
-            "source": "allogeneic",
-            "kind": "ips",
-            "gene_modified": False,
-            "cultured": True,
-            "reconstructive": True,
-            "homologous": False,
-        },
-    }
+    # The demo's answers for each class (saisei.plans.demo: rules 9, 6 and 5 of the
+    # classification), as of a day under the current regime, checked against each shape's class.
+    by_class = {"III": ANSWERS["prp_skin"], "II": ANSWERS["adipose"], "I": ANSWERS["allogeneic"]}
     out = {}
     for therapy, risk_class, *_rest in PLAN_SHAPES:
-        answers = ClassificationAnswers.from_mapping(
-            {
-                "date": "2025-06-01",
-                "purpose": "treatment",
-                "excluded_practice": None,
-                "pmd_act_clinical_trial": False,
-                "approved_product_on_label": False,
-                "nucleic_acids_in_vivo": False,
-                "cells": cells[risk_class],
-            }
-        )
+        answers = ClassificationAnswers.from_mapping({**by_class[risk_class], "date": "2025-06-01"})
         result = classify(answers)
         if result.risk_class is None or result.risk_class.value != risk_class:
             raise AssertionError(
