@@ -3,10 +3,10 @@ an institution's and a committee's own lists.
 
 Each request's floor is the bare request of its kind by the same client (bench.harness) plus the
 indexed SQL that returns what the response shows: the page's rows (one range of the list's index,
-from the cursor's key), the number found, and for the API the plans' own columns with their
-criteria and facilities. A text query's floor is the same through the database's text index
-(FTS5 MATCH on SQLite, the pg_trgm GIN index's LIKE on PostgreSQL), so its ratio is to the raw
-index query.
+from the cursor's key) and the number found; the API lists the same columns, and a signed-in
+list its plans' committees, filing dates and versions besides. A text query's floor is the same
+through the database's text index (FTS5 MATCH on SQLite, the pg_trgm GIN index's LIKE on
+PostgreSQL), so its ratio is to the raw index query.
 
 Page 500 is the deepest page the data set has when it has fewer than 500 (at small scales): its
 cursor is built from the row before it, as the page before it would have handed it out.
@@ -32,21 +32,13 @@ PUBLIC_COLUMNS = (
     "plan_number, prefecture, risk_class, therapy, status, filed_on"
 )
 PUBLIC_ORDER = "ORDER BY institution_name, title, plan_id"
-# What the public API shows of a plan (saisei.plans.api.plan_public_dict).
-PLAN_COLUMNS = (
-    "p.id, p.title, p.title_en, p.therapy, p.target_disease, p.description, p.class_reasons, "
-    "p.plan_type, p.risk_class, p.classification_rule, p.status, p.filed_on, p.filed_with, "
-    "p.filing_office, p.plan_number, p.provision_allowed_from, p.change_version, "
-    "p.change_allowed_from, p.discontinued_on, p.data_collection_ended_on, p.closed_on, "
-    "p.version, i.id, i.name, i.name_en, i.prefecture, c.id, c.name, c.name_en, c.kind, "
-    "c.certification_number"
-)
-# What the signed-in API shows besides (saisei.plans.api.plan_dict): everything of the plan.
-PRIVATE_PLAN_COLUMNS = "p.*, i.id, i.name, i.name_en, i.prefecture, c.id, c.name, c.name_en"
+# What the plans page lists (saisei.plans.selectors.LIST_COLUMNS), and what the API lists besides
+# (API_LIST_COLUMNS).
 LIST_COLUMNS = (
     "p.id, p.title, p.title_en, p.risk_class, p.status, p.plan_number, p.updated_at, "
     "i.id, i.name, i.name_en"
 )
+API_LIST_COLUMNS = f"{LIST_COLUMNS}, p.filed_on, p.version, c.id, c.name, c.name_en"
 
 
 def _vendor() -> str:
@@ -143,26 +135,6 @@ def _count_sql(where: str, params: list[Any]) -> tuple[str, list[Any]]:
     return f"SELECT count(*) FROM plans_publicplan {clause}", list(params)
 
 
-def _details(ctx: Context, ids: list[int]) -> None:
-    """The criteria and the facilities of the page's plans, as the API shows them."""
-    if not ids:
-        return
-    marks = ", ".join(["%s"] * len(ids))
-    ctx.sql(
-        "SELECT id, plan_id, position, measure, method, time_point, success_threshold, "
-        "threshold_operator, threshold_value, is_current FROM plans_evaluationcriterion "
-        f"WHERE plan_id IN ({marks}) ORDER BY position, id",
-        ids,
-    )
-    ctx.sql(
-        "SELECT pf.plan_id, pf.is_current, f.id, f.name, f.name_en, f.number, f.kind, "
-        "f.operator_name, f.operator_institution_id FROM plans_planfacility pf "
-        "JOIN registry_processingfacility f ON f.id = pf.facility_id "
-        f"WHERE pf.plan_id IN ({marks})",
-        ids,
-    )
-
-
 def _public_floor(
     where: str = "", params: Sequence[Any] = (), *, deep: bool = False, api: bool = False
 ) -> Callable[[Context], Any]:
@@ -173,18 +145,6 @@ def _public_floor(
         sql, args = _public_rows_sql(where, list(params), key)
         rows = ctx.sql(sql, args)
         ctx.sql(*_count_sql(where, list(params)))
-        if api:
-            ids = [row[0] for row in rows[:PAGE]]
-            if ids:
-                marks = ", ".join(["%s"] * len(ids))
-                ctx.sql(
-                    f"SELECT {PLAN_COLUMNS} FROM plans_plan p "
-                    "JOIN registry_institution i ON i.id = p.institution_id "
-                    "LEFT JOIN registry_committee c ON c.id = p.committee_id "
-                    f"WHERE p.id IN ({marks})",
-                    ids,
-                )
-            _details(ctx, ids)
         return rows
 
     return floor
@@ -222,7 +182,7 @@ def _plans_floor(
                 ),
             ]
         clause = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        columns = PRIVATE_PLAN_COLUMNS if api else LIST_COLUMNS
+        columns = API_LIST_COLUMNS if api else LIST_COLUMNS
         rows = ctx.sql(
             f"SELECT {columns} FROM plans_plan p "
             "JOIN registry_institution i ON i.id = p.institution_id "
@@ -233,7 +193,6 @@ def _plans_floor(
         if api:
             count_clause = f"WHERE {scope}" if scope else ""
             ctx.sql(f"SELECT count(*) FROM plans_plan p {count_clause}", scope_params(ctx))
-            _details(ctx, [row[0] for row in rows[:PAGE]])
         return rows
 
     return floor
@@ -330,7 +289,6 @@ def _explain_public(
     deep: bool = False,
     where: str = "",
     params: Sequence[Any] = (),
-    api: bool = False,
 ) -> Callable[[Context], list[tuple[str, Sequence[Any]]]]:
     def explain(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
         from saisei.core.keyset import RowCompare
@@ -345,9 +303,6 @@ def _explain_public(
                 PublicPlan._meta.get_field(n) for n in ("institution_name", "title", "plan_id")
             ]
             page = rows.filter(RowCompare(fields, ">", key))
-        if api:
-            # The API's page reads its plans in the same query (saisei.plans.api.public_plans).
-            page = selectors.with_public_details(page)
         count_sql, count_params = rows.order_by().values("pk").query.sql_with_params()
         return [
             page[: PAGE + 1].query.sql_with_params(),
@@ -406,15 +361,14 @@ def _measures() -> list[Measure]:
 
         def explain(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
             w, p = where()
-            return _explain_public(criteria, deep=deep, where=w, params=p, api=api_call)(ctx)
+            return _explain_public(criteria, deep=deep, where=w, params=p)(ctx)
 
         return Measure(
             name,
             READ,
             run,
             floor,
-            floor_label="bare request + indexed SQL of the rows and count"
-            + (" + their plans, criteria, facilities" if api_call else ""),
+            floor_label="bare request + indexed SQL of the rows and count",
             ratio=3.0,
             p99_ms=api if api_call else page,
             same_as=same_as,
@@ -488,7 +442,7 @@ def _measures() -> list[Measure]:
             _get(client, url, params),
             _plans_floor(user, scope, scope_params, deep=deep, api=api_call),
             floor_label="bare request + indexed SQL of the actor's rows"
-            + (" and count + their criteria, facilities" if api_call else ""),
+            + (" and count" if api_call else ""),
             ratio=3.0,
             p99_ms=api if api_call else page,
             same_as=same_as,

@@ -167,6 +167,22 @@ def test_the_order_preview_lists_the_reach_and_issuing_suspends_it(world, client
     assert client_for(None).get("/api/v1/orders").json()["count"] == 1
 
 
+def test_the_list_shows_each_plan_in_short_and_its_url_reads_the_whole(world, client_for) -> None:
+    plan = world.plan_in(S.ACTIVE)
+    client = client_for("officer")
+    (item,) = client.get("/api/v1/plans").json()["items"]
+    assert item["id"] == plan.pk and item["title"] == plan.title
+    assert item["institution"]["id"] == plan.institution_id
+    assert item["committee"]["id"] == plan.committee_id
+    assert (item["status"], item["version"]) == (S.ACTIVE, plan.version)
+    assert item["plan_number"] == plan.plan_number and item["filed_on"] == str(plan.filed_on)
+    # No classification, explanation, content or criteria in a list: the plan's url has them.
+    assert not {"classification", "provision_allowed_explanation", "criteria"} & set(item)
+    whole = client.get(item["url"]).json()
+    assert whole["id"] == plan.pk and whole["classification"]["risk_class"] == plan.risk_class
+    assert whole["criteria"] and whole["updated_at"] == item["updated_at"]
+
+
 @pytest.mark.parametrize(
     ("persona", "url"),
     [

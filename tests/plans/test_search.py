@@ -237,8 +237,12 @@ def test_the_public_api_pages_by_cursor_and_matches_the_page(world, client_for) 
     assert body["next"] is None
     assert sorted(first + second) == sorted(p.pk for p in knees)
     item = client.get("/api/v1/public/plans", {"q": "線維芽"}).json()["items"][0]
-    assert item["title_en"] == SKIN["title_en"] and item["facilities"] and item["criteria"]
-    assert "classification" not in item
+    assert item["title_en"] == SKIN["title_en"] and item["status"] == S.ACTIVE
+    # A list item is the search row; its url reads the whole public plan.
+    assert "facilities" not in item and "classification" not in item
+    whole = client.get(item["url"]).json()
+    assert whole["id"] == item["id"] and whole["facilities"] and whole["criteria"]
+    assert "classification" not in whole
 
 
 # Whatever cache the settings name (none, in a test run), this test needs one that keeps.

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.schema import DjangoGetter
-from pydantic import AfterValidator, BeforeValidator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -75,6 +75,12 @@ class ErrorOut(Schema):
     code: str
     message: str
     details: dict[str, Any] = {}
+
+
+class Out(BaseModel):
+    """A response the endpoint builds as plain dicts: pydantic's core checks it alone. A ninja
+    Schema wraps every nested object in a Python getter first, which a page of fifty plans with
+    their references pays some thousands of times."""
 
 
 # Responses every authenticated endpoint may give besides its own.

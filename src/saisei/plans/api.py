@@ -17,11 +17,20 @@ from saisei.accounts.auth import actor
 from saisei.accounts.permissions import ensure_can
 from saisei.api.schemas import WRITE_ERRORS, ErrorOut, Id, Pagination, Search, line
 from saisei.core.errors import ErrorCode, NotFound, invalid
+from saisei.core.links import url_maker
 from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.content import PRIVATE_NAMES, PUBLIC_NAMES, content_of
 from saisei.plans.labels import status_label
-from saisei.plans.models import Meeting, Opinion, Order, OrderTarget, Plan, PlanNotice, Review
+from saisei.plans.models import (
+    Meeting,
+    Opinion,
+    Order,
+    OrderTarget,
+    Plan,
+    PlanNotice,
+    Review,
+)
 from saisei.plans.schemas import (
     AcceptIn,
     ChangeIn,
@@ -48,7 +57,9 @@ from saisei.plans.schemas import (
     PlanOut,
     PlanPatch,
     PlanPublicOut,
+    PlanSummaryOut,
     PreviewIn,
+    PublicPlanSummaryOut,
     ReachOut,
     ReviewOut,
     ShortenIn,
@@ -121,6 +132,77 @@ def plan_public_dict(plan: Plan) -> dict[str, Any]:
         "data_collection_ended_on": plan.data_collection_ended_on,
         "closed_on": plan.closed_on,
         "version": plan.version,
+    }
+
+
+def plan_summary_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """A plan as the signed-in list shows it: its row of selectors.API_LIST_COLUMNS."""
+    committee_id = row["committee__id"]
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "title_en": row["title_en"],
+        "institution": {
+            "id": row["institution__id"],
+            "name": row["institution__name"],
+            "name_en": row["institution__name_en"],
+        },
+        "committee": None
+        if committee_id is None
+        else {
+            "id": committee_id,
+            "name": row["committee__name"],
+            "name_en": row["committee__name_en"],
+        },
+        "risk_class": row["risk_class"],
+        "status": row["status"],
+        "status_label": status_label(row["status"]),
+        "plan_number": row["plan_number"],
+        "filed_on": row["filed_on"],
+        "version": row["version"],
+        "updated_at": row["updated_at"],
+        "url": url_maker("api:plan")(row["id"]),
+    }
+
+
+# The search row's columns the public list shows (public_summary_dict reads them as values).
+PUBLIC_SUMMARY_COLUMNS = (
+    "plan_id",
+    "title",
+    "title_en",
+    "institution_id",
+    "institution_name",
+    "institution_name_en",
+    "prefecture",
+    "plan_number",
+    "risk_class",
+    "therapy",
+    "status",
+    "filed_on",
+)
+
+
+def public_summary_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """A filed plan as the public search lists it: its search row (PUBLIC_SUMMARY_COLUMNS), and
+    no more."""
+    plan_id = row["plan_id"]
+    return {
+        "id": plan_id,
+        "title": row["title"],
+        "title_en": row["title_en"],
+        "institution": {
+            "id": row["institution_id"],
+            "name": row["institution_name"],
+            "name_en": row["institution_name_en"],
+        },
+        "prefecture": row["prefecture"],
+        "plan_number": row["plan_number"] or None,
+        "risk_class": row["risk_class"],
+        "therapy": row["therapy"],
+        "status": row["status"],
+        "status_label": status_label(row["status"]),
+        "filed_on": row["filed_on"],
+        "url": url_maker("api:public_plan")(plan_id),
     }
 
 
@@ -204,11 +286,14 @@ def _fresh(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 # --- plans ---------------------------------------------------------------------------------------
 
 
-@router.get("/plans", response={200: list[PlanOut], 401: ErrorOut}, summary="Plans I may see")
-@paginate(Pagination, serialise=plan_dict)
+@router.get(
+    "/plans", response={200: list[PlanSummaryOut], 401: ErrorOut}, summary="Plans I may see"
+)
+@paginate(Pagination, serialise=plan_summary_dict)
 def plans(request: HttpRequest, status: Annotated[str, line(30)] = "", q: Search = "") -> Any:
+    # A page lists each plan's names, class and state; its `url` reads the whole plan.
     plans = selectors.plan_list_for(actor(request), status=status or None, q=q or None)
-    return selectors.with_list_details(plans)
+    return selectors.for_api_list(plans)
 
 
 @router.post("/plans", response={201: PlanOut, **WRITE_ERRORS}, summary="Draft a plan")
@@ -492,10 +577,10 @@ def order_lift(request: HttpRequest, order_id: Id, payload: LiftIn) -> dict[str,
 @router.get(
     "/public/plans",
     auth=None,
-    response=list[PlanPublicOut],
+    response=list[PublicPlanSummaryOut],
     summary="Search filed plans (public)",
 )
-@paginate(Pagination, serialise=lambda row: plan_public_dict(row.plan))
+@paginate(Pagination, serialise=public_summary_dict)
 def public_plans(
     request: HttpRequest,
     q: Search = "",
@@ -503,12 +588,11 @@ def public_plans(
     risk_class: Annotated[str, line(3)] = "",
     therapy: Annotated[str, line(20)] = "",
 ) -> Any:
-    # The page is found in the narrow search table (its index, its text index) and only its
-    # plans are read in full.
-    rows = selectors.public_plan_search(
+    # The page is one range of the narrow search table (its index, its text index), shown as
+    # it is there; each item's `url` reads the whole plan.
+    return selectors.public_plan_search(
         q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy
-    )
-    return selectors.with_public_details(rows)
+    ).values(*PUBLIC_SUMMARY_COLUMNS)
 
 
 @router.get(

@@ -206,22 +206,10 @@ class Plan(models.Model):
             return self.change_version - 1
         return self.version
 
-    # A list reads the current criteria and facilities of its page's plans at once into these
-    # attributes (Prefetch(..., to_attr=...) in saisei.plans.selectors), without a queryset
-    # made for each plan.
-    CURRENT_CRITERIA = "current_criteria_list"
-    CURRENT_FACILITIES = "current_facilities_list"
-
     def current_criteria(self) -> list[EvaluationCriterion]:
-        known: list[EvaluationCriterion] | None = self.__dict__.get(self.CURRENT_CRITERIA)
-        if known is not None:
-            return known
         return [c for c in self.criteria.all() if c.is_current]
 
     def current_facilities(self) -> list[PlanFacility]:
-        known: list[PlanFacility] | None = self.__dict__.get(self.CURRENT_FACILITIES)
-        if known is not None:
-            return known
         return [f for f in self.plan_facilities.all() if f.is_current]
 
 

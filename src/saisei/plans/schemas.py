@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, WithJsonSchema, create_model
 
-from saisei.api.schemas import BodyIn, Id, RmActDay, decimal, line, text
+from saisei.api.schemas import BodyIn, Id, Out, RmActDay, decimal, line, text
 from saisei.law import CellKind, CellSource, ExcludedPractice, Purpose, Species
 from saisei.plans.content import (
     CRITERION_CONTENT,
@@ -63,11 +63,11 @@ def _content_out(fields: Iterable[ContentField]) -> dict[str, Any]:
 
 
 if TYPE_CHECKING:
-    _CriterionOutFields = Schema
+    _CriterionOutFields = Out
 else:
     _CriterionOutFields = create_model(
         "_CriterionOutFields",
-        __base__=Schema,
+        __base__=Out,
         **_content_out(CRITERION_CONTENT),
         threshold_operator=(_THRESHOLD_OPERATOR, ...),
         threshold_value=(str, ...),
@@ -85,7 +85,7 @@ class CriterionOut(_CriterionOutFields):
 # --- the classification answers (the `saisei classify` input shape, without `date`) --------------
 
 
-class CellsOut(Schema):
+class CellsOut(Out):
     """The processed cells, when any are used."""
 
     species: Literal[_values(Species)]  # type: ignore[valid-type]
@@ -172,7 +172,7 @@ class ClassificationAnswersIn(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
-class ClassificationAnswersOut(Schema):
+class ClassificationAnswersOut(Out):
     """The answers as recorded (the `saisei classify` input shape), with the date they were
     classified on."""
 
@@ -186,7 +186,7 @@ class ClassificationAnswersOut(Schema):
     in_vivo_provided_before_amendment: bool
 
 
-class FacilityRef(Schema):
+class FacilityRef(Out):
     id: int
     name: str
     name_en: str
@@ -196,7 +196,7 @@ class FacilityRef(Schema):
     third_party: bool
 
 
-class Ref(Schema):
+class Ref(Out):
     id: int
     name: str
     name_en: str
@@ -208,10 +208,10 @@ class CommitteeRef(Ref):
 
 
 if TYPE_CHECKING:
-    _PlanPublicContent = Schema
+    _PlanPublicContent = Out
 else:
     _PlanPublicContent = create_model(
-        "_PlanPublicContent", __base__=Schema, **_content_out(f for f in PLAN_CONTENT if f.public)
+        "_PlanPublicContent", __base__=Out, **_content_out(f for f in PLAN_CONTENT if f.public)
     )
 
 
@@ -266,6 +266,43 @@ else:
 
 class PlanOut(_PlanPrivateContent):
     """A plan as those who may see it read it: the public fields and the private content."""
+
+
+class PublicPlanSummaryOut(Out):
+    """A filed plan as the public search lists it; `url` reads the whole plan (its committee,
+    facilities, criteria and restrictions)."""
+
+    id: int
+    title: str
+    title_en: str
+    institution: Ref
+    prefecture: str
+    plan_number: str | None
+    risk_class: str
+    therapy: str
+    status: str
+    status_label: str
+    filed_on: date | None
+    url: str
+
+
+class PlanSummaryOut(Out):
+    """A plan as the signed-in list shows it; `url` reads the whole plan (its content, criteria,
+    facilities, classification and the explanations of its dates)."""
+
+    id: int
+    title: str
+    title_en: str
+    institution: Ref
+    committee: Ref | None
+    risk_class: str
+    status: str
+    status_label: str
+    plan_number: str | None
+    filed_on: date | None
+    version: int
+    updated_at: datetime
+    url: str
 
 
 # A plan names at most this many evaluation criteria and processing facilities.

@@ -11,7 +11,7 @@ from saisei.accounts.models import User
 from saisei.accounts.permissions import organisation_ids_with
 from saisei.core.errors import NotFound
 from saisei.plans import search
-from saisei.plans.content import DIFF_FIELDS, PRIVATE_NAMES, label
+from saisei.plans.content import DIFF_FIELDS, label
 from saisei.plans.lifecycle import PUBLIC_STATUSES, PlanStatus
 from saisei.plans.models import (
     EvaluationCriterion,
@@ -186,61 +186,21 @@ def public_plan_search(
     return rows.defer("search_text").order_by("institution_name", "title", "plan_id")
 
 
-# Columns of a plan the public API never shows (saisei.plans.api.plan_public_dict): the JSON of
-# the classification, the long explanations and the private content.
-PUBLIC_API_UNREAD = (
-    "classification_answers",
-    "classification",
-    "provision_allowed_explanation",
-    "provision_allowed_explanation_ja",
-    "change_allowed_explanation",
-    "change_allowed_explanation_ja",
-    *PRIVATE_NAMES,
+# What the signed-in API lists of a plan (saisei.plans.api.plan_summary_dict): the list's columns,
+# its committee's names, and no more.
+API_LIST_COLUMNS = (
+    *LIST_COLUMNS,
+    "filed_on",
+    "version",
+    "committee__id",
+    "committee__name",
+    "committee__name_en",
 )
 
 
-# A committee's columns the plans APIs never show (they name the committee): its rules as JSON.
-COMMITTEE_UNREAD = ("rule_required_categories", "rule_closed_days")
-
-
-def _current_details(prefix: str) -> list[Prefetch[Any]]:
-    """The current criteria and facilities of a page's plans, read at once into the attributes
-    Plan.current_criteria() and current_facilities() return (no queryset made for each plan)."""
-    return [
-        Prefetch(
-            f"{prefix}criteria",
-            queryset=EvaluationCriterion.objects.filter(is_current=True).order_by("position", "pk"),
-            to_attr=Plan.CURRENT_CRITERIA,
-        ),
-        Prefetch(
-            f"{prefix}plan_facilities",
-            queryset=PlanFacility.objects.filter(is_current=True).select_related("facility"),
-            to_attr=Plan.CURRENT_FACILITIES,
-        ),
-    ]
-
-
-def with_list_details(plans: QuerySet[Plan]) -> QuerySet[Plan]:
-    """A list's plans with what the API shows of each (saisei.plans.api.plan_dict)."""
-    return (
-        plans.select_related("institution", "committee")
-        .defer(*(f"committee__{name}" for name in COMMITTEE_UNREAD))
-        .prefetch_related(*_current_details(""))
-    )
-
-
-def with_public_details(rows: QuerySet[PublicPlan]) -> QuerySet[PublicPlan]:
-    """Search rows with what the public API shows of each plan, read for the page only (a
-    constant number of queries): `row.plan` with its institution, committee, criteria and
-    facilities."""
-    return (
-        rows.select_related("plan", "plan__institution", "plan__committee")
-        .defer(
-            *(f"plan__{name}" for name in PUBLIC_API_UNREAD),
-            *(f"plan__committee__{name}" for name in COMMITTEE_UNREAD),
-        )
-        .prefetch_related(*_current_details("plan__"))
-    )
+def for_api_list(plans: QuerySet[Plan]) -> QuerySet[dict[str, Any]]:
+    """A list's plans as rows of what the API lists of each (API_LIST_COLUMNS)."""
+    return plans.values(*API_LIST_COLUMNS)
 
 
 # What an institution's public page shows of each of its plans

@@ -3,17 +3,17 @@ name and the signed-in actor."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from saisei.accounts.auth import page_actor
 from saisei.core.errors import DomainError, NotFound
+from saisei.core.links import url_maker
 from saisei.plans import selectors
 from saisei.plans.labels import choice_labels
 from saisei.plans.models import Plan
@@ -52,14 +52,6 @@ def with_cursor(request: HttpRequest, cursor: str | None) -> str | None:
     query.pop("page", None)
     query["cursor"] = cursor
     return "?" + query.urlencode()
-
-
-def url_maker(name: str) -> Callable[[int], str]:
-    """The address of `name` for any id, reversed once rather than once a row."""
-    marker = 987654321
-    pattern = reverse(name, args=[marker])
-    head, tail = pattern.split(str(marker), 1)
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 def list_rows(
