@@ -198,9 +198,10 @@ API_LIST_COLUMNS = (
 )
 
 
-def for_api_list(plans: QuerySet[Plan]) -> QuerySet[dict[str, Any]]:
+def for_api_list(plans: QuerySet[Plan]) -> QuerySet[Plan, dict[str, Any]]:
     """A list's plans as rows of what the API lists of each (API_LIST_COLUMNS)."""
-    return plans.values(*API_LIST_COLUMNS)
+    rows: QuerySet[Plan, dict[str, Any]] = plans.values(*API_LIST_COLUMNS)
+    return rows
 
 
 # What an institution's public page shows of each of its plans
