@@ -360,3 +360,18 @@ def test_a_page_by_cursor_makes_as_few_queries_as_the_first(
     assert second.status_code == 200
     assert second.json()["items"][0]["id"] != first["items"][0]["id"]
     assert client.get(url, {"cursor": "W10"}).status_code == 400
+
+
+def test_a_search_row_shows_markup_in_a_title_as_text(world, client_for) -> None:
+    plan = world.plan_in(
+        S.ACTIVE, content={"title": '膝<script>alert("x")</script>', "title_en": "Knee & <b>"}
+    )
+    Institution.objects.filter(pk=plan.institution_id).update(name_en='Clinic "A" <i>')
+    search.rebuild()
+    html = client_for(None).get("/plans/search/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert _rows_of(html) == [plan.pk]
+    assert "Knee &amp; &lt;b&gt;" in html and "<b>" not in html
+    assert "Clinic &quot;A&quot; &lt;i&gt;" in html
+    japanese = client_for(None).get("/plans/search/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "膝&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in japanese
+    assert "<script>alert" not in japanese

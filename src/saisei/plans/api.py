@@ -165,26 +165,9 @@ def plan_summary_dict(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# The search row's columns the public list shows (public_summary_dict reads them as values).
-PUBLIC_SUMMARY_COLUMNS = (
-    "plan_id",
-    "title",
-    "title_en",
-    "institution_id",
-    "institution_name",
-    "institution_name_en",
-    "prefecture",
-    "plan_number",
-    "risk_class",
-    "therapy",
-    "status",
-    "filed_on",
-)
-
-
 def public_summary_dict(row: dict[str, Any]) -> dict[str, Any]:
-    """A filed plan as the public search lists it: its search row (PUBLIC_SUMMARY_COLUMNS), and
-    no more."""
+    """A filed plan as the public search lists it: its search row (selectors.SEARCH_ROW_COLUMNS),
+    and no more."""
     plan_id = row["plan_id"]
     return {
         "id": plan_id,
@@ -592,7 +575,7 @@ def public_plans(
     # it is there; each item's `url` reads the whole plan.
     return selectors.public_plan_search(
         q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy
-    ).values(*PUBLIC_SUMMARY_COLUMNS)
+    ).values(*selectors.SEARCH_ROW_COLUMNS)
 
 
 @router.get(

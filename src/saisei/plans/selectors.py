@@ -186,6 +186,24 @@ def public_plan_search(
     return rows.defer("search_text").order_by("institution_name", "title", "plan_id")
 
 
+# What the public search shows of a plan, from its search row (views.common.list_rows and the
+# public API's list, saisei.plans.api.public_summary_dict).
+SEARCH_ROW_COLUMNS = (
+    "plan_id",
+    "title",
+    "title_en",
+    "institution_id",
+    "institution_name",
+    "institution_name_en",
+    "prefecture",
+    "plan_number",
+    "risk_class",
+    "therapy",
+    "status",
+    "filed_on",
+)
+
+
 # What the signed-in API lists of a plan (saisei.plans.api.plan_summary_dict): the list's columns,
 # its committee's names, and no more.
 API_LIST_COLUMNS = (

@@ -58,8 +58,9 @@ def list_rows(
     rows: Iterable[Any], *, detail: str, institution: str | None = None
 ) -> list[dict[str, Any]]:
     """What a list of plans shows of each, as plain values in the current language (the template
-    only places them). A row is a search row (PublicPlan) or a plan read with its institution
-    and only the list's columns (selectors.LIST_COLUMNS)."""
+    only places them). A row is a search row (selectors.SEARCH_ROW_COLUMNS of a PublicPlan, as
+    values) or a plan read with its institution and only the list's columns
+    (selectors.LIST_COLUMNS)."""
     english = (get_language() or "").startswith("en")
     prefectures = choice_labels("prefecture")
     classes = choice_labels("risk_class")
@@ -71,21 +72,29 @@ def list_rows(
         if isinstance(row, Plan):
             pk, name, name_en = row.pk, row.institution.name, row.institution.name_en
             prefecture, filed_on = "", None
+            title, title_en, number = row.title, row.title_en, row.plan_number
+            institution_id, risk_class, status = row.institution_id, row.risk_class, row.status
         else:
-            pk, name, name_en = row.plan_id, row.institution_name, row.institution_name_en
-            prefecture, filed_on = prefectures.get(row.prefecture, ""), row.filed_on
+            pk, name, name_en = row["plan_id"], row["institution_name"], row["institution_name_en"]
+            prefecture, filed_on = prefectures.get(row["prefecture"], ""), row["filed_on"]
+            title, title_en, number = row["title"], row["title_en"], row["plan_number"]
+            institution_id, risk_class, status = (
+                row["institution_id"],
+                row["risk_class"],
+                row["status"],
+            )
         out.append(
             {
                 "pk": pk,
                 "url": plan_url(pk),
-                "title": row.title_en if english and row.title_en else row.title,
-                "plan_number": row.plan_number or "\u2014",
+                "title": title_en if english and title_en else title,
+                "plan_number": number or "\u2014",
                 "institution": name_en if english and name_en else name,
-                "institution_url": institution_url(row.institution_id) if institution_url else "",
+                "institution_url": institution_url(institution_id) if institution_url else "",
                 "prefecture": prefecture,
-                "risk_class": classes.get(row.risk_class, row.risk_class),
-                "status": statuses.get(row.status, row.status),
-                "status_class": status_css(row.status),
+                "risk_class": classes.get(risk_class, risk_class),
+                "status": statuses.get(status, status),
+                "status_class": status_css(status),
                 "filed_on": filed_on.isoformat() if filed_on else "",
             }
         )
