@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.test import Client
 
 from saisei.audit.models import AuditEvent
 from saisei.core.errors import DomainError, NotPermitted
@@ -129,3 +131,30 @@ def test_the_due_page_and_the_api_record_a_filing(facility_duties, client_for) -
         content_type="application/json",
     )
     assert other.status_code == 404
+
+
+def test_the_due_page_form_carries_its_csrf_token_and_records_with_it(
+    facility_duties, personas
+) -> None:
+    first = facility_duties[0]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.user("officer"))
+    page = client.get("/obligations/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    form = re.search(
+        rf'<form method="post" action="/obligations/{first.pk}/filing/" class="form">(.*?)</form>',
+        page,
+        re.S,
+    )
+    assert form is not None
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(1))
+    assert token is not None
+    assert f'<label for="f{first.pk}-filed_on">' in form.group(1)
+    data = {f"f{first.pk}-filed_on": first.due_on.isoformat(), f"f{first.pk}-reference": "KANTO-1"}
+    refused = client.post(f"/obligations/{first.pk}/filing/", data)
+    assert refused.status_code == 403
+    recorded = client.post(
+        f"/obligations/{first.pk}/filing/", {**data, "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert recorded.status_code == 302
+    first.refresh_from_db()
+    assert first.status == "met"
