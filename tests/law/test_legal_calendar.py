@@ -113,3 +113,13 @@ def test_a_rolled_date_is_open_and_never_earlier_than_nominal(nominal: date) -> 
 def test_weekends_are_always_closed(day: date) -> None:
     if day.weekday() >= 5:
         assert is_closed_day(day) is not None
+
+
+def test_each_caller_gets_its_own_list_of_skipped_days() -> None:
+    # The rolls are remembered per date: changing one answer's list must not change the next.
+    due, skipped = roll_forward(date(2026, 12, 29))
+    assert due == date(2027, 1, 4) and len(skipped) == 6
+    skipped.clear()
+    again_due, again = roll_forward(date(2026, 12, 29))
+    assert again_due == due and [s.on for s in again][0] == date(2026, 12, 29)
+    assert len(again) == 6

@@ -156,6 +156,9 @@ _SUNDAY = ClosedDay(ClosedDayKind.SUNDAY)
 _YEAR_END = ClosedDay(ClosedDayKind.YEAR_END_CLOSURE)
 
 
+# Every date of a decade is asked about again and again (each due date rolled, each day it
+# skips): the answers are the calendar's, fixed for the process.
+@lru_cache(maxsize=8192)
 def closed_reasons(d: date) -> tuple[ClosedDay, ...]:
     """Every reason administrative offices are closed on ``d``, most specific first: a national
     holiday, then the year-end closure, then the weekday (empty when they are open).
@@ -196,7 +199,7 @@ def roll_forward(d: date) -> tuple[date, list[SkippedDay]]:
     Returns the first open day on or after ``d`` and every closed day skipped, in order.
     Restrictions and retention periods are not due dates and must not be passed through this.
     """
-    return roll_forward_past(d, frozenset(ClosedDayKind))
+    return roll_forward_past(d, _EVERY_KIND)
 
 
 def roll_forward_past(d: date, kinds: frozenset[ClosedDayKind]) -> tuple[date, list[SkippedDay]]:
@@ -205,6 +208,15 @@ def roll_forward_past(d: date, kinds: frozenset[ClosedDayKind]) -> tuple[date, l
 
     Each skipped day carries the first of its reasons that is among ``kinds``.
     """
+    current, skipped = _rolled(d, kinds)
+    return current, list(skipped)
+
+
+_EVERY_KIND = frozenset(ClosedDayKind)
+
+
+@lru_cache(maxsize=8192)
+def _rolled(d: date, kinds: frozenset[ClosedDayKind]) -> tuple[date, tuple[SkippedDay, ...]]:
     skipped: list[SkippedDay] = []
     current = d
     while kinds:
@@ -213,7 +225,7 @@ def roll_forward_past(d: date, kinds: frozenset[ClosedDayKind]) -> tuple[date, l
             break
         skipped.append(SkippedDay(current, matching))
         current += timedelta(days=1)
-    return current, skipped
+    return current, tuple(skipped)
 
 
 # The kinds of closed day a committee's rules can record, as offered to its secretariat:

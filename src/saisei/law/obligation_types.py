@@ -26,7 +26,10 @@ class RuleKind(StrEnum):
     @property
     def periodic(self) -> bool:
         """Rules whose ``period`` picks one of a series (reports per period, renewals per term)."""
-        return self in (RuleKind.PERIODIC_YEARLY, RuleKind.PERIODIC_60_DAY, RuleKind.RENEWAL)
+        return self in _PERIODIC_KINDS
+
+
+_PERIODIC_KINDS = frozenset({RuleKind.PERIODIC_YEARLY, RuleKind.PERIODIC_60_DAY, RuleKind.RENEWAL})
 
 
 class Unit(StrEnum):
@@ -81,7 +84,9 @@ class Rule:
 
     @property
     def recipients(self) -> tuple[str, ...]:
-        return tuple(route.to.value for route in self.routes)
+        # `_value_` is the member's value as a plain attribute (`.value` is a descriptor, which
+        # the law's due dates for a country's duties pay some hundreds of thousands of times).
+        return tuple(route.to._value_ for route in self.routes)
 
     def route(self, to: Recipient | str | None) -> Route | None:
         """The route to ``to`` (the default route when ``to`` is None); None for a rule with no
@@ -96,7 +101,7 @@ class Rule:
         if to is None:
             return self.routes[0]
         for route in self.routes:
-            if route.to.value == to:
+            if route.to._value_ == to:
                 return route
         raise LawInputError(
             "to",
