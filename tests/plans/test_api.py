@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from saisei.audit.models import AuditEvent
 from saisei.core.time import legal_today
@@ -181,6 +183,20 @@ def test_the_list_shows_each_plan_in_short_and_its_url_reads_the_whole(world, cl
     whole = client.get(item["url"]).json()
     assert whole["id"] == plan.pk and whole["classification"]["risk_class"] == plan.risk_class
     assert whole["criteria"] and whole["updated_at"] == item["updated_at"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"), [("regulator", "/api/v1/plans"), (None, "/api/v1/public/plans")]
+)
+def test_a_list_counts_its_rows_without_the_joins_its_columns_need(
+    world, client_for, persona, url
+) -> None:
+    world.plan_in(S.ACTIVE)
+    with CaptureQueriesContext(connection) as queries:
+        body = client_for(persona).get(url).json()
+    assert body["count"] == 1 and body["items"][0]["institution"]["name"]
+    (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "JOIN" not in count.upper()
 
 
 @pytest.mark.parametrize(

@@ -267,7 +267,8 @@ class Pagination(LimitOffsetPagination):
     where the last one ended and costs the same at any depth. Every page whose list is ordered
     by its own columns answers `next`, so a client can start by offset and go on by cursor.
     `serialise` (given to @paginate) turns each item of the page, and only of the page, into
-    what the response schema reads.
+    what the response schema reads; with `columns`, the items are those columns' values (a
+    page reads no whole model instance, and the count joins no table the columns need).
     """
 
     class Input(Schema):
@@ -287,12 +288,24 @@ class Pagination(LimitOffsetPagination):
             None, description="the cursor of the page after this one; null on the last page"
         )
 
-    def __init__(self, *, serialise: Callable[[Any], Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        serialise: Callable[[Any], Any] | None = None,
+        columns: tuple[str, ...] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
         self.serialise = serialise
+        self.columns = columns
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any) -> Any:
         limit = min(pagination.limit, self.max_limit)
+        counted = queryset
+        if self.columns is not None:
+            # The page's rows as values of these columns (joins included); the count is of the
+            # list's own rows, without the joins the columns need.
+            queryset = queryset.values(*self.columns)
         keyed = isinstance(queryset, QuerySet) and keyset_supported(queryset)
         if pagination.cursor:
             if not keyed:
@@ -313,6 +326,6 @@ class Pagination(LimitOffsetPagination):
             items = [self.serialise(item) for item in items]
         return {
             self.items_attribute: items,
-            "count": self._items_count(queryset),
+            "count": self._items_count(counted),
             "next": next_cursor,
         }

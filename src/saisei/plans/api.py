@@ -272,11 +272,10 @@ def _fresh(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 @router.get(
     "/plans", response={200: list[PlanSummaryOut], 401: ErrorOut}, summary="Plans I may see"
 )
-@paginate(Pagination, serialise=plan_summary_dict)
+@paginate(Pagination, columns=selectors.API_LIST_COLUMNS, serialise=plan_summary_dict)
 def plans(request: HttpRequest, status: Annotated[str, line(30)] = "", q: Search = "") -> Any:
     # A page lists each plan's names, class and state; its `url` reads the whole plan.
-    plans = selectors.plan_list_for(actor(request), status=status or None, q=q or None)
-    return selectors.for_api_list(plans)
+    return selectors.plan_list_for(actor(request), status=status or None, q=q or None)
 
 
 @router.post("/plans", response={201: PlanOut, **WRITE_ERRORS}, summary="Draft a plan")
@@ -563,7 +562,7 @@ def order_lift(request: HttpRequest, order_id: Id, payload: LiftIn) -> dict[str,
     response=list[PublicPlanSummaryOut],
     summary="Search filed plans (public)",
 )
-@paginate(Pagination, serialise=public_summary_dict)
+@paginate(Pagination, columns=selectors.SEARCH_ROW_COLUMNS, serialise=public_summary_dict)
 def public_plans(
     request: HttpRequest,
     q: Search = "",
@@ -575,7 +574,7 @@ def public_plans(
     # it is there; each item's `url` reads the whole plan.
     return selectors.public_plan_search(
         q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy
-    ).values(*selectors.SEARCH_ROW_COLUMNS)
+    )
 
 
 @router.get(

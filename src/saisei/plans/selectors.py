@@ -216,12 +216,6 @@ API_LIST_COLUMNS = (
 )
 
 
-def for_api_list(plans: QuerySet[Plan]) -> QuerySet[Plan, dict[str, Any]]:
-    """A list's plans as rows of what the API lists of each (API_LIST_COLUMNS)."""
-    rows: QuerySet[Plan, dict[str, Any]] = plans.values(*API_LIST_COLUMNS)
-    return rows
-
-
 # What an institution's public page shows of each of its plans
 # (registry/templates/registry/institution_public.html).
 INSTITUTION_PAGE_COLUMNS = (
