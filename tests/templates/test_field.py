@@ -1,5 +1,6 @@
-"""includes/field.html and includes/form_errors.html on real forms: every id that
-`aria-describedby` names is on exactly one element, and only ids that are there are named."""
+"""The {% field %} tag (saisei.core.templatetags.fields) and includes/form_errors.html on real
+forms: every id that `aria-describedby` names is on exactly one element, and only ids that are
+there are named."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from saisei.reporting.forms import TreatmentForm
 from tests.templates.html_audit import PageAudit
 
 FORM = Template(
-    '{% include "includes/form_errors.html" %}'
-    '{% for field in form %}{% include "includes/field.html" %}{% endfor %}'
+    '{% include "includes/form_errors.html" %}{% for field in form %}{% field field %}{% endfor %}'
 )
 
 

@@ -122,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "saisei.core.context_processors.site",
             ],
+            # {% field %} renders one form field (label, help, errors) on every form's page.
+            "builtins": ["saisei.core.templatetags.fields"],
         },
     },
 ]
