@@ -28,7 +28,8 @@ def _notes(field: forms.BoundField) -> str:
     if field.errors:
         id_attr = f' id="{auto_id}_error"' if auto_id else ""
         items = "".join(
-            f'<li class="field-error">{conditional_escape(error)}</li>' for error in field.errors
+            f'<li class="field-error">{conditional_escape(str(error))}</li>'
+            for error in field.errors
         )
         parts.append(f'<ul class="field-errors"{id_attr}>{items}</ul>')
     return "\n  ".join(parts)
@@ -39,7 +40,7 @@ def field(field: forms.BoundField) -> SafeString:
     css = "field has-error" if field.errors else "field"
     label = conditional_escape(field.label)
     notes = _notes(field)
-    widget = conditional_escape(field)
+    widget = conditional_escape(str(field))
     if field.use_fieldset:
         described = field.aria_describedby
         attr = f' aria-describedby="{conditional_escape(described)}"' if described else ""
