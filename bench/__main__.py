@@ -323,12 +323,14 @@ def main(argv: list[str]) -> int:
     if growth:
         print(
             f"\ngrowth from {scales[0]:.3g}x to {scales[1]:.3g}x (a page read may not grow, "
-            "beyond noise; a whole-data job at most linearly)"
+            "beyond noise and what its floor grows; a whole-data job at most linearly)"
         )
         for row in growth:
+            floor = f"floor {row['floor_growth']:5.2f}x" if row["floor_growth"] else " " * 12
             print(
                 f"  {row['name'][:52]:<52} {row['from_ms']:9.2f} -> {row['to_ms']:9.2f} ms  "
-                f"{row['growth']:5.2f}x (limit {row['limit']:g}x) {'ok' if row['ok'] else 'MISSED'}"
+                f"{row['growth']:5.2f}x  {floor}  (limit {row['limit']:.2f}x) "
+                f"{'ok' if row['ok'] else 'MISSED'}"
             )
     missed = [r for r in final if not r.ok]
     print(

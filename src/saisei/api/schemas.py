@@ -267,8 +267,10 @@ class Pagination(LimitOffsetPagination):
     where the last one ended and costs the same at any depth. Every page whose list is ordered
     by its own columns answers `next`, so a client can start by offset and go on by cursor.
     `serialise` (given to @paginate) turns each item of the page, and only of the page, into
-    what the response schema reads; with `columns`, the items are those columns' values (a
-    page reads no whole model instance, and the count joins no table the columns need).
+    what the response schema reads (`serialise_page` the whole page at once, for what is the
+    same for each row: labels in the page's language, a route's address); with `columns`, the
+    items are those columns' values (a page reads no whole model instance, and the count joins
+    no table the columns need).
     """
 
     class Input(Schema):
@@ -292,11 +294,13 @@ class Pagination(LimitOffsetPagination):
         self,
         *,
         serialise: Callable[[Any], Any] | None = None,
+        serialise_page: Callable[[list[Any]], list[Any]] | None = None,
         columns: tuple[str, ...] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
         self.serialise = serialise
+        self.serialise_page = serialise_page
         self.columns = columns
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any) -> Any:
@@ -322,7 +326,9 @@ class Pagination(LimitOffsetPagination):
         else:
             items = list(queryset[pagination.offset : pagination.offset + limit])
             next_cursor = None
-        if self.serialise is not None:
+        if self.serialise_page is not None:
+            items = self.serialise_page(items)
+        elif self.serialise is not None:
             items = [self.serialise(item) for item in items]
         return {
             self.items_attribute: items,

@@ -21,7 +21,7 @@ from saisei.core.links import url_maker
 from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.content import PRIVATE_NAMES, PUBLIC_NAMES, content_of
-from saisei.plans.labels import status_label
+from saisei.plans.labels import choice_labels, status_label
 from saisei.plans.models import (
     Meeting,
     Opinion,
@@ -135,58 +135,66 @@ def plan_public_dict(plan: Plan) -> dict[str, Any]:
     }
 
 
-def plan_summary_dict(row: dict[str, Any]) -> dict[str, Any]:
-    """A plan as the signed-in list shows it: its row of selectors.API_LIST_COLUMNS."""
-    committee_id = row["committee__id"]
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "title_en": row["title_en"],
-        "institution": {
-            "id": row["institution__id"],
-            "name": row["institution__name"],
-            "name_en": row["institution__name_en"],
-        },
-        "committee": None
-        if committee_id is None
-        else {
-            "id": committee_id,
-            "name": row["committee__name"],
-            "name_en": row["committee__name_en"],
-        },
-        "risk_class": row["risk_class"],
-        "status": row["status"],
-        "status_label": status_label(row["status"]),
-        "plan_number": row["plan_number"],
-        "filed_on": row["filed_on"],
-        "version": row["version"],
-        "updated_at": row["updated_at"],
-        "url": url_maker("api:plan")(row["id"]),
-    }
+def plan_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Plans as the signed-in list shows them: rows of selectors.API_LIST_COLUMNS."""
+    statuses = choice_labels("status")
+    url = url_maker("api:plan")
+    return [
+        {
+            "id": row["id"],
+            "title": row["title"],
+            "title_en": row["title_en"],
+            "institution": {
+                "id": row["institution__id"],
+                "name": row["institution__name"],
+                "name_en": row["institution__name_en"],
+            },
+            "committee": None
+            if row["committee__id"] is None
+            else {
+                "id": row["committee__id"],
+                "name": row["committee__name"],
+                "name_en": row["committee__name_en"],
+            },
+            "risk_class": row["risk_class"],
+            "status": row["status"],
+            "status_label": statuses.get(row["status"], row["status"]),
+            "plan_number": row["plan_number"],
+            "filed_on": row["filed_on"],
+            "version": row["version"],
+            "updated_at": row["updated_at"],
+            "url": url(row["id"]),
+        }
+        for row in rows
+    ]
 
 
-def public_summary_dict(row: dict[str, Any]) -> dict[str, Any]:
-    """A filed plan as the public search lists it: its search row (selectors.SEARCH_ROW_COLUMNS),
-    and no more."""
-    plan_id = row["plan_id"]
-    return {
-        "id": plan_id,
-        "title": row["title"],
-        "title_en": row["title_en"],
-        "institution": {
-            "id": row["institution_id"],
-            "name": row["institution_name"],
-            "name_en": row["institution_name_en"],
-        },
-        "prefecture": row["prefecture"],
-        "plan_number": row["plan_number"] or None,
-        "risk_class": row["risk_class"],
-        "therapy": row["therapy"],
-        "status": row["status"],
-        "status_label": status_label(row["status"]),
-        "filed_on": row["filed_on"],
-        "url": url_maker("api:public_plan")(plan_id),
-    }
+def public_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Filed plans as the public search lists them: their search rows
+    (selectors.SEARCH_ROW_COLUMNS), and no more."""
+    statuses = choice_labels("status")
+    url = url_maker("api:public_plan")
+    return [
+        {
+            "id": row["plan_id"],
+            "title": row["title"],
+            "title_en": row["title_en"],
+            "institution": {
+                "id": row["institution_id"],
+                "name": row["institution_name"],
+                "name_en": row["institution_name_en"],
+            },
+            "prefecture": row["prefecture"],
+            "plan_number": row["plan_number"] or None,
+            "risk_class": row["risk_class"],
+            "therapy": row["therapy"],
+            "status": row["status"],
+            "status_label": statuses.get(row["status"], row["status"]),
+            "filed_on": row["filed_on"],
+            "url": url(row["plan_id"]),
+        }
+        for row in rows
+    ]
 
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
@@ -272,7 +280,7 @@ def _fresh(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 @router.get(
     "/plans", response={200: list[PlanSummaryOut], 401: ErrorOut}, summary="Plans I may see"
 )
-@paginate(Pagination, columns=selectors.API_LIST_COLUMNS, serialise=plan_summary_dict)
+@paginate(Pagination, columns=selectors.API_LIST_COLUMNS, serialise_page=plan_summaries)
 def plans(request: HttpRequest, status: Annotated[str, line(30)] = "", q: Search = "") -> Any:
     # A page lists each plan's names, class and state; its `url` reads the whole plan.
     return selectors.plan_list_for(actor(request), status=status or None, q=q or None)
@@ -562,7 +570,7 @@ def order_lift(request: HttpRequest, order_id: Id, payload: LiftIn) -> dict[str,
     response=list[PublicPlanSummaryOut],
     summary="Search filed plans (public)",
 )
-@paginate(Pagination, columns=selectors.SEARCH_ROW_COLUMNS, serialise=public_summary_dict)
+@paginate(Pagination, columns=selectors.SEARCH_ROW_COLUMNS, serialise_page=public_summaries)
 def public_plans(
     request: HttpRequest,
     q: Search = "",

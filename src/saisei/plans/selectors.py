@@ -187,7 +187,7 @@ def public_plan_search(
 
 
 # What the public search shows of a plan, from its search row (views.common.list_rows and the
-# public API's list, saisei.plans.api.public_summary_dict).
+# public API's list, saisei.plans.api.public_summaries).
 SEARCH_ROW_COLUMNS = (
     "plan_id",
     "title",
@@ -204,7 +204,7 @@ SEARCH_ROW_COLUMNS = (
 )
 
 
-# What the signed-in API lists of a plan (saisei.plans.api.plan_summary_dict): the list's columns,
+# What the signed-in API lists of a plan (saisei.plans.api.plan_summaries): the list's columns,
 # its committee's names, and no more.
 API_LIST_COLUMNS = (
     *LIST_COLUMNS,
