@@ -82,8 +82,13 @@ def _criteria(criteria: list[CriterionIn] | None) -> list[dict[str, Any]] | None
 # --- serialisers ---------------------------------------------------------------------------------
 
 
+def _named(pk: int, name: str, name_en: str) -> dict[str, Any]:
+    """A reference to a named record, as every plans schema gives one (schemas.Ref)."""
+    return {"id": pk, "name": name, "name_en": name_en}
+
+
 def _ref(obj: Any) -> dict[str, Any]:
-    return {"id": obj.pk, "name": obj.name, "name_en": obj.name_en}
+    return _named(obj.pk, obj.name, obj.name_en)
 
 
 def plan_public_dict(plan: Plan) -> dict[str, Any]:
@@ -144,18 +149,12 @@ def plan_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "id": row["id"],
             "title": row["title"],
             "title_en": row["title_en"],
-            "institution": {
-                "id": row["institution__id"],
-                "name": row["institution__name"],
-                "name_en": row["institution__name_en"],
-            },
+            "institution": _named(
+                row["institution__id"], row["institution__name"], row["institution__name_en"]
+            ),
             "committee": None
             if row["committee__id"] is None
-            else {
-                "id": row["committee__id"],
-                "name": row["committee__name"],
-                "name_en": row["committee__name_en"],
-            },
+            else _named(row["committee__id"], row["committee__name"], row["committee__name_en"]),
             "risk_class": row["risk_class"],
             "status": row["status"],
             "status_label": statuses.get(row["status"], row["status"]),
@@ -179,11 +178,9 @@ def public_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "id": row["plan_id"],
             "title": row["title"],
             "title_en": row["title_en"],
-            "institution": {
-                "id": row["institution_id"],
-                "name": row["institution_name"],
-                "name_en": row["institution_name_en"],
-            },
+            "institution": _named(
+                row["institution_id"], row["institution_name"], row["institution_name_en"]
+            ),
             "prefecture": row["prefecture"],
             "plan_number": row["plan_number"] or None,
             "risk_class": row["risk_class"],
