@@ -567,7 +567,7 @@ def order_lift(request: HttpRequest, order_id: Id, payload: LiftIn) -> dict[str,
     response=list[PublicPlanSummaryOut],
     summary="Search filed plans (public)",
 )
-@paginate(Pagination, columns=selectors.SEARCH_ROW_COLUMNS, serialise_page=public_summaries)
+@paginate(Pagination, serialise_page=public_summaries)
 def public_plans(
     request: HttpRequest,
     q: Search = "",

@@ -160,32 +160,6 @@ def public_plans() -> QuerySet[Plan]:
     return Plan.objects.filter(status__in=PUBLIC_STATUSES)
 
 
-def public_plan_search(
-    *,
-    q: str = "",
-    prefecture: str = "",
-    risk_class: str = "",
-    therapy: str = "",
-    institution_id: int | None = None,
-) -> QuerySet[PublicPlan]:
-    """The public search's rows (saisei.plans.search), in the list's order: institution, title,
-    plan. Every filter leads an index in that order, and the text goes through the database's
-    text index."""
-    rows = PublicPlan.objects.all()
-    if q:
-        rows = search.matching(rows, q)
-    if prefecture:
-        rows = rows.filter(prefecture=prefecture)
-    if risk_class:
-        rows = rows.filter(risk_class=risk_class)
-    if therapy:
-        rows = rows.filter(therapy=therapy)
-    if institution_id is not None:
-        rows = rows.filter(institution_id=institution_id)
-    # The text is matched, never shown.
-    return rows.defer("search_text").order_by("institution_name", "title", "plan_id")
-
-
 # What the public search shows of a plan, from its search row (views.common.list_rows and the
 # public API's list, saisei.plans.api.public_summaries).
 SEARCH_ROW_COLUMNS = (
@@ -202,6 +176,35 @@ SEARCH_ROW_COLUMNS = (
     "status",
     "filed_on",
 )
+
+
+def public_plan_search(
+    *,
+    q: str = "",
+    prefecture: str = "",
+    risk_class: str = "",
+    therapy: str = "",
+    institution_id: int | None = None,
+) -> QuerySet[PublicPlan, dict[str, Any]]:
+    """The public search's rows (saisei.plans.search) as values of SEARCH_ROW_COLUMNS, in the
+    list's order: institution, title, plan. Every filter leads an index in that order, and the
+    text goes through the database's text index."""
+    rows = PublicPlan.objects.all()
+    if q:
+        rows = search.matching(rows, q)
+    if prefecture:
+        rows = rows.filter(prefecture=prefecture)
+    if risk_class:
+        rows = rows.filter(risk_class=risk_class)
+    if therapy:
+        rows = rows.filter(therapy=therapy)
+    if institution_id is not None:
+        rows = rows.filter(institution_id=institution_id)
+    # The text is matched, never shown: the rows are what a page shows of them.
+    shown: QuerySet[PublicPlan, dict[str, Any]] = rows.order_by(
+        "institution_name", "title", "plan_id"
+    ).values(*SEARCH_ROW_COLUMNS)
+    return shown
 
 
 # What the signed-in API lists of a plan (saisei.plans.api.plan_summaries): the list's columns,

@@ -28,9 +28,7 @@ DEFAULT_CACHE_SECONDS = 60
 def _search_page(criteria: dict[str, Any], cursor: str | None) -> dict[str, Any]:
     """One page of the public search: its rows, the number found and the cursors either side."""
     rows = selectors.public_plan_search(**criteria)
-    page = keyset_page(
-        rows.values(*selectors.SEARCH_ROW_COLUMNS), cursor=cursor, limit=SEARCH_PAGE_SIZE
-    )
+    page = keyset_page(rows, cursor=cursor, limit=SEARCH_PAGE_SIZE)
     return {
         "rows": page.items,
         "count": rows.count(),
