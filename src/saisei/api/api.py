@@ -29,6 +29,7 @@ from ninja.responses import Status
 from saisei.accounts.auth import API_AUTH, actor
 from saisei.api import idempotency
 from saisei.api.docs import docs_csp
+from saisei.api.renderers import FastJSONRenderer
 from saisei.api.schemas import ErrorOut
 from saisei.core.error_responses import TOO_LARGE_EXCEPTIONS, error_body, too_large_details
 from saisei.core.errors import DomainError, ErrorCode
@@ -121,6 +122,7 @@ def build_api() -> SaiseiAPI:
         auth=API_AUTH,
         urls_namespace="api",
         docs_decorator=docs_csp,
+        renderer=FastJSONRenderer(),
     )
     # Every POST that answers 201 takes an Idempotency-Key (saisei.api.idempotency).
     idempotency.install(api)
