@@ -375,3 +375,17 @@ def test_a_search_row_shows_markup_in_a_title_as_text(world, client_for) -> None
     japanese = client_for(None).get("/plans/search/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "膝&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in japanese
     assert "<script>alert" not in japanese
+
+
+def test_search_forms_share_their_choices_and_each_still_validates_its_own() -> None:
+    from saisei.plans.forms import SearchForm
+
+    one, two = SearchForm({"prefecture": "13"}), SearchForm({"prefecture": "99"})
+    assert one.fields["prefecture"].choices is two.fields["prefecture"].choices
+    assert one.is_valid() and one.cleaned_data["prefecture"] == "13"
+    assert not two.is_valid() and "prefecture" in two.errors
+    # A form that narrows its own field's choices leaves every other form's alone.
+    one.fields["prefecture"].choices = [("", "Any"), ("13", "Tokyo")]
+    three = SearchForm({"prefecture": "01"})
+    assert three.is_valid() and len(three.fields["prefecture"].choices) == 48
+    assert 'value="01"' in str(three["prefecture"])
