@@ -449,6 +449,14 @@ def generate(*, scale: float, seed: int, today: date, log: Callable[[str], None]
                 )
             )
             answers, result, rule = classification[therapy, risk_class]
+            # Each plan last changed on a day of its own (its filing, its end, or lately for one
+            # not filed yet) at a second of office hours: a real register's plans differ in their
+            # last change, so a list ordered by it has no tie the size of the country.
+            changed_on = ended or filed or (today - timedelta(days=rng.randrange(1, 365)))
+            changed = connection.ops.adapt_datetimefield_value(
+                datetime(changed_on.year, changed_on.month, changed_on.day, tzinfo=UTC)
+                + timedelta(seconds=rng.randrange(9 * 3600, 18 * 3600))
+            )
             plans.append(
                 (
                     pk,
@@ -471,14 +479,14 @@ def generate(*, scale: float, seed: int, today: date, log: Callable[[str], None]
                     status,
                     "",
                     1,
-                    None if status == "draft" else now,
+                    None if status == "draft" else changed,
                     filed,
                     ""
                     if filed is None
                     else ("minister" if risk_class == "I" else "regional_bureau"),
                     office,
                     number,
-                    None if filed is None else now,
+                    None if filed is None else changed,
                     filed,
                     "Generated for the benchmark.",
                     "ベンチマーク用に生成。",
@@ -489,8 +497,8 @@ def generate(*, scale: float, seed: int, today: date, log: Callable[[str], None]
                     ended if status == "discontinued" else None,
                     ended if status == "closed" else None,
                     None,
-                    now,
-                    now,
+                    changed,
+                    changed,
                 )
             )
             plan_info.append((pk, inst, committee, risk_class, filed or today, ended, status))
