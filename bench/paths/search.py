@@ -312,13 +312,24 @@ def _explain_public(
     return explain
 
 
-def _explain_plans(user: str, *, deep: bool = False) -> Callable[[Context], list[Any]]:
+def _explain_plans(
+    user: str, *, deep: bool = False, api: bool = True
+) -> Callable[[Context], list[Any]]:
     def explain(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
         from saisei.core.keyset import RowCompare, decode_cursor
         from saisei.plans import selectors
         from saisei.plans.models import Plan
 
         plans = selectors.plan_list_for(ctx.users[user])
+        # The columns each reads (saisei.plans.api.plans, saisei.plans.views.drafting).
+        if api:
+            plans = plans.values(*selectors.API_LIST_COLUMNS)
+        else:
+            plans = (
+                plans.select_related(None)
+                .select_related("institution")
+                .only(*selectors.LIST_COLUMNS)
+            )
         page = plans
         if deep and (cursor := _plans_cursor(ctx)) is not None:
             fields = [Plan._meta.get_field("updated_at"), Plan._meta.get_field("id")]
@@ -446,7 +457,7 @@ def _measures() -> list[Measure]:
             ratio=3.0,
             p99_ms=api if api_call else page,
             same_as=same_as,
-            explain=_explain_plans(user, deep=deep),
+            explain=_explain_plans(user, deep=deep, api=api_call),
             area="search",
         )
 
