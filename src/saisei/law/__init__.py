@@ -40,7 +40,7 @@ from saisei.law.classification import (
     classify,
     load_wording,
 )
-from saisei.law.deadlines import MAX_PERIOD, DueDate, due_date, period_bounds
+from saisei.law.deadlines import MAX_PERIOD, DueDate, due_date, period_bounds, period_due
 from saisei.law.errors import LawConfigError, LawError, LawInputError
 from saisei.law.legal_calendar import (
     COMMITTEE_CLOSED_DAY_CHOICES,
@@ -148,6 +148,7 @@ __all__ = [
     "load_rules",
     "load_wording",
     "period_bounds",
+    "period_due",
     "procedure_for",
     "regime_on",
     "roll_forward",

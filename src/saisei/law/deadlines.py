@@ -31,7 +31,7 @@ from saisei.law.obligations import RULES, Route, Rule, RuleKind, RuleSet, Unit
 from saisei.law.periods import add_years, day_period, term, yearly_period, yearly_period_end
 from saisei.law.recipients import Recipient, RollPolicy, roll_policy_for
 
-__all__ = ["MAX_PERIOD", "DueDate", "due_date", "period_bounds"]
+__all__ = ["MAX_PERIOD", "DueDate", "due_date", "period_bounds", "period_due"]
 
 _SIXTY_DAYS = 60
 # The largest period number asked for: 60-day periods across the holiday calendar's 150 years
@@ -265,15 +265,7 @@ def due_date(
         raise LawInputError(
             "period", f"not allowed for {rule_id}, which is not a periodic rule ({spec.kind})"
         )
-    route: Route | None = spec.route(None if to is None else str(to))
-    recipient = None if route is None else route.to
-    closed = frozenset(committee_closed or ())
-    if closed and recipient is not Recipient.COMMITTEE:
-        raise LawInputError(
-            "committee_closed",
-            "applies only to a report to a committee "
-            f"(this one goes to {recipient.value if recipient else 'no recipient'})",
-        )
+    route, recipient, closed = _recipient(spec, to, committee_closed)
     # A date the request makes impossible is blamed on the input that moves it: the period
     # number for periodic rules, the start date otherwise.
     field_name = "period" if spec.kind.periodic else "from"
@@ -285,8 +277,84 @@ def due_date(
         raise
     except (OverflowError, ValueError):
         raise LawInputError(field_name, "the computed date is out of range") from None
-
     policy = roll_policy_for(recipient)
+    due, skipped = _settle(spec, nominal, policy, closed, field_name)
+    return DueDate(
+        rule=spec.id,
+        basis=spec.basis if route is None else route.basis,
+        basis_ja=spec.basis_ja if route is None else route.basis_ja,
+        start=start,
+        period=period,
+        period_start=period_start,
+        period_end=period_end,
+        to=recipient,
+        nominal_due=nominal,
+        due=due,
+        skipped=tuple(skipped),
+        kind=spec.kind,
+        uncertain=spec.uncertain,
+        roll=policy if spec.rolls_forward else RollPolicy.NONE,
+        committee_closed=closed if recipient is Recipient.COMMITTEE else frozenset(),
+        window_opens=window_opens,
+        spec=spec,
+    )
+
+
+def period_due(
+    rule_id: str,
+    period_end: date,
+    *,
+    to: Recipient | str | None = None,
+    committee_closed: Iterable[ClosedDayKind] | None = None,
+    rules: RuleSet | None = None,
+) -> tuple[date, date]:
+    """(nominal due, due) of a periodic rule's duty for the period (for a renewal: the term)
+    that ends on ``period_end``, for the recipient ``to``: what due_date() gives for every
+    period ending that day, whatever its first day, without the explanation. Each periodic
+    rule's offset counts from the last day of the period (the periodic report: within 90 days
+    of it, Act Art 20(1), 21(1); Ordinance Art 37(1), 38(1)), so the plans filed on different
+    days whose periods end on one day share it: asked once for them when many stored duties are
+    checked at once (saisei obligations verify). Raises ``LawInputError`` as due_date() does;
+    ``rule`` for a rule that is not periodic."""
+    ruleset = RULES if rules is None else rules
+    spec = ruleset.rule(rule_id)
+    if not spec.kind.periodic:
+        raise LawInputError("rule", f"{rule_id} is not periodic (kind {spec.kind})")
+    _route, recipient, closed = _recipient(spec, to, committee_closed)
+    try:
+        nominal, _window_opens = _nominal_from_end(spec, period_end)
+    except (OverflowError, ValueError):
+        raise LawInputError("period", "the computed date is out of range") from None
+    due, _skipped = _settle(spec, nominal, roll_policy_for(recipient), closed, "period")
+    return nominal, due
+
+
+def _recipient(
+    spec: Rule, to: Recipient | str | None, committee_closed: Iterable[ClosedDayKind] | None
+) -> tuple[Route | None, Recipient | None, frozenset[ClosedDayKind]]:
+    """The route of a duty to ``to``, its recipient, and the committee's closed days (refused
+    for any other recipient)."""
+    route: Route | None = spec.route(None if to is None else str(to))
+    recipient = None if route is None else route.to
+    closed = frozenset(committee_closed or ())
+    if closed and recipient is not Recipient.COMMITTEE:
+        raise LawInputError(
+            "committee_closed",
+            "applies only to a report to a committee "
+            f"(this one goes to {recipient.value if recipient else 'no recipient'})",
+        )
+    return route, recipient, closed
+
+
+def _settle(
+    spec: Rule,
+    nominal: date,
+    policy: RollPolicy,
+    closed: frozenset[ClosedDayKind],
+    field_name: str,
+) -> tuple[date, list[SkippedDay]]:
+    """The due date from the nominal one, moved past the recipient's closed days where the rule
+    rolls forward, and the days skipped."""
     due, skipped = nominal, list[SkippedDay]()
     if spec.rolls_forward and spec.kind not in (
         RuleKind.RESTRICTION,
@@ -311,25 +379,7 @@ def due_date(
                 f"the due date {nominal.isoformat()} is outside the holiday calendar "
                 f"({low}-{high}), so closed days cannot be determined",
             ) from None
-    return DueDate(
-        rule=spec.id,
-        basis=spec.basis if route is None else route.basis,
-        basis_ja=spec.basis_ja if route is None else route.basis_ja,
-        start=start,
-        period=period,
-        period_start=period_start,
-        period_end=period_end,
-        to=recipient,
-        nominal_due=nominal,
-        due=due,
-        skipped=tuple(skipped),
-        kind=spec.kind,
-        uncertain=spec.uncertain,
-        roll=policy if spec.rolls_forward else RollPolicy.NONE,
-        committee_closed=closed if recipient is Recipient.COMMITTEE else frozenset(),
-        window_opens=window_opens,
-        spec=spec,
-    )
+    return due, skipped
 
 
 def period_bounds(
@@ -365,15 +415,10 @@ def _nominal(
 ) -> tuple[date | None, date | None, date, date | None]:
     if spec.kind is RuleKind.RENEWAL:
         first, last = term(start, period, spec.term_years)
-        return (
-            first,
-            last,
-            last - timedelta(days=spec.offset),
-            last - timedelta(days=spec.window),
-        )
+        return first, last, *_nominal_from_end(spec, last)
     if spec.kind.periodic:
         first, last = period_bounds(spec.kind, start, period)
-        return first, last, _after(last, spec.offset, spec.offset_unit), None
+        return first, last, *_nominal_from_end(spec, last)
     if spec.kind is RuleKind.VALIDITY:
         # Counted from the grant as day 1: the last day of validity, like a time limit.
         if spec.offset_unit is Unit.YEARS:
@@ -382,6 +427,14 @@ def _nominal(
     # Single events, retention, and restrictions: the day of the event is not counted (Civil Code
     # Art 140). For the Class I restriction start + 90 is day 91 counting the filing day as day 1.
     return None, None, _after(start, spec.offset, spec.offset_unit), None
+
+
+def _nominal_from_end(spec: Rule, last: date) -> tuple[date, date | None]:
+    """A periodic rule's nominal due date from the last day of its period, and for a renewal
+    the day its application window opens (counted back from the term's last day)."""
+    if spec.kind is RuleKind.RENEWAL:
+        return last - timedelta(days=spec.offset), last - timedelta(days=spec.window)
+    return _after(last, spec.offset, spec.offset_unit), None
 
 
 def _after(d: date, n: int, unit: Unit) -> date:
