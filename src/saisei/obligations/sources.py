@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,6 +125,18 @@ SOURCES: dict[str, tuple[frozenset[str], Source]] = {}
 CHUNK = 1000
 
 
+class Expectation(NamedTuple):
+    """All a periodic source expects of one subject, without a spec per duty: the reports of
+    periods 1 to `owed` counted from `first_day`, to each of `recipients` (with, for a report to
+    a committee, the closed days its rules record), owed by `organisation_id`."""
+
+    pk: int
+    first_day: date
+    owed: int
+    organisation_id: int | None
+    recipients: tuple[tuple[str, tuple[str, ...]], ...]
+
+
 @dataclass(frozen=True)
 class BySubject:
     """A source read subject by subject, so that the tick and verify compare one chunk of
@@ -143,6 +155,51 @@ class BySubject:
     # (found by an aggregate of the stored rows, without building each expected duty); the
     # tick asks `specs` of those only, so `specs` must then accept any sorted subset of a chunk.
     unsettled: Callable[[date, str, Sequence[int]], Sequence[int]] | None = None
+    # Optional, for a source of one periodic rule (`periodic`): what it expects of each subject
+    # of a chunk (any sorted subset of one), in the terms of Expectation, agreeing with `specs`.
+    # Verify then checks those subjects' stored rows in the database, a chunk at a time
+    # (saisei.obligations.services.screen), and builds specs only for a subject in doubt.
+    periodic: str = ""
+    expectations: Callable[[date, str, Sequence[int]], Iterable[Expectation]] | None = None
+
+    def unsettled_of(self, today: date, subject_type: str, pks: Sequence[int]) -> list[int]:
+        """The pks of a chunk that may lack a duty the tick creates (all, where the source
+        cannot say)."""
+        if self.unsettled is not None:
+            return list(self.unsettled(today, subject_type, pks))
+        if self.expectations is not None:
+            return periodic_unsettled(
+                self.periodic, subject_type, self.expectations(today, subject_type, pks)
+            )
+        return list(pks)
+
+
+def periodic_unsettled(rule: str, subject_type: str, expected: Iterable[Expectation]) -> list[int]:
+    """The subjects that may lack a report of `rule`: those whose stored reports to a recipient,
+    counted from the unique duty index, are not periods 1 to n (the key is unique, so n rows of
+    periods between 1 and n are exactly those)."""
+    from django.db.models import Count, Max, Min
+
+    from saisei.obligations.models import Obligation
+
+    expected = [e for e in expected if e.owed]
+    stored: dict[tuple[str, date, str], tuple[int, int, int]] = {
+        (subject_id, starts_on, recipient): (n, low, high)
+        for subject_id, starts_on, recipient, n, low, high in Obligation.objects.filter(
+            rule=rule, subject_type=subject_type, subject_id__in=[str(e.pk) for e in expected]
+        )
+        .order_by()
+        .values_list("subject_id", "starts_on", "recipient")
+        .annotate(n=Count("pk"), low=Min("period"), high=Max("period"))
+    }
+    unsettled = []
+    for e in expected:
+        for recipient, _closed in e.recipients:
+            n, low, high = stored.get((str(e.pk), e.first_day, recipient), (0, 0, 0))
+            if n != e.owed or low < 1 or high > e.owed:
+                unsettled.append(e.pk)
+                break
+    return unsettled
 
 
 # The sources that can be read by subject (every source of the apps; a plain function, as the

@@ -24,7 +24,7 @@ from typing import Any
 
 from saisei.law import Recipient, authority_for
 from saisei.obligations import sources
-from saisei.obligations.sources import ObligationSpec
+from saisei.obligations.sources import Expectation, ObligationSpec
 
 PLAN = "plans.plan"
 
@@ -99,9 +99,11 @@ def committees_of(
     return found
 
 
-def _periodic_report_specs(
+def _plan_expectations(
     today: date, subject_type: str, pks: Sequence[int]
-) -> Iterator[ObligationSpec]:
+) -> Iterator[tuple[str, int | None, Expectation]]:
+    """(title, committee's organisation, what it expects) of each filed plan of `pks`: the
+    yearly reports of the periods it owes by `today`, to its committee and its authority."""
     rows = list(
         _filed_plans(today)[subject_type]
         .filter(pk__in=pks)
@@ -119,33 +121,45 @@ def _periodic_report_specs(
     )
     committees = committees_of(row[-1] for row in rows)
     committee = Recipient.COMMITTEE.value
-    spec = sources.spec
     for pk, title, filed_on, filed_with, risk_class, closed_on, organisation_id, cid in rows:
-        until = min(today, closed_on) if closed_on else today
-        authority = _authority(filed_with, risk_class)
         committee_org, closed_days = committees[cid]
-        subject_id = str(pk)
-        for k, _start, end in sources.periods("periodic_report", filed_on, until):
-            if closed_on and end >= closed_on:
-                break
-            for recipient in (committee, authority):
+        recipients = ((committee, closed_days), (_authority(filed_with, risk_class), ()))
+        owed = _periods_owed(filed_on, closed_on, today)
+        yield title, committee_org, Expectation(pk, filed_on, owed, organisation_id, recipients)
+
+
+def _periodic_report_specs(
+    today: date, subject_type: str, pks: Sequence[int]
+) -> Iterator[ObligationSpec]:
+    spec = sources.spec
+    for title, committee_org, expected in _plan_expectations(today, subject_type, pks):
+        subject_id = str(expected.pk)
+        for k in range(1, expected.owed + 1):
+            for recipient, closed_days in expected.recipients:
                 yield spec(
                     rule="periodic_report",
-                    organisation_id=organisation_id,
+                    organisation_id=expected.organisation_id,
                     subject_type=PLAN,
                     subject_id=subject_id,
                     subject_label=title,
-                    starts_on=filed_on,
+                    starts_on=expected.first_day,
                     period=k,
                     also_visible_to_id=committee_org,
                     recipient=recipient,
-                    committee_closed=closed_days if recipient == committee else (),
+                    committee_closed=closed_days,
                 )
+
+
+def _periodic_report_expectations(
+    today: date, subject_type: str, pks: Sequence[int]
+) -> Iterator[Expectation]:
+    for _title, _committee_org, expected in _plan_expectations(today, subject_type, pks):
+        yield expected
 
 
 def _periods_owed(filed_on: date, closed_on: date | None, today: date) -> int:
     """How many yearly reports a plan owes by `today` (each to both recipients): the periods
-    begun by then, those ended before it closed if it did (as _periodic_report_specs)."""
+    begun by then, those ended before it closed if it did."""
     until = min(today, closed_on) if closed_on else today
     owed = 0
     for _k, _start, end in sources.periods("periodic_report", filed_on, until):
@@ -155,43 +169,11 @@ def _periods_owed(filed_on: date, closed_on: date | None, today: date) -> int:
     return owed
 
 
-def _plans_unsettled(today: date, subject_type: str, pks: Sequence[int]) -> list[int]:
-    """The plans of a chunk that may lack a yearly report the tick creates: those whose stored
-    reports to a recipient, counted from the unique duty index, are not periods 1 to n (the key
-    is unique, so n rows of periods between 1 and n are exactly those)."""
-    from django.db.models import Count, Max, Min
-
-    from saisei.obligations.models import Obligation
-
-    plans = (
-        _filed_plans(today)[subject_type]
-        .filter(pk__in=pks)
-        .values_list("pk", "filed_on", "filed_with", "risk_class", "closed_on")
-    )
-    stored: dict[tuple[str, date, str], tuple[int, int, int]] = {
-        (subject_id, starts_on, recipient): (n, low, high)
-        for subject_id, starts_on, recipient, n, low, high in Obligation.objects.filter(
-            rule="periodic_report", subject_type=PLAN, subject_id__in=[str(pk) for pk in pks]
-        )
-        .order_by()
-        .values_list("subject_id", "starts_on", "recipient")
-        .annotate(n=Count("pk"), low=Min("period"), high=Max("period"))
-    }
-    unsettled = []
-    for pk, filed_on, filed_with, risk_class, closed_on in plans.order_by("pk"):
-        owed = _periods_owed(filed_on, closed_on, today)
-        if owed == 0:
-            continue
-        for recipient in (Recipient.COMMITTEE.value, _authority(filed_with, risk_class)):
-            n, low, high = stored.get((str(pk), filed_on, recipient), (0, 0, 0))
-            if n != owed or low < 1 or high > owed:
-                unsettled.append(pk)
-                break
-    return unsettled
-
-
 PERIODIC_REPORTS = sources.BySubject(
-    _filed_plans, _periodic_report_specs, unsettled=_plans_unsettled
+    _filed_plans,
+    _periodic_report_specs,
+    periodic="periodic_report",
+    expectations=_periodic_report_expectations,
 )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from saisei.law import RenewalApplication, certification_status, period_bounds
 from saisei.obligations import sources
-from saisei.obligations.sources import ObligationSpec
+from saisei.obligations.sources import Expectation, ObligationSpec
 
 FACILITY = "registry.processingfacility"
 NOTICE = "registry.facilitynotice"
@@ -130,36 +130,27 @@ def _facility_report_specs(
             )
 
 
-def _facilities_unsettled(today: date, subject_type: str, pks: Sequence[int]) -> list[int]:
-    """The facilities of a chunk that may lack a yearly report the tick creates: those whose
-    stored reports, counted from the unique duty index, are not periods 1 to n."""
-    from django.db.models import Count, Max, Min
-
-    from saisei.obligations.models import Obligation
-
-    stored = {
-        (subject_id, starts_on): (n, low, high)
-        for subject_id, starts_on, n, low, high in Obligation.objects.filter(
-            rule="cpc_periodic_report",
-            subject_type=FACILITY,
-            subject_id__in=[str(pk) for pk in pks],
-            recipient=BUREAU,
-        )
-        .order_by()
-        .values_list("subject_id", "starts_on")
-        .annotate(n=Count("pk"), low=Min("period"), high=Max("period"))
-    }
-    unsettled = []
+def _facility_expectations(
+    today: date, subject_type: str, pks: Sequence[int]
+) -> Iterator[Expectation]:
+    """What _facility_report_specs expects of each facility, as one Expectation: the reports of
+    the periods begun by the last day its reports are counted to."""
     for row, until, _closure in _facility_counts(today, subject_type, pks):
         owed = len(sources.periods("cpc_periodic_report", row["valid_from"], until))
-        n, low, high = stored.get((str(row["pk"]), row["valid_from"]), (0, 0, 0))
-        if owed and (n != owed or low < 1 or high > owed):
-            unsettled.append(row["pk"])
-    return unsettled
+        yield Expectation(
+            row["pk"],
+            row["valid_from"],
+            owed,
+            row["operator_institution__organisation_id"],
+            ((BUREAU, ()),),
+        )
 
 
 FACILITY_REPORTS = sources.BySubject(
-    _facilities_valid, _facility_report_specs, unsettled=_facilities_unsettled
+    _facilities_valid,
+    _facility_report_specs,
+    periodic="cpc_periodic_report",
+    expectations=_facility_expectations,
 )
 
 

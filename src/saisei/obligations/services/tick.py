@@ -135,10 +135,9 @@ def obligations_tick(*, today: date) -> TickResult:
                 continue
             for subject_type, queryset in by_subject.subjects(today).items():
                 for pks in pk_chunks(queryset):
-                    if by_subject.unsettled is not None:
-                        pks = list(by_subject.unsettled(today, subject_type, pks))
-                        if not pks:
-                            continue
+                    pks = by_subject.unsettled_of(today, subject_type, pks)
+                    if not pks:
+                        continue
                     specs = by_subject.specs(today, subject_type, pks)
                     tick.add([s for s in specs if _created_by_tick(s)])
         created = tick.created()
