@@ -80,10 +80,11 @@ def test_verify_finds_no_difference_on_the_demo_and_finds_a_corrupted_one(demo) 
     Obligation.objects.filter(pk=corrupted.pk).update(
         due_on=corrupted.due_on + dt.timedelta(days=30)
     )
-    out = io.StringIO()
-    with pytest.raises(CommandError, match="1 obligation"):
-        call_command("obligations", "verify", stdout=out)
-    assert f"obligation #{corrupted.pk}" in out.getvalue()
+    for options in ([], ["--thorough"]):
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="1 obligation"):
+            call_command("obligations", "verify", *options, stdout=out)
+        assert f"obligation #{corrupted.pk}" in out.getvalue()
 
 
 def test_certifications_and_licences_have_renewal_duties_from_the_law(demo) -> None:

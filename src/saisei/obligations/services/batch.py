@@ -20,9 +20,9 @@ from django.db.models import Case, Q, QuerySet, TextField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
-from saisei.law import Recipient
+from saisei.law import MAX_PERIOD, Recipient, period_bounds, period_due
 from saisei.obligations.models import OUTSTANDING, Obligation
-from saisei.obligations.services.core import _explanation, compute_due
+from saisei.obligations.services.core import _explanation, compute_due, law_arguments
 from saisei.obligations.sources import ObligationSpec
 
 # Rows read per query when a set of stored duties is walked by pk.
@@ -229,6 +229,10 @@ class DueDates:
         self._dates: dict[tuple[Any, ...], tuple[date, date, date | None, date | None]] = {}
         self._raw: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._values: dict[tuple[Any, ...], dict[str, Any]] = {}
+        # A periodic duty's two due dates per last day of its period (see period_dates), and
+        # the law's arguments per rule, recipient and closed days.
+        self._by_end: dict[tuple[Any, ...], tuple[date, date]] = {}
+        self._arguments: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def dates(self, spec: ObligationSpec) -> tuple[date, date, date | None, date | None]:
         """(nominal due, due, period start, period end), as compute_due gives them."""
@@ -237,8 +241,7 @@ class DueDates:
         question = _question(spec)
         found = self._dates.get(question)
         if found is None:
-            due = compute_due(spec)
-            found = (due.nominal_due, due.due, due.period_start, due.period_end)
+            found = self._answer(spec)
             if len(self._dates) >= MAX_ANSWERS:
                 self._dates.clear()
             self._dates[question] = found
@@ -254,19 +257,50 @@ class DueDates:
         found = self._raw.get(question)
         if found is None:
             try:
-                due = compute_due(spec)
+                found = tuple(raw.day(d) for d in self._answer(spec))
             except Exception:
                 return None
-            found = (
-                raw.day(due.nominal_due),
-                raw.day(due.due),
-                raw.day(due.period_start),
-                raw.day(due.period_end),
-            )
             if len(self._raw) >= MAX_ANSWERS:
                 self._raw.clear()
             self._raw[question] = found
         return found
+
+    def _law(self, rule: str, recipient: str, closed: tuple[str, ...]) -> tuple[Any, ...]:
+        key = (rule, recipient, closed)
+        found = self._arguments.get(key)
+        if found is None:
+            found = self._arguments[key] = law_arguments(rule, recipient, closed)
+        return found
+
+    def period_dates(
+        self, rule: str, period_end: date, recipient: str, closed: tuple[str, ...]
+    ) -> tuple[date, date]:
+        """(nominal due, due) of a periodic rule's duty whose period ends on `period_end`: the
+        same for every period that ends that day (saisei.law.period_due), so asked once for all
+        the plans whose periods end on one day, not once per first day and period."""
+        rules, to, kinds = self._law(rule, recipient, closed)
+        key = (rule, period_end, to, kinds)
+        found = self._by_end.get(key)
+        if found is None:
+            if len(self._by_end) >= MAX_ANSWERS:
+                self._by_end.clear()
+            found = self._by_end[key] = period_due(
+                rule, period_end, to=to, committee_closed=kinds, rules=rules
+            )
+        return found
+
+    def _answer(self, spec: ObligationSpec) -> tuple[date, date, date | None, date | None]:
+        """(nominal due, due, period start, period end) as compute_due(spec) gives them."""
+        if spec.fixed_due is None and 1 <= spec.period <= MAX_PERIOD:
+            rules = self._law(spec.rule, spec.recipient, spec.committee_closed)[0]
+            if rules.rule(spec.rule).kind.periodic:
+                start, end = period_bounds(spec.rule, spec.starts_on, spec.period, rules=rules)
+                nominal, due = self.period_dates(
+                    spec.rule, end, spec.recipient, spec.committee_closed
+                )
+                return nominal, due, start, end
+        computed = compute_due(spec)
+        return computed.nominal_due, computed.due, computed.period_start, computed.period_end
 
     def row_values(self, spec: ObligationSpec) -> dict[str, Any]:
         """A new row's dates and explanation (core._row_values' share that comes from the law)."""

@@ -111,16 +111,7 @@ def compute_due(spec: ObligationSpec) -> DueDate | FixedDue:
             spec.fixed_explanation,
             spec.fixed_explanation_ja,
         )
-    rules = current_rules()
-    recipient = spec.recipient or None
-    closed = (
-        committee_closed_kinds(spec.committee_closed)
-        if recipient == Recipient.COMMITTEE.value
-        else None
-    )
-    if recipient is not None and recipient not in rules.rule(spec.rule).recipients:
-        # A duty of a rule with no recipient (a licence's validity) is computed without one.
-        recipient = None
+    rules, recipient, closed = law_arguments(spec.rule, spec.recipient, spec.committee_closed)
     return due_date(
         spec.rule,
         spec.starts_on,
@@ -129,6 +120,20 @@ def compute_due(spec: ObligationSpec) -> DueDate | FixedDue:
         committee_closed=closed,
         rules=rules,
     )
+
+
+def law_arguments(
+    rule: str, recipient: str, committee_closed: tuple[str, ...]
+) -> tuple[RuleSet, str | None, Any]:
+    """The rules in force, the recipient and the committee's closed days the law is asked with
+    for a duty of one of its rules (a spec's fields of the same names)."""
+    rules = current_rules()
+    to = recipient or None
+    closed = committee_closed_kinds(committee_closed) if to == Recipient.COMMITTEE.value else None
+    if to is not None and to not in rules.rule(rule).recipients:
+        # A duty of a rule with no recipient (a licence's validity) is computed without one.
+        to = None
+    return rules, to, closed
 
 
 def _row_values(spec: ObligationSpec, due: DueDate | FixedDue) -> dict[str, Any]:

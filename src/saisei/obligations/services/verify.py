@@ -11,6 +11,8 @@ distinct question (saisei.obligations.services.batch) and the differences.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,12 +38,13 @@ from saisei.obligations.services.batch import (
     rows,
 )
 from saisei.obligations.services.core import SUPERSEDING_RECORD
+from saisei.obligations.services.screen import Screen
 from saisei.obligations.sources import (
     BY_SUBJECT,
     SOURCES,
     BySubject,
     ObligationSpec,
-    chunks,
+    pk_chunks,
     spec_of_row,
 )
 
@@ -63,8 +66,9 @@ class Difference:
 
 
 class _Verification:
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, *, thorough: bool = False) -> None:
         self.today = today
+        self.thorough = thorough
         self.covered = frozenset().union(*(rules for rules, _source in SOURCES.values()))
         self.due = DueDates()
         self.found: list[Difference] = []
@@ -161,49 +165,82 @@ class _Verification:
             )
         )
 
+    def _compare(
+        self,
+        rules: frozenset[str],
+        subject_type: str,
+        pks: list[int],
+        specs: Iterable[ObligationSpec],
+    ) -> int:
+        """Compare the stored rows of `rules` of these subjects with the duties expected of them;
+        the number of stored rows read."""
+        raw, due, today, read = self.raw, self.due, self.raw_today, 0
+        careful = bool(rules & self.whole_rules)
+        # What each expected duty's row must hold, in the driver's form: its due dates (None
+        # where the law cannot answer), organisation and committee's closed days.
+        expected = {
+            raw.key(spec): (
+                spec,
+                due.raw_dates(spec, raw),
+                spec.organisation_id,
+                spec.committee_closed,
+            )
+            for spec in specs
+        }
+        stored = Obligation.objects.filter(
+            rule__in=rules, subject_type=subject_type, subject_id__in=[str(pk) for pk in pks]
+        )
+        for values in raw_rows(stored, ordered=False):
+            read += 1
+            found = expected.pop(values[KEY], None)
+            if found is None:
+                self.judge(raw.row(values), None)
+                continue
+            spec, dates, organisation_id, closed = found
+            status, due_on, met_on = values[STATUS], values[DUE_ON], values[MET_ON]
+            if (
+                careful
+                or dates is None
+                or values[DATES] != dates
+                or values[ORGANISATION] != organisation_id
+                or (status == OPEN and due_on < today)
+                or (status == MET and met_on and met_on > due_on)
+                or (values[CLOSED] is not None and raw.closed(values[CLOSED]) != closed)
+            ):
+                # Any doubt goes to judge(), which finds and words the difference.
+                self.judge(raw.row(values), spec)
+        for spec, *_rest in expected.values():
+            self.miss(spec)
+        return read
+
     def by_subject(self, rules: frozenset[str], source: BySubject) -> None:
         """A source's subjects a chunk at a time, then its rows of subjects it does not consider."""
-        raw = self.raw
         # A source read whole that covers one of these rules may expect any of their rows:
         # then each is judged carefully (the tests' sources; the apps' cover other rules).
         careful = bool(rules & self.whole_rules)
-        due, today, read = self.due, self.raw_today, 0
-        for subject_type, pks, specs in chunks(source, self.today):
-            # What each expected duty's row must hold, in the driver's form: its due dates (None
-            # where the law cannot answer), organisation and committee's closed days.
-            expected = {
-                raw.key(spec): (
-                    spec,
-                    due.raw_dates(spec, raw),
-                    spec.organisation_id,
-                    spec.committee_closed,
-                )
-                for spec in specs
-            }
-            stored = Obligation.objects.filter(
-                rule__in=rules, subject_type=subject_type, subject_id__in=[str(pk) for pk in pks]
-            )
-            for values in raw_rows(stored, ordered=False):
-                read += 1
-                found = expected.pop(values[KEY], None)
-                if found is None:
-                    self.judge(raw.row(values), None)
-                    continue
-                spec, dates, organisation_id, closed = found
-                status, due_on, met_on = values[STATUS], values[DUE_ON], values[MET_ON]
-                if (
-                    careful
-                    or dates is None
-                    or values[DATES] != dates
-                    or values[ORGANISATION] != organisation_id
-                    or (status == OPEN and due_on < today)
-                    or (status == MET and met_on and met_on > due_on)
-                    or (values[CLOSED] is not None and raw.closed(values[CLOSED]) != closed)
-                ):
-                    # Any doubt goes to judge(), which finds and words the difference.
-                    self.judge(raw.row(values), spec)
-            for spec, *_rest in expected.values():
-                self.miss(spec)
+        screen = None
+        if (
+            not careful
+            and not self.thorough
+            and source.expectations is not None
+            and rules == {source.periodic}
+            and Screen.supported()
+        ):
+            # A yearly report's subjects are checked in the database first; only those in
+            # doubt are compared here (saisei.obligations.services.screen).
+            screen = Screen(source.periodic, self.today, self.due)
+        read = 0
+        with screen or nullcontext():
+            for subject_type, queryset in source.subjects(self.today).items():
+                for pks in pk_chunks(queryset):
+                    if screen is not None:
+                        pks, settled = screen.doubtful(source, subject_type, pks)
+                        read += settled
+                        if not pks:
+                            continue
+                    read += self._compare(
+                        rules, subject_type, pks, source.specs(self.today, subject_type, pks)
+                    )
         # Each stored row of these rules read above was one of a chunk's subjects: when they are
         # all of them (an index-only count), no row is of a subject the source does not consider.
         if Obligation.objects.filter(rule__in=rules).count() == read:
@@ -237,7 +274,10 @@ class _Verification:
         return self.found + self.missing
 
 
-def obligations_verify(*, today: date) -> list[Difference]:
+def obligations_verify(*, today: date, thorough: bool = False) -> list[Difference]:
     """Recompute every obligation from the recorded events and report each difference: those of
-    stored rows in the order of their ids, then the duties missing."""
-    return _Verification(today).run()
+    stored rows in the order of their ids, then the duties missing.
+
+    `thorough` compares every stored row in Python, without first checking the yearly reports
+    in the database (saisei.obligations.services.screen): slower, with the same findings."""
+    return _Verification(today, thorough=thorough).run()

@@ -28,6 +28,13 @@ class Command(BaseCommand):
         for name in ("tick", "verify", "remind"):
             p = sub.add_parser(name)
             p.add_argument("--today", help="the legal date to act as of (default: today in Japan)")
+            if name == "verify":
+                p.add_argument(
+                    "--thorough",
+                    action="store_true",
+                    help="compare every stored row in Python, without first checking the yearly "
+                    "reports in the database (slower; the same findings)",
+                )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = _date(options["today"]) if options.get("today") else legal_today()
@@ -39,7 +46,7 @@ class Command(BaseCommand):
                 f"{result.marked_overdue} marked overdue"
             )
         elif action == "verify":
-            differences = obligations_verify(today=today)
+            differences = obligations_verify(today=today, thorough=options["thorough"])
             for difference in differences:
                 self.stdout.write(str(difference))
             if differences:
