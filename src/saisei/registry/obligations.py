@@ -85,15 +85,19 @@ def _facility_counts(
     notice (pk, the day it was recorded), if it closed."""
     from saisei.registry.models import FacilityNotice, FacilityNoticeKind
 
+    # Ranges of the chunk's pks rather than each pk (cheaper to send; the few rows more of a
+    # subset of a chunk are dropped).
+    wanted, within = set(pks), (pks[0], pks[-1])
     closures = {
         row["facility_id"]: (row["pk"], recorded_day(row["created_at"]))
         for row in FacilityNotice.objects.filter(
-            kind=FacilityNoticeKind.CLOSURE, facility_id__in=pks
+            kind=FacilityNoticeKind.CLOSURE, facility__pk__range=within
         ).values("pk", "facility_id", "created_at")
+        if row["facility_id"] in wanted
     }
     rows = (
         _facilities_valid(today)[subject_type]
-        .filter(pk__in=pks)
+        .filter(pk__range=within)
         .order_by("pk")
         .values(
             "pk",
@@ -105,6 +109,8 @@ def _facility_counts(
         )
     )
     for row in rows:
+        if row["pk"] not in wanted:
+            continue
         until = min(today, row["valid_until"]) if row["valid_until"] else today
         closed_on = row["closed_on"]
         closure = closures.get(row["pk"]) if closed_on is not None else None

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from saisei.core.errors import ErrorCode, invalid
@@ -95,15 +96,25 @@ def plan_cycle_specs(plan: Any) -> list[ObligationSpec]:
 
 
 def _events_and_plans(today: date) -> dict[str, Any]:
-    """A serious event learned of by `today` is the subject of its own reports; every plan is
-    the subject of the cycle reports of its other events (none if it has none)."""
+    """A serious event learned of by `today` is the subject of its own reports; a plan with any
+    other event learned of by then is the subject of the cycle reports of those events. (A
+    stored cycle report of any other plan is of a subject the source does not consider, so
+    verify finds it unexpected; reading only these plans skips the two thirds of the country's
+    plans that have none.)"""
     from saisei.plans.models import Plan
 
     return {
         EVENT: AdverseEvent.objects.filter(learned_on__lte=today).exclude(
             category=AECategory.NON_SERIOUS
         ),
-        PLAN: Plan.objects.all(),
+        # Each plan in pk order that has one (a keyset chunk stops after a thousand found).
+        PLAN: Plan.objects.filter(
+            Exists(
+                AdverseEvent.objects.filter(
+                    plan=OuterRef("pk"), category=AECategory.NON_SERIOUS, learned_on__lte=today
+                )
+            )
+        ),
     }
 
 
@@ -173,11 +184,15 @@ def _cycle_specs(today: date, pks: Sequence[int]) -> Iterator[ObligationSpec]:
         days.setdefault(plan_id, []).append(learned_on)
     if not days:
         return
-    plans = list(
-        Plan.objects.filter(pk__in=list(days))
+    # The range of the plans with events, each kept only if it has one (a list of a thousand
+    # pks costs more to send than the few rows more to read).
+    plans = [
+        row
+        for row in Plan.objects.filter(pk__range=(min(days), max(days)))
         .order_by("pk")
         .values_list("pk", "title", "filed_on", "institution__organisation_id", "committee_id")
-    )
+        if row[0] in days
+    ]
     committees = committees_of(row[-1] for row in plans)
     rule = CATEGORY_RULE[AECategory.NON_SERIOUS]
     committee = Recipient.COMMITTEE.value

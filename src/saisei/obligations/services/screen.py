@@ -54,6 +54,24 @@ _STORED_CLOSED = {
 }
 
 
+def _insert(cursor: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """The rows into a temporary table: by COPY on PostgreSQL (as text: every value is an int,
+    an ISO date, a pk's digits or a recipient's name, none with a tab, newline or backslash),
+    else in one executemany."""
+    if not rows:
+        return
+    if cursor.db.vendor == "postgresql":
+        text = "".join(
+            "\t".join("\\N" if value is None else str(value) for value in row) + "\n"
+            for row in rows
+        )
+        with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            copy.write(text)
+        return
+    marks = ", ".join(["%s"] * len(rows[0]))
+    cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608 - a generated name
+
+
 class Screen:
     """The calendar and a chunk's expectations as temporary tables of one connection, for the
     length of one verify (use as a context manager: the tables are dropped at the end)."""
@@ -82,37 +100,41 @@ class Screen:
         calendar, expected = self.calendar, self.expected
         marks = ", ".join(["%s"] * len(OUTSTANDING))
         stored = _STORED_CLOSED[self.connection.vendor]
+        # PostgreSQL would otherwise sort whole rows, explanations and all, to group them;
+        # SQLite groups them in the unique index's order as they are read.
+        materialized = "MATERIALIZED" if self.connection.vendor == "postgresql" else ""
         closed = (
             f"CASE WHEN o.recipient = %s AND o.status NOT IN ({marks}) "
             f"THEN COALESCE({stored}, '[]') END"
         )
         return {
-            "calendar": f"INSERT INTO {calendar} VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
             "clear": f"DELETE FROM {expected}",  # noqa: S608
-            "expected": f"INSERT INTO {expected} VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
             # Per subject (in the unique index's order: no sort): its stored rows, those that
             # hold what is expected, and the least and greatest closed days a met or waived
             # report to a committee stored.
             "screen": f"""
-                SELECT o.subject_id, COUNT(*),
-                  SUM(CASE WHEN o.starts_on = s.first_day
-                    AND o.period >= 1 AND o.period <= s.owed
-                    AND (o.organisation_id = s.organisation_id
-                         OR (o.organisation_id IS NULL AND s.organisation_id IS NULL))
-                    AND o.nominal_due = c.nominal_due AND o.due_on = c.due_on
-                    AND o.period_start = c.period_start AND o.period_end = c.period_end
-                    AND NOT (o.status = %s AND o.due_on < %s)
-                    AND NOT (o.status = %s AND o.met_on IS NOT NULL AND o.met_on > o.due_on)
-                    THEN 1 ELSE 0 END),
-                  MIN({closed}), MAX({closed})
-                FROM obligations_obligation o
-                LEFT JOIN {expected} s
-                  ON s.subject_id = o.subject_id AND s.recipient = o.recipient
-                LEFT JOIN {calendar} c
-                  ON c.template = s.template AND c.period = o.period
-                WHERE o.rule = %s AND o.subject_type = %s
-                  AND o.subject_id IN (SELECT subject_id FROM {expected})
-                GROUP BY o.subject_id
+                WITH checked AS {materialized} (
+                  SELECT o.subject_id AS subject_id,
+                    CASE WHEN o.starts_on = s.first_day
+                      AND o.period >= 1 AND o.period <= s.owed
+                      AND (o.organisation_id = s.organisation_id
+                           OR (o.organisation_id IS NULL AND s.organisation_id IS NULL))
+                      AND o.nominal_due = c.nominal_due AND o.due_on = c.due_on
+                      AND o.period_start = c.period_start AND o.period_end = c.period_end
+                      AND NOT (o.status = %s AND o.due_on < %s)
+                      AND NOT (o.status = %s AND o.met_on IS NOT NULL AND o.met_on > o.due_on)
+                      THEN 1 ELSE 0 END AS held,
+                    {closed} AS closed
+                  FROM obligations_obligation o
+                  LEFT JOIN {expected} s
+                    ON s.subject_id = o.subject_id AND s.recipient = o.recipient
+                  LEFT JOIN {calendar} c
+                    ON c.template = s.template AND c.period = o.period
+                  WHERE o.rule = %s AND o.subject_type = %s
+                    AND o.subject_id IN (SELECT subject_id FROM {expected})
+                )
+                SELECT subject_id, COUNT(*), SUM(held), MIN(closed), MAX(closed)
+                FROM checked GROUP BY subject_id
             """,  # noqa: S608
         }
 
@@ -202,15 +224,14 @@ class Screen:
         open_, met = ObligationStatus.OPEN.value, ObligationStatus.MET.value
         outstanding = sorted(OUTSTANDING)
         with self.connection.cursor() as cursor:
-            if calendar:
-                cursor.executemany(self._sql["calendar"], calendar)
+            _insert(cursor, self.calendar, calendar)
             cursor.execute(self._sql["clear"])
-            cursor.executemany(self._sql["expected"], rows)
+            _insert(cursor, self.expected, rows)
             cursor.execute(
                 self._sql["screen"],
                 [
                     *(open_, day(self.today), met),
-                    *(COMMITTEE, *outstanding, COMMITTEE, *outstanding),
+                    *(COMMITTEE, *outstanding),
                     *(rule, subject_type),
                 ],
             )
