@@ -205,3 +205,21 @@ def test_verify_words_each_difference_of_a_source_read_by_subject(personas) -> N
     assert found[late.pk] == ("status", "met late but marked met")
     assert found[stale.pk][0] == "due_date"
     assert set(found) == {moved.pk, period.pk, other.pk, reopened.pk, late.pk, stale.pk}
+
+
+def test_a_cycle_report_of_a_plan_without_events_is_unexpected(personas) -> None:
+    """The cycle reports' source reads only the plans with other adverse events; a stored cycle
+    report of any other plan is of a subject it does not consider, and still found."""
+    with at(FILED):
+        world = build_world(personas)
+    with_event, without = _plans(world, 2)
+    _event(world, with_event, date(2025, 9, 1), "non_serious")
+    obligations_tick(today=TODAY)
+    assert obligations_verify(today=TODAY) == []
+    cycle = Obligation.objects.get(rule="ae_other_cycle", subject_id=str(with_event.pk))
+    Obligation.objects.filter(pk=cycle.pk).update(subject_id=str(without.pk))
+    found = [(d.kind, d.rule, d.subject) for d in obligations_verify(today=TODAY)]
+    assert found == [
+        ("unexpected", "ae_other_cycle", f"plans.plan:{without.pk}"),
+        ("missing", "ae_other_cycle", f"plans.plan:{with_event.pk}"),
+    ]

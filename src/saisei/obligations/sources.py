@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -270,6 +272,32 @@ def expected_by_subject(source: BySubject, today: date) -> Iterator[ObligationSp
     """Every duty a source read by subject expects, streamed chunk by chunk."""
     for _subject_type, _pks, specs in chunks(source, today):
         yield from specs
+
+
+# What a pass of the tick or verify over the country has read once for all its chunks.
+_PASS: ContextVar[dict[str, Any] | None] = ContextVar("saisei_obligations_pass", default=None)
+
+
+@contextmanager
+def one_pass() -> Iterator[None]:
+    """A pass of the tick or verify over every source: what the sources read that is the same
+    for every chunk (the committees and their closed days) is read once for the pass through
+    `memo`, not once per chunk, and the whole pass sees it as it was then."""
+    token = _PASS.set({})
+    try:
+        yield
+    finally:
+        _PASS.reset(token)
+
+
+def memo(name: str, load: Callable[[], Any]) -> Any:
+    """`load()` once per pass (see one_pass), kept under `name`; None outside a pass."""
+    found = _PASS.get()
+    if found is None:
+        return None
+    if name not in found:
+        found[name] = load()
+    return found[name]
 
 
 def covered_rules() -> frozenset[str]:

@@ -87,20 +87,29 @@ def committees_of(
     ids: Iterable[int | None],
 ) -> dict[int | None, tuple[int | None, tuple[str, ...]]]:
     """Each committee's organisation and recorded closed days, by id (None: no committee), in
-    one query: a chunk's few committees instead of the same JSON decoded for each of its rows."""
+    one query: a chunk's few committees instead of the same JSON decoded for each of its rows
+    (in a pass of the tick or verify, every committee once for the pass: sources.memo)."""
     from saisei.registry.models import Committee
 
     found: dict[int | None, tuple[int | None, tuple[str, ...]]] = {None: (None, ())}
     wanted = {pk for pk in ids if pk is not None}
     if not wanted:
         return found
-    # The range of the ids wanted, not each id: committees are few, and a chunk names many.
-    for pk, organisation_id, closed in Committee.objects.filter(
-        pk__range=(min(wanted), max(wanted))
-    ).values_list("pk", "organisation_id", "rule_closed_days"):
-        if pk in wanted:
-            found[pk] = (organisation_id, tuple(closed or ()))
+    every = sources.memo("plans.committees", lambda: _committees(Committee.objects.all()))
+    if every is None:
+        # The range of the ids wanted, not each id: committees are few, and a chunk names many.
+        every = _committees(Committee.objects.filter(pk__range=(min(wanted), max(wanted))))
+    found.update((pk, every[pk]) for pk in wanted if pk in every)
     return found
+
+
+def _committees(queryset: Any) -> dict[int, tuple[int | None, tuple[str, ...]]]:
+    return {
+        pk: (organisation_id, tuple(closed or ()))
+        for pk, organisation_id, closed in queryset.values_list(
+            "pk", "organisation_id", "rule_closed_days"
+        )
+    }
 
 
 def _plan_expectations(

@@ -91,6 +91,7 @@ class Screen:
         # first days and recipients, as DueDates' answers are.
         self.templates: dict[tuple[Any, ...], tuple[int, int]] = {}
         self.new: list[tuple[Any, ...]] = []
+        self._due_on: dict[tuple[Any, ...], tuple[Any, Any] | None] = {}
         self._sql = self._statements()
         self._temp_store, self._in_memory = 0, False
 
@@ -177,6 +178,20 @@ class Screen:
             if self._in_memory:
                 cursor.execute(f"PRAGMA temp_store = {int(self._temp_store)}")
 
+    def _dues(self, end: date, recipient: str, closed: tuple[str, ...]) -> tuple[Any, Any] | None:
+        """The nominal due date and due date of a period ending on `end`, in a raw row's form
+        (None where the law cannot answer), asked once per last day, recipient and closed days."""
+        key = (end, recipient, closed)
+        if key in self._due_on:
+            return self._due_on[key]
+        try:
+            nominal, due = self.due.period_dates(self.rule, end, recipient, closed)
+            found: tuple[Any, Any] | None = (self.raw.day(nominal), self.raw.day(due))
+        except LawInputError:
+            found = None
+        self._due_on[key] = found
+        return found
+
     def _template(self, e: Expectation, recipient: str, closed: tuple[str, ...]) -> int:
         """The id of the calendar's periods counted from `e`'s first day to `recipient` (with the
         committee's closed days), adding the law's dates of any period up to `e.owed` not yet in
@@ -188,13 +203,12 @@ class Screen:
             self.templates[key] = (template, e.owed)
             day, periods = self.raw.day, sources.periods(self.rule, e.first_day, self.today)
             for k, start, end in periods[reached : e.owed]:
-                try:
-                    nominal, due = self.due.period_dates(self.rule, end, recipient, closed)
-                except LawInputError:
+                dues = self._dues(end, recipient, closed)
+                if dues is None:
                     # The law cannot answer (a date beyond the holiday calendar): no row joins
                     # that period, and the careful path says why.
                     continue
-                self.new.append((template, k, day(nominal), day(due), day(start), day(end)))
+                self.new.append((template, k, *dues, day(start), day(end)))
         elif found is None:
             self.templates[key] = (template, 0)
         return template

@@ -23,7 +23,7 @@ from saisei.obligations.services.core import (
     current_rules,
 )
 from saisei.obligations.services.transitions import _move, _move_many
-from saisei.obligations.sources import BY_SUBJECT, SOURCES, ObligationSpec, pk_chunks
+from saisei.obligations.sources import BY_SUBJECT, SOURCES, ObligationSpec, one_pass, pk_chunks
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def obligations_tick(*, today: date) -> TickResult:
     each chunk's duties beside the keys of its stored rows, so a tick with nothing to do costs a
     few queries per thousand subjects and holds one chunk in memory.
     """
-    with transaction.atomic():
+    with transaction.atomic(), one_pass():
         _wait_for_other_ticks()
         tick = _Tick(today)
         for name, (_rules, source) in SOURCES.items():

@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from saisei.law import Recipient
+from saisei.obligations import sources
 from saisei.obligations.models import OUTSTANDING, Obligation, ObligationStatus
 from saisei.obligations.services.batch import (
     CLOSED,
@@ -285,4 +286,5 @@ def obligations_verify(*, today: date, thorough: bool = False) -> list[Differenc
 
     `thorough` compares every stored row in Python, without first checking the yearly reports
     in the database (saisei.obligations.services.screen): slower, with the same findings."""
-    return _Verification(today, thorough=thorough).run()
+    with sources.one_pass():
+        return _Verification(today, thorough=thorough).run()
