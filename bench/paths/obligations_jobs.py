@@ -112,18 +112,28 @@ def _explain_tick(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
 
 
 def _explain_verify(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
-    """Verify's queries per chunk of plans (their stored rows, unsorted), then the index-only
-    count that shows whether any row is of a subject outside the chunks (only then read)."""
+    """Verify's reads per chunk of plans: the screen's lookup of the chunk's stored yearly
+    reports by the unique duty index (joined there with its own temporary tables, which exist
+    only while verify runs), the same lookup of a source compared row by row, the count of
+    each rule's rows that shows whether any is of a subject outside the chunks, and the count
+    per plan the tick reads."""
     return [
         (
-            "SELECT id, rule, subject_id, starts_on, period, recipient, organisation_id, "
-            "nominal_due, due_on, period_start, period_end, status, met_on "
-            "FROM obligations_obligation WHERE rule IN ('periodic_report') "
-            "AND subject_type = 'plans.plan' AND subject_id IN ('1', '2', '3')",
+            "SELECT o.subject_id, o.starts_on, o.period, o.recipient, o.organisation_id, "
+            "o.nominal_due, o.due_on, o.period_start, o.period_end, o.status, o.met_on "
+            "FROM obligations_obligation o WHERE o.rule = 'periodic_report' "
+            "AND o.subject_type = 'plans.plan' AND o.subject_id IN ('1', '2', '3')",
             [],
         ),
         (
-            "SELECT COUNT(*) FROM obligations_obligation WHERE rule IN ('periodic_report')",
+            "SELECT id, rule, subject_id, starts_on, period, recipient, organisation_id, "
+            "nominal_due, due_on, period_start, period_end, status, met_on "
+            "FROM obligations_obligation WHERE rule IN ('ae_death', 'ae_serious', "
+            "'ae_other_cycle') AND subject_type = 'plans.plan' AND subject_id IN ('1', '2', '3')",
+            [],
+        ),
+        (
+            "SELECT rule, COUNT(id) FROM obligations_obligation GROUP BY rule",
             [],
         ),
         (
