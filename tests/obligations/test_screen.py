@@ -130,6 +130,14 @@ def test_the_batched_due_dates_are_the_law_engines() -> None:
     """DueDates asks a periodic duty's two due dates once per last day of its period: for
     each duty they are compute_due's, as are the other rules' and a period out of range's."""
     due = DueDates()
+    yearly = ObligationSpec(
+        rule="periodic_report",
+        organisation_id=None,
+        subject_type="plans.plan",
+        subject_id="1",
+        subject_label="",
+        starts_on=date(2024, 1, 1),
+    )
     for offset in range(0, 400, 3):
         for k in (1, 2, 5, MAX_PERIOD):
             for recipient, closed in (
@@ -137,13 +145,9 @@ def test_the_batched_due_dates_are_the_law_engines() -> None:
                 ("committee", tuple(COMMITTEE_CLOSED_DAY_CHOICES)),
                 ("regional_bureau", ()),
             ):
-                spec = ObligationSpec(
-                    rule="periodic_report",
-                    organisation_id=None,
-                    subject_type="plans.plan",
-                    subject_id="1",
-                    subject_label="",
-                    starts_on=date(2024, 1, 1) + timedelta(days=offset),
+                spec = dataclasses.replace(
+                    yearly,
+                    starts_on=yearly.starts_on + timedelta(days=offset),
                     period=k,
                     recipient=recipient,
                     committee_closed=closed,
@@ -156,12 +160,10 @@ def test_the_batched_due_dates_are_the_law_engines() -> None:
                     continue
                 expected = (law.nominal_due, law.due, law.period_start, law.period_end)
                 assert due.dates(spec) == expected
-    event = ObligationSpec(
+    event = dataclasses.replace(
+        yearly,
         rule="ae_serious",
-        organisation_id=None,
         subject_type="reporting.adverseevent",
-        subject_id="1",
-        subject_label="",
         starts_on=date(2026, 4, 28),
         recipient="committee",
     )
