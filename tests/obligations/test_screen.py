@@ -47,9 +47,9 @@ def _careful_subjects(monkeypatch) -> list[tuple[frozenset[str], list[int]]]:
     calls: list[tuple[frozenset[str], list[int]]] = []
     compare = verify_module._Verification._compare
 
-    def spy(self, rules, subject_type, pks, specs):  # type: ignore[no-untyped-def]
+    def spy(self, rules, subject_type, pks, specs, careful):  # type: ignore[no-untyped-def]
         calls.append((rules, list(pks)))
-        return compare(self, rules, subject_type, pks, specs)
+        return compare(self, rules, subject_type, pks, specs, careful)
 
     monkeypatch.setattr(verify_module._Verification, "_compare", spy)
     return calls

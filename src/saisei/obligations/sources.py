@@ -153,22 +153,18 @@ class BySubject:
 
     subjects: Callable[[date], dict[str, Any]]
     specs: Callable[[date, str, Sequence[int]], Iterable[ObligationSpec]]
-    # Optional, for the tick: of a chunk's pks, those that may lack a duty the tick creates
-    # (found by an aggregate of the stored rows, without building each expected duty); the
-    # tick asks `specs` of those only, so `specs` must then accept any sorted subset of a chunk.
-    unsettled: Callable[[date, str, Sequence[int]], Sequence[int]] | None = None
     # Optional, for a source of one periodic rule (`periodic`): what it expects of each subject
     # of a chunk (any sorted subset of one), in the terms of Expectation, agreeing with `specs`.
     # Verify then checks those subjects' stored rows in the database, a chunk at a time
-    # (saisei.obligations.services.screen), and builds specs only for a subject in doubt.
+    # (saisei.obligations.services.screen), and builds specs only for a subject in doubt; the
+    # tick asks `specs` only of the subjects whose stored reports are not periods 1 to n (so
+    # `specs` must then accept any sorted subset of a chunk).
     periodic: str = ""
     expectations: Callable[[date, str, Sequence[int]], Iterable[Expectation]] | None = None
 
     def unsettled_of(self, today: date, subject_type: str, pks: Sequence[int]) -> list[int]:
         """The pks of a chunk that may lack a duty the tick creates (all, where the source
         cannot say)."""
-        if self.unsettled is not None:
-            return list(self.unsettled(today, subject_type, pks))
         if self.expectations is not None:
             return periodic_unsettled(
                 self.periodic, subject_type, self.expectations(today, subject_type, pks)

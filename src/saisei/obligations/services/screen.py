@@ -99,6 +99,7 @@ class Screen:
         """The screen's SQL: table names from constants and a random suffix, values as
         parameters."""
         calendar, expected = self.calendar, self.expected
+        table = Obligation._meta.db_table
         marks = ", ".join(["%s"] * len(OUTSTANDING))
         stored = _STORED_CLOSED[self.connection.vendor]
         # PostgreSQL would otherwise sort whole rows, explanations and all, to group them;
@@ -126,7 +127,7 @@ class Screen:
                       AND NOT (o.status = %s AND o.met_on IS NOT NULL AND o.met_on > o.due_on)
                       THEN 1 ELSE 0 END AS held,
                     {closed} AS closed
-                  FROM obligations_obligation o
+                  FROM {table} o
                   LEFT JOIN {expected} s
                     ON s.subject_id = o.subject_id AND s.recipient = o.recipient
                   LEFT JOIN {calendar} c

@@ -172,11 +172,11 @@ class _Verification:
         subject_type: str,
         pks: list[int],
         specs: Iterable[ObligationSpec],
+        careful: bool,
     ) -> int:
-        """Compare the stored rows of `rules` of these subjects with the duties expected of them;
-        the number of stored rows read."""
+        """Compare the stored rows of `rules` of these subjects with the duties expected of them
+        (each row judged carefully if `careful`); the number of stored rows read."""
         raw, due, today, read = self.raw, self.due, self.raw_today, 0
-        careful = bool(rules & self.whole_rules)
         # What each expected duty's row must hold, in the driver's form: its due dates (None
         # where the law cannot answer), organisation and committee's closed days.
         expected = {
@@ -239,9 +239,8 @@ class _Verification:
                         read += settled
                         if not pks:
                             continue
-                    read += self._compare(
-                        rules, subject_type, pks, source.specs(self.today, subject_type, pks)
-                    )
+                    specs = source.specs(self.today, subject_type, pks)
+                    read += self._compare(rules, subject_type, pks, specs, careful)
         # Each stored row of these rules read above was one of a chunk's subjects: when they are
         # all of them (counted per rule on the index when verify began: a row stored since then
         # only means the rows outside are read), no row is of a subject the source does not
