@@ -7,6 +7,7 @@ row finds, and a subject whose rows are all as expected never reaches the carefu
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -175,3 +176,27 @@ def test_the_batched_due_dates_are_the_law_engines() -> None:
             None,
             None,
         )
+
+
+@pytest.mark.django_db
+def test_the_closed_days_a_row_was_judged_against_follow_its_explanation(personas) -> None:
+    """Obligation.committee_closed is the database's copy of the explanation's closed days
+    (verify's screen reads it from an index, not the explanation): the law's names for a report
+    to a committee, none for a report to anyone else, NULL where the explanation has none."""
+    _unused, plans = _world(personas, 1)
+    to_committee = _reports(plans[0], period=1, recipient="committee").get()
+    to_bureau = _reports(plans[0], period=1, recipient="regional_bureau").get()
+
+    def stored(row: Obligation) -> object:
+        text = Obligation.objects.values_list("committee_closed", flat=True).get(pk=row.pk)
+        return None if text is None else json.loads(text)
+
+    assert stored(to_committee) == to_committee.explanation["committee_closed"]
+    assert stored(to_bureau) == []
+    Obligation.objects.filter(pk=to_committee.pk).update(
+        explanation={**to_committee.explanation, "committee_closed": ["sunday"]}
+    )
+    assert stored(to_committee) == ["sunday"]
+    Obligation.objects.filter(pk=to_bureau.pk).update(explanation={"explain": "a fixed date"})
+    assert stored(to_bureau) is None
+

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext_lazy as _
 
 from saisei.obligations.lifecycle import OUTSTANDING, ObligationAction, ObligationStatus
@@ -58,6 +59,16 @@ class Obligation(models.Model):
     nominal_due = models.DateField(_("nominal due date"))
     due_on = models.DateField(_("due date"))
     explanation = models.JSONField(default=dict)
+    # The committee's closed days the due dates were computed against, kept by the database from
+    # the explanation (its "committee_closed", as JSON text: a list of the law's names, empty for
+    # a report to anyone else; NULL for a date given by a recorded fact). A duty met or waived
+    # keeps the days it was judged against; verify compares them with the committee's rules
+    # without reading the explanation (see the index obligation_verify).
+    committee_closed = models.GeneratedField(
+        expression=KeyTextTransform("committee_closed", "explanation"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ObligationStatus.choices, default=ObligationStatus.OPEN
     )
@@ -119,6 +130,28 @@ class Obligation(models.Model):
             ),
             models.Index(
                 fields=["also_visible_to", "rank", "due_on", "id"], name="obligation_list_seen"
+            ),
+            # Verify's screen of the yearly reports (saisei.obligations.services.screen): a
+            # subject's duties in the order of the duty key with every column it compares, read
+            # from the index alone, not from rows that carry an explanation of a kilobyte or two.
+            models.Index(
+                fields=[
+                    "rule",
+                    "subject_type",
+                    "subject_id",
+                    "starts_on",
+                    "period",
+                    "recipient",
+                    "organisation",
+                    "nominal_due",
+                    "due_on",
+                    "period_start",
+                    "period_end",
+                    "status",
+                    "met_on",
+                    "committee_closed",
+                ],
+                name="obligation_verify",
             ),
         ]
 

@@ -16,8 +16,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.db import connections
-from django.db.models import Case, Q, QuerySet, TextField, Value, When
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce
 
 from saisei.law import MAX_PERIOD, Recipient, period_bounds, period_due
@@ -60,7 +59,7 @@ class Row(NamedTuple):
     met_on: date | None
     met_by_type: str
     # The committee's closed days a met or waived report to a committee was judged against
-    # (from its stored explanation); None for the others, whose explanation is not read.
+    # (Obligation.committee_closed); None for the others.
     committee_closed: tuple[str, ...] | None
 
     @property
@@ -158,12 +157,12 @@ class Raw:
 
 
 def _closed_days() -> Case:
-    """The committee's closed days stored on a met or waived report to a committee, as JSON
-    text (else NULL, so that the explanation of the others is not read at all)."""
+    """The committee's closed days a met or waived report to a committee was judged against, as
+    JSON text (Obligation.committee_closed; else NULL)."""
     return Case(
         When(
             Q(recipient=COMMITTEE) & ~Q(status__in=OUTSTANDING),
-            then=Coalesce(KeyTextTransform("committee_closed", "explanation"), Value("[]")),
+            then=Coalesce(F("committee_closed"), Value("[]")),
         ),
         default=Value(None, output_field=TextField()),
         output_field=TextField(),
