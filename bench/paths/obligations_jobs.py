@@ -112,19 +112,16 @@ def _explain_tick(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
 
 
 def _explain_verify(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
-    """Verify's reads per chunk of plans: the screen's lookup of the chunk's stored yearly
-    reports by the unique duty index (joined there with its own temporary tables, which exist
-    only while verify runs), the same lookup of a source compared row by row, the count of
-    each rule's rows that shows whether any is of a subject outside the chunks, and the count
-    per plan the tick reads."""
+    """Verify's reads per chunk of plans: the screen's query of the chunk's stored yearly
+    reports (saisei.obligations.services.screen, read from the index obligation_verify alone),
+    the lookup of a source compared row by row, the count of each rule's rows that shows whether
+    any is of a subject outside the chunks, and the count per plan the tick reads."""
+    from saisei.obligations.services.batch import DueDates
+    from saisei.obligations.services.screen import Screen
+
+    screen = Screen("periodic_report", ctx.today, DueDates())
     return [
-        (
-            "SELECT o.subject_id, o.starts_on, o.period, o.recipient, o.organisation_id, "
-            "o.nominal_due, o.due_on, o.period_start, o.period_end, o.status, o.met_on "
-            "FROM obligations_obligation o WHERE o.rule = 'periodic_report' "
-            "AND o.subject_type = 'plans.plan' AND o.subject_id IN ('1', '2', '3')",
-            [],
-        ),
+        screen.query("plans.plan", ["1", "2", "3"]),
         (
             "SELECT id, rule, subject_id, starts_on, period, recipient, organisation_id, "
             "nominal_due, due_on, period_start, period_end, status, met_on "

@@ -17,10 +17,11 @@ from saisei.obligations.models import Obligation, ObligationStatusChange
 from saisei.obligations.services import compute_due, obligations_tick, obligations_verify
 from saisei.obligations.services import verify as verify_module
 from saisei.obligations.services.batch import DueDates
+from saisei.obligations.services.screen import Screen
 from saisei.obligations.sources import ObligationSpec
 from saisei.plans.lifecycle import PlanStatus
 from saisei.plans.models import Plan
-from tests.support import at
+from tests.support import at, needs_postgresql
 from tests.support.world import build_world
 
 FILED = date(2025, 6, 2)
@@ -200,3 +201,24 @@ def test_the_closed_days_a_row_was_judged_against_follow_its_explanation(persona
     Obligation.objects.filter(pk=to_bureau.pk).update(explanation={"explain": "a fixed date"})
     assert stored(to_bureau) is None
 
+
+@pytest.mark.django_db
+def test_a_database_writing_dates_otherwise_is_not_screened(personas) -> None:
+    """The screen compares dates as ISO text: a PostgreSQL server with another DateStyle is
+    not screened, and verify compares every row in Python, finding the same."""
+    from django.db import connection
+
+    needs_postgresql("the DateStyle of a PostgreSQL server")
+    _unused, plans = _world(personas, 2)
+    row = _reports(plans[1], period=2, recipient="committee").get()
+    Obligation.objects.filter(pk=row.pk).update(due_on=row.due_on + timedelta(days=1))
+    assert Screen.supported()
+    with connection.cursor() as cursor:
+        cursor.execute("SET DateStyle = 'SQL, DMY'")
+    try:
+        assert not Screen.supported()
+        found = obligations_verify(today=TODAY)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET DateStyle = 'ISO, MDY'")
+    assert [(d.kind, d.obligation_id) for d in found] == [("due_date", row.pk)]

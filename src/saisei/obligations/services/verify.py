@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
@@ -231,16 +230,15 @@ class _Verification:
             # doubt are compared here (saisei.obligations.services.screen).
             screen = Screen(source.periodic, self.today, self.due)
         read = 0
-        with screen or nullcontext():
-            for subject_type, queryset in source.subjects(self.today).items():
-                for pks in pk_chunks(queryset):
-                    if screen is not None:
-                        pks, settled = screen.doubtful(source, subject_type, pks)
-                        read += settled
-                        if not pks:
-                            continue
-                    specs = source.specs(self.today, subject_type, pks)
-                    read += self._compare(rules, subject_type, pks, specs, careful)
+        for subject_type, queryset in source.subjects(self.today).items():
+            for pks in pk_chunks(queryset):
+                if screen is not None:
+                    pks, settled = screen.doubtful(source, subject_type, pks)
+                    read += settled
+                    if not pks:
+                        continue
+                specs = source.specs(self.today, subject_type, pks)
+                read += self._compare(rules, subject_type, pks, specs, careful)
         # Each stored row of these rules read above was one of a chunk's subjects: when they are
         # all of them (counted per rule on the index when verify began: a row stored since then
         # only means the rows outside are read), no row is of a subject the source does not
