@@ -113,7 +113,7 @@ def _explain_tick(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
 
 def _explain_verify(ctx: Context) -> list[tuple[str, Sequence[Any]]]:
     """Verify's reads per chunk of plans: the screen's query of the chunk's stored yearly
-    reports (saisei.obligations.services.screen, read from the index obligation_verify alone),
+    reports (saisei.obligations.services.screen, by the index obligation_verify),
     the lookup of a source compared row by row, the count of each rule's rows that shows whether
     any is of a subject outside the chunks, and the count per plan the tick reads."""
     from saisei.obligations.services.batch import DueDates

@@ -132,8 +132,10 @@ class Obligation(models.Model):
                 fields=["also_visible_to", "rank", "due_on", "id"], name="obligation_list_seen"
             ),
             # Verify's screen of the yearly reports (saisei.obligations.services.screen): a
-            # subject's duties in the order of the duty key with every column it compares, read
-            # from the index alone, not from rows that carry an explanation of a kilobyte or two.
+            # subject's duties in the order of the duty key with every column it compares.
+            # PostgreSQL answers from the index alone, without the rows and their explanations of
+            # a kilobyte or two; SQLite (3.40) still reads the row for the generated column, but
+            # no JSON.
             models.Index(
                 fields=[
                     "rule",

@@ -10,16 +10,16 @@ per last day of a period, whatever the first day), and what a subject's rows mus
 one line of text: per period and recipient, in the order of the duty key, the recipient, the
 period, the first day and the four dates.
 
-One query per chunk, read from the index obligation_verify alone (no row and no explanation is
-read), gives per subject the same line made of its stored rows, and what the line does not
-show: whether a row is open past its due date or met after it, its organisations, and for a
-met or waived report to a committee the committee's closed days it was judged against (the
-column committee_closed). A subject passes when its line is the one expected (so its rows are
-exactly the duties expected, each with the law's dates: the duty key is unique, and no stored
-value can hold a separator that an expected one lacks), none is open past its due date or met
-late, all are owed by the organisation expected, and any met or waived report to a committee
-was judged against the closed days the committee records now (else the careful path judges it
-against those it recorded then).
+One query per chunk, in the order of the index obligation_verify (on PostgreSQL from the index
+alone; no explanation is parsed), gives per subject the same line made of its stored rows, and
+what the line does not show: whether a row is open past its due date or met after it, its
+organisations, and for a met or waived report to a committee the committee's closed days it
+was judged against (the column committee_closed). A subject passes when its line is the one
+expected (so its rows are exactly the duties expected, each with the law's dates: the duty key
+is unique, and no stored value can hold a separator that an expected one lacks), none is open
+past its due date or met late, all are owed by the organisation expected, and any met or
+waived report to a committee was judged against the closed days the committee records now
+(else the careful path judges it against those it recorded then).
 
 Every other subject of the chunk is in doubt and goes to the careful path, which builds its
 specs, reads its rows and words each difference. The screen only decides who needs the careful
