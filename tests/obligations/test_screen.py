@@ -222,3 +222,57 @@ def test_a_database_writing_dates_otherwise_is_not_screened(personas) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET DateStyle = 'ISO, MDY'")
     assert [(d.kind, d.obligation_id) for d in found] == [("due_date", row.pk)]
+
+
+@pytest.mark.django_db
+def test_a_subject_whose_rows_hold_nulls_where_the_law_cannot_answer_is_in_doubt(
+    personas, monkeypatch
+) -> None:
+    """Rows whose every part of the line is NULL make no line at all: that is never the line
+    of a subject whose expected line the law cannot give either."""
+    _unused, plans = _world(personas, 2)
+    first = _reports(plans[1], period=1).order_by("recipient").first()
+    assert first is not None
+    _reports(plans[1]).update(period_start=None)
+    original = DueDates.period_dates
+
+    def period_dates(self, rule, period_end, recipient, closed):  # type: ignore[no-untyped-def]
+        if period_end == first.period_end:  # as for a date beyond the holiday calendar
+            raise LawInputError("period", "the computed date is out of range")
+        return original(self, rule, period_end, recipient, closed)
+
+    monkeypatch.setattr(DueDates, "period_dates", period_dates)
+    thorough = obligations_verify(today=TODAY, thorough=True)
+    assert {d.kind for d in thorough} >= {"unknown_rule", "period"}
+    assert obligations_verify(today=TODAY) == thorough
+
+
+@pytest.mark.django_db
+def test_a_stored_value_holding_a_separator_puts_its_subject_in_doubt(personas) -> None:
+    """Two rows' parts written into one row's recipient, the other row's part left out by a
+    NULL: the line reads as expected, but not every row made its part of it."""
+    from django.db import DataError, connection, transaction
+
+    _unused, plans = _world(personas, 2)
+    a = _reports(plans[1], period=1, recipient="committee").get()
+    b = _reports(plans[1], period=1).exclude(recipient="committee").get()
+
+    def rest(row: Obligation) -> str:
+        values = (row.period, row.starts_on, row.nominal_due, row.due_on)
+        return " ".join(str(v) for v in (*values, row.period_start, row.period_end))
+
+    weird = f"{a.recipient} {rest(a)},{b.recipient}"
+    moved = {
+        name: getattr(b, name)
+        for name in ("period", "nominal_due", "due_on", "period_start", "period_end", "status")
+    }
+    if connection.vendor == "postgresql":
+        # Its varchar(30) refuses such a recipient, and its dates and numbers hold no comma.
+        with pytest.raises(DataError), transaction.atomic():
+            Obligation.objects.filter(pk=a.pk).update(recipient=weird, **moved)
+        return
+    Obligation.objects.filter(pk=a.pk).update(recipient=weird, **moved, met_on=b.met_on)
+    Obligation.objects.filter(pk=b.pk).update(period_start=None)
+    thorough = obligations_verify(today=TODAY, thorough=True)
+    assert thorough
+    assert obligations_verify(today=TODAY) == thorough

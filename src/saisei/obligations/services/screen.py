@@ -14,12 +14,15 @@ One query per chunk, in the order of the index obligation_verify (on PostgreSQL 
 alone; no explanation is parsed), gives per subject the same line made of its stored rows, and
 what the line does not show: whether a row is open past its due date or met after it, its
 organisations, and for a met or waived report to a committee the committee's closed days it
-was judged against (the column committee_closed). A subject passes when its line is the one
-expected (so its rows are exactly the duties expected, each with the law's dates: the duty key
-is unique, and no stored value can hold a separator that an expected one lacks), none is open
-past its due date or met late, all are owed by the organisation expected, and any met or
-waived report to a committee was judged against the closed days the committee records now
-(else the careful path judges it against those it recorded then).
+was judged against (the column committee_closed). A subject passes when:
+
+- each of its rows made its part of the line (a NULL value leaves a row's part out), and the
+  line is the one expected: no expected value holds a separator, so two equal lines of as many
+  parts hold as many separators, none inside a stored value, and each stored value is the one
+  expected; with the unique duty key its rows are then exactly the duties expected;
+- none is open past its due date or met late, and all are owed by the organisation expected;
+- any met or waived report to a committee was judged against the closed days the committee
+  records now (else the careful path judges it against those it recorded then).
 
 Every other subject of the chunk is in doubt and goes to the careful path, which builds its
 specs, reads its rows and words each difference. The screen only decides who needs the careful
@@ -45,8 +48,9 @@ from saisei.obligations.sources import BySubject, Expectation
 COMMITTEE = Recipient.COMMITTEE.value
 
 # Between the values of one row's part of a subject's line, and between its rows' parts. No
-# expected value holds either (a recipient's name, a period's digits, ISO dates), so a line of
-# stored values equals the expected one only if each value does.
+# expected value holds either (a recipient's name, a period's digits, ISO dates), so a line of as
+# many stored parts equals the expected one only if each value does (SQLite would keep a comma
+# in a date column; the separators it adds are then too many).
 _FIELD, _ROW = " ", ","
 _FIELDS = (
     "recipient",
@@ -66,6 +70,7 @@ _PART = {
     "sqlite": f" || '{_FIELD}' || ".join(f"o.{name}" for name in _FIELDS),
     "postgresql": f" || '{_FIELD}' || ".join(f"o.{name}::text" for name in _FIELDS),
 }
+_NULLABLE = {name: Obligation._meta.get_field(name).null for name in _FIELDS}
 _LINE = {
     "sqlite": "GROUP_CONCAT({part}, '" + _ROW + "')",
     "postgresql": "STRING_AGG({part}, '"
@@ -113,6 +118,12 @@ class Screen:
             "THEN COALESCE(o.committee_closed, '[]') END"
         )
         line = _LINE[vendor].format(part=_PART[vendor])
+        # The rows that make their part of the line: those with no NULL in it (only a column
+        # that may hold one is asked, rather than building each part twice).
+        nullable = [f"o.{name} IS NOT NULL" for name in _FIELDS if _NULLABLE[name]]
+        complete = (
+            f"COUNT(CASE WHEN {' AND '.join(nullable)} THEN 1 END)" if nullable else "COUNT(*)"
+        )
         # The chunk's subjects: one array on PostgreSQL, else one parameter each.
         ids: list[Any] = list(subject_ids)
         if vendor == "postgresql":
@@ -120,7 +131,7 @@ class Screen:
         else:
             chunk = f"IN ({', '.join(['%s'] * len(ids))})"
         sql = f"""
-            SELECT o.subject_id, COUNT(*), {line},
+            SELECT o.subject_id, COUNT(*), {complete}, {line},
               SUM(CASE WHEN (o.status = %s AND o.due_on < %s)
                     OR (o.status = %s AND o.met_on > o.due_on) THEN 1 ELSE 0 END),
               COUNT(o.organisation_id), MIN(o.organisation_id), MAX(o.organisation_id),
@@ -137,7 +148,9 @@ class Screen:
             *ids,
         ]
 
-    def _period_dues(self, end: date, recipient: str, closed: tuple[str, ...]) -> Any:
+    def _period_dues(
+        self, end: date, recipient: str, closed: tuple[str, ...]
+    ) -> tuple[str, str] | None:
         """The nominal due date and due date of a period ending on `end` as ISO text (None
         where the law cannot answer), asked once per last day, recipient and closed days."""
         key = (end, recipient, closed)
@@ -217,18 +230,23 @@ class Screen:
             cursor.execute(*self.query(subject_type, list(expected_of)))
             groups = cursor.fetchall()
         found: dict[str, int] = {}
-        for subject_id, n, line, late, n_org, low_org, high_org, low, high in groups:
+        for subject_id, n, parts, line, late, n_org, low_org, high_org, low, high in groups:
             e = expected_of[subject_id]
+            expected = self.line(e)
             organisation_held = (
                 n_org == 0
                 if e.organisation_id is None
                 else n_org == n and low_org == high_org == e.organisation_id
             )
             if (
-                late
-                or not organisation_held
+                # Every row's part in the line (a NULL value makes its part NULL, which the
+                # aggregate leaves out), and the line the one the law's dates make.
+                expected is None
+                or parts != n
+                or line != expected
                 or n != e.owed * len(e.recipients)
-                or line != self.line(e)
+                or late
+                or not organisation_held
             ):
                 bad.add(subject_id)
             elif low is not None and (
