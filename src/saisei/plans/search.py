@@ -19,7 +19,6 @@ list's own index until the page is full.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -28,6 +27,7 @@ from django.db import connections, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from saisei.core.text import normalise
 from saisei.plans.lifecycle import PUBLIC_STATUSES
 from saisei.plans.models import Plan, PublicPlan
 
@@ -44,10 +44,6 @@ BATCH = 2000
 # carry it, so a cached page never outlives a change in this process).
 GENERATION_KEY = "plans:search:generation"
 
-# Katakana to hiragana (ァ U+30A1 … ヶ U+30F6 to ぁ U+3041 … ゖ U+3096), so either script finds
-# the other; NFKC has already made half-width katakana full-width.
-_KANA = str.maketrans({chr(code): chr(code - 0x60) for code in range(0x30A1, 0x30F7)})
-
 _COLUMNS = (
     "pk",
     "institution_id",
@@ -63,14 +59,6 @@ _COLUMNS = (
     "status",
     "filed_on",
 )
-
-
-def normalise(text: str) -> str:
-    """`text` as the index holds it: NFKC (full-width Latin letters and digits to half-width,
-    half-width katakana to full-width), case-folded, katakana as hiragana, runs of white space
-    as one space."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_KANA)
-    return " ".join(folded.split())
 
 
 def query_terms(q: str) -> list[str]:

@@ -9,7 +9,7 @@ plan's legal record points at them.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -27,25 +27,45 @@ class InstitutionKind(models.TextChoices):
 
 
 class Institution(models.Model):
-    """A hospital or clinic that provides regenerative medicine (再生医療等提供機関)."""
+    """A hospital or clinic that provides regenerative medicine (再生医療等提供機関).
+
+    One registered in Saisei, or known only from MHLW's public list of filed plans (then its
+    kind and manager are not known: the list does not say). `listed_names` keeps every spelling
+    the lists wrote it with; the keys it is matched by are kept from its name on save
+    (saisei.registry.names)."""
 
     organisation = models.OneToOneField(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="institution"
     )
     name = models.CharField(_("name (Japanese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices, blank=True)
     prefecture = models.CharField(_("prefecture"), max_length=2, choices=Prefecture.choices)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    manager_name = models.CharField(_("manager"), max_length=150)
+    manager_name = models.CharField(_("manager"), max_length=150, blank=True)
+    listed_names = models.JSONField(_("names in MHLW's list"), default=list, blank=True)
+    name_key = models.CharField(max_length=200, editable=False, default="")
+    corporation_key = models.CharField(max_length=200, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["prefecture", "name"])]
+        indexes = [
+            models.Index(fields=["prefecture", "name"]),
+            models.Index(fields=["prefecture", "name_key"], name="institution_match"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from saisei.registry.names import name_key
+
+        self.corporation_key, self.name_key = name_key(self.name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "name_key", "corporation_key"}
+        super().save(*args, **kwargs)
 
     @property
     def regional_bureau(self) -> Bureau:

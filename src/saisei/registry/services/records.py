@@ -25,6 +25,7 @@ from saisei.registry.models import (
     CommitteeMember,
     FacilityKind,
     Institution,
+    InstitutionKind,
     MemberCategory,
     ProcessingFacility,
 )
@@ -50,6 +51,11 @@ def institution_create(
     authorise(actor, "registry.manage", None, system)
     if prefecture not in Prefecture.values:
         raise invalid("prefecture", _("Choose a prefecture."))
+    # Known of every institution registered here (only one known from MHLW's list lacks them).
+    if kind not in InstitutionKind.values:
+        raise invalid("kind", _("Choose a hospital or a clinic."))
+    if not manager_name.strip():
+        raise invalid("manager_name", _("Name the manager."))
     if organisation is None:
         organisation = organisation_create(
             kind=OrganisationKind.INSTITUTION,
