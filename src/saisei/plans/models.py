@@ -20,6 +20,9 @@ from saisei.registry.regions import Prefecture
 __all__ = [
     "Action",
     "EvaluationCriterion",
+    "ListedPlan",
+    "ListedPlanChange",
+    "ListedPlanChangeKind",
     "Meeting",
     "MeetingAttendance",
     "Opinion",
@@ -31,6 +34,8 @@ __all__ = [
     "PlanStatus",
     "PlanStatusChange",
     "PlanVersion",
+    "PublicList",
+    "PublicListKind",
     "PublicPlan",
     "Review",
 ]
@@ -654,3 +659,106 @@ class PublicPlan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PublicListKind(models.TextChoices):
+    PLANS = "plans", _("Filed provision plans")
+    COMMITTEES = "committees", _("Certified committees")
+
+
+class PublicList(models.Model):
+    """One of MHLW's public lists (e-再生医療) as imported: which list, of what date, from which
+    file (its SHA-256, so the same file is never imported twice), and what it changed. Never
+    deleted: the history of the plans it lists points here."""
+
+    kind = models.CharField(max_length=20, choices=PublicListKind.choices)
+    # A list known only to its month (the samples: "as published in September 2026") keeps the
+    # first of the month with the precision "month", and is shown as that month.
+    listed_on = models.DateField(_("date of the list"))
+    listed_precision = models.CharField(
+        max_length=5, choices=[("day", _("day")), ("month", _("month"))], default="day"
+    )
+    source = models.CharField(_("published at"), max_length=300)
+    file_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    # What the import found and changed (counts, and the rows it reported), as its summary said.
+    summary = models.JSONField(default=dict)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "listed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sha256"], name="public_list_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.listed_on}"
+
+
+class ListedPlan(models.Model):
+    """A plan as MHLW's public list of filed plans shows it: a public record of the list, not a
+    filing through Saisei. The list gives the plan number, class, prefecture, institution (as the
+    filer wrote it), the treatment's name and the plan's public documents; it does not say which
+    committee reviewed the plan or when it was filed. The therapy kind is inferred from the
+    treatment's name (saisei.plans.services.public_list.therapy_of), and says so where shown.
+
+    `plan` is the plan filed through Saisei under the same number, if any: the two are one plan,
+    shown once. A plan that a later list no longer holds keeps its row, with the list it left
+    (`delisted_by`)."""
+
+    plan_number = models.CharField(_("plan number"), max_length=20, unique=True)
+    risk_class = models.CharField(_("risk class"), max_length=3, choices=RiskClass.choices)
+    prefecture = models.CharField(_("prefecture"), max_length=2, choices=Prefecture.choices)
+    institution = models.ForeignKey(
+        "registry.Institution", on_delete=models.PROTECT, related_name="listed_plans"
+    )
+    institution_name = models.CharField(_("institution as listed"), max_length=200)
+    title = models.CharField(_("name of the regenerative medicine"), max_length=500)
+    therapy = models.CharField(_("therapy"), max_length=20, choices=Therapy.choices)
+    documents = models.JSONField(_("public documents"), default=list, blank=True)
+    plan = models.OneToOneField(
+        Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="listing"
+    )
+    first_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
+    last_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
+    delisted_by = models.ForeignKey(
+        PublicList, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # What the import found odd about the row and reported (the number's format, its bureau
+    # letter against the prefecture, the class against the plan filed through Saisei).
+    notes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["plan_number"]
+        indexes = [models.Index(fields=["institution", "plan_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan_number} {self.title}"
+
+
+class ListedPlanChangeKind(models.TextChoices):
+    LISTED = "listed", _("Appeared on the list")
+    CHANGED = "changed", _("Changed on the list")
+    DELISTED = "delisted", _("No longer on the list")
+    RELISTED = "relisted", _("Back on the list")
+
+
+class ListedPlanChange(models.Model):
+    """What one import found of one listed plan: that it appeared, changed (each field's value
+    before and after), left the list or came back."""
+
+    listed_plan = models.ForeignKey(ListedPlan, on_delete=models.PROTECT, related_name="changes")
+    public_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=20, choices=ListedPlanChangeKind.choices)
+    fields = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["public_list__listed_on", "pk"]
+        indexes = [models.Index(fields=["listed_plan", "public_list"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.listed_plan_id}"

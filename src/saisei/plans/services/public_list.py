@@ -1,0 +1,607 @@
+"""Importing MHLW's public list of filed provision plans (e-再生医療 `published_plan`), in the shape
+of ../shared/reference/mhlw_published_plans_sample.tsv: one tab-separated row per plan with its
+number, class, prefecture, institution as the filer wrote it, treatment and public documents.
+
+`public_plans_import` checks the whole file first (every refusal names its line), then in one
+transaction: matches each row's institution across spellings and rows (saisei.registry.names)
+to an institution of that prefecture, or registers one known only from the list; writes each
+plan as a ListedPlan, linked to the plan filed through Saisei under the same number if there is
+one; and records what the list changed since the last one imported (plans that appeared,
+changed, left the list or came back) as ListedPlanChange rows. The same file twice changes
+nothing; a list older than the last one imported is refused. What is odd about a row is
+reported, not guessed: a number whose bureau letter is not its prefecture's, a class other than
+the one the Saisei filing holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from saisei.accounts.models import User
+from saisei.accounts.roles import OrganisationKind
+from saisei.accounts.services import organisation_create
+from saisei.audit.services import audit_record
+from saisei.core.errors import ErrorCode, FieldError, field_error, invalid, invalid_fields
+from saisei.core.text import normalise, one_line
+from saisei.plans.models import (
+    ListedPlan,
+    ListedPlanChange,
+    ListedPlanChangeKind,
+    Plan,
+    PublicList,
+    PublicListKind,
+    RiskClass,
+    Therapy,
+)
+from saisei.registry.models import Institution
+from saisei.registry.names import name_key, same_corporation
+from saisei.registry.regions import (
+    BUREAUS_BY_CODE,
+    PREFECTURE_BY_NAME_JA,
+    PREFECTURE_NAMES_JA,
+    bureau_for_prefecture,
+)
+from saisei.registry.services.common import authorise
+
+COLUMNS = ("plan_no", "class", "prefecture", "institution", "treatment", "documents")
+# Bounds: the whole list held about 6,800 rows in September 2026.
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_DOCUMENTS = 30
+MAX_URL = 300
+# Errors reported of one file (the first ones; a file with more is refused all the same).
+MAX_ERRORS = 100
+DEFAULT_SOURCE = "https://saiseiiryo.mhlw.go.jp/published_plan/"
+
+# A plan number of the list: two digits, a letter, seven digits (01A2507002). domain.md §1.11.
+PLAN_NUMBER = re.compile(r"[0-9]{2}[A-Z][0-9]{7}")
+CLASSES = {"1": RiskClass.I, "2": RiskClass.II, "3": RiskClass.III}
+# The number's letter appears to be the Regional Bureau that received the plan (domain.md §1.11:
+# an uncertain reading, not a published rule), so a mismatch with the prefecture is reported
+# with that caveat and never corrected. An operator may replace the table with the setting
+# SAISEI_PLAN_NUMBER_BUREAUS (letter to a list of bureau codes of saisei.registry.regions).
+NUMBER_LETTER_BUREAUS: dict[str, tuple[str, ...]] = {
+    "A": ("hokkaido",),
+    "B": ("tohoku",),
+    "C": ("kanto_shinetsu",),
+    "D": ("tokai_hokuriku",),
+    "E": ("kinki",),
+    "F": ("chugoku_shikoku", "shikoku"),
+    "G": ("kyushu",),
+}
+
+# The therapy kind from the treatment's name, the first rule that matches (the list has no
+# such column): terms as normalise() writes them.
+THERAPY_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (Therapy.GENE_THERAPY, ("遺伝子",)),
+    (Therapy.PLURIPOTENT, ("ips", "es細胞", "多能性幹細胞")),
+    (
+        Therapy.PRP,
+        ("多血小板", "血小板", "prp", "prf", "cgf", "prgf", "platelet"),
+    ),
+    (Therapy.FIBROBLASTS, ("線維芽細胞", "繊維芽細胞")),
+    (Therapy.CHONDROCYTES, ("軟骨細胞",)),
+    (
+        Therapy.LYMPHOCYTES,
+        ("nk細胞", "免疫細胞", "りんぱ球", "樹状細胞", "t細胞", "免疫療法"),
+    ),
+    (Therapy.BONE_MARROW, ("骨髄",)),
+    (Therapy.ADIPOSE_MSC, ("脂肪",)),
+)
+
+_URL = URLValidator(schemes=["https", "http"])
+
+
+def therapy_of(title: str) -> str:
+    """The therapy kind a treatment's name names (Therapy.OTHER if none)."""
+    text = normalise(title).replace(" ", "")
+    for therapy, terms in THERAPY_TERMS:
+        if any(term in text for term in terms):
+            return therapy
+    return Therapy.OTHER
+
+
+def number_bureaus() -> dict[str, tuple[str, ...]]:
+    found = getattr(settings, "SAISEI_PLAN_NUMBER_BUREAUS", None)
+    if not found:
+        return NUMBER_LETTER_BUREAUS
+    return {letter: tuple(codes) for letter, codes in found.items()}
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One checked row of the list."""
+
+    line: int
+    plan_number: str
+    risk_class: str
+    prefecture: str
+    institution: str  # as written, on one line
+    title: str
+    documents: tuple[str, ...]
+
+
+@dataclass
+class ImportSummary:
+    """What an import found and did, as the command prints it and the list's row keeps it."""
+
+    listed_on: date
+    rows: int = 0
+    already_imported: bool = False
+    listed: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    delisted: int = 0
+    relisted: int = 0
+    linked: int = 0
+    institutions_new: int = 0
+    institutions_matched: int = 0
+    notes: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "listed_on": self.listed_on.isoformat(),
+            "rows": self.rows,
+            "listed": self.listed,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "delisted": self.delisted,
+            "relisted": self.relisted,
+            "linked": self.linked,
+            "institutions_new": self.institutions_new,
+            "institutions_matched": self.institutions_matched,
+            "notes": self.notes,
+        }
+
+
+def _refused(errors: list[FieldError]) -> Exception:
+    shown = errors[:MAX_ERRORS]
+    return invalid_fields(
+        shown,
+        ErrorCode.CSV_INVALID,
+        message=_("The list was not imported: %(n)s error(s). Nothing was saved.")
+        % {"n": len(errors)},
+    )
+
+
+def _documents(text: str, line: int, errors: list[FieldError]) -> tuple[str, ...]:
+    urls = tuple(text.split())
+    if len(urls) > MAX_DOCUMENTS:
+        errors.append(
+            field_error(
+                "documents",
+                _("At most %(n)s documents per plan.") % {"n": MAX_DOCUMENTS},
+                line=line,
+            )
+        )
+        return ()
+    for url in urls:
+        try:
+            if len(url) > MAX_URL:
+                raise ValidationError("too long")
+            _URL(url)
+        except ValidationError:
+            errors.append(
+                field_error(
+                    "documents", _("Not a web address: %(url)s") % {"url": url[:80]}, line=line
+                )
+            )
+            return ()
+    return urls
+
+
+def _check(line: int, values: list[str], errors: list[FieldError]) -> ListRow | None:
+    before = len(errors)
+    if len(values) != len(COLUMNS):
+        errors.append(
+            field_error(
+                "",
+                _("Expected %(n)s columns separated by tabs, found %(found)s.")
+                % {"n": len(COLUMNS), "found": len(values)},
+                line=line,
+            )
+        )
+        return None
+    number, klass, prefecture, institution, title, documents = (v.strip() for v in values)
+    number = normalise(number).upper()
+    if not PLAN_NUMBER.fullmatch(number):
+        errors.append(
+            field_error(
+                "plan_no",
+                _("A plan number is two digits, a letter and seven digits (01A2507002)."),
+                line=line,
+            )
+        )
+    risk_class = CLASSES.get(normalise(klass))
+    if risk_class is None:
+        errors.append(field_error("class", _("The class is 1, 2 or 3."), line=line))
+    code = PREFECTURE_BY_NAME_JA.get(prefecture)
+    if code is None:
+        errors.append(
+            field_error("prefecture", _("Not a prefecture's name (北海道, 青森県, …)."), line=line)
+        )
+    institution = one_line(institution)
+    if not institution or len(institution) > 200:
+        errors.append(
+            field_error(
+                "institution", _("Name the institution (at most 200 characters)."), line=line
+            )
+        )
+    title = one_line(title)
+    if not title or len(title) > 500:
+        errors.append(
+            field_error("treatment", _("Name the treatment (at most 500 characters)."), line=line)
+        )
+    urls = _documents(documents, line, errors)
+    if len(errors) > before:
+        return None
+    assert risk_class is not None and code is not None
+    return ListRow(line, number, risk_class, code, institution, title, urls)
+
+
+def parse(data: bytes) -> list[ListRow]:
+    """Every row of the list, checked; refused whole (each error with its line) if any is not
+    as the list writes them."""
+    if len(data) > MAX_BYTES:
+        raise invalid(
+            "file",
+            _("The list is larger than %(n)s MB.") % {"n": MAX_BYTES // (1024 * 1024)},
+            ErrorCode.CSV_INVALID,
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise invalid(
+            "file", _("Save the list as UTF-8 text and try again."), ErrorCode.CSV_INVALID
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error:
+        header = []
+    if tuple(header) != COLUMNS:
+        raise invalid(
+            "file",
+            _("The first line must name the columns %(columns)s, separated by tabs.")
+            % {"columns": ", ".join(COLUMNS)},
+            ErrorCode.CSV_INVALID,
+            line=1,
+        )
+    errors: list[FieldError] = []
+    rows: list[ListRow] = []
+    first_line: dict[str, int] = {}
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(rows) + len(errors) >= MAX_ROWS:
+                errors.append(
+                    field_error(
+                        "",
+                        _("A list may hold at most %(n)s rows.") % {"n": MAX_ROWS},
+                        line=reader.line_num,
+                    )
+                )
+                break
+            row = _check(reader.line_num, values, errors)
+            if row is None:
+                continue
+            if row.plan_number in first_line:
+                errors.append(
+                    field_error(
+                        "plan_no",
+                        _("Plan %(number)s is listed twice (first on line %(line)s).")
+                        % {"number": row.plan_number, "line": first_line[row.plan_number]},
+                        line=row.line,
+                    )
+                )
+                continue
+            first_line[row.plan_number] = row.line
+            rows.append(row)
+    except csv.Error as exc:
+        errors.append(field_error("", str(exc), line=reader.line_num))
+    if errors:
+        raise _refused(errors)
+    if not rows:
+        raise invalid("file", _("The list has no rows."), ErrorCode.CSV_INVALID)
+    return rows
+
+
+def _bureau_note(row: ListRow, bureaus: dict[str, tuple[str, ...]]) -> dict[str, Any] | None:
+    letter = row.plan_number[2]
+    expected = bureau_for_prefecture(row.prefecture).code
+    codes = bureaus.get(letter)
+    if codes is not None and expected in codes:
+        return None
+    named = (
+        ", ".join(BUREAUS_BY_CODE[c].name_en for c in codes if c in BUREAUS_BY_CODE)
+        if codes
+        else "no known bureau"
+    )
+    prefecture = PREFECTURE_NAMES_JA[row.prefecture]
+    return {
+        "kind": "bureau_letter",
+        "plan_number": row.plan_number,
+        "line": row.line,
+        "detail": (
+            f"the number's letter {letter} reads as {named}, but {prefecture} files with the "
+            f"{BUREAUS_BY_CODE[expected].name_en} (the letter's meaning is an uncertain reading "
+            "of the numbers, domain.md §1.11; the row is imported as listed)"
+        ),
+    }
+
+
+class _Institutions:
+    """The institutions of the list's prefectures by their match keys, and those registered
+    from it as the rows are read."""
+
+    def __init__(self, prefectures: set[str], actor: User | None, system: str | None) -> None:
+        self.actor, self.system = actor, system
+        self.by_key: dict[tuple[str, str], list[Institution]] = {}
+        for institution in Institution.objects.filter(prefecture__in=prefectures).order_by("pk"):
+            self.by_key.setdefault((institution.prefecture, institution.name_key), []).append(
+                institution
+            )
+        self.new = 0
+        self.created: set[int] = set()
+        self.matched: set[int] = set()  # those that existed before the import
+
+    def match(self, row: ListRow, summary: ImportSummary) -> Institution:
+        corporation, facility = name_key(row.institution)
+        candidates = [
+            i
+            for i in self.by_key.get((row.prefecture, facility), [])
+            if same_corporation(i.corporation_key, corporation)
+        ]
+        if len(candidates) > 1:
+            # A name without its corporation, of a prefecture where two corporations run a
+            # facility of that name: which one is not guessed.
+            summary.notes.append(
+                {
+                    "kind": "institution_ambiguous",
+                    "plan_number": row.plan_number,
+                    "line": row.line,
+                    "detail": f"{row.institution} may be any of "
+                    + ", ".join(i.name for i in candidates)
+                    + "; registered apart from them",
+                }
+            )
+            candidates = []
+        if candidates:
+            institution = candidates[0]
+            if institution.pk not in self.created:
+                self.matched.add(institution.pk)
+        else:
+            institution = self._register(row, facility, corporation)
+        if row.institution not in institution.listed_names:
+            institution.listed_names = [*institution.listed_names, row.institution]
+            Institution.objects.filter(pk=institution.pk).update(
+                listed_names=institution.listed_names
+            )
+        return institution
+
+    def _register(self, row: ListRow, facility: str, corporation: str) -> Institution:
+        digest = hashlib.sha256(f"{row.prefecture}|{corporation}|{facility}".encode()).hexdigest()
+        slug = f"listed-{row.prefecture}-{digest[:12]}"
+        organisation = organisation_create(
+            kind=OrganisationKind.INSTITUTION,
+            slug=slug,
+            name=row.institution[:200],
+            actor=self.actor,
+            system=self.system,
+        )
+        institution = Institution(
+            organisation=organisation,
+            name=row.institution[:200],
+            prefecture=row.prefecture,
+            listed_names=[],
+        )
+        institution.save()
+        audit_record(
+            action="registry.institution.listed",
+            actor=self.actor,
+            target=institution,
+            data={"name": institution.name, "prefecture": row.prefecture, "from": "mhlw_list"},
+            system=self.system,
+        )
+        self.by_key.setdefault((row.prefecture, institution.name_key), []).append(institution)
+        self.created.add(institution.pk)
+        self.new += 1
+        return institution
+
+
+# The fields of a listed plan an import compares, and how each is written in a change.
+_COMPARED = (
+    "risk_class",
+    "prefecture",
+    "institution_id",
+    "institution_name",
+    "title",
+    "therapy",
+    "documents",
+)
+
+
+def _values(row: ListRow, institution: Institution) -> dict[str, Any]:
+    return {
+        "risk_class": row.risk_class,
+        "prefecture": row.prefecture,
+        "institution_id": institution.pk,
+        "institution_name": row.institution,
+        "title": row.title,
+        "therapy": therapy_of(row.title),
+        "documents": list(row.documents),
+    }
+
+
+@transaction.atomic
+def public_plans_import(
+    *,
+    data: bytes,
+    file_name: str,
+    listed_on: date,
+    listed_precision: str = "day",
+    source: str = DEFAULT_SOURCE,
+    actor: User | None,
+    system: str | None = None,
+) -> ImportSummary:
+    """Import one of MHLW's lists of filed plans, of the date `listed_on`; see the module."""
+    authorise(actor, "registry.manage", None, system)
+    if listed_precision not in ("day", "month") or (
+        listed_precision == "month" and listed_on.day != 1
+    ):
+        raise invalid("listed_precision", _("A list's date is a day, or a month's first day."))
+    if not source or len(source) > 300:
+        raise invalid("source", _("Say where the list was published (at most 300 characters)."))
+    rows = parse(data)
+    digest = hashlib.sha256(data).hexdigest()
+    summary = ImportSummary(listed_on=listed_on, rows=len(rows))
+    lists = PublicList.objects.select_for_update().filter(kind=PublicListKind.PLANS)
+    same = lists.filter(sha256=digest).first()
+    if same is not None:
+        summary.already_imported = True
+        summary.listed_on = same.listed_on
+        return summary
+    latest = lists.order_by("-listed_on", "-pk").first()
+    if latest is not None and listed_on < latest.listed_on:
+        raise invalid(
+            "listed_on",
+            _("A list older than the last one imported (%(day)s) cannot be imported.")
+            % {"day": latest.listed_on.isoformat()},
+        )
+    public_list = PublicList.objects.create(
+        kind=PublicListKind.PLANS,
+        listed_on=listed_on,
+        listed_precision=listed_precision,
+        source=source,
+        file_name=file_name[:200],
+        sha256=digest,
+        rows=len(rows),
+        imported_by=actor,
+    )
+    institutions = _Institutions({row.prefecture for row in rows}, actor, system)
+    bureaus = number_bureaus()
+    numbers = [row.plan_number for row in rows]
+    existing = {lp.plan_number: lp for lp in ListedPlan.objects.filter(plan_number__in=numbers)}
+    filed = {
+        number: (pk, risk_class)
+        for pk, number, risk_class in Plan.objects.filter(plan_number__in=numbers).values_list(
+            "pk", "plan_number", "risk_class"
+        )
+    }
+    changes: list[ListedPlanChange] = []
+    for row in rows:
+        institution = institutions.match(row, summary)
+        values = _values(row, institution)
+        notes = [n for n in (_bureau_note(row, bureaus),) if n is not None]
+        plan = filed.get(row.plan_number)
+        if plan is not None and plan[1] != row.risk_class:
+            notes.append(
+                {
+                    "kind": "class",
+                    "plan_number": row.plan_number,
+                    "line": row.line,
+                    "detail": f"the list says Class {row.risk_class}, the plan filed through "
+                    f"Saisei is Class {plan[1]}",
+                }
+            )
+        summary.notes.extend(notes)
+        listed = existing.get(row.plan_number)
+        if listed is None:
+            listed = ListedPlan.objects.create(
+                plan_number=row.plan_number,
+                plan_id=plan[0] if plan else None,
+                first_list=public_list,
+                last_list=public_list,
+                notes=notes,
+                **values,
+            )
+            summary.listed += 1
+            summary.linked += plan is not None
+            changes.append(
+                ListedPlanChange(
+                    listed_plan=listed,
+                    public_list=public_list,
+                    kind=ListedPlanChangeKind.LISTED,
+                    fields={k: v for k, v in values.items() if k != "institution_id"},
+                )
+            )
+            continue
+        before = {name: getattr(listed, name) for name in _COMPARED}
+        differ = {
+            name: [before[name], values[name]] for name in _COMPARED if before[name] != values[name]
+        }
+        update: dict[str, Any] = {"last_list": public_list, "notes": notes, **values}
+        if listed.plan_id is None and plan is not None:
+            update["plan_id"] = plan[0]
+            summary.linked += 1
+        if listed.delisted_by_id is not None:
+            update["delisted_by"] = None
+            summary.relisted += 1
+            changes.append(
+                ListedPlanChange(
+                    listed_plan=listed,
+                    public_list=public_list,
+                    kind=ListedPlanChangeKind.RELISTED,
+                    fields=differ,
+                )
+            )
+        elif differ:
+            summary.changed += 1
+            changes.append(
+                ListedPlanChange(
+                    listed_plan=listed,
+                    public_list=public_list,
+                    kind=ListedPlanChangeKind.CHANGED,
+                    fields=differ,
+                )
+            )
+        else:
+            summary.unchanged += 1
+        ListedPlan.objects.filter(pk=listed.pk).update(**update)
+    # A plan of a class this list holds that it no longer lists has left it (a list of Class II
+    # alone says nothing of the Class III plans).
+    classes = {row.risk_class for row in rows}
+    gone = (
+        ListedPlan.objects.filter(risk_class__in=classes, delisted_by__isnull=True)
+        .exclude(plan_number__in=numbers)
+        .order_by("pk")
+    )
+    for listed in gone:
+        changes.append(
+            ListedPlanChange(
+                listed_plan=listed, public_list=public_list, kind=ListedPlanChangeKind.DELISTED
+            )
+        )
+        summary.delisted += 1
+    gone.update(delisted_by=public_list)
+    ListedPlanChange.objects.bulk_create(changes, batch_size=1000)
+    summary.institutions_new = institutions.new
+    summary.institutions_matched = len(institutions.matched)
+    public_list.summary = summary.to_dict()
+    public_list.save(update_fields=["summary"])
+    audit_record(
+        action="plans.public_list.imported",
+        actor=actor,
+        target=public_list,
+        data={
+            "file": public_list.file_name,
+            "sha256": digest,
+            **{k: v for k, v in summary.to_dict().items() if k != "notes"},
+            "notes": len(summary.notes),
+        },
+        system=system,
+    )
+    return summary
