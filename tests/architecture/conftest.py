@@ -18,12 +18,17 @@ def objects(patient_world: Any, django_db_blocker: Any) -> dict[str, Any]:  # no
     from saisei.registry.models import Institution
 
     with django_db_blocker.unblock():
+        # The real sample of MHLW's list, as make run loads it (a plan of it fills its route).
+        from saisei.plans.reference import load
+
+        load()
         return {
             **_objects(),
             "institution": Institution.objects.get(organisation__slug="demo-hinata-clinic").pk,
             "order": Order.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
             "approval": Approval.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
             "product": Product.objects.order_by("slug").first().slug,  # type: ignore[union-attr]
+            "listed": "03A2505004",
         }
 
 

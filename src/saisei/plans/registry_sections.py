@@ -6,7 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from saisei.plans.selectors import institution_public_plans, orders_for_institution
+from saisei.plans.labels import choice_labels, list_date
+from saisei.plans.selectors import (
+    institution_listed_plans,
+    institution_public_plans,
+    orders_for_institution,
+)
 from saisei.registry.models import Institution
 from saisei.registry.sections import add_institution_section
 
@@ -14,8 +19,29 @@ from saisei.registry.sections import add_institution_section
 def institution_section(institution: Institution) -> Mapping[str, Any]:
     return {
         "plans": institution_public_plans(institution.pk),
+        "listed_plans": _listed(institution),
         "orders": orders_for_institution(institution),
     }
+
+
+def _listed(institution: Institution) -> list[dict[str, Any]]:
+    """The plans MHLW's list holds for the institution (not filed through Saisei), as the page
+    shows them."""
+    classes, therapies = choice_labels("risk_class"), choice_labels("therapy")
+    rows = []
+    for row in institution_listed_plans(institution.pk):
+        rows.append(
+            {
+                "plan_number": row["plan_number"],
+                "title": row["title"],
+                "risk_class": classes.get(row["risk_class"], row["risk_class"]),
+                "therapy": therapies.get(row["therapy"], row["therapy"]),
+                "delisted": list_date(
+                    row["delisted_by__listed_on"], row["delisted_by__listed_precision"]
+                ),
+            }
+        )
+    return rows
 
 
 def register() -> None:

@@ -15,6 +15,8 @@ from saisei.plans.content import DIFF_FIELDS, label
 from saisei.plans.lifecycle import PUBLIC_STATUSES, PlanStatus
 from saisei.plans.models import (
     EvaluationCriterion,
+    ListedPlan,
+    ListedPlanChange,
     Order,
     OrderEffect,
     Plan,
@@ -243,6 +245,50 @@ def institution_public_plans(institution_id: int) -> QuerySet[Plan]:
         .select_related("committee")
         .only(*INSTITUTION_PAGE_COLUMNS)
         .order_by("title", "pk")
+    )
+
+
+# What an institution's page shows of each plan MHLW's list holds for it.
+LISTED_PAGE_COLUMNS = (
+    "pk",
+    "plan_number",
+    "risk_class",
+    "title",
+    "therapy",
+    "plan_id",
+    "delisted_by__listed_on",
+    "delisted_by__listed_precision",
+)
+
+
+def institution_listed_plans(institution_id: int) -> QuerySet[ListedPlan, dict[str, Any]]:
+    """The plans MHLW's public list holds for an institution, that are not also filed through
+    Saisei (those are its filed plans), in the order of their numbers."""
+    rows: QuerySet[ListedPlan, dict[str, Any]] = (
+        ListedPlan.objects.filter(institution_id=institution_id, plan__isnull=True)
+        .order_by("plan_number")
+        .values(*LISTED_PAGE_COLUMNS)
+    )
+    return rows
+
+
+def listed_plan_get(plan_number: str) -> ListedPlan:
+    """A plan of MHLW's public list by its number, with its institution, lists and history."""
+    listed = (
+        ListedPlan.objects.select_related(
+            "institution", "first_list", "last_list", "delisted_by", "plan"
+        )
+        .filter(plan_number=plan_number)
+        .first()
+    )
+    if listed is None:
+        raise NotFound("listed plan")
+    return listed
+
+
+def listed_plan_changes(listed: ListedPlan) -> list[ListedPlanChange]:
+    return list(
+        listed.changes.select_related("public_list").order_by("public_list__listed_on", "pk")
     )
 
 

@@ -1,4 +1,5 @@
-"""The public pages: search of filed plans and one plan's verification page."""
+"""The public pages: search of filed plans, one plan's verification page, and a plan as MHLW's
+public list shows it."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from saisei.core.errors import NotFound
 from saisei.core.keyset import keyset_page
 from saisei.core.time import legal_today
 from saisei.plans import search, selectors
 from saisei.plans.forms import SearchForm
-from saisei.plans.models import plan_may_provide
+from saisei.plans.labels import list_date
+from saisei.plans.models import ListedPlanChangeKind, PublicList, plan_may_provide
+from saisei.plans.services.public_list import PLAN_NUMBER
 from saisei.plans.views.common import list_rows, office_label, with_cursor
 
 # Rows on a page of the public search.
@@ -97,5 +101,68 @@ def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "change_restricted": plan.change_restricted_on(legal_today()),
             "versions": selectors.public_versions(plan),
             "orders": selectors.orders_for_plan(plan),
+        },
+    )
+
+
+# What the import may report of a row (ListedPlan.notes), as a patient reads it.
+LISTED_NOTES = {
+    "bureau_letter": _(
+        "The letter in the plan number is not that of the Regional Bureau of the prefecture. "
+        "What the letter means is not published; it appears to be the Regional Bureau that "
+        "received the plan. The plan is shown as the list gives it."
+    ),
+    "class": _("MHLW's list gives another class than the plan filed through Saisei."),
+}
+# The fields of a listed plan a change may name.
+LISTED_FIELDS = {
+    "risk_class": _("Class"),
+    "prefecture": _("Prefecture"),
+    "institution_id": _("Institution"),
+    "institution_name": _("Institution as listed"),
+    "title": _("Treatment"),
+    "therapy": _("Therapy"),
+    "documents": _("Public documents"),
+}
+
+
+def _list_date(public_list: PublicList | None) -> str:
+    if public_list is None:
+        return ""
+    return list_date(public_list.listed_on, public_list.listed_precision)
+
+
+def listed_plan(request: HttpRequest, number: str) -> HttpResponse:
+    """A plan as MHLW's public list shows it: what the list says, where and when it says it,
+    and what it does not say."""
+    if not PLAN_NUMBER.fullmatch(number):
+        raise Http404
+    try:
+        listed = selectors.listed_plan_get(number)
+    except NotFound:
+        raise Http404 from None
+    changes = [
+        {
+            "date": _list_date(change.public_list),
+            "kind": change.get_kind_display(),
+            "fields": [str(LISTED_FIELDS.get(name, name)) for name in change.fields]
+            if change.kind == ListedPlanChangeKind.CHANGED
+            else [],
+        }
+        for change in selectors.listed_plan_changes(listed)
+    ]
+    return render(
+        request,
+        "plans/listed_plan.html",
+        {
+            "listed": listed,
+            "first_listed": _list_date(listed.first_list),
+            "last_listed": _list_date(listed.last_list),
+            "delisted": _list_date(listed.delisted_by),
+            "documents": list(enumerate(listed.documents, start=1)),
+            "notes": [
+                LISTED_NOTES[n["kind"]] for n in listed.notes if n.get("kind") in LISTED_NOTES
+            ],
+            "changes": changes,
         },
     )
