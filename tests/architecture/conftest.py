@@ -18,7 +18,8 @@ def objects(patient_world: Any, django_db_blocker: Any) -> dict[str, Any]:  # no
     from saisei.registry.models import Institution
 
     with django_db_blocker.unblock():
-        # The real sample of MHLW's list, as make run loads it (a plan of it fills its route).
+        # The real samples of MHLW's lists, as make run loads them (a plan and a committee of them
+        # fill their routes).
         from saisei.plans.reference import load
 
         load()
@@ -29,6 +30,7 @@ def objects(patient_world: Any, django_db_blocker: Any) -> dict[str, Any]:  # no
             "approval": Approval.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
             "product": Product.objects.order_by("slug").first().slug,  # type: ignore[union-attr]
             "listed": "03A2505004",
+            "committee_no": "07C2403002",
         }
 
 

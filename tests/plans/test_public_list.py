@@ -93,7 +93,7 @@ def test_the_real_sample_is_imported_with_one_institution_per_clinic() -> None:
     assert (listed.listed_on, listed.listed_precision, listed.rows) == (SEPTEMBER, "month", 30)
     assert listed.summary["listed"] == 30
     assert set(ListedPlanChange.objects.values_list("kind", flat=True)) == {"listed"}
-    assert AuditEvent.objects.filter(action="plans.public_list.imported").count() == 1
+    assert AuditEvent.objects.filter(action="plans.public_list.imported.plans").count() == 1
     assert AuditEvent.objects.filter(action="registry.institution.listed").count() == 24
 
 

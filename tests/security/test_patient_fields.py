@@ -69,6 +69,11 @@ class Ids:
                 name="walk",
                 actor=User.objects.get(username=username),
             )
+        # The samples of MHLW's public lists, as make run loads them: pages of what they say.
+        from saisei.plans.models import ListedCommittee, ListedPlan
+        from saisei.plans.reference import load
+
+        load()
         patient_plans = [world.hinata_plan.pk, world.tsukimi_plan.pk]
         events = AdverseEvent.objects.filter(plan__in=patient_plans)
         event_ids = [str(pk) for pk in events.values_list("pk", flat=True)]
@@ -91,6 +96,8 @@ class Ids:
             "token": list(ApiToken.objects.values_list("pk", flat=True)),
             "approval": list(Approval.objects.values_list("pk", flat=True))[:3],
             "product": list(Product.objects.values_list("slug", flat=True))[:3],
+            "listed": list(ListedPlan.objects.values_list("plan_number", flat=True))[:3],
+            "listed_committee": list(ListedCommittee.objects.values_list("number", flat=True))[:3],
         }
         self.focus: dict[str, list[Any]] = {
             **{kind: values[:1] for kind, values in self.every.items()},
@@ -114,6 +121,8 @@ PAGE_PARAMS: dict[str, str] = {
     "accounts:token_revoke": "token",
     "obligations:record_filing": "obligation",
     "plans:public": "plan",
+    "plans:listed": "listed",
+    "plans:listed_committee": "listed_committee",
     "plans:review": "review",
     "plans:review_meeting": "review",
     "plans:review_opinion": "review",

@@ -20,6 +20,8 @@ from saisei.registry.regions import Prefecture
 __all__ = [
     "Action",
     "EvaluationCriterion",
+    "ListedCommittee",
+    "ListedCommitteeChange",
     "ListedPlan",
     "ListedPlanChange",
     "ListedPlanChangeKind",
@@ -762,3 +764,63 @@ class ListedPlanChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.listed_plan_id}"
+
+
+class ListedCommittee(models.Model):
+    """A certified committee as MHLW's public list of committees shows it (e-再生医療
+    `disclosed_committee`; the shared sample also takes rows from jRCT and committees' own
+    sites, each row naming its page): its number, name, scope of review and founder as
+    published. The kind is read from the scope (特定… a Specially Certified committee, 第三種のみ
+    a Certified one) and the founder's type from its legal form, and say so where shown.
+
+    `committee` is the committee registered in Saisei under the same number, if any."""
+
+    number = models.CharField(_("certification number"), max_length=10, unique=True)
+    name = models.CharField(_("name (Japanese)"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, blank=True)
+    scope = models.CharField(_("scope of review"), max_length=200, blank=True)
+    founder = models.CharField(_("founder"), max_length=200)
+    founder_representative = models.CharField(max_length=200, blank=True)
+    founder_type = models.CharField(_("founder type"), max_length=30)
+    # The founder's name as the institutions' corporation keys are written
+    # (saisei.registry.names), so that the institutions it runs are found.
+    founder_key = models.CharField(max_length=200, db_index=True)
+    founder_address = models.CharField(_("founder's address"), max_length=300, blank=True)
+    source_url = models.CharField(_("published at"), max_length=300)
+    committee = models.OneToOneField(
+        "registry.Committee",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="listing",
+    )
+    first_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
+    last_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
+    delisted_by = models.ForeignKey(
+        PublicList, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})"
+
+
+class ListedCommitteeChange(models.Model):
+    """What one import found of one listed committee (as ListedPlanChange of a plan)."""
+
+    listed_committee = models.ForeignKey(
+        ListedCommittee, on_delete=models.PROTECT, related_name="changes"
+    )
+    public_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=ListedPlanChangeKind.choices)
+    fields = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["public_list__listed_on", "pk"]
+        indexes = [models.Index(fields=["listed_committee", "public_list"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.listed_committee_id}"

@@ -1,20 +1,28 @@
-"""The real sample of MHLW's public list of filed plans that Saisei ships, loaded by
-`saisei load-reference` (a copy, byte for byte, of ../shared/reference/: see data/README.md)."""
+"""The real samples of MHLW's public lists that Saisei ships, loaded by `saisei load-reference`
+(copies, byte for byte, of ../shared/reference/: see data/README.md)."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from saisei.plans.services.public_list import DEFAULT_SOURCE, public_plans_import
+from saisei.plans.services.public_list import (
+    DEFAULT_COMMITTEE_SOURCE,
+    DEFAULT_SOURCE,
+    public_committees_import,
+    public_plans_import,
+)
 
-SAMPLE = Path(__file__).parent / "data" / "mhlw_published_plans_sample.tsv"
-# "As published in September 2026" (the shared reference's README); the day is not known.
+DATA = Path(__file__).parent / "data"
+SAMPLE = DATA / "mhlw_published_plans_sample.tsv"
+COMMITTEES_SAMPLE = DATA / "mhlw_committees_sample.tsv"
+# "As published in September 2026" (the shared reference's README); the day is not known. The
+# committees' sample gives no date of its own: it is loaded as of the same month.
 SAMPLE_LISTED_ON = date(2026, 9, 1)
 
 
 def load() -> str:
-    summary = public_plans_import(
+    plans = public_plans_import(
         data=SAMPLE.read_bytes(),
         file_name=SAMPLE.name,
         listed_on=SAMPLE_LISTED_ON,
@@ -23,10 +31,29 @@ def load() -> str:
         actor=None,
         system="load-reference",
     )
-    if summary.already_imported:
-        return f"MHLW's list of filed plans ({SAMPLE.name}): already loaded"
-    return (
-        f"MHLW's list of filed plans ({SAMPLE.name}, September 2026): {summary.rows} plans, "
-        f"{summary.institutions_new} institutions registered from it, "
-        f"{summary.institutions_matched} matched"
+    committees = public_committees_import(
+        data=COMMITTEES_SAMPLE.read_bytes(),
+        file_name=COMMITTEES_SAMPLE.name,
+        listed_on=SAMPLE_LISTED_ON,
+        listed_precision="month",
+        source=DEFAULT_COMMITTEE_SOURCE,
+        actor=None,
+        system="load-reference",
     )
+    said = []
+    if plans.already_imported:
+        said.append(f"{SAMPLE.name} already loaded")
+    else:
+        said.append(
+            f"{SAMPLE.name} (September 2026): {plans.rows} plans, "
+            f"{plans.institutions_new} institutions registered from it, "
+            f"{plans.institutions_matched} matched"
+        )
+    if committees.already_imported:
+        said.append(f"{COMMITTEES_SAMPLE.name} already loaded")
+    else:
+        said.append(
+            f"{COMMITTEES_SAMPLE.name}: {committees.rows} committees, "
+            f"{committees.linked} registered in Saisei"
+        )
+    return "MHLW's public lists: " + "; ".join(said)

@@ -15,6 +15,8 @@ from saisei.plans.content import DIFF_FIELDS, label
 from saisei.plans.lifecycle import PUBLIC_STATUSES, PlanStatus
 from saisei.plans.models import (
     EvaluationCriterion,
+    ListedCommittee,
+    ListedCommitteeChange,
     ListedPlan,
     ListedPlanChange,
     Order,
@@ -290,6 +292,38 @@ def listed_plan_changes(listed: ListedPlan) -> list[ListedPlanChange]:
     return list(
         listed.changes.select_related("public_list").order_by("public_list__listed_on", "pk")
     )
+
+
+def listed_committee_get(number: str) -> ListedCommittee:
+    """A committee of MHLW's public list by its number, with its lists and its registration."""
+    listed = (
+        ListedCommittee.objects.select_related(
+            "first_list", "last_list", "delisted_by", "committee"
+        )
+        .filter(number=number)
+        .first()
+    )
+    if listed is None:
+        raise NotFound("listed committee")
+    return listed
+
+
+# At most this many institutions are named as run by one founder (a page, not a report).
+FOUNDER_INSTITUTIONS = 50
+
+
+def institutions_run_by(founder_key: str) -> list[Institution]:
+    """The institutions whose corporation is the founder (by the keys of saisei.registry.names):
+    those a committee's founder also runs."""
+    if not founder_key:
+        return []
+    found = Institution.objects.filter(corporation_key=founder_key).order_by("name", "pk")
+    return list(found[:FOUNDER_INSTITUTIONS])
+
+
+def listed_committee_changes(listed: ListedCommittee) -> list[ListedCommitteeChange]:
+    changes = listed.changes.select_related("public_list")
+    return list(changes.order_by("public_list__listed_on", "pk"))
 
 
 def public_plan_get(pk: int) -> Plan:

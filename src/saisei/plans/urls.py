@@ -10,6 +10,7 @@ urlpatterns = [
     path("search/", views.public_search, name="search"),
     path("verify/<int:pk>/", views.public_plan, name="public"),
     path("listed/<str:number>/", views.listed_plan, name="listed"),
+    path("listed-committees/<str:number>/", views.listed_committee, name="listed_committee"),
     path("reviews/", views.review_queue, name="reviews"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
     path("reviews/<int:pk>/meeting/", views.review_meeting, name="review_meeting"),

@@ -19,9 +19,10 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +37,8 @@ from saisei.audit.services import audit_record
 from saisei.core.errors import ErrorCode, FieldError, field_error, invalid, invalid_fields
 from saisei.core.text import normalise, one_line
 from saisei.plans.models import (
+    ListedCommittee,
+    ListedCommitteeChange,
     ListedPlan,
     ListedPlanChange,
     ListedPlanChangeKind,
@@ -45,7 +48,7 @@ from saisei.plans.models import (
     RiskClass,
     Therapy,
 )
-from saisei.registry.models import Institution
+from saisei.registry.models import Committee, CommitteeKind, FounderType, Institution
 from saisei.registry.names import name_key, same_corporation
 from saisei.registry.regions import (
     BUREAUS_BY_CODE,
@@ -64,6 +67,7 @@ MAX_URL = 300
 # Errors reported of one file (the first ones; a file with more is refused all the same).
 MAX_ERRORS = 100
 DEFAULT_SOURCE = "https://saiseiiryo.mhlw.go.jp/published_plan/"
+DEFAULT_COMMITTEE_SOURCE = "https://saiseiiryo.mhlw.go.jp/disclosed_committee/"
 
 # A plan number of the list: two digits, a letter, seven digits (01A2507002). domain.md §1.11.
 PLAN_NUMBER = re.compile(r"[0-9]{2}[A-Z][0-9]{7}")
@@ -102,6 +106,7 @@ THERAPY_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 _URL = URLValidator(schemes=["https", "http"])
+Row = TypeVar("Row")
 
 
 def therapy_of(title: str) -> str:
@@ -204,17 +209,7 @@ def _documents(text: str, line: int, errors: list[FieldError]) -> tuple[str, ...
 
 def _check(line: int, values: list[str], errors: list[FieldError]) -> ListRow | None:
     before = len(errors)
-    if len(values) != len(COLUMNS):
-        errors.append(
-            field_error(
-                "",
-                _("Expected %(n)s columns separated by tabs, found %(found)s.")
-                % {"n": len(COLUMNS), "found": len(values)},
-                line=line,
-            )
-        )
-        return None
-    number, klass, prefecture, institution, title, documents = (v.strip() for v in values)
+    number, klass, prefecture, institution, title, documents = values
     number = normalise(number).upper()
     if not PLAN_NUMBER.fullmatch(number):
         errors.append(
@@ -251,9 +246,15 @@ def _check(line: int, values: list[str], errors: list[FieldError]) -> ListRow | 
     return ListRow(line, number, risk_class, code, institution, title, urls)
 
 
-def parse(data: bytes) -> list[ListRow]:
-    """Every row of the list, checked; refused whole (each error with its line) if any is not
-    as the list writes them."""
+def _parse(
+    data: bytes,
+    columns: tuple[str, ...],
+    check: Callable[[int, list[str], list[FieldError]], Row | None],
+    key: Callable[[Row], str],
+    key_field: str,
+) -> list[Row]:
+    """Every row of a list, checked by `check`; refused whole (each error with its line) if any
+    is not as the list writes them, or if two rows have one `key`."""
     if len(data) > MAX_BYTES:
         raise invalid(
             "file",
@@ -271,16 +272,16 @@ def parse(data: bytes) -> list[ListRow]:
         header = [name.strip() for name in next(reader, [])]
     except csv.Error:
         header = []
-    if tuple(header) != COLUMNS:
+    if tuple(header) != columns:
         raise invalid(
             "file",
             _("The first line must name the columns %(columns)s, separated by tabs.")
-            % {"columns": ", ".join(COLUMNS)},
+            % {"columns": ", ".join(columns)},
             ErrorCode.CSV_INVALID,
             line=1,
         )
     errors: list[FieldError] = []
-    rows: list[ListRow] = []
+    rows: list[Row] = []
     first_line: dict[str, int] = {}
     try:
         for values in reader:
@@ -295,20 +296,31 @@ def parse(data: bytes) -> list[ListRow]:
                     )
                 )
                 break
-            row = _check(reader.line_num, values, errors)
-            if row is None:
-                continue
-            if row.plan_number in first_line:
+            if len(values) != len(columns):
                 errors.append(
                     field_error(
-                        "plan_no",
-                        _("Plan %(number)s is listed twice (first on line %(line)s).")
-                        % {"number": row.plan_number, "line": first_line[row.plan_number]},
-                        line=row.line,
+                        "",
+                        _("Expected %(n)s columns separated by tabs, found %(found)s.")
+                        % {"n": len(columns), "found": len(values)},
+                        line=reader.line_num,
                     )
                 )
                 continue
-            first_line[row.plan_number] = row.line
+            row = check(reader.line_num, [v.strip() for v in values], errors)
+            if row is None:
+                continue
+            found = key(row)
+            if found in first_line:
+                errors.append(
+                    field_error(
+                        key_field,
+                        _("%(number)s is listed twice (first on line %(line)s).")
+                        % {"number": found, "line": first_line[found]},
+                        line=reader.line_num,
+                    )
+                )
+                continue
+            first_line[found] = reader.line_num
             rows.append(row)
     except csv.Error as exc:
         errors.append(field_error("", str(exc), line=reader.line_num))
@@ -317,6 +329,11 @@ def parse(data: bytes) -> list[ListRow]:
     if not rows:
         raise invalid("file", _("The list has no rows."), ErrorCode.CSV_INVALID)
     return rows
+
+
+def parse(data: bytes) -> list[ListRow]:
+    """Every row of a list of filed plans, checked (see _parse)."""
+    return _parse(data, COLUMNS, _check, lambda row: row.plan_number, "plan_no")
 
 
 def _bureau_note(row: ListRow, bureaus: dict[str, tuple[str, ...]]) -> dict[str, Any] | None:
@@ -446,6 +463,71 @@ def _values(row: ListRow, institution: Institution) -> dict[str, Any]:
     }
 
 
+def _check_arguments(listed_precision: str, listed_on: date, source: str) -> None:
+    if listed_precision not in ("day", "month") or (
+        listed_precision == "month" and listed_on.day != 1
+    ):
+        raise invalid("listed_precision", _("A list's date is a day, or a month's first day."))
+    if not source or len(source) > 300:
+        raise invalid("source", _("Say where the list was published (at most 300 characters)."))
+
+
+def _open_list(
+    kind: str,
+    data: bytes,
+    summary: ImportSummary,
+    listed_precision: str,
+    source: str,
+    file_name: str,
+    actor: User | None,
+) -> PublicList | None:
+    """The list's row, new; None if this very file was imported before (`summary` then says
+    so). A list older than the last one of its kind is refused: history goes forward."""
+    digest = hashlib.sha256(data).hexdigest()
+    lists = PublicList.objects.select_for_update().filter(kind=kind)
+    same = lists.filter(sha256=digest).first()
+    if same is not None:
+        summary.already_imported = True
+        summary.listed_on = same.listed_on
+        return None
+    latest = lists.order_by("-listed_on", "-pk").first()
+    if latest is not None and summary.listed_on < latest.listed_on:
+        raise invalid(
+            "listed_on",
+            _("A list older than the last one imported (%(day)s) cannot be imported.")
+            % {"day": latest.listed_on.isoformat()},
+        )
+    return PublicList.objects.create(
+        kind=kind,
+        listed_on=summary.listed_on,
+        listed_precision=listed_precision,
+        source=source,
+        file_name=file_name[:200],
+        sha256=digest,
+        rows=summary.rows,
+        imported_by=actor,
+    )
+
+
+def _audit_import(
+    public_list: PublicList, summary: ImportSummary, actor: User | None, system: str | None
+) -> None:
+    public_list.summary = summary.to_dict()
+    public_list.save(update_fields=["summary"])
+    audit_record(
+        action=f"plans.public_list.imported.{public_list.kind}",
+        actor=actor,
+        target=public_list,
+        data={
+            "file": public_list.file_name,
+            "sha256": public_list.sha256,
+            **{k: v for k, v in summary.to_dict().items() if k != "notes"},
+            "notes": len(summary.notes),
+        },
+        system=system,
+    )
+
+
 @transaction.atomic
 def public_plans_import(
     *,
@@ -459,38 +541,14 @@ def public_plans_import(
 ) -> ImportSummary:
     """Import one of MHLW's lists of filed plans, of the date `listed_on`; see the module."""
     authorise(actor, "registry.manage", None, system)
-    if listed_precision not in ("day", "month") or (
-        listed_precision == "month" and listed_on.day != 1
-    ):
-        raise invalid("listed_precision", _("A list's date is a day, or a month's first day."))
-    if not source or len(source) > 300:
-        raise invalid("source", _("Say where the list was published (at most 300 characters)."))
+    _check_arguments(listed_precision, listed_on, source)
     rows = parse(data)
-    digest = hashlib.sha256(data).hexdigest()
     summary = ImportSummary(listed_on=listed_on, rows=len(rows))
-    lists = PublicList.objects.select_for_update().filter(kind=PublicListKind.PLANS)
-    same = lists.filter(sha256=digest).first()
-    if same is not None:
-        summary.already_imported = True
-        summary.listed_on = same.listed_on
-        return summary
-    latest = lists.order_by("-listed_on", "-pk").first()
-    if latest is not None and listed_on < latest.listed_on:
-        raise invalid(
-            "listed_on",
-            _("A list older than the last one imported (%(day)s) cannot be imported.")
-            % {"day": latest.listed_on.isoformat()},
-        )
-    public_list = PublicList.objects.create(
-        kind=PublicListKind.PLANS,
-        listed_on=listed_on,
-        listed_precision=listed_precision,
-        source=source,
-        file_name=file_name[:200],
-        sha256=digest,
-        rows=len(rows),
-        imported_by=actor,
+    public_list = _open_list(
+        PublicListKind.PLANS, data, summary, listed_precision, source, file_name, actor
     )
+    if public_list is None:
+        return summary
     institutions = _Institutions({row.prefecture for row in rows}, actor, system)
     bureaus = number_bureaus()
     numbers = [row.plan_number for row in rows]
@@ -590,18 +648,280 @@ def public_plans_import(
     ListedPlanChange.objects.bulk_create(changes, batch_size=1000)
     summary.institutions_new = institutions.new
     summary.institutions_matched = len(institutions.matched)
-    public_list.summary = summary.to_dict()
-    public_list.save(update_fields=["summary"])
-    audit_record(
-        action="plans.public_list.imported",
-        actor=actor,
-        target=public_list,
-        data={
-            "file": public_list.file_name,
-            "sha256": digest,
-            **{k: v for k, v in summary.to_dict().items() if k != "notes"},
-            "notes": len(summary.notes),
-        },
-        system=system,
+    _audit_import(public_list, summary, actor, system)
+    return summary
+
+
+# --- the list of certified committees --------------------------------------------------------
+
+COMMITTEE_COLUMNS = (
+    "committee_no",
+    "committee_name",
+    "scope",
+    "founder",
+    "founder_address",
+    "source_url",
+)
+# Older numbers NA/NB and seven digits (NA8150016 Specially Certified, NB3190002 Certified); those
+# e-再生医療 issues, two digits, a letter and seven digits (07C2403002). domain.md §1.6, §1.11.
+COMMITTEE_NUMBER = re.compile(r"N[AB][0-9]{7}|[0-9]{2}[A-Z][0-9]{7}")
+# The founder as published: its name, then its representative in brackets.
+# Brackets ordinary or full-width (U+FF08, U+FF09), as the lists write either.
+_REPRESENTED = re.compile(r"(?P<name>.+?)\s*[(\uff08](?P<by>[^()\uff08\uff09]*)[)\uff09]\s*")
+# The founder's type from its name, the first that matches (normalised text).
+FOUNDER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (FounderType.MEDICAL_INSTITUTION, ("医療法人",)),
+    (FounderType.NPO, ("特定非営利活動法人", "npo法人")),
+    (FounderType.UNIVERSITY, ("大学",)),
+    (FounderType.ACADEMIC_SOCIETY, ("学会",)),
+    (
+        FounderType.ASSOCIATION,
+        ("一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CommitteeRow:
+    line: int
+    number: str
+    name: str
+    scope: str
+    founder: str
+    representative: str
+    address: str
+    source_url: str
+
+
+def committee_kind_of(scope: str) -> str:
+    """The kind a committee's published scope of review says: 特定… is a Specially Certified
+    committee's (Class I to III), 第三種のみ a Certified one's (Class III only); "" if neither."""
+    text = normalise(scope).replace(" ", "")
+    if text.startswith("特定"):
+        return CommitteeKind.SPECIALLY_CERTIFIED
+    if "第三種のみ" in text:
+        return CommitteeKind.CERTIFIED
+    return ""
+
+
+def founder_type_of(founder: str) -> str:
+    text = normalise(founder).replace(" ", "")
+    for founder_type, terms in FOUNDER_TYPES:
+        if any(term in text for term in terms):
+            return founder_type
+    return FounderType.OTHER
+
+
+def founder_key(founder: str) -> str:
+    """The founder's name as an institution's corporation key is written (saisei.registry.names),
+    so that the institutions it runs are found by it."""
+    return normalise(founder).replace(" ", "")
+
+
+def _check_committee(line: int, values: list[str], errors: list[FieldError]) -> CommitteeRow | None:
+    before = len(errors)
+    number, name, scope, founder, address, url = (one_line(v) for v in values)
+    number = normalise(number).upper()
+    if not COMMITTEE_NUMBER.fullmatch(number):
+        errors.append(
+            field_error(
+                "committee_no",
+                _(
+                    "A committee number is NA or NB and seven digits, or two digits, a letter and "
+                    "seven digits (NA8150016, 07C2403002)."
+                ),
+                line=line,
+            )
+        )
+    if not name or len(name) > 200:
+        errors.append(
+            field_error(
+                "committee_name", _("Name the committee (at most 200 characters)."), line=line
+            )
+        )
+    if len(scope) > 200:
+        errors.append(field_error("scope", _("At most 200 characters."), line=line))
+    represented = _REPRESENTED.fullmatch(founder)
+    founder_name, representative = (
+        (represented["name"], represented["by"].strip()) if represented else (founder, "")
     )
+    if not founder_name or len(founder_name) > 200 or len(representative) > 200:
+        errors.append(
+            field_error("founder", _("Name the founder (at most 200 characters)."), line=line)
+        )
+    if len(address) > 300:
+        errors.append(field_error("founder_address", _("At most 300 characters."), line=line))
+    try:
+        if not url or len(url) > MAX_URL:
+            raise ValidationError("length")
+        _URL(url)
+    except ValidationError:
+        errors.append(
+            field_error(
+                "source_url", _("Not a web address: %(url)s") % {"url": url[:80]}, line=line
+            )
+        )
+    if len(errors) > before:
+        return None
+    return CommitteeRow(line, number, name, scope, founder_name, representative, address, url)
+
+
+def parse_committees(data: bytes) -> list[CommitteeRow]:
+    """Every row of a list of certified committees, checked (see _parse)."""
+    return _parse(data, COMMITTEE_COLUMNS, _check_committee, lambda row: row.number, "committee_no")
+
+
+def _committee_values(row: CommitteeRow) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "kind": committee_kind_of(row.scope),
+        "scope": row.scope,
+        "founder": row.founder,
+        "founder_representative": row.representative,
+        "founder_type": founder_type_of(row.founder),
+        "founder_key": founder_key(row.founder),
+        "founder_address": row.address,
+        "source_url": row.source_url,
+    }
+
+
+def _committee_notes(row: CommitteeRow, kind: str, registered: Committee | None) -> list[Any]:
+    notes = []
+    prefix = row.number[:2]
+    by_number = {"NA": CommitteeKind.SPECIALLY_CERTIFIED, "NB": CommitteeKind.CERTIFIED}
+    if prefix in by_number and kind and by_number[prefix] != kind:
+        notes.append(
+            {
+                "kind": "committee_kind",
+                "number": row.number,
+                "line": row.line,
+                "detail": f"the number {row.number} is of a {by_number[prefix]} committee, the "
+                f"scope ({row.scope}) of a {kind} one",
+            }
+        )
+    if registered is not None and kind and registered.kind != kind:
+        notes.append(
+            {
+                "kind": "registered_kind",
+                "number": row.number,
+                "line": row.line,
+                "detail": f"the list's scope reads as a {kind} committee, Saisei registers a "
+                f"{registered.kind} one",
+            }
+        )
+    return notes
+
+
+_COMMITTEE_COMPARED = (
+    "name",
+    "kind",
+    "scope",
+    "founder",
+    "founder_representative",
+    "founder_address",
+    "source_url",
+)
+
+
+@transaction.atomic
+def public_committees_import(
+    *,
+    data: bytes,
+    file_name: str,
+    listed_on: date,
+    listed_precision: str = "day",
+    source: str = DEFAULT_COMMITTEE_SOURCE,
+    actor: User | None,
+    system: str | None = None,
+) -> ImportSummary:
+    """Import a list of certified committees in the shape of
+    ../shared/reference/mhlw_committees_sample.tsv: each committee kept as a ListedCommittee,
+    linked to the committee registered in Saisei under the same number, with what changed
+    since the last list (as for the plans: all or nothing, the same file twice changes nothing,
+    an older list is refused, what is odd is reported)."""
+    authorise(actor, "registry.manage", None, system)
+    _check_arguments(listed_precision, listed_on, source)
+    rows = parse_committees(data)
+    summary = ImportSummary(listed_on=listed_on, rows=len(rows))
+    public_list = _open_list(
+        PublicListKind.COMMITTEES, data, summary, listed_precision, source, file_name, actor
+    )
+    if public_list is None:
+        return summary
+    numbers = [row.number for row in rows]
+    existing = {c.number: c for c in ListedCommittee.objects.filter(number__in=numbers)}
+    registered = {
+        c.certification_number: c
+        for c in Committee.objects.filter(certification_number__in=numbers)
+    }
+    changes: list[ListedCommitteeChange] = []
+    for row in rows:
+        values = _committee_values(row)
+        committee = registered.get(row.number)
+        notes = _committee_notes(row, values["kind"], committee)
+        summary.notes.extend(notes)
+        listed = existing.get(row.number)
+        if listed is None:
+            listed = ListedCommittee.objects.create(
+                number=row.number,
+                committee=committee,
+                first_list=public_list,
+                last_list=public_list,
+                notes=notes,
+                **values,
+            )
+            summary.listed += 1
+            summary.linked += committee is not None
+            changes.append(
+                ListedCommitteeChange(
+                    listed_committee=listed,
+                    public_list=public_list,
+                    kind=ListedPlanChangeKind.LISTED,
+                    fields={k: values[k] for k in _COMMITTEE_COMPARED},
+                )
+            )
+            continue
+        differ = {
+            name: [getattr(listed, name), values[name]]
+            for name in _COMMITTEE_COMPARED
+            if getattr(listed, name) != values[name]
+        }
+        update: dict[str, Any] = {"last_list": public_list, "notes": notes, **values}
+        if listed.committee_id is None and committee is not None:
+            update["committee"] = committee
+            summary.linked += 1
+        kind = None
+        if listed.delisted_by_id is not None:
+            update["delisted_by"] = None
+            summary.relisted += 1
+            kind = ListedPlanChangeKind.RELISTED
+        elif differ:
+            summary.changed += 1
+            kind = ListedPlanChangeKind.CHANGED
+        else:
+            summary.unchanged += 1
+        if kind is not None:
+            changes.append(
+                ListedCommitteeChange(
+                    listed_committee=listed, public_list=public_list, kind=kind, fields=differ
+                )
+            )
+        ListedCommittee.objects.filter(pk=listed.pk).update(**update)
+    gone = (
+        ListedCommittee.objects.filter(delisted_by__isnull=True)
+        .exclude(number__in=numbers)
+        .order_by("pk")
+    )
+    for listed in gone:
+        changes.append(
+            ListedCommitteeChange(
+                listed_committee=listed,
+                public_list=public_list,
+                kind=ListedPlanChangeKind.DELISTED,
+            )
+        )
+        summary.delisted += 1
+    gone.update(delisted_by=public_list)
+    ListedCommitteeChange.objects.bulk_create(changes, batch_size=1000)
+    _audit_import(public_list, summary, actor, system)
     return summary

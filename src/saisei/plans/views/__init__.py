@@ -27,11 +27,12 @@ from saisei.plans.views.actions import (
 from saisei.plans.views.committee import review_detail, review_meeting, review_opinion, review_queue
 from saisei.plans.views.common import office_label
 from saisei.plans.views.drafting import plan_form, plan_list
-from saisei.plans.views.public import listed_plan, public_plan, public_search
+from saisei.plans.views.public import listed_committee, listed_plan, public_plan, public_search
 from saisei.plans.views.regulator import filings, order_lift, orders
 
 __all__ = [
     "filings",
+    "listed_committee",
     "listed_plan",
     "office_label",
     "order_lift",

@@ -20,8 +20,9 @@ from saisei.plans import search, selectors
 from saisei.plans.forms import SearchForm
 from saisei.plans.labels import list_date
 from saisei.plans.models import ListedPlanChangeKind, PublicList, plan_may_provide
-from saisei.plans.services.public_list import PLAN_NUMBER
+from saisei.plans.services.public_list import COMMITTEE_NUMBER, PLAN_NUMBER
 from saisei.plans.views.common import list_rows, office_label, with_cursor
+from saisei.registry.models import CommitteeKind, FounderType
 
 # Rows on a page of the public search.
 SEARCH_PAGE_SIZE = 50
@@ -166,3 +167,61 @@ def listed_plan(request: HttpRequest, number: str) -> HttpResponse:
             "changes": changes,
         },
     )
+
+
+# What the import may report of a committee (ListedCommittee.notes), as a patient reads it.
+COMMITTEE_NOTES = {
+    "committee_kind": _(
+        "The committee's number is of another kind of committee than its published scope."
+    ),
+    "registered_kind": _("Saisei registers this committee as another kind than the list's scope."),
+}
+
+
+def listed_committee(request: HttpRequest, number: str) -> HttpResponse:
+    """A certified committee as MHLW's public list shows it, and the institutions its founder
+    also runs."""
+    if not COMMITTEE_NUMBER.fullmatch(number):
+        raise Http404
+    try:
+        listed = selectors.listed_committee_get(number)
+    except NotFound:
+        raise Http404 from None
+    changes = [
+        {
+            "date": _list_date(change.public_list),
+            "kind": change.get_kind_display(),
+            "fields": [str(COMMITTEE_FIELDS.get(name, name)) for name in change.fields]
+            if change.kind == ListedPlanChangeKind.CHANGED
+            else [],
+        }
+        for change in selectors.listed_committee_changes(listed)
+    ]
+    return render(
+        request,
+        "plans/listed_committee.html",
+        {
+            "listed": listed,
+            "kind": CommitteeKind(listed.kind).label if listed.kind else "",
+            "founder_type": FounderType(listed.founder_type).label,
+            "first_listed": _list_date(listed.first_list),
+            "last_listed": _list_date(listed.last_list),
+            "delisted": _list_date(listed.delisted_by),
+            "runs": selectors.institutions_run_by(listed.founder_key),
+            "notes": [
+                COMMITTEE_NOTES[n["kind"]] for n in listed.notes if n["kind"] in COMMITTEE_NOTES
+            ],
+            "changes": changes,
+        },
+    )
+
+
+COMMITTEE_FIELDS = {
+    "name": _("Name"),
+    "kind": _("Kind"),
+    "scope": _("Scope of review"),
+    "founder": _("Founder"),
+    "founder_representative": _("Representative"),
+    "founder_address": _("Founder's address"),
+    "source_url": _("Published at"),
+}

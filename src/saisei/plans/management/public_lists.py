@@ -1,0 +1,70 @@
+"""What the commands that import MHLW's public lists share: their arguments, the list's date,
+the refusal and the summary as printed."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import CommandError, CommandParser
+
+from saisei.core.errors import DomainError
+from saisei.plans.services.public_list import ImportSummary
+
+
+def add_arguments(parser: CommandParser, source: str) -> None:
+    parser.add_argument("file", type=Path)
+    parser.add_argument(
+        "--listed-on",
+        required=True,
+        help="the date of the list (YYYY-MM-DD), or its month (YYYY-MM) if its day is unknown",
+    )
+    parser.add_argument("--source", default=source, help="where it was published")
+
+
+def listed_on(text: str) -> tuple[date, str]:
+    """A list's date as given: YYYY-MM-DD, or YYYY-MM for a list known only to its month."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            return date.fromisoformat(f"{text}-01"), "month"
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text), "day"
+    except ValueError:
+        pass
+    raise CommandError(f"--listed-on: {text!r} is not a date (YYYY-MM-DD) or a month (YYYY-MM)")
+
+
+def read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror}") from None
+
+
+def refusal(exc: DomainError) -> str:
+    lines = [str(exc.message)]
+    for error in exc.errors:
+        where = f"line {error['line']}" if "line" in error else "file"
+        lines.append(f"  {where}, {error['field'] or '-'}: {error['message']}")
+    return "\n".join(lines)
+
+
+def describe(summary: ImportSummary, what: str) -> list[str]:
+    if summary.already_imported:
+        return [f"this file was already imported (the list of {summary.listed_on}): no change"]
+    lines = [
+        f"the list of {summary.listed_on}: {summary.rows} {what}; "
+        f"{summary.listed} new, {summary.changed} changed, {summary.unchanged} unchanged, "
+        f"{summary.relisted} back on the list, {summary.delisted} no longer listed; "
+        f"{summary.linked} linked to Saisei's own records",
+    ]
+    if what == "plans":
+        lines.append(
+            f"institutions: {summary.institutions_matched} already known, "
+            f"{summary.institutions_new} registered from the list"
+        )
+    for note in summary.notes:
+        number = note.get("plan_number") or note.get("number")
+        lines.append(f"  note, line {note['line']}, {number}: {note['detail']}")
+    return lines
