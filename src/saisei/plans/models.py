@@ -701,7 +701,23 @@ class PublicList(models.Model):
         return f"{self.get_kind_display()} {self.listed_on}"
 
 
-class ListedPlan(models.Model):
+class ListedRecord(models.Model):
+    """What a row of one of MHLW's lists keeps of the lists themselves: the first that held it,
+    the last, the one it left (none while it is on the list), and what the import reported of
+    it (see saisei.plans.services.public_list)."""
+
+    first_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
+    last_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
+    delisted_by = models.ForeignKey(
+        PublicList, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ListedPlan(ListedRecord):
     """A plan as MHLW's public list of filed plans shows it: a public record of the list, not a
     filing through Saisei. The list gives the plan number, class, prefecture, institution (as the
     filer wrote it), the treatment's name and the plan's public documents; it does not say which
@@ -725,14 +741,6 @@ class ListedPlan(models.Model):
     plan = models.OneToOneField(
         Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="listing"
     )
-    first_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
-    last_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
-    delisted_by = models.ForeignKey(
-        PublicList, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    # What the import found odd about the row and reported (the number's format, its bureau
-    # letter against the prefecture, the class against the plan filed through Saisei).
-    notes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["plan_number"]
@@ -766,7 +774,7 @@ class ListedPlanChange(models.Model):
         return f"{self.kind} {self.listed_plan_id}"
 
 
-class ListedCommittee(models.Model):
+class ListedCommittee(ListedRecord):
     """A certified committee as MHLW's public list of committees shows it (e-再生医療
     `disclosed_committee`; the shared sample also takes rows from jRCT and committees' own
     sites, each row naming its page): its number, name, scope of review and founder as
@@ -794,12 +802,6 @@ class ListedCommittee(models.Model):
         blank=True,
         related_name="listing",
     )
-    first_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
-    last_list = models.ForeignKey(PublicList, on_delete=models.PROTECT, related_name="+")
-    delisted_by = models.ForeignKey(
-        PublicList, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    notes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["number"]

@@ -528,6 +528,37 @@ def _audit_import(
     )
 
 
+def _again(
+    listed: Any, values: dict[str, Any], compared: tuple[str, ...], summary: ImportSummary
+) -> tuple[dict[str, Any], str | None, dict[str, list[Any]]]:
+    """What an import writes of a row an earlier list already held (its values), and the
+    change to record of it: back on the list, or changed (each field before and after); None
+    if it is as it was."""
+    differ = {
+        name: [getattr(listed, name), values[name]]
+        for name in compared
+        if getattr(listed, name) != values[name]
+    }
+    update = dict(values)
+    if listed.delisted_by_id is not None:
+        update["delisted_by"] = None
+        summary.relisted += 1
+        return update, ListedPlanChangeKind.RELISTED, differ
+    if differ:
+        summary.changed += 1
+        return update, ListedPlanChangeKind.CHANGED, differ
+    summary.unchanged += 1
+    return update, None, differ
+
+
+def _gone(gone: Any, public_list: PublicList, summary: ImportSummary) -> list[Any]:
+    """The rows of `gone` (a queryset), marked as no longer on the list from `public_list`."""
+    rows = list(gone)
+    gone.update(delisted_by=public_list)
+    summary.delisted += len(rows)
+    return rows
+
+
 @transaction.atomic
 def public_plans_import(
     *,
@@ -597,37 +628,17 @@ def public_plans_import(
                 )
             )
             continue
-        before = {name: getattr(listed, name) for name in _COMPARED}
-        differ = {
-            name: [before[name], values[name]] for name in _COMPARED if before[name] != values[name]
-        }
-        update: dict[str, Any] = {"last_list": public_list, "notes": notes, **values}
+        update, kind, differ = _again(listed, values, _COMPARED, summary)
+        update.update(last_list=public_list, notes=notes)
         if listed.plan_id is None and plan is not None:
             update["plan_id"] = plan[0]
             summary.linked += 1
-        if listed.delisted_by_id is not None:
-            update["delisted_by"] = None
-            summary.relisted += 1
+        if kind is not None:
             changes.append(
                 ListedPlanChange(
-                    listed_plan=listed,
-                    public_list=public_list,
-                    kind=ListedPlanChangeKind.RELISTED,
-                    fields=differ,
+                    listed_plan=listed, public_list=public_list, kind=kind, fields=differ
                 )
             )
-        elif differ:
-            summary.changed += 1
-            changes.append(
-                ListedPlanChange(
-                    listed_plan=listed,
-                    public_list=public_list,
-                    kind=ListedPlanChangeKind.CHANGED,
-                    fields=differ,
-                )
-            )
-        else:
-            summary.unchanged += 1
         ListedPlan.objects.filter(pk=listed.pk).update(**update)
     # A plan of a class this list holds that it no longer lists has left it (a list of Class II
     # alone says nothing of the Class III plans).
@@ -637,14 +648,12 @@ def public_plans_import(
         .exclude(plan_number__in=numbers)
         .order_by("pk")
     )
-    for listed in gone:
-        changes.append(
-            ListedPlanChange(
-                listed_plan=listed, public_list=public_list, kind=ListedPlanChangeKind.DELISTED
-            )
+    changes += [
+        ListedPlanChange(
+            listed_plan=listed, public_list=public_list, kind=ListedPlanChangeKind.DELISTED
         )
-        summary.delisted += 1
-    gone.update(delisted_by=public_list)
+        for listed in _gone(gone, public_list, summary)
+    ]
     ListedPlanChange.objects.bulk_create(changes, batch_size=1000)
     summary.institutions_new = institutions.new
     summary.institutions_matched = len(institutions.matched)
@@ -881,25 +890,11 @@ def public_committees_import(
                 )
             )
             continue
-        differ = {
-            name: [getattr(listed, name), values[name]]
-            for name in _COMMITTEE_COMPARED
-            if getattr(listed, name) != values[name]
-        }
-        update: dict[str, Any] = {"last_list": public_list, "notes": notes, **values}
+        update, kind, differ = _again(listed, values, _COMMITTEE_COMPARED, summary)
+        update.update(last_list=public_list, notes=notes)
         if listed.committee_id is None and committee is not None:
             update["committee"] = committee
             summary.linked += 1
-        kind = None
-        if listed.delisted_by_id is not None:
-            update["delisted_by"] = None
-            summary.relisted += 1
-            kind = ListedPlanChangeKind.RELISTED
-        elif differ:
-            summary.changed += 1
-            kind = ListedPlanChangeKind.CHANGED
-        else:
-            summary.unchanged += 1
         if kind is not None:
             changes.append(
                 ListedCommitteeChange(
@@ -912,16 +907,14 @@ def public_committees_import(
         .exclude(number__in=numbers)
         .order_by("pk")
     )
-    for listed in gone:
-        changes.append(
-            ListedCommitteeChange(
-                listed_committee=listed,
-                public_list=public_list,
-                kind=ListedPlanChangeKind.DELISTED,
-            )
+    changes += [
+        ListedCommitteeChange(
+            listed_committee=listed,
+            public_list=public_list,
+            kind=ListedPlanChangeKind.DELISTED,
         )
-        summary.delisted += 1
-    gone.update(delisted_by=public_list)
+        for listed in _gone(gone, public_list, summary)
+    ]
     ListedCommitteeChange.objects.bulk_create(changes, batch_size=1000)
     _audit_import(public_list, summary, actor, system)
     return summary

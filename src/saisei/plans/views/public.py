@@ -133,6 +133,21 @@ def _list_date(public_list: PublicList | None) -> str:
     return list_date(public_list.listed_on, public_list.listed_precision)
 
 
+def _changes(changes: list[Any], labels: dict[str, Any]) -> list[dict[str, Any]]:
+    """A listed plan's or committee's history as its page shows it: each list's date, what it
+    found, and the fields a change changed."""
+    return [
+        {
+            "date": _list_date(change.public_list),
+            "kind": change.get_kind_display(),
+            "fields": [str(labels.get(name, name)) for name in change.fields]
+            if change.kind == ListedPlanChangeKind.CHANGED
+            else [],
+        }
+        for change in changes
+    ]
+
+
 def listed_plan(request: HttpRequest, number: str) -> HttpResponse:
     """A plan as MHLW's public list shows it: what the list says, where and when it says it,
     and what it does not say."""
@@ -142,16 +157,6 @@ def listed_plan(request: HttpRequest, number: str) -> HttpResponse:
         listed = selectors.listed_plan_get(number)
     except NotFound:
         raise Http404 from None
-    changes = [
-        {
-            "date": _list_date(change.public_list),
-            "kind": change.get_kind_display(),
-            "fields": [str(LISTED_FIELDS.get(name, name)) for name in change.fields]
-            if change.kind == ListedPlanChangeKind.CHANGED
-            else [],
-        }
-        for change in selectors.listed_plan_changes(listed)
-    ]
     return render(
         request,
         "plans/listed_plan.html",
@@ -161,10 +166,8 @@ def listed_plan(request: HttpRequest, number: str) -> HttpResponse:
             "last_listed": _list_date(listed.last_list),
             "delisted": _list_date(listed.delisted_by),
             "documents": list(enumerate(listed.documents, start=1)),
-            "notes": [
-                LISTED_NOTES[n["kind"]] for n in listed.notes if n.get("kind") in LISTED_NOTES
-            ],
-            "changes": changes,
+            "notes": [LISTED_NOTES[n["kind"]] for n in listed.notes if n["kind"] in LISTED_NOTES],
+            "changes": _changes(selectors.listed_plan_changes(listed), LISTED_FIELDS),
         },
     )
 
@@ -187,16 +190,6 @@ def listed_committee(request: HttpRequest, number: str) -> HttpResponse:
         listed = selectors.listed_committee_get(number)
     except NotFound:
         raise Http404 from None
-    changes = [
-        {
-            "date": _list_date(change.public_list),
-            "kind": change.get_kind_display(),
-            "fields": [str(COMMITTEE_FIELDS.get(name, name)) for name in change.fields]
-            if change.kind == ListedPlanChangeKind.CHANGED
-            else [],
-        }
-        for change in selectors.listed_committee_changes(listed)
-    ]
     return render(
         request,
         "plans/listed_committee.html",
@@ -211,7 +204,7 @@ def listed_committee(request: HttpRequest, number: str) -> HttpResponse:
             "notes": [
                 COMMITTEE_NOTES[n["kind"]] for n in listed.notes if n["kind"] in COMMITTEE_NOTES
             ],
-            "changes": changes,
+            "changes": _changes(selectors.listed_committee_changes(listed), COMMITTEE_FIELDS),
         },
     )
 
