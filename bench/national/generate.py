@@ -204,6 +204,7 @@ def generate(*, scale: float, seed: int, today: date, log: Callable[[str], None]
     from saisei.obligations.models import Obligation
     from saisei.plans.models import EvaluationCriterion, Plan, PlanFacility, PlanVersion
     from saisei.registry.models import Committee, Institution, ProcessingFacility
+    from saisei.registry.names import name_key
     from saisei.registry.regions import bureau_for_prefecture
     from saisei.reporting.models import AdverseEvent, OutcomeMeasurement, Treatment
 
@@ -272,6 +273,9 @@ def generate(*, scale: float, seed: int, today: date, log: Callable[[str], None]
                 "prefecture",
                 "address",
                 "manager_name",
+                "listed_names",
+                "corporation_key",
+                "name_key",
                 "created_at",
             ],
             (
@@ -284,6 +288,9 @@ def generate(*, scale: float, seed: int, today: date, log: Callable[[str], None]
                     inst_prefs[i],
                     "架空県架空市1-1",
                     "架空 太郎",
+                    "[]",
+                    # The match keys Institution.save keeps (saisei.registry.names).
+                    *name_key(_clinic_name(i + 1)),
                     now,
                 )
                 for i in range(sizes.institutions)
