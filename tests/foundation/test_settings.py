@@ -133,3 +133,15 @@ def test_a_gunicorn_worker_puts_what_it_loaded_out_of_the_collectors_reach() -> 
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_the_plan_number_letters_are_a_json_object_of_letters_to_names() -> None:
+    from saisei.config.env import env_letter_map
+
+    assert env_letter_map("X", environ={}) is None
+    assert env_letter_map("X", environ={"X": '{"F": ["chugoku_shikoku", "shikoku"]}'}) == {
+        "F": ["chugoku_shikoku", "shikoku"]
+    }
+    for bad in ("[]", '{"ab": ["x"]}', '{"A": "hokkaido"}', "{", '{"a": ["x"]}'):
+        with pytest.raises(ImproperlyConfigured, match="X must be"):
+            env_letter_map("X", environ={"X": bad})

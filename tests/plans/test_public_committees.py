@@ -189,3 +189,20 @@ def test_the_command_imports_the_committees(tmp_path, capsys) -> None:
     path.write_bytes(_file([HEADER, "bad\tX\t\tY\t\thttps://example.org/"]))
     with pytest.raises(CommandError, match="line 2, committee_no"):
         call_command("import-public-committees", str(path), "--listed-on", "2026-10")
+
+
+def test_a_founder_named_by_its_legal_form_alone_runs_no_institution(client) -> None:
+    from saisei.plans.services.public_list import public_plans_import
+
+    _import(COMMITTEES_SAMPLE.read_bytes())
+    assert ListedCommittee.objects.get(number="NA8190011").founder_key == ""
+    row = "05C2501001\t2\t東京都\t一般社団法人ABCクリニック\tPRP療法\t"
+    public_plans_import(
+        data=_file(["plan_no\tclass\tprefecture\tinstitution\ttreatment\tdocuments", row]),
+        file_name="plans.tsv",
+        listed_on=SEPTEMBER,
+        actor=None,
+        system="test",
+    )
+    html = client.get("/plans/listed-committees/NA8190011/").content.decode()
+    assert "/registry/institutions/" not in html

@@ -252,3 +252,104 @@ def test_the_command_prints_what_changed_and_refuses_a_bad_date(tmp_path, capsys
     path.write_bytes(_file([HEADER, "bad\t2\t北海道\tX\tY\t"]))
     with pytest.raises(CommandError, match="line 2, plan_no"):
         call_command("import-public-plans", str(path), "--listed-on", "2026-12-01")
+
+
+def _row(number: str, institution: str, prefecture: str = "北海道") -> str:
+    return f"{number}\t2\t{prefecture}\t{institution}\t自家多血小板血漿を用いた治療\t"
+
+
+def test_a_name_that_fits_two_corporations_is_registered_apart_and_found_again() -> None:
+    rows = [
+        _row("01A2600001", "医療法人社団A会 中央クリニック"),
+        _row("01A2600002", "医療法人社団B会 中央クリニック"),
+        _row("01A2600003", "中央クリニック"),
+        _row("01A2600004", "中央クリニック"),
+    ]
+    summary = _import(_file([HEADER, *rows]))
+    assert [n["kind"] for n in summary.notes] == ["institution_ambiguous"]
+    bare = ListedPlan.objects.get(plan_number="01A2600003").institution
+    # The second row of the same spelling is the one registered apart, not a new question.
+    assert ListedPlan.objects.get(plan_number="01A2600004").institution == bare
+    assert Institution.objects.count() == 3
+    assert ListedPlan.objects.get(plan_number="01A2600003").notes[0]["kind"] == (
+        "institution_ambiguous"
+    )
+    # Next month the same rows import again, into the same three institutions.
+    again = _import(_file([HEADER, *rows]) + b"\n", listed_on=date(2026, 10, 1))
+    assert again.unchanged == 4 and again.institutions_new == 0
+    assert Institution.objects.count() == 3
+
+
+def test_a_clinic_registered_in_saisei_after_an_import_does_not_block_the_next(personas) -> None:
+    from saisei.registry.services import institution_create
+
+    _import(SAMPLE.read_bytes())
+    institution_create(
+        slug="eimy",
+        name="EIMY CLINIC",
+        kind="clinic",
+        prefecture="01",
+        manager_name="試験 太郎",
+        actor=None,
+        system="test",
+    )
+    summary = _import(SAMPLE.read_bytes() + b"\n", listed_on=date(2026, 10, 1))
+    assert summary.unchanged == 30 and summary.institutions_new == 0
+
+
+def test_a_corporation_once_known_keeps_another_corporations_clinic_apart() -> None:
+    rows = [
+        _row("01A2600001", "中央クリニック"),
+        _row("01A2600002", "医療法人社団A会 中央クリニック"),
+        _row("01A2600003", "医療法人社団B会 中央クリニック"),
+    ]
+    _import(_file([HEADER, *rows]))
+    first, second, third = (
+        ListedPlan.objects.get(plan_number=f"01A260000{n}").institution for n in (1, 2, 3)
+    )
+    assert first == second != third
+
+
+def test_a_quotation_mark_is_part_of_its_field_and_swallows_no_row() -> None:
+    rows = [_row("01A2600001", '"クリニック'), _row("01A2600002", 'クリニック"')]
+    _import(_file([HEADER, *rows]))
+    assert ListedPlan.objects.count() == 2
+    assert ListedPlan.objects.get(plan_number="01A2600001").institution_name == '"クリニック'
+
+
+@pytest.mark.parametrize("hidden", ["\x00", "\x1b[31m", "\u202e", "\u200b"])
+def test_a_control_or_invisible_character_is_refused(hidden: str) -> None:
+    error = _refusal(_file([HEADER, _row("01A2600001", f"クリ{hidden}ニック")]))
+    assert [(e["line"], e["field"]) for e in error.errors] == [(2, "institution")]
+
+
+def test_a_name_that_normalises_beyond_its_column_is_refused() -> None:
+    error = _refusal(_file([HEADER, _row("01A2600001", "ﷺ" * 150)]))
+    assert [(e["line"], e["field"]) for e in error.errors] == [(2, "institution")]
+
+
+def test_a_list_dated_after_today_is_refused() -> None:
+    from saisei.core.time import legal_today
+
+    with pytest.raises(DomainError) as caught:
+        _import(SAMPLE.read_bytes(), listed_on=legal_today().replace(year=2099))
+    assert caught.value.errors[0]["field"] == "listed_on"
+
+
+def test_the_samples_are_not_loaded_over_a_real_list() -> None:
+    from saisei.plans.reference import load
+
+    lines = _lines()
+    _import(_file([*lines, _row("01A2600009", "小樽市立病院")]))
+    assert "not loaded" in load()
+    assert ListedPlan.objects.filter(delisted_by__isnull=False).count() == 0
+
+
+def test_a_linked_plan_of_another_institution_is_reported(personas) -> None:
+    from tests.support.world import build_world
+
+    world = build_world(personas)
+    plan = world.plan_in("active")
+    Plan.objects.filter(pk=plan.pk).update(plan_number="02B2511001")
+    summary = _import(SAMPLE.read_bytes())
+    assert "institution" in [n["kind"] for n in summary.notes]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from saisei.registry.names import NameKey, name_key, same_corporation
+from saisei.registry.names import NameKey, legal_form_only, name_key
 
 
 @pytest.mark.parametrize(
@@ -33,13 +33,20 @@ def test_the_facility_key_ignores_width_case_and_spaces() -> None:
 def test_the_longest_legal_form_is_the_corporations() -> None:
     # 医療法人社団, not 医療法人 followed by a corporation named 社団悠仁会.
     assert name_key("医療法人社団悠仁会羊ヶ丘病院").corporation == "医療法人社団悠仁会"
-    # A legal form with no name of its own before the facility.
-    assert name_key("医療法人社団音更歯科医院") == NameKey("医療法人社団", "音更歯科医院")
+    # A legal form with no name of its own before the facility: no corporation is known.
+    assert name_key("医療法人社団音更歯科医院") == NameKey("", "音更歯科医院")
     # A corporation's name that does not end in 会, set apart by a space.
     assert name_key("社会医療法人北斗　北斗病院") == NameKey("社会医療法人北斗", "北斗病院")
 
 
-def test_a_name_without_its_corporation_can_be_either_corporations() -> None:
-    assert same_corporation("", "医療法人美喜有会")
-    assert same_corporation("医療法人美喜有会", "医療法人美喜有会")
-    assert not same_corporation("医療法人美喜有会", "医療法人社団再星会")
+def test_a_legal_form_alone_names_no_corporation() -> None:
+    assert legal_form_only("医療法人社団") and legal_form_only("一般社団法人")
+    assert not legal_form_only("医療法人社団悠仁会")
+    assert name_key("社会医療法人財団 慈泉会 相澤病院") == NameKey(
+        "社会医療法人財団慈泉会", "相澤病院"
+    )
+
+
+def test_small_ke_and_punctuation_do_not_split_a_name() -> None:
+    assert name_key("羊ヶ丘病院") == name_key("羊ケ丘病院")
+    assert name_key("エフ. クリニック") == name_key("エフクリニック")

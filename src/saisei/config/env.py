@@ -191,3 +191,31 @@ def production_secret_key(value: str | None) -> str:
             f"different ones when SAISEI_ENV=production, got {len(value)} characters" + advice + "."
         )
     return value
+
+
+def env_letter_map(
+    name: str, *, environ: Mapping[str, str] = os.environ
+) -> dict[str, list[str]] | None:
+    """A JSON object of single capital letters to lists of names (None when unset), e.g.
+    {"A": ["hokkaido"], "F": ["chugoku_shikoku", "shikoku"]}."""
+    import json
+
+    raw = environ.get(name)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str)
+        and len(k) == 1
+        and k.isupper()
+        and isinstance(v, list)
+        and all(isinstance(item, str) for item in v)
+        for k, v in value.items()
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a JSON object of capital letters to lists of names"
+        )
+    return value

@@ -21,6 +21,7 @@ from saisei.config.env import (
     env_bool,
     env_choice,
     env_int,
+    env_letter_map,
     env_list,
     env_optional,
     env_str,
@@ -260,6 +261,9 @@ if PRODUCTION:
 
 # Overrides for rules that domain.md marks uncertain (a JSON file); read by saisei.law.
 SAISEI_LAW_OVERRIDES = env_optional("SAISEI_LAW_OVERRIDES")
+# The Regional Bureau a plan number's letter appears to name (domain.md §1.11, uncertain):
+# replaces saisei.plans.services.public_list.NUMBER_LETTER_BUREAUS when set.
+SAISEI_PLAN_NUMBER_BUREAUS = env_letter_map("SAISEI_PLAN_NUMBER_BUREAUS")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_MAX_PER_PAGE_SIZE = 500

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 
+from saisei.plans.models import PublicList, PublicListKind
 from saisei.plans.services.public_list import (
     DEFAULT_COMMITTEE_SOURCE,
     DEFAULT_SOURCE,
@@ -21,7 +23,20 @@ COMMITTEES_SAMPLE = DATA / "mhlw_committees_sample.tsv"
 SAMPLE_LISTED_ON = date(2026, 9, 1)
 
 
+def _other_list(kind: str, path: Path) -> bool:
+    """Whether a list of this kind other than the sample was imported: the sample (a slice of
+    thirty rows) is then not loaded over it, where it would mark the rest as no longer
+    listed, or be refused as older."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return PublicList.objects.filter(kind=kind).exclude(sha256=digest).exists()
+
+
 def load() -> str:
+    said = []
+    if _other_list(PublicListKind.PLANS, SAMPLE) or _other_list(
+        PublicListKind.COMMITTEES, COMMITTEES_SAMPLE
+    ):
+        return "MHLW's public lists: a real list was imported; the samples are not loaded over it"
     plans = public_plans_import(
         data=SAMPLE.read_bytes(),
         file_name=SAMPLE.name,
@@ -40,7 +55,6 @@ def load() -> str:
         actor=None,
         system="load-reference",
     )
-    said = []
     if plans.already_imported:
         said.append(f"{SAMPLE.name} already loaded")
     else:

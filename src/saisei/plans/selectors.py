@@ -252,12 +252,10 @@ def institution_public_plans(institution_id: int) -> QuerySet[Plan]:
 
 # What an institution's page shows of each plan MHLW's list holds for it.
 LISTED_PAGE_COLUMNS = (
-    "pk",
     "plan_number",
     "risk_class",
     "title",
     "therapy",
-    "plan_id",
     "delisted_by__listed_on",
     "delisted_by__listed_precision",
 )

@@ -12,6 +12,7 @@ their corporations differ (a name without one matches either).
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 from saisei.core.text import normalise
@@ -24,6 +25,10 @@ CORPORATION_FORMS = tuple(
         (
             normalise(form)
             for form in (
+                "社会医療法人財団",
+                "社会医療法人社団",
+                "特定医療法人財団",
+                "特定医療法人社団",
                 "医療法人社団",
                 "医療法人財団",
                 "社会医療法人",
@@ -50,6 +55,7 @@ CORPORATION_FORMS = tuple(
         reverse=True,
     )
 )
+_FORMS = frozenset("".join(form.split()) for form in CORPORATION_FORMS)
 # A corporation's own name written straight on to its facility's, with no space between: up to
 # the first 会 (医療法人社団悠仁会羊ヶ丘病院), the ending of most of them.
 _RUN_ON = re.compile(r"(.+?会)(.+)")
@@ -60,8 +66,20 @@ class NameKey(NamedTuple):
     facility: str  # the facility's name, normalised, without spaces
 
 
+# The small ke of place names (羊ヶ丘, 羊ケ丘), written either way: one letter in a key.
+_KE = str.maketrans({"ゖ": "け", "ヶ": "け", "ヵ": "か", "ゕ": "か"})
+
+
 def _squeezed(text: str) -> str:
-    return text.replace(" ", "")
+    """A key: no spaces and no punctuation (エフ. クリニック and エフクリニック are one)."""
+    return "".join(
+        c for c in text.translate(_KE) if c != " " and not unicodedata.category(c).startswith("P")
+    )
+
+
+def legal_form_only(key: str) -> bool:
+    """Whether a corporation key is a legal form with no name of its own (医療法人社団)."""
+    return key in _FORMS
 
 
 def name_key(name: str) -> NameKey:
@@ -76,12 +94,8 @@ def name_key(name: str) -> NameKey:
                 found = _RUN_ON.fullmatch(rest)
                 own, facility = found.groups() if found else ("", rest)
             if facility:
-                return NameKey(form + own, _squeezed(facility))
-            return NameKey("", _squeezed(text))  # only a corporation: its name is the facility's
+                # A legal form with no name of its own says nothing of which corporation it is.
+                return NameKey(_squeezed(form + own) if own else "", _squeezed(facility))
+            # Nothing but a legal form: the whole name stands for the facility.
+            return NameKey("", _squeezed(text))
     return NameKey("", _squeezed(text))
-
-
-def same_corporation(a: str, b: str) -> bool:
-    """Whether two corporation keys can be one institution's (one of them not written, or
-    both the same)."""
-    return not a or not b or a == b

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import CommandError, CommandParser
 
 from saisei.core.errors import DomainError
-from saisei.plans.services.public_list import ImportSummary
+from saisei.plans.services.public_list import MAX_BYTES, ImportSummary
 
 
 def add_arguments(parser: CommandParser, source: str) -> None:
@@ -36,7 +36,10 @@ def listed_on(text: str) -> tuple[date, str]:
 
 
 def read(path: Path) -> bytes:
+    """The file's bytes; one larger than a list may be is refused before it is read."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CommandError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB")
         return path.read_bytes()
     except OSError as exc:
         raise CommandError(f"{path}: {exc.strerror}") from None

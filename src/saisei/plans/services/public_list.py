@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,12 +31,13 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from saisei.accounts.models import User
+from saisei.accounts.models import Organisation, User
 from saisei.accounts.roles import OrganisationKind
 from saisei.accounts.services import organisation_create
 from saisei.audit.services import audit_record
 from saisei.core.errors import ErrorCode, FieldError, field_error, invalid, invalid_fields
 from saisei.core.text import normalise, one_line
+from saisei.core.time import legal_today
 from saisei.plans.models import (
     ListedCommittee,
     ListedCommitteeChange,
@@ -49,7 +51,7 @@ from saisei.plans.models import (
     Therapy,
 )
 from saisei.registry.models import Committee, CommitteeKind, FounderType, Institution
-from saisei.registry.names import name_key, same_corporation
+from saisei.registry.names import legal_form_only, name_key
 from saisei.registry.regions import (
     BUREAUS_BY_CODE,
     PREFECTURE_BY_NAME_JA,
@@ -106,6 +108,15 @@ THERAPY_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 _URL = URLValidator(schemes=["https", "http"])
+# Characters a list's field may not hold: controls, invisible formatting (a zero-width space, a
+# right-to-left override), private use and lone surrogates.
+_HIDDEN = frozenset({"Cc", "Cf", "Co", "Cs"})
+
+
+def _invisible(c: str) -> bool:
+    return unicodedata.category(c) in _HIDDEN
+
+
 Row = TypeVar("Row")
 
 
@@ -119,7 +130,9 @@ def therapy_of(title: str) -> str:
 
 
 def number_bureaus() -> dict[str, tuple[str, ...]]:
-    found = getattr(settings, "SAISEI_PLAN_NUMBER_BUREAUS", None)
+    """The letter table in force: the operator's (SAISEI_PLAN_NUMBER_BUREAUS), else this
+    module's."""
+    found = settings.SAISEI_PLAN_NUMBER_BUREAUS
     if not found:
         return NUMBER_LETTER_BUREAUS
     return {letter: tuple(codes) for letter, codes in found.items()}
@@ -228,7 +241,8 @@ def _check(line: int, values: list[str], errors: list[FieldError]) -> ListRow | 
             field_error("prefecture", _("Not a prefecture's name (北海道, 青森県, …)."), line=line)
         )
     institution = one_line(institution)
-    if not institution or len(institution) > 200:
+    # Its match keys are normalised (NFKC can lengthen a character): they too fit in 200.
+    if not institution or len(institution) > 200 or len(normalise(institution)) > 200:
         errors.append(
             field_error(
                 "institution", _("Name the institution (at most 200 characters)."), line=line
@@ -267,7 +281,9 @@ def _parse(
         raise invalid(
             "file", _("Save the list as UTF-8 text and try again."), ErrorCode.CSV_INVALID
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
+    # A tab-separated list quotes nothing: a quotation mark is part of its field, and a field
+    # cannot run on past its line.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
     try:
         header = [name.strip() for name in next(reader, [])]
     except csv.Error:
@@ -306,7 +322,19 @@ def _parse(
                     )
                 )
                 continue
-            row = check(reader.line_num, [v.strip() for v in values], errors)
+            values = [v.strip() for v in values]
+            hidden = [columns[i] for i, value in enumerate(values) if any(map(_invisible, value))]
+            if hidden:
+                errors.extend(
+                    field_error(
+                        column,
+                        _("Holds a control or invisible formatting character."),
+                        line=reader.line_num,
+                    )
+                    for column in hidden
+                )
+                continue
+            row = check(reader.line_num, values, errors)
             if row is None:
                 continue
             found = key(row)
@@ -322,8 +350,10 @@ def _parse(
                 continue
             first_line[found] = reader.line_num
             rows.append(row)
-    except csv.Error as exc:
-        errors.append(field_error("", str(exc), line=reader.line_num))
+    except csv.Error:
+        errors.append(
+            field_error("", _("The list cannot be read on from this line."), line=reader.line_num)
+        )
     if errors:
         raise _refused(errors)
     if not rows:
@@ -360,6 +390,12 @@ def _bureau_note(row: ListRow, bureaus: dict[str, tuple[str, ...]]) -> dict[str,
     }
 
 
+def _corporations(institution: Institution) -> set[str]:
+    """The corporations an institution's name and listed spellings name (none if none does)."""
+    names = [institution.name, *institution.listed_names]
+    return {name_key(name).corporation for name in names} - {""}
+
+
 class _Institutions:
     """The institutions of the list's prefectures by their match keys, and those registered
     from it as the rows are read."""
@@ -371,21 +407,39 @@ class _Institutions:
             self.by_key.setdefault((institution.prefecture, institution.name_key), []).append(
                 institution
             )
-        self.new = 0
         self.created: set[int] = set()
         self.matched: set[int] = set()  # those that existed before the import
 
-    def match(self, row: ListRow, summary: ImportSummary) -> Institution:
-        corporation, facility = name_key(row.institution)
-        candidates = [
+    def _candidates(self, row: ListRow, corporation: str, facility: str) -> list[Institution]:
+        """The institutions a row may be: of its prefecture and facility key, and of no other
+        corporation than the row's (a name without one may be any); the one already listed
+        under this very spelling, or the one of this very corporation, if several are."""
+        found = [
             i
             for i in self.by_key.get((row.prefecture, facility), [])
-            if same_corporation(i.corporation_key, corporation)
+            if not corporation
+            or not (corporations := _corporations(i))
+            or corporations == {corporation}
         ]
+        if len(found) > 1:
+            spelt = [i for i in found if row.institution in i.listed_names]
+            if len(spelt) == 1:
+                return spelt
+            if corporation:
+                same = [i for i in found if _corporations(i) == {corporation}]
+                if len(same) == 1:
+                    return same
+        return found
+
+    def match(self, row: ListRow, summary: ImportSummary) -> tuple[Institution, list[Any]]:
+        """The institution of a row, and what the import reports of the match."""
+        corporation, facility = name_key(row.institution)
+        candidates = self._candidates(row, corporation, facility)
+        notes: list[Any] = []
         if len(candidates) > 1:
-            # A name without its corporation, of a prefecture where two corporations run a
+            # A name without its corporation, of a prefecture where several corporations run a
             # facility of that name: which one is not guessed.
-            summary.notes.append(
+            notes.append(
                 {
                     "kind": "institution_ambiguous",
                     "plan_number": row.plan_number,
@@ -401,17 +455,29 @@ class _Institutions:
             if institution.pk not in self.created:
                 self.matched.add(institution.pk)
         else:
-            institution = self._register(row, facility, corporation)
+            institution = self._register(row)
         if row.institution not in institution.listed_names:
             institution.listed_names = [*institution.listed_names, row.institution]
             Institution.objects.filter(pk=institution.pk).update(
                 listed_names=institution.listed_names
             )
-        return institution
+            if institution.pk not in self.created or len(institution.listed_names) > 1:
+                audit_record(
+                    action="registry.institution.listed_name_added",
+                    actor=self.actor,
+                    target=institution,
+                    data={"name": row.institution, "plan_number": row.plan_number},
+                    system=self.system,
+                )
+        return institution, notes
 
-    def _register(self, row: ListRow, facility: str, corporation: str) -> Institution:
-        digest = hashlib.sha256(f"{row.prefecture}|{corporation}|{facility}".encode()).hexdigest()
-        slug = f"listed-{row.prefecture}-{digest[:12]}"
+    def _register(self, row: ListRow) -> Institution:
+        digest = hashlib.sha256(f"{row.prefecture}|{row.institution}".encode()).hexdigest()
+        slug = base = f"listed-{row.prefecture}-{digest[:12]}"
+        n = 1
+        while Organisation.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
         organisation = organisation_create(
             kind=OrganisationKind.INSTITUTION,
             slug=slug,
@@ -435,18 +501,18 @@ class _Institutions:
         )
         self.by_key.setdefault((row.prefecture, institution.name_key), []).append(institution)
         self.created.add(institution.pk)
-        self.new += 1
         return institution
 
 
 # The fields of a listed plan an import compares, and how each is written in a change.
+# What the list itself says: a change of these is a change on the list. What the import reads
+# into a row (its institution, its therapy kind) follows them and is written without a change
+# of its own (a better match or reading is not the list's doing).
 _COMPARED = (
     "risk_class",
     "prefecture",
-    "institution_id",
     "institution_name",
     "title",
-    "therapy",
     "documents",
 )
 
@@ -464,6 +530,8 @@ def _values(row: ListRow, institution: Institution) -> dict[str, Any]:
 
 
 def _check_arguments(listed_precision: str, listed_on: date, source: str) -> None:
+    if listed_on > legal_today():
+        raise invalid("listed_on", _("A list cannot be dated after today."))
     if listed_precision not in ("day", "month") or (
         listed_precision == "month" and listed_on.day != 1
     ):
@@ -506,6 +574,25 @@ def _open_list(
         sha256=digest,
         rows=summary.rows,
         imported_by=actor,
+    )
+
+
+def _audit_link(
+    what: str,
+    pk: int,
+    number: str,
+    public_list: PublicList,
+    actor: User | None,
+    system: str | None,
+) -> None:
+    """A plan or committee of Saisei's own found on the list under its number (no target: the
+    Saisei record is named in the data, and is not changed)."""
+    audit_record(
+        action=f"plans.public_list.linked_{what}",
+        actor=actor,
+        target=public_list,
+        data={what: pk, "number": number},
+        system=system,
     )
 
 
@@ -585,16 +672,16 @@ def public_plans_import(
     numbers = [row.plan_number for row in rows]
     existing = {lp.plan_number: lp for lp in ListedPlan.objects.filter(plan_number__in=numbers)}
     filed = {
-        number: (pk, risk_class)
-        for pk, number, risk_class in Plan.objects.filter(plan_number__in=numbers).values_list(
-            "pk", "plan_number", "risk_class"
-        )
+        number: (pk, risk_class, institution_id)
+        for pk, number, risk_class, institution_id in Plan.objects.filter(
+            plan_number__in=numbers
+        ).values_list("pk", "plan_number", "risk_class", "institution_id")
     }
     changes: list[ListedPlanChange] = []
     for row in rows:
-        institution = institutions.match(row, summary)
+        institution, notes = institutions.match(row, summary)
         values = _values(row, institution)
-        notes = [n for n in (_bureau_note(row, bureaus),) if n is not None]
+        notes += [n for n in (_bureau_note(row, bureaus),) if n is not None]
         plan = filed.get(row.plan_number)
         if plan is not None and plan[1] != row.risk_class:
             notes.append(
@@ -604,6 +691,16 @@ def public_plans_import(
                     "line": row.line,
                     "detail": f"the list says Class {row.risk_class}, the plan filed through "
                     f"Saisei is Class {plan[1]}",
+                }
+            )
+        if plan is not None and plan[2] != institution.pk:
+            notes.append(
+                {
+                    "kind": "institution",
+                    "plan_number": row.plan_number,
+                    "line": row.line,
+                    "detail": f"the list names {row.institution}, the plan filed through Saisei "
+                    f"under this number is of another institution (#{plan[2]})",
                 }
             )
         summary.notes.extend(notes)
@@ -618,7 +715,9 @@ def public_plans_import(
                 **values,
             )
             summary.listed += 1
-            summary.linked += plan is not None
+            if plan is not None:
+                summary.linked += 1
+                _audit_link("plan", plan[0], row.plan_number, public_list, actor, system)
             changes.append(
                 ListedPlanChange(
                     listed_plan=listed,
@@ -633,6 +732,7 @@ def public_plans_import(
         if listed.plan_id is None and plan is not None:
             update["plan_id"] = plan[0]
             summary.linked += 1
+            _audit_link("plan", plan[0], row.plan_number, public_list, actor, system)
         if kind is not None:
             changes.append(
                 ListedPlanChange(
@@ -655,7 +755,7 @@ def public_plans_import(
         for listed in _gone(gone, public_list, summary)
     ]
     ListedPlanChange.objects.bulk_create(changes, batch_size=1000)
-    summary.institutions_new = institutions.new
+    summary.institutions_new = len(institutions.created)
     summary.institutions_matched = len(institutions.matched)
     _audit_import(public_list, summary, actor, system)
     return summary
@@ -724,7 +824,8 @@ def founder_type_of(founder: str) -> str:
 def founder_key(founder: str) -> str:
     """The founder's name as an institution's corporation key is written (saisei.registry.names),
     so that the institutions it runs are found by it."""
-    return normalise(founder).replace(" ", "")
+    key = normalise(founder).replace(" ", "")
+    return "" if legal_form_only(key) else key
 
 
 def _check_committee(line: int, values: list[str], errors: list[FieldError]) -> CommitteeRow | None:
@@ -754,7 +855,12 @@ def _check_committee(line: int, values: list[str], errors: list[FieldError]) -> 
     founder_name, representative = (
         (represented["name"], represented["by"].strip()) if represented else (founder, "")
     )
-    if not founder_name or len(founder_name) > 200 or len(representative) > 200:
+    if (
+        not founder_name
+        or len(founder_name) > 200
+        or len(normalise(founder_name)) > 200
+        or len(representative) > 200
+    ):
         errors.append(
             field_error("founder", _("Name the founder (at most 200 characters)."), line=line)
         )
@@ -880,7 +986,9 @@ def public_committees_import(
                 **values,
             )
             summary.listed += 1
-            summary.linked += committee is not None
+            if committee is not None:
+                summary.linked += 1
+                _audit_link("committee", committee.pk, row.number, public_list, actor, system)
             changes.append(
                 ListedCommitteeChange(
                     listed_committee=listed,
@@ -895,6 +1003,7 @@ def public_committees_import(
         if listed.committee_id is None and committee is not None:
             update["committee"] = committee
             summary.linked += 1
+            _audit_link("committee", committee.pk, row.number, public_list, actor, system)
         if kind is not None:
             changes.append(
                 ListedCommitteeChange(

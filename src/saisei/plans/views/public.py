@@ -1,5 +1,5 @@
-"""The public pages: search of filed plans, one plan's verification page, and a plan as MHLW's
-public list shows it."""
+"""The public pages: search of filed plans, one plan's verification page, and a plan or a
+certified committee as MHLW's public lists show it."""
 
 from __future__ import annotations
 
@@ -114,6 +114,14 @@ LISTED_NOTES = {
         "received the plan. The plan is shown as the list gives it."
     ),
     "class": _("MHLW's list gives another class than the plan filed through Saisei."),
+    "institution": _(
+        "MHLW's list names another institution than the plan filed through Saisei under this "
+        "number."
+    ),
+    "institution_ambiguous": _(
+        "The list's name of the institution fits more than one institution of the prefecture: it "
+        "is shown apart from them, as which one it is is not known."
+    ),
 }
 # The fields of a listed plan a change may name.
 LISTED_FIELDS = {
@@ -141,7 +149,7 @@ def _changes(changes: list[Any], labels: dict[str, Any]) -> list[dict[str, Any]]
             "date": _list_date(change.public_list),
             "kind": change.get_kind_display(),
             "fields": [str(labels.get(name, name)) for name in change.fields]
-            if change.kind == ListedPlanChangeKind.CHANGED
+            if change.kind in (ListedPlanChangeKind.CHANGED, ListedPlanChangeKind.RELISTED)
             else [],
         }
         for change in changes
@@ -181,6 +189,17 @@ COMMITTEE_NOTES = {
 }
 
 
+COMMITTEE_FIELDS = {
+    "name": _("Name"),
+    "kind": _("Kind"),
+    "scope": _("Scope of review"),
+    "founder": _("Founder"),
+    "founder_representative": _("Representative"),
+    "founder_address": _("Founder's address"),
+    "source_url": _("Published at"),
+}
+
+
 def listed_committee(request: HttpRequest, number: str) -> HttpResponse:
     """A certified committee as MHLW's public list shows it, and the institutions its founder
     also runs."""
@@ -207,14 +226,3 @@ def listed_committee(request: HttpRequest, number: str) -> HttpResponse:
             "changes": _changes(selectors.listed_committee_changes(listed), COMMITTEE_FIELDS),
         },
     )
-
-
-COMMITTEE_FIELDS = {
-    "name": _("Name"),
-    "kind": _("Kind"),
-    "scope": _("Scope of review"),
-    "founder": _("Founder"),
-    "founder_representative": _("Representative"),
-    "founder_address": _("Founder's address"),
-    "source_url": _("Published at"),
-}
