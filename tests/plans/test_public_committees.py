@@ -206,3 +206,27 @@ def test_a_founder_named_by_its_legal_form_alone_runs_no_institution(client) -> 
     )
     html = client.get("/plans/listed-committees/NA8190011/").content.decode()
     assert "/registry/institutions/" not in html
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_registered_committee_shows_the_institutions_its_founder_runs_whose_plans_it_reviewed(
+    client, personas, language: str
+) -> None:
+    from tests.support.world import build_world
+
+    world = build_world(personas)
+    plan = world.plan_in("active")
+    assert plan.committee_id == world.committee.pk
+    committee = Committee.objects.get(pk=world.committee.pk)
+    client.cookies["saisei_language"] = language
+    page = f"/registry/committees/{committee.pk}/"
+    institution_link = f'href="/registry/institutions/{plan.institution_id}/"'
+    assert institution_link not in client.get(page).content.decode()
+    # Its founder is the corporation that runs the institution whose plan it reviewed.
+    Committee.objects.filter(pk=committee.pk).update(founder_name="医療法人社団 試験会")
+    institution = Institution.objects.get(pk=plan.institution_id)
+    institution.name = "医療法人社団試験会　テストクリニック"
+    institution.save()
+    html = client.get(page).content.decode()
+    assert institution_link in html
+    assert ("Its founder also runs" if language == "en" else "設置者") in html

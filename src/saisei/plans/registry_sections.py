@@ -8,12 +8,13 @@ from typing import Any
 
 from saisei.plans.labels import choice_labels, list_date
 from saisei.plans.selectors import (
+    committee_founder_reviews,
     institution_listed_plans,
     institution_public_plans,
     orders_for_institution,
 )
-from saisei.registry.models import Institution
-from saisei.registry.sections import add_institution_section
+from saisei.registry.models import Committee, Institution
+from saisei.registry.sections import add_committee_section, add_institution_section
 
 
 def institution_section(institution: Institution) -> Mapping[str, Any]:
@@ -44,5 +45,20 @@ def _listed(institution: Institution) -> list[dict[str, Any]]:
     return rows
 
 
+def committee_section(committee: Committee) -> Mapping[str, Any]:
+    """What a committee's page says of it from the plans: the institutions its founder also
+    runs whose plans it reviewed (a conflict the public should see, domain.md §1.6), and its
+    row of MHLW's list of committees, if any."""
+    from saisei.plans.models import ListedCommittee
+
+    return {
+        "founder_reviews": committee_founder_reviews(committee),
+        "listing_number": ListedCommittee.objects.filter(committee=committee)
+        .values_list("number", flat=True)
+        .first(),
+    }
+
+
 def register() -> None:
     add_institution_section("plans", institution_section)
+    add_committee_section("plans", committee_section)

@@ -28,6 +28,7 @@ from saisei.plans.models import (
     Review,
 )
 from saisei.registry.models import Committee, Institution
+from saisei.registry.names import founder_key
 
 # What the public history compares, with each field's label (saisei.plans.content).
 PUBLIC_DIFF_FIELDS = DIFF_FIELDS
@@ -316,6 +317,20 @@ def institutions_run_by(founder_key: str) -> list[Institution]:
     if not founder_key:
         return []
     found = Institution.objects.filter(corporation_key=founder_key).order_by("name", "pk")
+    return list(found[:FOUNDER_INSTITUTIONS])
+
+
+def committee_founder_reviews(committee: Committee) -> list[Institution]:
+    """The institutions run by a committee's founder (by the keys of saisei.registry.names)
+    whose plans the committee reviewed."""
+    key = founder_key(committee.founder_name)
+    if not key:
+        return []
+    found = (
+        Institution.objects.filter(corporation_key=key, plans__committee=committee)
+        .distinct()
+        .order_by("name", "pk")
+    )
     return list(found[:FOUNDER_INSTITUTIONS])
 
 

@@ -99,3 +99,10 @@ def name_key(name: str) -> NameKey:
             # Nothing but a legal form: the whole name stands for the facility.
             return NameKey("", _squeezed(text))
     return NameKey("", _squeezed(text))
+
+
+def founder_key(founder: str) -> str:
+    """A committee founder's name as an institution's corporation key is written, so that the
+    institutions it runs are found by it ("" for a legal form alone, which names no one)."""
+    key = _squeezed(normalise(founder))
+    return "" if legal_form_only(key) else key

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from saisei.registry.models import Institution
+from saisei.registry.models import Committee, Institution
 
-# Template context for registry/institution_public.html, by the name of the app that adds it.
+# Template context for registry/institution_public.html (and committee.html), by the name of the
+# app that adds it.
 InstitutionSection = Callable[[Institution], Mapping[str, Any]]
+CommitteeSection = Callable[[Committee], Mapping[str, Any]]
 
 _INSTITUTION_SECTIONS: dict[str, InstitutionSection] = {}
+_COMMITTEE_SECTIONS: dict[str, CommitteeSection] = {}
 
 
 def add_institution_section(name: str, section: InstitutionSection) -> None:
@@ -29,4 +32,16 @@ def institution_sections(institution: Institution) -> dict[str, Any]:
     context: dict[str, Any] = {}
     for section in _INSTITUTION_SECTIONS.values():
         context.update(section(institution))
+    return context
+
+
+def add_committee_section(name: str, section: CommitteeSection) -> None:
+    """Contribute `section`'s keys to a committee's page (once per name)."""
+    _COMMITTEE_SECTIONS[name] = section
+
+
+def committee_sections(committee: Committee) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for section in _COMMITTEE_SECTIONS.values():
+        context.update(section(committee))
     return context

@@ -132,6 +132,9 @@ def _committee_context(request: HttpRequest, committee: Committee, **forms: Any)
     renewals = list(selectors.committee_renewals(committee)) if private else []
     can_decide = can(user, "registry.committee.decide_renewal", committee)
     context: dict[str, Any] = {
+        # What the apps above the registry add (saisei.registry.sections): from the plans, the
+        # institutions its founder runs whose plans it reviewed, and its row of MHLW's list.
+        **sections.committee_sections(committee),
         "committee": committee,
         "name": _display(committee),
         "status": status,

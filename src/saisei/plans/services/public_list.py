@@ -51,7 +51,7 @@ from saisei.plans.models import (
     Therapy,
 )
 from saisei.registry.models import Committee, CommitteeKind, FounderType, Institution
-from saisei.registry.names import legal_form_only, name_key
+from saisei.registry.names import founder_key, name_key
 from saisei.registry.regions import (
     BUREAUS_BY_CODE,
     PREFECTURE_BY_NAME_JA,
@@ -819,13 +819,6 @@ def founder_type_of(founder: str) -> str:
         if any(term in text for term in terms):
             return founder_type
     return FounderType.OTHER
-
-
-def founder_key(founder: str) -> str:
-    """The founder's name as an institution's corporation key is written (saisei.registry.names),
-    so that the institutions it runs are found by it."""
-    key = normalise(founder).replace(" ", "")
-    return "" if legal_form_only(key) else key
 
 
 def _check_committee(line: int, values: list[str], errors: list[FieldError]) -> CommitteeRow | None:
