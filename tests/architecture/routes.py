@@ -137,7 +137,12 @@ def body_for(
     operation = schema["paths"][row.route][row.method]
     content = operation.get("requestBody", {}).get("content", {})
     if "application/json" in content:
-        return example(content["application/json"]["schema"], schema["components"]["schemas"])
+        found = example(content["application/json"]["schema"], schema["components"]["schemas"])
+        if isinstance(found, dict) and "institution_id" in found:
+            # The demo institution the matrix is about, not whichever has the smallest id (on
+            # PostgreSQL an earlier module's rolled-back rows have used the first ids).
+            found["institution_id"] = world.hinata_plan.institution_id
+        return found
     return {}
 
 
