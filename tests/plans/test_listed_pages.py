@@ -79,3 +79,30 @@ def test_what_a_list_writes_is_shown_as_text(client) -> None:
     institution = ListedPlan.objects.get().institution
     html = _page(client, f"/registry/institutions/{institution.pk}/", "ja")
     assert "<b>Clinic</b>" not in html and "&lt;b&gt;Clinic&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_plan_filed_through_saisei_names_its_row_of_the_list(
+    client, personas, language: str
+) -> None:
+    from saisei.plans.models import Plan
+    from saisei.plans.reference import SAMPLE
+    from tests.support.world import build_world
+
+    world = build_world(personas)
+    plan = world.plan_in("active")
+    page = f"/plans/verify/{plan.pk}/"
+    client.cookies["saisei_language"] = language
+    assert "/plans/listed/" not in client.get(page).content.decode()
+    Plan.objects.filter(pk=plan.pk).update(plan_number="02B2511001")
+    public_plans_import(
+        data=SAMPLE.read_bytes(),
+        file_name=SAMPLE.name,
+        listed_on=date(2026, 9, 1),
+        listed_precision="month",
+        actor=None,
+        system="test",
+    )
+    html = _page(client, page, language)
+    assert 'href="/plans/listed/02B2511001/"' in html
+    assert ("September 2026" if language == "en" else "2026年9月") in html

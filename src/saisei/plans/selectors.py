@@ -273,6 +273,14 @@ def institution_listed_plans(institution_id: int) -> QuerySet[ListedPlan, dict[s
     return rows
 
 
+def plan_listing(plan: Plan) -> ListedPlan | None:
+    """The row of MHLW's public list that is this plan filed through Saisei, if any."""
+    found: ListedPlan | None = (
+        ListedPlan.objects.select_related("last_list", "delisted_by").filter(plan=plan).first()
+    )
+    return found
+
+
 def listed_plan_get(plan_number: str) -> ListedPlan:
     """A plan of MHLW's public list by its number, with its institution, lists and history."""
     listed = (

@@ -102,8 +102,21 @@ def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "change_restricted": plan.change_restricted_on(legal_today()),
             "versions": selectors.public_versions(plan),
             "orders": selectors.orders_for_plan(plan),
+            **_listing(plan),
         },
     )
+
+
+def _listing(plan: Any) -> dict[str, Any]:
+    """The plan's row of MHLW's public list, as its verification page names it."""
+    listed = selectors.plan_listing(plan)
+    if listed is None:
+        return {}
+    return {
+        "listing": listed,
+        "listing_last": _list_date(listed.last_list),
+        "listing_delisted": _list_date(listed.delisted_by),
+    }
 
 
 # What the import may report of a row (ListedPlan.notes), as a patient reads it.
