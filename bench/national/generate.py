@@ -828,6 +828,11 @@ def generate(*, scale: float, seed: int, today: date, log: Callable[[str], None]
     from django.core.management import call_command
 
     call_command("plans", "reindex", stdout=_Quiet())
+    # The real samples of MHLW's public lists, as `make run` loads them: the search holds the
+    # imported plans beside the generated ones.
+    from saisei.plans.reference import load as load_public_lists
+
+    log("  " + load_public_lists())
     with connection.cursor() as cursor:
         # Both databases plan queries from statistics; a freshly loaded table has none.
         cursor.execute("ANALYZE")

@@ -3,10 +3,10 @@ an institution's and a committee's own lists.
 
 Each request's floor is the bare request of its kind by the same client (bench.harness) plus the
 indexed SQL that returns what the response shows: the page's rows (one range of the list's index,
-from the cursor's key) and the number found; the API lists the same columns, and a signed-in
-list its plans' committees, filing dates and versions besides. A text query's floor is the same
-through the database's text index (FTS5 MATCH on SQLite, the pg_trgm GIN index's LIKE on
-PostgreSQL), so its ratio is to the raw index query.
+from the cursor's key), the number found and, on the search page, the results counted by facet;
+the API lists the same columns, and a signed-in list its plans' committees, filing dates and
+versions besides. A text query's floor is the same through the database's text index (FTS5 MATCH
+on SQLite, the pg_trgm GIN index's LIKE on PostgreSQL), so its ratio is to the raw index query.
 
 Page 500 is the deepest page the data set has when it has fewer than 500 (at small scales): its
 cursor is built from the row before it, as the page before it would have handed it out.
@@ -28,10 +28,12 @@ TEXT_EN = "fibroblast"
 TEXT_SHORT = "軟骨"  # two characters: below a trigram
 
 PUBLIC_COLUMNS = (
-    "plan_id, institution_id, institution_name, institution_name_en, title, title_en, "
-    "plan_number, prefecture, risk_class, therapy, status, filed_on"
+    "id, plan_id, source, institution_id, institution_name, institution_name_en, title, "
+    "title_en, plan_number, prefecture, risk_class, therapy, status, filed_on"
 )
-PUBLIC_ORDER = "ORDER BY institution_name, title, plan_id"
+PUBLIC_ORDER = "ORDER BY institution_name, title, id"
+# The page counts its results by these (saisei.plans.selectors.SEARCH_FACETS).
+FACETS = "risk_class, prefecture, therapy, status"
 # What the plans page lists (saisei.plans.selectors.LIST_COLUMNS), and what the API lists besides
 # (API_LIST_COLUMNS).
 LIST_COLUMNS = (
@@ -55,7 +57,7 @@ def _text_where(q: str) -> tuple[str, list[Any]]:
     if _vendor() == "sqlite":
         # As the search writes it: the list's index walked, each entry looked up in the matches.
         return (
-            f"+plan_id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+            f"+id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
             [f'"{term}"'],
         )
     return "search_text LIKE %s", [f"%{term}%"]
@@ -76,7 +78,7 @@ def _public_cursor(ctx: Context, where: str = "", params: Sequence[Any] = ()) ->
         cursor = None
         if offset >= 0:
             row = ctx.sql(
-                f"SELECT institution_name, title, plan_id FROM plans_publicplan {clause} "
+                f"SELECT institution_name, title, id FROM plans_publicplan {clause} "
                 f"{PUBLIC_ORDER} LIMIT 1 OFFSET %s",
                 [*params, offset],
             )[0]
@@ -110,7 +112,7 @@ def _deep_key(cursor: str | None) -> list[Any] | None:
 
     if cursor is None:
         return None
-    fields = [PublicPlan._meta.get_field(n) for n in ("institution_name", "title", "plan_id")]
+    fields = [PublicPlan._meta.get_field(n) for n in ("institution_name", "title", "id")]
     return decode_cursor(cursor, fields, _connection())[1]
 
 
@@ -121,7 +123,7 @@ def _public_rows_sql(where: str, params: list[Any], key: list[Any] | None) -> tu
     conditions = [where] if where else []
     params = list(params)
     if key is not None:
-        conditions.append("(institution_name, title, plan_id) > (%s, %s, %s)")
+        conditions.append("(institution_name, title, id) > (%s, %s, %s)")
         params.extend(key)
     clause = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     return (
@@ -135,6 +137,14 @@ def _count_sql(where: str, params: list[Any]) -> tuple[str, list[Any]]:
     return f"SELECT count(*) FROM plans_publicplan {clause}", list(params)
 
 
+def _facets_sql(where: str, params: list[Any]) -> tuple[str, list[Any]]:
+    clause = f"WHERE {where}" if where else ""
+    return (
+        f"SELECT {FACETS}, count(*) FROM plans_publicplan {clause} GROUP BY {FACETS}",
+        list(params),
+    )
+
+
 def _public_floor(
     where: str = "", params: Sequence[Any] = (), *, deep: bool = False, api: bool = False
 ) -> Callable[[Context], Any]:
@@ -145,6 +155,8 @@ def _public_floor(
         sql, args = _public_rows_sql(where, list(params), key)
         rows = ctx.sql(sql, args)
         ctx.sql(*_count_sql(where, list(params)))
+        if not api:
+            ctx.sql(*_facets_sql(where, list(params)))
         return rows
 
     return floor
@@ -219,8 +231,8 @@ def _none(ctx: Context) -> list[Any]:
 # --- runs ------------------------------------------------------------------------------------
 
 
-# A row of a plans page links to the plan (its public page or its own).
-_ROW = re.compile(rb'<td><a href="/plans/(verify/)?\d+/">')
+# A row of a plans page links to the plan (its public page or its own, or its listing).
+_ROW = re.compile(rb'<td><a href="/plans/((verify/)?\d+|listed/[0-9A-Z]+)/">')
 
 
 def _with_rows(response: Any) -> Any:
@@ -299,14 +311,15 @@ def _explain_public(
         page = rows
         key = _deep_key(_public_cursor(ctx, where, params)) if deep else None
         if key is not None:
-            fields = [
-                PublicPlan._meta.get_field(n) for n in ("institution_name", "title", "plan_id")
-            ]
+            fields = [PublicPlan._meta.get_field(n) for n in ("institution_name", "title", "id")]
             page = rows.filter(RowCompare(fields, ">", key))
         count_sql, count_params = rows.order_by().values("pk").query.sql_with_params()
+        filters = {name: value for name, value in criteria.items() if name != "sort"}
+        facets = selectors.public_plan_facets_query(**filters)
         return [
             page[: PAGE + 1].query.sql_with_params(),
             (f"SELECT count(*) FROM ({count_sql}) found", count_params),
+            facets.query.sql_with_params(),
         ]
 
     return explain
@@ -379,7 +392,8 @@ def _measures() -> list[Measure]:
             READ,
             run,
             floor,
-            floor_label="bare request + indexed SQL of the rows and count",
+            floor_label="bare request + indexed SQL of the rows and count"
+            + ("" if api_call else " and facets"),
             ratio=3.0,
             p99_ms=api if api_call else page,
             same_as=same_as,

@@ -166,6 +166,7 @@ API_PARAMS: dict[str, str] = {
     "token_id": "token",
     "approval_id": "approval",
     "slug": "product",
+    "number": "listed",
 }
 
 

@@ -21,14 +21,16 @@ from saisei.core.links import url_maker
 from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.content import PRIVATE_NAMES, PUBLIC_NAMES, content_of
-from saisei.plans.labels import choice_labels, status_label
+from saisei.plans.labels import LISTED_NOTES, choice_labels, status_label
 from saisei.plans.models import (
+    ListedPlan,
     Meeting,
     Opinion,
     Order,
     OrderTarget,
     Plan,
     PlanNotice,
+    PublicList,
     Review,
 )
 from saisei.plans.schemas import (
@@ -42,6 +44,7 @@ from saisei.plans.schemas import (
     FileIn,
     HistoryOut,
     LiftIn,
+    ListedPlanOut,
     MeetingIn,
     MeetingOut,
     MinorChangeIn,
@@ -59,14 +62,20 @@ from saisei.plans.schemas import (
     PlanPublicOut,
     PlanSummaryOut,
     PreviewIn,
+    PublicPlanFacetsOut,
     PublicPlanSummaryOut,
     ReachOut,
     ReviewOut,
     ShortenIn,
 )
+from saisei.plans.services.public_list import PLAN_NUMBER
 from saisei.registry.models import Committee, Institution, ProcessingFacility
 
 router = Router(tags=["plans"])
+
+# A plan number of MHLW's list, as a path parameter (its pattern is checked in the operation, so
+# that a number of another shape is a 404 like a missing one).
+PlanNumber = Annotated[str, line(20)]
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -169,13 +178,16 @@ def plan_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def public_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Filed plans as the public search lists them: their search rows
-    (selectors.SEARCH_ROW_COLUMNS), and no more."""
+    """Plans as the public search lists them: their search rows
+    (selectors.SEARCH_ROW_COLUMNS), and no more. A plan known only from MHLW's list is read at
+    its listing's address."""
     statuses = choice_labels("status")
     url = url_maker("api:public_plan")
+    listed_url = url_maker("api:public_listed_plan")
     return [
         {
             "id": row["plan_id"],
+            "source": row["source"],
             "title": row["title"],
             "title_en": row["title_en"],
             "institution": _named(
@@ -188,10 +200,56 @@ def public_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "status": row["status"],
             "status_label": statuses.get(row["status"], row["status"]),
             "filed_on": row["filed_on"],
-            "url": url(row["plan_id"]),
+            "url": url(row["plan_id"])
+            if row["plan_id"] is not None
+            else listed_url(row["plan_number"]),
         }
         for row in rows
     ]
+
+
+def _public_list(public_list: PublicList | None) -> dict[str, Any] | None:
+    if public_list is None:
+        return None
+    return {
+        "listed_on": public_list.listed_on,
+        "precision": public_list.listed_precision,
+        "source": public_list.source,
+    }
+
+
+def listed_plan_dict(listed: ListedPlan) -> dict[str, Any]:
+    """A plan of MHLW's public list as the API gives it (schemas.ListedPlanOut)."""
+    return {
+        "plan_number": listed.plan_number,
+        "risk_class": listed.risk_class,
+        "prefecture": listed.prefecture,
+        "institution": _ref(listed.institution),
+        "institution_as_listed": listed.institution_name,
+        "title": listed.title,
+        "therapy": listed.therapy,
+        "therapy_inferred": True,
+        "documents": list(listed.documents),
+        "first_list": _public_list(listed.first_list),
+        "last_list": _public_list(listed.last_list),
+        "delisted_by": _public_list(listed.delisted_by),
+        "notes": [
+            {"kind": note["kind"], "text": str(LISTED_NOTES[note["kind"]])}
+            for note in listed.notes
+            if note.get("kind") in LISTED_NOTES
+        ],
+        "changes": [
+            {
+                "kind": change.kind,
+                "list": _public_list(change.public_list),
+                "fields": change.fields,
+            }
+            for change in selectors.listed_plan_changes(listed)
+        ],
+        "plan": url_maker("api:public_plan")(listed.plan_id)
+        if listed.plan_id is not None and listed.plan is not None and listed.plan.is_public
+        else None,
+    }
 
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
@@ -574,12 +632,68 @@ def public_plans(
     prefecture: Annotated[str, line(2)] = "",
     risk_class: Annotated[str, line(3)] = "",
     therapy: Annotated[str, line(20)] = "",
+    status: Annotated[str, line(30)] = "",
+    sort: Annotated[str, line(20)] = "",
 ) -> Any:
     # The page is one range of the narrow search table (its index, its text index), shown as
     # it is there; each item's `url` reads the whole plan.
+    _check_search(status=status, sort=sort)
     return selectors.public_plan_search(
-        q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy
+        q=q,
+        prefecture=prefecture,
+        risk_class=risk_class,
+        therapy=therapy,
+        status=status,
+        sort=sort,
     )
+
+
+@router.get(
+    "/public/plans/facets",
+    auth=None,
+    response={200: PublicPlanFacetsOut, 400: ErrorOut},
+    summary="Count the search's results by class, therapy, status and prefecture (public)",
+)
+def public_plan_facets(
+    request: HttpRequest,
+    q: Search = "",
+    prefecture: Annotated[str, line(2)] = "",
+    risk_class: Annotated[str, line(3)] = "",
+    therapy: Annotated[str, line(20)] = "",
+    status: Annotated[str, line(30)] = "",
+) -> dict[str, Any]:
+    _check_search(status=status)
+    counts = selectors.public_plan_facets(
+        q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy, status=status
+    )
+    out: dict[str, Any] = {}
+    for name in selectors.SEARCH_FACETS:
+        labels = choice_labels(name)
+        order = list(labels)
+        values = sorted(counts[name], key=lambda v: order.index(v) if v in order else len(order))
+        out[name] = [
+            {"value": v, "label": labels.get(v, v), "count": counts[name][v]} for v in values
+        ]
+    return out
+
+
+def _check_search(*, status: str = "", sort: str = "") -> None:
+    if status and status not in selectors.SEARCH_STATUSES:
+        raise invalid("status", _("The search knows no such status."))
+    if sort and sort not in selectors.SEARCH_ORDERS:
+        raise invalid("sort", _("The search knows no such order."))
+
+
+@router.get(
+    "/public/listed-plans/{number}",
+    auth=None,
+    response={200: ListedPlanOut, 404: ErrorOut},
+    summary="One plan of MHLW's public list (public)",
+)
+def public_listed_plan(request: HttpRequest, number: PlanNumber) -> dict[str, Any]:
+    if not PLAN_NUMBER.fullmatch(number):
+        raise NotFound("listed plan")
+    return listed_plan_dict(selectors.listed_plan_get(number))
 
 
 @router.get(

@@ -25,8 +25,16 @@ from saisei.plans.content import (
     ContentField,
     content_of,
 )
-from saisei.plans.models import Decision, Meeting, OrderKind, OrderTarget, Therapy
+from saisei.plans.models import (
+    PUBLIC_STATUS_CHOICES,
+    Decision,
+    Meeting,
+    OrderKind,
+    OrderTarget,
+    Therapy,
+)
 from saisei.plans.schemas import CriterionIn, PlanContentIn
+from saisei.plans.selectors import SEARCH_STATUSES
 from saisei.registry.models import Committee, Institution, ProcessingFacility
 from saisei.registry.regions import Prefecture
 
@@ -464,6 +472,21 @@ class SearchForm(RmActFormMixin, forms.Form):
     therapy = FixedChoiceField(
         label=_("Therapy"),
         choices=[("", _("Any")), *Therapy.choices],
+        required=False,
+        widget=QuickSelect,
+    )
+    status = FixedChoiceField(
+        label=_("Status"),
+        choices=[
+            ("", _("Any")),
+            *((value, label) for value, label in PUBLIC_STATUS_CHOICES if value in SEARCH_STATUSES),
+        ],
+        required=False,
+        widget=QuickSelect,
+    )
+    sort = FixedChoiceField(
+        label=_("Order"),
+        choices=[("", _("By institution")), ("number", _("By plan number"))],
         required=False,
         widget=QuickSelect,
     )

@@ -11,15 +11,16 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
-from saisei.plans.lifecycle import PlanStatus
-from saisei.plans.models import RiskClass, Therapy
+from saisei.plans.models import PUBLIC_STATUS_CHOICES, RiskClass, Therapy
 from saisei.registry.regions import Prefecture
 
 _CHOICES: dict[str, Iterable[tuple[Any, Any]]] = {
     "prefecture": Prefecture.choices,
     "risk_class": RiskClass.choices,
-    "status": PlanStatus.choices,
+    # A Saisei plan's statuses and a listed plan's (the public search shows both).
+    "status": PUBLIC_STATUS_CHOICES,
     "therapy": Therapy.choices,
 }
 _LABELS: dict[tuple[str, str], dict[str, str]] = {}
@@ -50,3 +51,22 @@ def list_date(listed_on: date | None, precision: str = "day") -> str:
     if (get_language() or "").startswith("en"):
         return f"{calendar.month_name[listed_on.month]} {listed_on.year}"
     return f"{listed_on.year}年{listed_on.month}月"
+
+
+# What the import may report of a row (ListedPlan.notes), as a patient reads it.
+LISTED_NOTES = {
+    "bureau_letter": _(
+        "The letter in the plan number is not that of the Regional Bureau of the prefecture. "
+        "What the letter means is not published; it appears to be the Regional Bureau that "
+        "received the plan. The plan is shown as the list gives it."
+    ),
+    "class": _("MHLW's list gives another class than the plan filed through Saisei."),
+    "institution": _(
+        "MHLW's list names another institution than the plan filed through Saisei under this "
+        "number."
+    ),
+    "institution_ambiguous": _(
+        "The list's name of the institution fits more than one institution of the prefecture: it "
+        "is shown apart from them, as which one it is is not known."
+    ),
+}

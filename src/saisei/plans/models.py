@@ -18,6 +18,7 @@ from saisei.plans.lifecycle import Action, PlanStatus
 from saisei.registry.regions import Prefecture
 
 __all__ = [
+    "PUBLIC_STATUS_CHOICES",
     "Action",
     "EvaluationCriterion",
     "ListedCommittee",
@@ -25,6 +26,7 @@ __all__ = [
     "ListedPlan",
     "ListedPlanChange",
     "ListedPlanChangeKind",
+    "ListedStatus",
     "Meeting",
     "MeetingAttendance",
     "Opinion",
@@ -39,6 +41,7 @@ __all__ = [
     "PublicList",
     "PublicListKind",
     "PublicPlan",
+    "PublicSource",
     "Review",
 ]
 
@@ -612,31 +615,59 @@ def plan_may_provide(plan: Plan, on: date) -> bool:
     return on >= plan.provision_allowed_from
 
 
+class PublicSource(models.TextChoices):
+    """Where a public plan's facts come from."""
+
+    SAISEI = "saisei", _("Filed through Saisei")
+    MHLW = "mhlw", _("MHLW's public list")
+
+
+class ListedStatus(models.TextChoices):
+    """The status of a plan known only from MHLW's public list: the list says it is filed (and
+    nothing of its reporting), or a later list no longer holds it."""
+
+    LISTED = "listed", _("In MHLW's list")
+    DELISTED = "delisted", _("No longer in MHLW's list")
+
+
+# The statuses a public plan may show: a Saisei plan's, or a listed plan's.
+PUBLIC_STATUS_CHOICES = [*PlanStatus.choices, *ListedStatus.choices]
+
+
 class PublicPlan(models.Model):
     """One row per public plan: what the public search filters, sorts, matches and shows, kept
     narrow so a search page reads one index range of one table.
 
+    A row is a plan filed through Saisei (`plan`; with `listed` too when MHLW's list holds it
+    under the same number: one plan, shown once), or a plan MHLW's public list holds that no
+    public Saisei plan stands for (`listed` alone, source "mhlw").
+
     Derived, never edited: saisei.plans.search writes it whenever a plan's public fields or
-    status change (and its institution's names), and `saisei plans reindex` rebuilds it whole.
-    `search_text` holds the searchable names normalised (saisei.plans.search.normalise); the
-    text index over it is the database's own (SQLite FTS5 with trigrams, PostgreSQL pg_trgm),
-    made by migration 0007."""
+    status change (and its institution's names, and each import of MHLW's list), and `saisei
+    plans reindex` rebuilds it whole. `search_text` holds the searchable names normalised, with
+    the institution's names romanised (saisei.plans.search.search_text); the text index over it
+    is the database's own (SQLite FTS5 with trigrams, PostgreSQL pg_trgm), made by migration
+    0011, its rowid this row's id."""
 
     plan = models.OneToOneField(
-        Plan, on_delete=models.CASCADE, primary_key=True, related_name="public_entry"
+        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="public_entry"
     )
+    listed = models.OneToOneField(
+        "ListedPlan", on_delete=models.CASCADE, null=True, blank=True, related_name="public_entry"
+    )
+    source = models.CharField(max_length=10, choices=PublicSource.choices)
     institution = models.ForeignKey(
         "registry.Institution", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     institution_name = models.CharField(max_length=200)
     institution_name_en = models.CharField(max_length=200, blank=True)
-    title = models.CharField(max_length=150)
+    title = models.CharField(max_length=500)
     title_en = models.CharField(max_length=150, blank=True)
     plan_number = models.CharField(max_length=60, blank=True)
     prefecture = models.CharField(max_length=2, choices=Prefecture.choices)
     risk_class = models.CharField(max_length=3, choices=RiskClass.choices)
     therapy = models.CharField(max_length=20, choices=Therapy.choices)
-    status = models.CharField(max_length=30, choices=PlanStatus.choices)
+    status = models.CharField(max_length=30, choices=PUBLIC_STATUS_CHOICES)
     filed_on = models.DateField(null=True, blank=True)
     search_text = models.TextField()
 
@@ -644,18 +675,32 @@ class PublicPlan(models.Model):
         # Every filter leads an index that goes on in the list's order, so a filtered page is
         # one range too.
         indexes = [
-            models.Index(fields=["institution_name", "title", "plan"], name="pubplan_sort"),
+            models.Index(fields=["institution_name", "title", "id"], name="pubplan_sort"),
+            models.Index(fields=["plan_number", "id"], name="pubplan_number"),
             models.Index(
-                fields=["prefecture", "institution_name", "title", "plan"], name="pubplan_pref"
+                fields=["prefecture", "institution_name", "title", "id"], name="pubplan_pref"
             ),
             models.Index(
-                fields=["risk_class", "institution_name", "title", "plan"], name="pubplan_class"
+                fields=["risk_class", "institution_name", "title", "id"], name="pubplan_class"
             ),
             models.Index(
-                fields=["therapy", "institution_name", "title", "plan"], name="pubplan_therapy"
+                fields=["therapy", "institution_name", "title", "id"], name="pubplan_therapy"
             ),
             models.Index(
-                fields=["institution", "institution_name", "title", "plan"], name="pubplan_inst"
+                fields=["status", "institution_name", "title", "id"], name="pubplan_status"
+            ),
+            models.Index(
+                fields=["institution", "institution_name", "title", "id"], name="pubplan_inst"
+            ),
+            # The facets' counts (selectors.public_plan_facets) from the index alone.
+            models.Index(
+                fields=["risk_class", "prefecture", "therapy", "status"], name="pubplan_facets"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=False) | models.Q(listed__isnull=False),
+                name="pubplan_of_something",
             ),
         ]
 

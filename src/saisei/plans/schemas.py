@@ -269,10 +269,13 @@ class PlanOut(_PlanPrivateContent):
 
 
 class PublicPlanSummaryOut(Out):
-    """A filed plan as the public search lists it; `url` reads the whole plan (its committee,
-    facilities, criteria and restrictions)."""
+    """A plan as the public search lists it: filed through Saisei (`source` "saisei", `id` its
+    id) or known only from MHLW's public list of filed plans (`source` "mhlw", `id` null, status
+    "listed" or "delisted"). `url` reads the whole plan: for a Saisei plan its committee,
+    facilities, criteria and restrictions; for a listed one what the list says of it."""
 
-    id: int
+    id: int | None
+    source: Literal["saisei", "mhlw"]
     title: str
     title_en: str
     institution: Ref
@@ -284,6 +287,66 @@ class PublicPlanSummaryOut(Out):
     status_label: str
     filed_on: date | None
     url: str
+
+
+class FacetValueOut(Out):
+    value: str
+    label: str
+    count: int
+
+
+class PublicPlanFacetsOut(Out):
+    """How many of the search's results have each value of each facet (only the values found).
+    Each list is in the order of its choices (the prefectures in JIS order)."""
+
+    risk_class: list[FacetValueOut]
+    therapy: list[FacetValueOut]
+    status: list[FacetValueOut]
+    prefecture: list[FacetValueOut]
+
+
+class PublicListOut(Out):
+    """One of MHLW's public lists: its date (`precision` "month" when only its month is known,
+    the date then being the month's first day) and where it is published."""
+
+    listed_on: date
+    precision: Literal["day", "month"]
+    source: str
+
+
+class ListedPlanChangeOut(Out):
+    kind: Literal["listed", "changed", "delisted", "relisted"]
+    list: PublicListOut
+    fields: dict[str, Any]
+
+
+class ListedNoteOut(Out):
+    """What the import found of a listed plan (`kind`), as a patient reads it (`text`)."""
+
+    kind: str
+    text: str
+
+
+class ListedPlanOut(Out):
+    """A plan as MHLW's public list of filed plans shows it. The list gives no committee, no
+    filing date and nothing of the plan's reporting; `therapy` is inferred from the treatment's
+    name. `plan` is the plan filed through Saisei under the same number, when there is one."""
+
+    plan_number: str
+    risk_class: Literal["I", "II", "III"]
+    prefecture: str
+    institution: Ref
+    institution_as_listed: str
+    title: str
+    therapy: str
+    therapy_inferred: Literal[True]
+    documents: list[str]
+    first_list: PublicListOut
+    last_list: PublicListOut
+    delisted_by: PublicListOut | None
+    notes: list[ListedNoteOut]
+    changes: list[ListedPlanChangeOut]
+    plan: str | None
 
 
 class PlanSummaryOut(Out):

@@ -2,17 +2,21 @@
 match through each database's own index.
 
 One row per public plan holds what the search filters, sorts, matches and shows, so a page is one
-range of one index whatever the country's size. The services call `sync` for the plans whose
-status or public fields they changed, in the same transaction; an institution's new name reaches
-its plans through Django's post_save signal, so the registry needs no knowledge of plans; and
-`rebuild` (the `saisei plans reindex` command) writes the whole table from the plans, set by set,
-after a bulk load.
+range of one index whatever the country's size. A row is a plan filed through Saisei or a plan of
+MHLW's public list that no public Saisei plan stands for: one search over both. The services call
+`sync` for the plans whose status or public fields they changed, and the import of MHLW's list for
+the listed plans it wrote, in the same transaction; an institution's new name reaches its plans
+through Django's post_save signal, so the registry needs no knowledge of plans; and `rebuild` (the
+`saisei plans reindex` command) writes the whole table, set by set, after a bulk load.
 
 The text is matched by trigram, which needs no word breaks and so serves Japanese as well as
 English: SQLite through an FTS5 table with the trigram tokenizer (kept in step with PublicPlan by
-triggers), PostgreSQL through a pg_trgm GIN index on `search_text` (migration 0007 makes either).
+triggers), PostgreSQL through a pg_trgm GIN index on `search_text` (migration 0011 makes either).
 Both the text and the query are normalised alike (`normalise`), so full-width and half-width
-letters, digits and katakana, capitals, and katakana against hiragana find each other. A term
+letters, digits and katakana, capitals, and katakana against hiragana find each other; the
+institutions' names are indexed romanised too (`romanise`), so "Sapporo" finds 札幌. No Japanese
+tokenizer splits the text into words for the index: a trigram index finds any run of three
+characters, so a word inside a long treatment name matches wherever the word breaks fall. A term
 shorter than a trigram cannot use the index: it is a LIKE on the narrow table, which walks the
 list's own index until the page is full.
 """
@@ -20,18 +24,21 @@ list's own index until the page is full.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 
-from saisei.core.text import normalise
+from saisei.core.text import normalise, romanise
 from saisei.plans.lifecycle import PUBLIC_STATUSES
-from saisei.plans.models import Plan, PublicPlan
+from saisei.plans.models import ListedPlan, ListedStatus, Plan, PublicPlan, PublicSource
+from saisei.registry.regions import PREFECTURE_NAMES_JA, Prefecture
 
-# The FTS5 table migration 0007 makes on SQLite (rowid = PublicPlan.plan_id).
+# The FTS5 table migration 0011 makes on SQLite (rowid = PublicPlan.id).
 FTS_TABLE = "plans_publicplan_fts"
 # Terms of a query beyond this many are ignored: the query is already bounded (SEARCH_MAX), and
 # this keeps the SQL of one search small.
@@ -58,6 +65,21 @@ _COLUMNS = (
     "therapy",
     "status",
     "filed_on",
+    "listing__pk",
+    "listing__institution_name",
+)
+_LISTED_COLUMNS = (
+    "pk",
+    "institution_id",
+    "institution__name",
+    "institution__name_en",
+    "institution_name",
+    "prefecture",
+    "title",
+    "plan_number",
+    "risk_class",
+    "therapy",
+    "delisted_by_id",
 )
 
 
@@ -71,13 +93,31 @@ def query_terms(q: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def search_text(*parts: str | None) -> str:
-    """The searchable text of a plan: its names, disease, institution and number, one per line
-    (no term holds a line break, so no match spans two of them)."""
-    return "\n".join(normalise(part) for part in parts if part)
+@lru_cache(maxsize=64)
+def _prefecture_names(code: str) -> tuple[str, str]:
+    with translation.override("en"):
+        english = str(Prefecture(code).label) if code in Prefecture.values else ""
+    return PREFECTURE_NAMES_JA.get(code, ""), english
 
 
-def _rows(plans: QuerySet[Plan]) -> Iterator[PublicPlan]:
+def search_text(
+    *parts: str | None, institutions: Iterable[str | None] = (), prefecture: str = ""
+) -> str:
+    """The searchable text of a plan, one part per line (no term holds a line break, so no
+    match spans two of them): its names, disease and number (`parts`); the names of its
+    institution (`institutions`: as registered, in English, as MHLW's list spells it), each
+    also romanised (saisei.core.text.romanise), so "Sapporo" finds 札幌; its prefecture in
+    Japanese and English."""
+    lines = [normalise(part) for part in parts if part]
+    names = [name for name in dict.fromkeys(institutions) if name]
+    lines += [normalise(name) for name in names]
+    lines += [normalise(reading) for name in names if (reading := romanise(name))]
+    if prefecture:
+        lines += [normalise(name) for name in _prefecture_names(prefecture) if name]
+    return "\n".join(line for line in lines if line)
+
+
+def _plan_rows(plans: QuerySet[Plan]) -> Iterator[PublicPlan]:
     values = (
         plans.filter(status__in=PUBLIC_STATUSES)
         .order_by("pk")
@@ -98,9 +138,13 @@ def _rows(plans: QuerySet[Plan]) -> Iterator[PublicPlan]:
         therapy,
         status,
         filed_on,
+        listed_id,
+        listed_name,
     ) in values:
         yield PublicPlan(
             plan_id=pk,
+            listed_id=listed_id,
+            source=PublicSource.SAISEI,
             institution_id=institution_id,
             institution_name=name,
             institution_name_en=name_en,
@@ -112,7 +156,56 @@ def _rows(plans: QuerySet[Plan]) -> Iterator[PublicPlan]:
             therapy=therapy,
             status=status,
             filed_on=filed_on,
-            search_text=search_text(title, title_en, disease, name, name_en, number),
+            search_text=search_text(
+                title,
+                title_en,
+                disease,
+                number,
+                institutions=(name, name_en, listed_name),
+                prefecture=prefecture,
+            ),
+        )
+
+
+def _listed_rows(listed: QuerySet[ListedPlan]) -> Iterator[PublicPlan]:
+    """The rows of listed plans that no public Saisei plan stands for."""
+    values = (
+        listed.exclude(plan__status__in=PUBLIC_STATUSES)
+        .order_by("pk")
+        .values_list(*_LISTED_COLUMNS)
+        .iterator(chunk_size=BATCH)
+    )
+    for (
+        pk,
+        institution_id,
+        name,
+        name_en,
+        listed_name,
+        prefecture,
+        title,
+        number,
+        risk_class,
+        therapy,
+        delisted_by,
+    ) in values:
+        yield PublicPlan(
+            listed_id=pk,
+            source=PublicSource.MHLW,
+            institution_id=institution_id,
+            institution_name=name,
+            institution_name_en=name_en,
+            title=title,
+            plan_number=number,
+            prefecture=prefecture,
+            risk_class=risk_class,
+            therapy=therapy,
+            status=ListedStatus.DELISTED if delisted_by else ListedStatus.LISTED,
+            search_text=search_text(
+                title,
+                number,
+                institutions=(name, name_en, listed_name),
+                prefecture=prefecture,
+            ),
         )
 
 
@@ -136,16 +229,33 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start : start + BATCH]
 
 
-def sync(plan_ids: Iterable[int]) -> None:
-    """Make the index say what these plans say now: a public plan's row written afresh, a plan
-    no longer (or not yet) public gone. The caller's transaction holds it."""
-    ids = sorted(set(plan_ids))
-    if not ids:
+def sync(plan_ids: Iterable[int] = (), *, listed_ids: Iterable[int] = ()) -> None:
+    """Make the index say what these plans (filed through Saisei) and these plans of MHLW's list
+    say now: a public plan's row written afresh, a plan no longer (or not yet) public gone, a
+    listed plan shown alone unless a public Saisei plan stands for it. A plan and its listing
+    are written together. The caller's transaction holds it."""
+    plans = set(plan_ids)
+    listed = set(listed_ids)
+    if not plans and not listed:
         return
     with transaction.atomic():
-        for chunk in _chunks(ids):
+        for chunk in _chunks(sorted(listed)):
+            plans.update(
+                ListedPlan.objects.filter(pk__in=chunk, plan__isnull=False).values_list(
+                    "plan_id", flat=True
+                )
+            )
+        for chunk in _chunks(sorted(plans)):
+            listed.update(ListedPlan.objects.filter(plan_id__in=chunk).values_list("pk", flat=True))
+        # Every old row goes before any is written: a plan's row takes over its listing's.
+        for chunk in _chunks(sorted(plans)):
             PublicPlan.objects.filter(plan_id__in=chunk).delete()
-            _write(_rows(Plan.objects.filter(pk__in=chunk)))
+        for chunk in _chunks(sorted(listed)):
+            PublicPlan.objects.filter(listed_id__in=chunk).delete()
+        for chunk in _chunks(sorted(plans)):
+            _write(_plan_rows(Plan.objects.filter(pk__in=chunk)))
+        for chunk in _chunks(sorted(listed)):
+            _write(_listed_rows(ListedPlan.objects.filter(pk__in=chunk)))
     changed()
 
 
@@ -154,8 +264,14 @@ def sync_plan(plan: Plan) -> None:
 
 
 def sync_institution(institution_id: int) -> None:
-    """After an institution's names or prefecture changed: its plans' rows."""
-    sync(Plan.objects.filter(institution_id=institution_id).values_list("pk", flat=True))
+    """After an institution's names or prefecture changed: its plans' rows, and its listed
+    plans'."""
+    sync(
+        Plan.objects.filter(institution_id=institution_id).values_list("pk", flat=True),
+        listed_ids=ListedPlan.objects.filter(institution_id=institution_id).values_list(
+            "pk", flat=True
+        ),
+    )
 
 
 def rebuild(*, system: str = "plans reindex") -> int:
@@ -170,7 +286,8 @@ def rebuild(*, system: str = "plans reindex") -> int:
             with connections[PublicPlan.objects.db].cursor() as cursor:
                 cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 - a constant
         PublicPlan.objects.all().delete()
-        written = _write(_rows(Plan.objects.all()))
+        written = _write(_plan_rows(Plan.objects.all()))
+        written += _write(_listed_rows(ListedPlan.objects.all()))
         audit_record(
             action="plans.search.rebuilt", actor=None, data={"rows": written}, system=system
         )
@@ -218,7 +335,7 @@ def matching(rows: QuerySet[PublicPlan], q: str) -> QuerySet[PublicPlan]:
         # index is walked in order instead, each entry looked up in the set the FTS5 index
         # found, until the page is full. No match at all walks the index once (a few ms at 3x).
         table = PublicPlan._meta.db_table
-        sql = f'+"{table}"."plan_id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'  # noqa: S608 - constants; the query is a parameter
+        sql = f'+"{table}"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'  # noqa: S608 - constants; the query is a parameter
         return rows.filter(
             RawSQL(sql, [_fts_query(long_terms)], output_field=BooleanField())  # noqa: S611
         )

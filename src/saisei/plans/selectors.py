@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from saisei.accounts.models import User
@@ -19,6 +19,7 @@ from saisei.plans.models import (
     ListedCommitteeChange,
     ListedPlan,
     ListedPlanChange,
+    ListedStatus,
     Order,
     OrderEffect,
     Plan,
@@ -168,7 +169,9 @@ def public_plans() -> QuerySet[Plan]:
 # What the public search shows of a plan, from its search row (views.common.list_rows and the
 # public API's list, saisei.plans.api.public_summaries).
 SEARCH_ROW_COLUMNS = (
+    "id",
     "plan_id",
+    "source",
     "title",
     "title_en",
     "institution_id",
@@ -181,19 +184,27 @@ SEARCH_ROW_COLUMNS = (
     "status",
     "filed_on",
 )
+# The statuses the public search filters by: a public Saisei plan's, and a listed plan's.
+SEARCH_STATUSES: tuple[str, ...] = (
+    *(value for value, _label in PlanStatus.choices if value in PUBLIC_STATUSES),
+    *ListedStatus.values,
+)
+# The public search's orders, each served by an index that ends in the row's id (keyset pages).
+SEARCH_ORDERS: dict[str, tuple[str, ...]] = {
+    "institution": ("institution_name", "title", "id"),
+    "number": ("plan_number", "id"),
+}
 
 
-def public_plan_search(
+def _public_rows(
     *,
     q: str = "",
     prefecture: str = "",
     risk_class: str = "",
     therapy: str = "",
+    status: str = "",
     institution_id: int | None = None,
-) -> QuerySet[PublicPlan, dict[str, Any]]:
-    """The public search's rows (saisei.plans.search) as values of SEARCH_ROW_COLUMNS, in the
-    list's order: institution, title, plan. Every filter leads an index in that order, and the
-    text goes through the database's text index."""
+) -> QuerySet[PublicPlan]:
     rows = PublicPlan.objects.all()
     if q:
         rows = search.matching(rows, q)
@@ -203,13 +214,51 @@ def public_plan_search(
         rows = rows.filter(risk_class=risk_class)
     if therapy:
         rows = rows.filter(therapy=therapy)
+    if status:
+        rows = rows.filter(status=status)
     if institution_id is not None:
         rows = rows.filter(institution_id=institution_id)
+    return rows
+
+
+def public_plan_search(*, sort: str = "", **criteria: Any) -> QuerySet[PublicPlan, dict[str, Any]]:
+    """The public search's rows (saisei.plans.search) as values of SEARCH_ROW_COLUMNS: plans
+    filed through Saisei and plans of MHLW's public list, in the order `sort` names
+    (SEARCH_ORDERS; institution, title, row by default). `criteria`: q, prefecture,
+    risk_class, therapy, status, institution_id. Every filter leads an index in the default
+    order, and the text goes through the database's text index."""
     # The text is matched, never shown: the rows are what a page shows of them.
-    shown: QuerySet[PublicPlan, dict[str, Any]] = rows.order_by(
-        "institution_name", "title", "plan_id"
-    ).values(*SEARCH_ROW_COLUMNS)
+    order = SEARCH_ORDERS.get(sort) or SEARCH_ORDERS["institution"]
+    shown: QuerySet[PublicPlan, dict[str, Any]] = (
+        _public_rows(**criteria).order_by(*order).values(*SEARCH_ROW_COLUMNS)
+    )
     return shown
+
+
+# What the public search counts its results by, each a column of the search row.
+SEARCH_FACETS = ("risk_class", "prefecture", "therapy", "status")
+
+
+def public_plan_facets_query(**criteria: Any) -> QuerySet[PublicPlan, tuple[Any, ...]]:
+    """The facets' GROUP BY (public_plan_facets; the bench's --explain shows it)."""
+    grouped: QuerySet[PublicPlan, tuple[Any, ...]] = (
+        _public_rows(**criteria).order_by().values_list(*SEARCH_FACETS).annotate(found=Count("id"))
+    )
+    return grouped
+
+
+def public_plan_facets(**criteria: Any) -> dict[str, dict[str, int]]:
+    """How many of the search's results (the same `criteria` as public_plan_search) have each
+    value of each facet (SEARCH_FACETS): one GROUP BY over the results, read from the index
+    `pubplan_facets` where no filter leads another."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in SEARCH_FACETS}
+    grouped = (
+        _public_rows(**criteria).order_by().values_list(*SEARCH_FACETS).annotate(found=Count("id"))
+    )
+    for *values, found in grouped:
+        for name, value in zip(SEARCH_FACETS, values, strict=True):
+            counts[name][value] = counts[name].get(value, 0) + found
+    return counts
 
 
 # What the signed-in API lists of a plan (saisei.plans.api.plan_summaries): the list's columns,

@@ -26,8 +26,17 @@ from saisei.law import FiledWith as LawFiledWith
 from saisei.law import RiskClass, due_date, procedure_for
 from saisei.law.text_ja import explain_ja
 from saisei.obligations.services import obligation_open
+from saisei.plans import search
 from saisei.plans.lifecycle import Action
-from saisei.plans.models import Decision, NoticeKind, Opinion, Plan, PlanNotice, ReviewKind
+from saisei.plans.models import (
+    Decision,
+    ListedPlan,
+    NoticeKind,
+    Opinion,
+    Plan,
+    PlanNotice,
+    ReviewKind,
+)
 from saisei.plans.obligations import periodic_report_specs
 from saisei.plans.services.content import _new_version, classify_plan
 from saisei.plans.services.transitions import S, _forbidden_move, _guard, _lock, _move
@@ -178,11 +187,21 @@ def plan_accept(*, plan: Plan, actor: User, plan_number: str) -> Plan:
         plan_number=plan_number,
         accepted_at=timezone.now(),
     )
+    # MHLW's public list may already hold the plan under this number: the two are one plan,
+    # shown once (the import links them the same way when the list comes after).
+    listing = ListedPlan.objects.filter(plan_number=plan_number, plan__isnull=True).first()
+    if listing is not None:
+        ListedPlan.objects.filter(pk=listing.pk).update(plan=plan)
+        search.sync([plan.pk])
     audit_record(
         action="plans.plan.accepted",
         actor=actor,
         target=plan,
-        data={"plan_number": plan_number, "status": plan.status},
+        data={
+            "plan_number": plan_number,
+            "status": plan.status,
+            "listing": listing.pk if listing is not None else None,
+        },
     )
     return plan
 

@@ -38,6 +38,7 @@ from saisei.audit.services import audit_record
 from saisei.core.errors import ErrorCode, FieldError, field_error, invalid, invalid_fields
 from saisei.core.text import normalise, one_line
 from saisei.core.time import legal_today
+from saisei.plans import search
 from saisei.plans.models import (
     ListedCommittee,
     ListedCommitteeChange,
@@ -678,6 +679,7 @@ def public_plans_import(
         ).values_list("pk", "plan_number", "risk_class", "institution_id")
     }
     changes: list[ListedPlanChange] = []
+    written: list[int] = []
     for row in rows:
         institution, notes = institutions.match(row, summary)
         values = _values(row, institution)
@@ -714,6 +716,7 @@ def public_plans_import(
                 notes=notes,
                 **values,
             )
+            written.append(listed.pk)
             summary.listed += 1
             if plan is not None:
                 summary.linked += 1
@@ -740,6 +743,7 @@ def public_plans_import(
                 )
             )
         ListedPlan.objects.filter(pk=listed.pk).update(**update)
+        written.append(listed.pk)
     # A plan of a class this list holds that it no longer lists has left it (a list of Class II
     # alone says nothing of the Class III plans).
     classes = {row.risk_class for row in rows}
@@ -748,13 +752,21 @@ def public_plans_import(
         .exclude(plan_number__in=numbers)
         .order_by("pk")
     )
+    left = _gone(gone, public_list, summary)
     changes += [
         ListedPlanChange(
             listed_plan=listed, public_list=public_list, kind=ListedPlanChangeKind.DELISTED
         )
-        for listed in _gone(gone, public_list, summary)
+        for listed in left
     ]
     ListedPlanChange.objects.bulk_create(changes, batch_size=1000)
+    # The public search shows every plan of the list, and those it left as no longer listed.
+    search.sync(
+        listed_ids=[
+            *written,
+            *(listed.pk for listed in left),
+        ]
+    )
     summary.institutions_new = len(institutions.created)
     summary.institutions_matched = len(institutions.matched)
     _audit_import(public_list, summary, actor, system)

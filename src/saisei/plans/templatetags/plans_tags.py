@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from saisei.plans.models import Plan
 
@@ -28,6 +28,8 @@ def status_css(status: str) -> str:
     """The badge's class for a plan's status."""
     if status in ("suspended", "closed", "discontinued"):
         return "status-bad"
+    if status == "delisted":
+        return "status-warn"
     if status in ("restricted", "filed", "change_under_review", "change_approved"):
         return "status-warn"
     return "status-ok"
@@ -69,5 +71,31 @@ def search_rows(plans: list[dict[str, Any]]) -> SafeString:
         "\n".join(
             _SEARCH_ROW.format(**{cell: escape(str(row[cell])) for cell in _SEARCH_CELLS})
             for row in plans
+        )
+    )
+
+
+_FACET_VALUE = '<li><a href="{url}">{label}</a> <span class="count">({count})</span></li>'
+_FACET_CHOSEN = (
+    '<li><a href="{url}" aria-current="true" class="chosen">{label}</a> '
+    '<span class="count">({count})</span> <span class="visually-hidden">{hint}</span></li>'
+)
+
+
+@register.simple_tag
+def facet_values(values: list[dict[str, Any]]) -> SafeString:
+    """A facet's values as list items (views.public._facet_links), every value escaped: the
+    chosen one says that choosing it again shows every value. Written out here, as the search's
+    rows are, so that some sixty values cost no more than the page's query."""
+    hint = escape(gettext("chosen: select again to show all"))
+    return mark_safe(  # noqa: S308 - every value is escaped (html.escape, quotes included)
+        "\n".join(
+            (_FACET_CHOSEN if value["chosen"] else _FACET_VALUE).format(
+                url=escape(value["url"]),
+                label=escape(str(value["label"])),
+                count=f"{value['count']:,}",
+                hint=hint,
+            )
+            for value in values
         )
     )

@@ -59,13 +59,14 @@ def list_rows(
 ) -> list[dict[str, Any]]:
     """What a list of plans shows of each, as plain values in the current language (the template
     only places them). A row is a search row (selectors.SEARCH_ROW_COLUMNS of a PublicPlan, as
-    values) or a plan read with its institution and only the list's columns
-    (selectors.LIST_COLUMNS)."""
+    values: a plan filed through Saisei, or one of MHLW's list, whose page is the list's) or a
+    plan read with its institution and only the list's columns (selectors.LIST_COLUMNS)."""
     english = (get_language() or "").startswith("en")
     prefectures = choice_labels("prefecture")
     classes = choice_labels("risk_class")
     statuses = choice_labels("status")
     plan_url = url_maker(detail)
+    listed_url = url_maker("plans:listed")
     institution_url = url_maker(institution) if institution else None
     out = []
     for row in rows:
@@ -74,9 +75,12 @@ def list_rows(
             prefecture, filed_on = "", None
             title, title_en, number = row.title, row.title_en, row.plan_number
             institution_id, risk_class, status = row.institution_id, row.risk_class, row.status
+            url = plan_url(pk)
         else:
             pk, name, name_en = row["plan_id"], row["institution_name"], row["institution_name_en"]
             prefecture, filed_on = prefectures.get(row["prefecture"], ""), row["filed_on"]
+            # A plan known only from MHLW's list is shown as the list shows it.
+            url = plan_url(pk) if pk is not None else listed_url(row["plan_number"])
             title, title_en, number = row["title"], row["title_en"], row["plan_number"]
             institution_id, risk_class, status = (
                 row["institution_id"],
@@ -86,7 +90,7 @@ def list_rows(
         out.append(
             {
                 "pk": pk,
-                "url": plan_url(pk),
+                "url": url,
                 "title": title_en if english and title_en else title,
                 "plan_number": number or "\u2014",
                 "institution": name_en if english and name_en else name,

@@ -18,11 +18,12 @@ from saisei.core.keyset import keyset_page
 from saisei.core.time import legal_today
 from saisei.plans import search, selectors
 from saisei.plans.forms import SearchForm
-from saisei.plans.labels import list_date
+from saisei.plans.labels import LISTED_NOTES, choice_labels, list_date
 from saisei.plans.models import ListedPlanChangeKind, PublicList, plan_may_provide
 from saisei.plans.services.public_list import COMMITTEE_NUMBER, PLAN_NUMBER
 from saisei.plans.views.common import list_rows, office_label, with_cursor
 from saisei.registry.models import CommitteeKind, FounderType
+from saisei.registry.regions import PREFECTURE_BUREAU
 
 # Rows on a page of the public search.
 SEARCH_PAGE_SIZE = 50
@@ -31,15 +32,88 @@ DEFAULT_CACHE_SECONDS = 60
 
 
 def _search_page(criteria: dict[str, Any], cursor: str | None) -> dict[str, Any]:
-    """One page of the public search: its rows, the number found and the cursors either side."""
+    """One page of the public search: its rows, the number found, the cursors either side and
+    the results counted by each facet."""
     rows = selectors.public_plan_search(**criteria)
     page = keyset_page(rows, cursor=cursor, limit=SEARCH_PAGE_SIZE)
+    filters = {name: value for name, value in criteria.items() if name != "sort"}
     return {
         "rows": page.items,
         "count": rows.count(),
         "next": page.next_cursor,
         "previous": page.previous_cursor,
+        "facets": selectors.public_plan_facets(**filters),
     }
+
+
+# The regions the prefecture facet groups by: the areas of the Regional Bureaus, with which
+# Class II and III plans are filed (saisei.registry.regions).
+REGIONS = {
+    "hokkaido": _("Hokkaido"),
+    "tohoku": _("Tohoku"),
+    "kanto_shinetsu": _("Kanto and Shinetsu"),
+    "tokai_hokuriku": _("Tokai and Hokuriku"),
+    "kinki": _("Kinki"),
+    "chugoku_shikoku": _("Chugoku"),
+    "shikoku": _("Shikoku"),
+    "kyushu": _("Kyushu and Okinawa"),
+}
+FACET_LABELS = {
+    "risk_class": _("Class"),
+    "therapy": _("Therapy"),
+    "status": _("Status"),
+    "prefecture": _("Prefecture"),
+}
+
+
+def _facet_links(request: HttpRequest, counts: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    """The facets as the page offers them: each value found, with its count and the address of
+    the search narrowed to it (or widened again, for the value chosen); the prefectures grouped
+    by region."""
+
+    def link(name: str, value: str, count: int, labels: dict[str, str]) -> dict[str, Any]:
+        query = request.GET.copy()
+        query.pop("cursor", None)
+        chosen = query.get(name) == value
+        if chosen:
+            query.pop(name, None)
+        else:
+            query[name] = value
+        return {
+            "label": labels.get(value, value),
+            "count": count,
+            "url": "?" + query.urlencode(),
+            "chosen": chosen,
+        }
+
+    facets = []
+    for name in ("risk_class", "therapy", "status"):
+        labels = choice_labels(name)
+        order = list(labels)
+        values = sorted(counts[name], key=lambda v: order.index(v) if v in order else len(order))
+        facets.append(
+            {
+                "label": FACET_LABELS[name],
+                "values": [link(name, v, counts[name][v], labels) for v in values],
+            }
+        )
+    prefectures = choice_labels("prefecture")
+    regions: dict[str, list[dict[str, Any]]] = {}
+    for code in sorted(counts["prefecture"]):
+        region = PREFECTURE_BUREAU.get(code, "")
+        regions.setdefault(region, []).append(
+            link("prefecture", code, counts["prefecture"][code], prefectures)
+        )
+    facets.append(
+        {
+            "label": FACET_LABELS["prefecture"],
+            "regions": [
+                {"label": REGIONS.get(region, region), "values": values}
+                for region, values in regions.items()
+            ],
+        }
+    )
+    return facets
 
 
 def _cache_key(criteria: dict[str, Any], cursor: str | None) -> str:
@@ -80,6 +154,7 @@ def public_search(request: HttpRequest) -> HttpResponse:
                 results["rows"], detail="plans:public", institution="registry:institution"
             ),
             "count": results["count"],
+            "facets": _facet_links(request, results["facets"]),
             "next_url": with_cursor(request, results["next"]),
             "previous_url": with_cursor(request, results["previous"]),
         },
@@ -119,23 +194,6 @@ def _listing(plan: Any) -> dict[str, Any]:
     }
 
 
-# What the import may report of a row (ListedPlan.notes), as a patient reads it.
-LISTED_NOTES = {
-    "bureau_letter": _(
-        "The letter in the plan number is not that of the Regional Bureau of the prefecture. "
-        "What the letter means is not published; it appears to be the Regional Bureau that "
-        "received the plan. The plan is shown as the list gives it."
-    ),
-    "class": _("MHLW's list gives another class than the plan filed through Saisei."),
-    "institution": _(
-        "MHLW's list names another institution than the plan filed through Saisei under this "
-        "number."
-    ),
-    "institution_ambiguous": _(
-        "The list's name of the institution fits more than one institution of the prefecture: it "
-        "is shown apart from them, as which one it is is not known."
-    ),
-}
 # The fields of a listed plan a change may name.
 LISTED_FIELDS = {
     "risk_class": _("Class"),
