@@ -373,6 +373,20 @@ def test_the_public_plan_page_counts_overdue_reports_without_patient_data(
             "<td>1</td>" in html
         )
         assert "P-777" not in html
+        # Each overdue duty by name, recipient and due date: 7 days from 2026-04-28, the
+        # Bureau's rolled past the Golden Week holidays (5 May, and the 6th in lieu of the 3rd).
+        death = "Adverse event report: death or a case that may lead to death (7 days)"
+        for recipient, due in (
+            ("certified committee", "2026-05-05"),
+            ("Regional Bureau of Health and Welfare", "2026-05-07"),
+        ):
+            assert f"<tr><td>{death} <span" in html
+            assert f"<td>{recipient}</td><td>{due}</td></tr>" in html
+        api = client_for(None).get(f"/api/v1/reporting/public/plans/{active_plan.pk}").json()
+        assert [(d["rule"], d["recipient"], d["due_on"]) for d in api["overdue"]] == [
+            ("ae_death", "committee", "2026-05-05"),
+            ("ae_death", "regional_bureau", "2026-05-07"),
+        ]
         ja = (
             client_for(None)
             .get(f"/plans/verify/{active_plan.pk}/", HTTP_ACCEPT_LANGUAGE="ja")

@@ -17,6 +17,7 @@ from saisei.accounts.auth import actor
 from saisei.api import idempotency
 from saisei.api.schemas import WRITE_ERRORS, ErrorOut, Id, Pagination
 from saisei.core.time import legal_today
+from saisei.obligations.labels import rule_label
 from saisei.plans.models import Plan
 from saisei.registry.models import ProcessingFacility
 from saisei.reporting import selectors, services
@@ -322,6 +323,7 @@ def public_reporting(request: HttpRequest, plan_id: Id) -> Any:
             {"recipient": recipient, "timeliness": counts.__dict__}
             for recipient, counts in summary["by_recipient"]
         ],
+        "overdue": [{**duty, "label": rule_label(duty["rule"])} for duty in summary["overdue"]],
         "last_periodic_report": None
         if last is None
         else {

@@ -262,6 +262,14 @@ class RecipientTimelinessOut(Schema):
     timeliness: TimelinessOut
 
 
+class OverdueDutyOut(Schema):
+    rule: str
+    label: str
+    recipient: str
+    due_on: date
+    period: int = Field(description="the year of a yearly report (1, 2, …); 0 for any other duty")
+
+
 class PublicReportingOut(Schema):
     plan_id: int
     as_of: date
@@ -272,5 +280,9 @@ class PublicReportingOut(Schema):
     by_recipient: list[RecipientTimelinessOut] = Field(
         description="The same counts for each recipient: the committee, then the plan's "
         "authority, then any other (jrct)"
+    )
+    overdue: list[OverdueDutyOut] = Field(
+        description="Each duty overdue now, the oldest first (at most 20; `timeliness.overdue` "
+        "counts them all)"
     )
     last_periodic_report: dict[str, Any] | None

@@ -11,7 +11,7 @@ from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.core.errors import NotFound, NotPermitted
 from saisei.obligations.models import Obligation
-from saisei.obligations.selectors import Timeliness, timeliness
+from saisei.obligations.selectors import Timeliness, overdue_q, timeliness
 from saisei.plans.models import EvaluationCriterion, Plan
 from saisei.plans.obligations import PLAN, plan_authority
 from saisei.plans.selectors import plans_visible_to, public_plans
@@ -266,4 +266,20 @@ def public_reporting_summary(plan: Plan, today: date) -> dict[str, Any]:
         .order_by("-period")
         .first()
     )
-    return {"timeliness": counts, "by_recipient": by_recipient, "last_report": last_filed}
+    overdue = list(
+        duties.filter(overdue_q(today))
+        .order_by("due_on", "rule", "recipient", "pk")
+        .values("rule", "recipient", "due_on", "period")[: PUBLIC_OVERDUE_SHOWN + 1]
+    )
+    return {
+        "timeliness": counts,
+        "by_recipient": by_recipient,
+        "last_report": last_filed,
+        # Each duty overdue now by name, recipient and due date, the oldest first (at most
+        # PUBLIC_OVERDUE_SHOWN; the count says how many there are).
+        "overdue": overdue[:PUBLIC_OVERDUE_SHOWN],
+    }
+
+
+# The overdue duties a plan's public page names (the count is always whole).
+PUBLIC_OVERDUE_SHOWN = 20

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from saisei.core.time import legal_today
-from saisei.obligations.labels import recipient_label
+from saisei.obligations.labels import legal_name, recipient_label, rule_label
 from saisei.reporting.selectors import public_reporting_summary
 
 register = template.Library()
@@ -22,6 +22,16 @@ def public_reporting(plan: Any) -> dict[str, Any]:
         "by_recipient": [
             {"recipient": recipient, "label": recipient_label(recipient), "counts": counts}
             for recipient, counts in summary["by_recipient"]
+        ],
+        "overdue": [
+            {
+                "label": rule_label(duty["rule"]),
+                "legal_name": legal_name(duty["rule"]),
+                "recipient": recipient_label(duty["recipient"]),
+                "due_on": duty["due_on"],
+                "period": duty["period"],
+            }
+            for duty in summary["overdue"]
         ],
         "report": last,
         "criteria": last.figures.get("criteria", []) if last else [],
