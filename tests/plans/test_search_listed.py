@@ -221,3 +221,28 @@ def test_the_facets_count_the_results_and_narrow_them(client: Any) -> None:
     assert f'<span class="count">({classes["3"]})</span>' in page
     assert ">Class II</a>" not in page
     assert ">Hokkaido</p>" in page
+
+
+def test_one_search_names_the_institutions_and_committees_it_finds(client: Any) -> None:
+    from saisei.plans.reference import load
+
+    load()
+    [repair] = {
+        listed.institution_id
+        for listed in ListedPlan.objects.filter(institution_name__contains="リペアセル")
+    }
+    named = selectors.public_search_institutions("Repair cell sapporo")
+    assert [row["institution_id"] for row in named] == [repair]
+    assert named[0]["plans"] == 3
+    # A committee of MHLW's list by a word of its name, in either script.
+    from saisei.plans.models import ListedCommittee
+
+    committee = ListedCommittee.objects.order_by("number").first()
+    assert committee is not None
+    word = committee.name[:4]
+    found = selectors.public_search_committees(word)
+    assert committee.number in {row["number"] for row in found}
+    client.cookies["saisei_language"] = "en"
+    page = client.get("/plans/search/", {"q": "Repair cell sapporo"}).content.decode()
+    assert f'<a href="/registry/institutions/{repair}/">' in page
+    assert "3 plans found" in page

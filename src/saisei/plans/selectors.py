@@ -261,6 +261,54 @@ def public_plan_facets(**criteria: Any) -> dict[str, dict[str, int]]:
     return counts
 
 
+# The institutions and committees a text search names beside its plans, at most.
+SEARCH_NAMED = 10
+
+
+def public_search_institutions(q: str) -> list[dict[str, Any]]:
+    """The institutions of the plans a text search finds, those with the most found first
+    (at most SEARCH_NAMED): one GROUP BY over the matches."""
+    if not search.query_terms(q):
+        return []
+    found = (
+        _public_rows(q=q)
+        .order_by()
+        .values("institution_id", "institution_name", "institution_name_en", "prefecture")
+        .annotate(plans=Count("id"))
+        .order_by("-plans", "institution_name", "institution_id")
+    )
+    return [dict(row) for row in found[:SEARCH_NAMED]]
+
+
+def public_search_committees(q: str) -> list[dict[str, Any]]:
+    """The certified committees whose name, number or founder holds every term of a text
+    search (as the plans' text is matched: normalised, and romanised), registered in Saisei
+    or only on MHLW's list of committees (at most SEARCH_NAMED, by number). Committees are a
+    few hundred in Japan: they are matched in Python, not through a text index."""
+    terms = search.query_terms(q)
+    if not terms:
+        return []
+    found: list[dict[str, Any]] = []
+    registered = Committee.objects.order_by("certification_number").values_list(
+        "pk", "name", "name_en", "certification_number", "founder_name"
+    )
+    for pk, name, name_en, number, founder in registered:
+        text = search.search_text(name_en, number, institutions=(name, founder))
+        if all(term in text for term in terms):
+            found.append({"pk": pk, "name": name, "name_en": name_en, "number": number})
+    listed = (
+        ListedCommittee.objects.filter(committee__isnull=True)
+        .order_by("number")
+        .values_list("number", "name", "founder")
+    )
+    for number, name, founder in listed:
+        text = search.search_text(number, institutions=(name, founder))
+        if all(term in text for term in terms):
+            found.append({"pk": None, "name": name, "name_en": "", "number": number})
+    found.sort(key=lambda committee: committee["number"])
+    return found[:SEARCH_NAMED]
+
+
 # What the signed-in API lists of a plan (saisei.plans.api.plan_summaries): the list's columns,
 # its committee's names, and no more.
 API_LIST_COLUMNS = (

@@ -11,10 +11,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from saisei.core.errors import NotFound
 from saisei.core.keyset import keyset_page
+from saisei.core.links import url_maker
 from saisei.core.time import legal_today
 from saisei.plans import search, selectors
 from saisei.plans.forms import SearchForm
@@ -43,6 +45,9 @@ def _search_page(criteria: dict[str, Any], cursor: str | None) -> dict[str, Any]
         "next": page.next_cursor,
         "previous": page.previous_cursor,
         "facets": selectors.public_plan_facets(**filters),
+        # One search: the institutions and committees a text names, beside its plans.
+        "institutions": selectors.public_search_institutions(criteria.get("q") or ""),
+        "committees": selectors.public_search_committees(criteria.get("q") or ""),
     }
 
 
@@ -64,6 +69,37 @@ FACET_LABELS = {
     "status": _("Status"),
     "prefecture": _("Prefecture"),
 }
+
+
+def _named_institutions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    english = (get_language() or "").startswith("en")
+    url = url_maker("registry:institution")
+    prefectures = choice_labels("prefecture")
+    return [
+        {
+            "name": row["institution_name_en"]
+            if english and row["institution_name_en"]
+            else row["institution_name"],
+            "url": url(row["institution_id"]),
+            "prefecture": prefectures.get(row["prefecture"], ""),
+            "plans": row["plans"],
+        }
+        for row in rows
+    ]
+
+
+def _named_committees(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    english = (get_language() or "").startswith("en")
+    registered = url_maker("registry:committee")
+    listed = url_maker("plans:listed_committee")
+    return [
+        {
+            "name": row["name_en"] if english and row["name_en"] else row["name"],
+            "number": row["number"],
+            "url": registered(row["pk"]) if row["pk"] is not None else listed(row["number"]),
+        }
+        for row in rows
+    ]
 
 
 def _facet_links(request: HttpRequest, counts: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
@@ -155,6 +191,8 @@ def public_search(request: HttpRequest) -> HttpResponse:
             ),
             "count": results["count"],
             "facets": _facet_links(request, results["facets"]),
+            "institutions": _named_institutions(results["institutions"]),
+            "committees": _named_committees(results["committees"]),
             "next_url": with_cursor(request, results["next"]),
             "previous_url": with_cursor(request, results["previous"]),
         },
