@@ -19,6 +19,7 @@ NAV_URLS = {
     "home": "portal:home",
     "products": "products:list",
     "search": "plans:search",
+    "guide": "portal:guide",
     "plans": "plans:list",
     "due": "obligations:due",
     "api": "api:openapi-view",
