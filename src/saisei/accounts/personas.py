@@ -45,7 +45,9 @@ ORGANISATIONS: tuple[OrganisationSpec, ...] = (
         "other_institution",
         OrganisationKind.INSTITUTION,
         "demo-tsukimi-hospital",
-        "架空つきみ記念病院",
+        # Run by the medical corporation that founded the demo's specially certified committee,
+        # which reviews its plans: the public pages say so (saisei.registry.names).
+        "医療法人社団架空つきみ会 架空つきみ記念病院",
         "Tsukimi Memorial Hospital (fictional)",
     ),
     OrganisationSpec(

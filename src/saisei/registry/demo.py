@@ -88,8 +88,10 @@ def load_registry_demo(context: Any) -> None:
         name_en=orgs["committee"].name_en,
         kind=CommitteeKind.SPECIALLY_CERTIFIED,
         certification_number="NA8999001",
-        founder_name="架空かすみ医学会 (fictional)",
-        founder_type=FounderType.ACADEMIC_SOCIETY,
+        # The corporation that runs the demo's hospital (架空つきみ記念病院), whose plans this
+        # committee reviews: its page names the hospital, as MHLW's lists allow for real ones.
+        founder_name="医療法人社団架空つきみ会",
+        founder_type=FounderType.MEDICAL_INSTITUTION,
         certified_on=kasumi_on,
         scope="第一種・第二種・第三種 (Class I, II and III)",
         **kw,
