@@ -84,3 +84,15 @@ def test_the_layout_links_are_the_urls_of_their_pages_under_the_site_prefix(rf) 
     finally:
         clear_script_prefix()
         set_script_prefix("/")
+
+
+def test_every_page_names_its_icon_and_the_icon_is_served(client) -> None:
+    html = client.get("/").content.decode()
+    match = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert match is not None
+    from django.contrib.staticfiles import finders
+
+    name = match.group(1).removeprefix(settings.STATIC_URL)
+    found = finders.find(name)
+    assert found is not None
+    assert Path(found).read_text(encoding="utf-8").startswith("<svg ")
