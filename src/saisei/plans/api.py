@@ -21,7 +21,7 @@ from saisei.core.links import url_maker
 from saisei.core.time import legal_today
 from saisei.plans import selectors, services
 from saisei.plans.content import PRIVATE_NAMES, PUBLIC_NAMES, content_of
-from saisei.plans.labels import LISTED_NOTES, choice_labels, status_label
+from saisei.plans.labels import LISTED_NOTES, choice_labels, in_choice_order, status_label
 from saisei.plans.models import (
     ListedPlan,
     Meeting,
@@ -669,10 +669,9 @@ def public_plan_facets(
     out: dict[str, Any] = {}
     for name in selectors.SEARCH_FACETS:
         labels = choice_labels(name)
-        order = list(labels)
-        values = sorted(counts[name], key=lambda v: order.index(v) if v in order else len(order))
         out[name] = [
-            {"value": v, "label": labels.get(v, v), "count": counts[name][v]} for v in values
+            {"value": v, "label": labels.get(v, v), "count": counts[name][v]}
+            for v in in_choice_order(name, counts[name])
         ]
     return out
 

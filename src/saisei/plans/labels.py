@@ -37,6 +37,12 @@ def choice_labels(name: str) -> dict[str, str]:
     return labels
 
 
+def in_choice_order(name: str, values: Iterable[str]) -> list[str]:
+    """`values` in the order of the choice list `name` (a value it does not hold comes last)."""
+    order = {value: index for index, value in enumerate(choice_labels(name))}
+    return sorted(values, key=lambda value: order.get(value, len(order)))
+
+
 def status_label(status: str) -> str:
     return choice_labels("status").get(status, status)
 

@@ -20,7 +20,7 @@ from saisei.core.links import url_maker
 from saisei.core.time import legal_today
 from saisei.plans import search, selectors
 from saisei.plans.forms import SearchForm
-from saisei.plans.labels import LISTED_NOTES, choice_labels, list_date
+from saisei.plans.labels import LISTED_NOTES, choice_labels, in_choice_order, list_date
 from saisei.plans.models import ListedPlanChangeKind, PublicList, plan_may_provide
 from saisei.plans.services.public_list import COMMITTEE_NUMBER, PLAN_NUMBER
 from saisei.plans.views.common import list_rows, office_label, with_cursor
@@ -125,12 +125,13 @@ def _facet_links(request: HttpRequest, counts: dict[str, dict[str, int]]) -> lis
     facets = []
     for name in ("risk_class", "therapy", "status"):
         labels = choice_labels(name)
-        order = list(labels)
-        values = sorted(counts[name], key=lambda v: order.index(v) if v in order else len(order))
         facets.append(
             {
                 "label": FACET_LABELS[name],
-                "values": [link(name, v, counts[name][v], labels) for v in values],
+                "values": [
+                    link(name, v, counts[name][v], labels)
+                    for v in in_choice_order(name, counts[name])
+                ],
             }
         )
     prefectures = choice_labels("prefecture")
