@@ -246,3 +246,18 @@ def test_one_search_names_the_institutions_and_committees_it_finds(client: Any) 
     page = client.get("/plans/search/", {"q": "Repair cell sapporo"}).content.decode()
     assert f'<a href="/registry/institutions/{repair}/">' in page
     assert "3 plans found" in page
+
+
+def test_a_name_without_english_is_shown_in_japanese_and_marked_so(client: Any) -> None:
+    _import(SAMPLE.read_bytes())
+    institution = Institution.objects.filter(name_en="").order_by("pk").first()
+    assert institution is not None
+    url = f"/registry/institutions/{institution.pk}/"
+    client.cookies["saisei_language"] = "en"
+    english = client.get(url).content.decode()
+    assert (
+        f'<h1><span lang="ja">{institution.name}</span> '
+        '<span class="fallback">(in Japanese)</span></h1>'
+    ) in english
+    client.cookies["saisei_language"] = "ja"
+    assert f"<h1>{institution.name}</h1>" in client.get(url).content.decode()

@@ -124,7 +124,7 @@ TEMPLATES = [
                 "saisei.core.context_processors.site",
             ],
             # {% field %} renders one form field (label, help, errors) on every form's page.
-            "builtins": ["saisei.core.templatetags.fields"],
+            "builtins": ["saisei.core.templatetags.fields", "saisei.core.templatetags.language"],
         },
     },
 ]
