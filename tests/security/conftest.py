@@ -90,7 +90,7 @@ def _tsukimi_plan(world_today: Any) -> tuple[Any, Any]:
             "therapy": "prp",
             "plan_type": "treatment",
             "target_disease": "変形性膝関節症",
-            "description": "架空のデモデータです。 / Demo data (fictional).",
+            "description": "架空のデモデータです。",
             "class_reasons": "非相同利用のため第二種 (fictional)",
             "responsible_physician": "架空 医師 (fictional)",
         },

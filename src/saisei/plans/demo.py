@@ -220,7 +220,7 @@ def load_plans_demo(context: Any) -> None:
                 "therapy": therapy,
                 "plan_type": "treatment",
                 "target_disease": disease,
-                "description": f"{title}の説明。架空のデモデータです。 / Demo data (fictional).",
+                "description": f"{title}の説明。架空のデモデータです。",
                 "class_reasons": "区分判定フローチャートの回答による (fictional)",
                 "responsible_physician": "架空 医師 (fictional)",
             },

@@ -93,7 +93,7 @@ def load_registry_demo(context: Any) -> None:
         founder_name="医療法人社団架空つきみ会",
         founder_type=FounderType.MEDICAL_INSTITUTION,
         certified_on=kasumi_on,
-        scope="第一種・第二種・第三種 (Class I, II and III)",
+        scope="第一種・第二種・第三種",
         **kw,
     )
     minato = committee_create(
@@ -105,7 +105,7 @@ def load_registry_demo(context: Any) -> None:
         founder_name="架空みなと会 (fictional)",
         founder_type=FounderType.ASSOCIATION,
         certified_on=minato_on,
-        scope="第三種のみ (Class III only)",
+        scope="第三種のみ",
         **kw,
     )
     members = [

@@ -88,10 +88,7 @@ def load_demo_reporting(context: Any) -> None:
             "therapy": "prp",
             "plan_type": "treatment",
             "target_disease": "変形性膝関節症",
-            "description": (
-                "自己血から調製したPRPを膝関節内に投与する。架空のデモデータです。 / "
-                "Demo data (fictional)."
-            ),
+            "description": "自己血から調製したPRPを膝関節内に投与する。架空のデモデータです。",
             "class_reasons": "非相同利用のため第二種 (fictional)",
             "responsible_physician": "架空 医師 (fictional)",
         },
