@@ -318,7 +318,7 @@ def _explain_public(
             page = rows.filter(RowCompare(fields, ">", key))
         count_sql, count_params = rows.order_by().values("pk").query.sql_with_params()
         filters = {name: value for name, value in criteria.items() if name != "sort"}
-        facets = selectors.public_plan_facets_query(**filters)
+        facets = selectors.public_plan_facets_query(named=bool(filters.get("q")), **filters)
         return [
             page[: PAGE + 1].query.sql_with_params(),
             (f"SELECT count(*) FROM ({count_sql}) found", count_params),

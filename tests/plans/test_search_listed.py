@@ -261,3 +261,17 @@ def test_a_name_without_english_is_shown_in_japanese_and_marked_so(client: Any) 
     ) in english
     client.cookies["saisei_language"] = "ja"
     assert f"<h1>{institution.name}</h1>" in client.get(url).content.decode()
+
+
+def test_a_renamed_committee_is_found_under_its_new_name_at_once(personas) -> None:
+    from saisei.registry.models import Committee
+    from tests.support.world import build_world
+
+    committee = Committee.objects.get(pk=build_world(personas).committee.pk)
+    assert selectors.public_search_committees("架空はやて") == []
+    committee.name = "架空はやて特定認定再生医療等委員会"
+    committee.save()
+    [found] = selectors.public_search_committees("架空はやて")
+    assert found["pk"] == committee.pk
+    # Romanised as the plans' institutions are.
+    assert [c["pk"] for c in selectors.public_search_committees("hayate")] == [committee.pk]

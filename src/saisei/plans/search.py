@@ -50,6 +50,8 @@ BATCH = 2000
 # The key of the counter that changes whenever the index does (the anonymous page cache's keys
 # carry it, so a cached page never outlives a change in this process).
 GENERATION_KEY = "plans:search:generation"
+# The committees' searchable texts (saisei.plans.selectors.public_search_committees).
+COMMITTEE_TEXTS_KEY = "plans:search:committee-texts"
 
 _COLUMNS = (
     "pk",
@@ -346,12 +348,24 @@ def matching(rows: QuerySet[PublicPlan], q: str) -> QuerySet[PublicPlan]:
 
 
 def connect() -> None:
-    """Follow the registry's institutions (called from PlansConfig.ready())."""
+    """Follow the registry's institutions and committees (called from PlansConfig.ready())."""
     from django.db.models.signals import post_save
 
-    from saisei.registry.models import Institution
+    from saisei.registry.models import Committee, Institution
 
     post_save.connect(_institution_saved, sender=Institution, dispatch_uid="plans.search")
+    post_save.connect(_committee_saved, sender=Committee, dispatch_uid="plans.search.committee")
+
+
+def committees_changed() -> None:
+    """A committee's names changed, or a list of committees was imported: the search reads
+    the committees afresh, now and once the transaction commits."""
+    cache.delete(COMMITTEE_TEXTS_KEY)
+    transaction.on_commit(lambda: cache.delete(COMMITTEE_TEXTS_KEY))
+
+
+def _committee_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    committees_changed()
 
 
 # What the index copies from an institution.

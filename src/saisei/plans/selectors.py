@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -239,73 +240,108 @@ def public_plan_search(*, sort: str = "", **criteria: Any) -> QuerySet[PublicPla
 SEARCH_FACETS = ("risk_class", "prefecture", "therapy", "status")
 
 
-def public_plan_facets_query(**criteria: Any) -> QuerySet[PublicPlan, tuple[Any, ...]]:
-    """The facets' GROUP BY (public_plan_facets; the bench's --explain shows it)."""
+# What a text search groups its results by besides, to name their institutions.
+_NAMED_INSTITUTION = ("institution_id", "institution_name", "institution_name_en", "prefecture")
+
+
+def public_plan_facets_query(
+    *, named: bool = False, **criteria: Any
+) -> QuerySet[PublicPlan, tuple[Any, ...]]:
+    """The search's GROUP BY (public_plan_counts; the bench's --explain shows it): by facet,
+    and by institution too when `named`."""
+    columns = SEARCH_FACETS + (_NAMED_INSTITUTION if named else ())
     grouped: QuerySet[PublicPlan, tuple[Any, ...]] = (
-        _public_rows(**criteria).order_by().values_list(*SEARCH_FACETS).annotate(found=Count("id"))
+        _public_rows(**criteria).order_by().values_list(*columns).annotate(found=Count("id"))
     )
     return grouped
-
-
-def public_plan_facets(**criteria: Any) -> dict[str, dict[str, int]]:
-    """How many of the search's results (the same `criteria` as public_plan_search) have each
-    value of each facet (SEARCH_FACETS): one GROUP BY over the results, read from the index
-    `pubplan_facets` where no filter leads another."""
-    counts: dict[str, dict[str, int]] = {name: {} for name in SEARCH_FACETS}
-    grouped = (
-        _public_rows(**criteria).order_by().values_list(*SEARCH_FACETS).annotate(found=Count("id"))
-    )
-    for *values, found in grouped:
-        for name, value in zip(SEARCH_FACETS, values, strict=True):
-            counts[name][value] = counts[name].get(value, 0) + found
-    return counts
 
 
 # The institutions and committees a text search names beside its plans, at most.
 SEARCH_NAMED = 10
 
 
+def public_plan_counts(
+    *, named: bool = False, **criteria: Any
+) -> tuple[dict[str, dict[str, int]], list[dict[str, Any]]]:
+    """How many of the search's results (the same `criteria` as public_plan_search) have each
+    value of each facet (SEARCH_FACETS), and, when `named`, the institutions with the most
+    results (at most SEARCH_NAMED, with their count as `plans`): one GROUP BY over the results,
+    read from the index `pubplan_facets` where no filter leads another."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in SEARCH_FACETS}
+    institutions: dict[tuple[Any, ...], int] = {}
+    width = len(SEARCH_FACETS)
+    for *values, found in public_plan_facets_query(named=named, **criteria):
+        for name, value in zip(SEARCH_FACETS, values[:width], strict=True):
+            counts[name][value] = counts[name].get(value, 0) + found
+        if named:
+            key = tuple(values[width:])
+            institutions[key] = institutions.get(key, 0) + found
+    # The most results first, then by name.
+    ranked = sorted(institutions.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
+    named_rows = [
+        {**dict(zip(_NAMED_INSTITUTION, key, strict=True)), "plans": found}
+        for key, found in ranked[:SEARCH_NAMED]
+    ]
+    return counts, named_rows
+
+
+def public_plan_facets(**criteria: Any) -> dict[str, dict[str, int]]:
+    """The search's results counted by facet (public_plan_counts)."""
+    return public_plan_counts(**criteria)[0]
+
+
 def public_search_institutions(q: str) -> list[dict[str, Any]]:
     """The institutions of the plans a text search finds, those with the most found first
-    (at most SEARCH_NAMED): one GROUP BY over the matches."""
+    (at most SEARCH_NAMED)."""
     if not search.query_terms(q):
         return []
-    found = (
-        _public_rows(q=q)
-        .order_by()
-        .values("institution_id", "institution_name", "institution_name_en", "prefecture")
-        .annotate(plans=Count("id"))
-        .order_by("-plans", "institution_name", "institution_id")
+    return public_plan_counts(named=True, q=q)[1]
+
+
+# How long the committees' searchable texts are kept at most: a committee saved or a list of
+# committees imported drops them at once (saisei.plans.search.committees_changed).
+COMMITTEE_TEXTS_SECONDS = 300
+_COMMITTEE_TEXTS_KEY = search.COMMITTEE_TEXTS_KEY
+
+
+def _committee_texts() -> list[tuple[int | None, str, str, str, str]]:
+    """(pk or None for a committee only on MHLW's list, name, name in English, number, its
+    searchable text) of every committee, by number; kept in the cache."""
+    texts: list[tuple[int | None, str, str, str, str]] | None = cache.get(_COMMITTEE_TEXTS_KEY)
+    if texts is not None:
+        return texts
+    texts = []
+    registered = Committee.objects.values_list(
+        "pk", "name", "name_en", "certification_number", "founder_name"
     )
-    return [dict(row) for row in found[:SEARCH_NAMED]]
+    for pk, name, name_en, number, founder in registered:
+        text = search.search_text(name_en, number, institutions=(name, founder))
+        texts.append((pk, name, name_en, number, text))
+    listed = ListedCommittee.objects.filter(committee__isnull=True).values_list(
+        "number", "name", "founder"
+    )
+    for number, name, founder in listed:
+        texts.append(
+            (None, name, "", number, search.search_text(number, institutions=(name, founder)))
+        )
+    texts.sort(key=lambda row: row[3])
+    cache.set(_COMMITTEE_TEXTS_KEY, texts, COMMITTEE_TEXTS_SECONDS)
+    return texts
 
 
 def public_search_committees(q: str) -> list[dict[str, Any]]:
     """The certified committees whose name, number or founder holds every term of a text
     search (as the plans' text is matched: normalised, and romanised), registered in Saisei
     or only on MHLW's list of committees (at most SEARCH_NAMED, by number). Committees are a
-    few hundred in Japan: they are matched in Python, not through a text index."""
+    few hundred in Japan: their texts are matched in Python, not through a text index."""
     terms = search.query_terms(q)
     if not terms:
         return []
-    found: list[dict[str, Any]] = []
-    registered = Committee.objects.order_by("certification_number").values_list(
-        "pk", "name", "name_en", "certification_number", "founder_name"
-    )
-    for pk, name, name_en, number, founder in registered:
-        text = search.search_text(name_en, number, institutions=(name, founder))
-        if all(term in text for term in terms):
-            found.append({"pk": pk, "name": name, "name_en": name_en, "number": number})
-    listed = (
-        ListedCommittee.objects.filter(committee__isnull=True)
-        .order_by("number")
-        .values_list("number", "name", "founder")
-    )
-    for number, name, founder in listed:
-        text = search.search_text(number, institutions=(name, founder))
-        if all(term in text for term in terms):
-            found.append({"pk": None, "name": name, "name_en": "", "number": number})
-    found.sort(key=lambda committee: committee["number"])
+    found = [
+        {"pk": pk, "name": name, "name_en": name_en, "number": number}
+        for pk, name, name_en, number, text in _committee_texts()
+        if all(term in text for term in terms)
+    ]
     return found[:SEARCH_NAMED]
 
 

@@ -1029,6 +1029,7 @@ def public_committees_import(
         )
         for listed in _gone(gone, public_list, summary)
     ]
+    search.committees_changed()
     ListedCommitteeChange.objects.bulk_create(changes, batch_size=1000)
     _audit_import(public_list, summary, actor, system)
     return summary

@@ -39,7 +39,10 @@ def _search_page(criteria: dict[str, Any], cursor: str | None) -> dict[str, Any]
     rows = selectors.public_plan_search(**criteria)
     page = keyset_page(rows, cursor=cursor, limit=SEARCH_PAGE_SIZE)
     filters = {name: value for name, value in criteria.items() if name != "sort"}
-    facets = selectors.public_plan_facets(**filters)
+    # One pass over the results counts them by facet and, for a text, by institution.
+    facets, institutions = selectors.public_plan_counts(
+        named=bool(search.query_terms(criteria.get("q") or "")), **filters
+    )
     return {
         "rows": page.items,
         # Every result has one class: the facet's counts add up to the number found, which
@@ -49,7 +52,7 @@ def _search_page(criteria: dict[str, Any], cursor: str | None) -> dict[str, Any]
         "previous": page.previous_cursor,
         "facets": facets,
         # One search: the institutions and committees a text names, beside its plans.
-        "institutions": selectors.public_search_institutions(criteria.get("q") or ""),
+        "institutions": institutions,
         "committees": selectors.public_search_committees(criteria.get("q") or ""),
     }
 
