@@ -50,8 +50,9 @@ BATCH = 2000
 # The key of the counter that changes whenever the index does (the anonymous page cache's keys
 # carry it, so a cached page never outlives a change in this process).
 GENERATION_KEY = "plans:search:generation"
-# The committees' searchable texts (saisei.plans.selectors.public_search_committees).
-COMMITTEE_TEXTS_KEY = "plans:search:committee-texts"
+# The counter that moves whenever a committee's searchable text may have changed (each process
+# keeps the texts, saisei.plans.selectors.public_search_committees, while it stands still).
+COMMITTEE_GENERATION_KEY = "plans:search:committee-generation"
 
 _COLUMNS = (
     "pk",
@@ -305,11 +306,11 @@ def changed() -> None:
     transaction.on_commit(_bump)
 
 
-def _bump() -> None:
+def _bump(key: str = GENERATION_KEY) -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
+        cache.set(key, 1, timeout=None)
 
 
 def generation() -> int:
@@ -358,10 +359,15 @@ def connect() -> None:
 
 
 def committees_changed() -> None:
-    """A committee's names changed, or a list of committees was imported: the search reads
+    """A committee's names changed, or a list of committees was imported: every process reads
     the committees afresh, now and once the transaction commits."""
-    cache.delete(COMMITTEE_TEXTS_KEY)
-    transaction.on_commit(lambda: cache.delete(COMMITTEE_TEXTS_KEY))
+    _bump(COMMITTEE_GENERATION_KEY)
+    transaction.on_commit(lambda: _bump(COMMITTEE_GENERATION_KEY))
+
+
+def committee_generation() -> int:
+    value = cache.get(COMMITTEE_GENERATION_KEY)
+    return int(value) if value is not None else 0
 
 
 def _committee_saved(sender: Any, instance: Any, **kwargs: Any) -> None:

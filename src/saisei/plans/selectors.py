@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -298,17 +298,24 @@ def public_search_institutions(q: str) -> list[dict[str, Any]]:
     return public_plan_counts(named=True, q=q)[1]
 
 
-# How long the committees' searchable texts are kept at most: a committee saved or a list of
-# committees imported drops them at once (saisei.plans.search.committees_changed).
+# The committees' searchable texts, kept in each process (like the choice labels): built once,
+# again when a committee is saved or a list of committees imported (which moves the generation
+# in the shared cache, saisei.plans.search.committees_changed), and at the latest after
+# COMMITTEE_TEXTS_SECONDS.
 COMMITTEE_TEXTS_SECONDS = 300
-_COMMITTEE_TEXTS_KEY = search.COMMITTEE_TEXTS_KEY
+_committee_memo: dict[str, Any] = {}
 
 
 def _committee_texts() -> list[tuple[int | None, str, str, str, str]]:
     """(pk or None for a committee only on MHLW's list, name, name in English, number, its
-    searchable text) of every committee, by number; kept in the cache."""
-    texts: list[tuple[int | None, str, str, str, str]] | None = cache.get(_COMMITTEE_TEXTS_KEY)
-    if texts is not None:
+    searchable text) of every committee, by number."""
+    generation = search.committee_generation()
+    now = time.monotonic()
+    if (
+        _committee_memo.get("generation") == generation
+        and now - _committee_memo.get("built", -COMMITTEE_TEXTS_SECONDS) < COMMITTEE_TEXTS_SECONDS
+    ):
+        texts: list[tuple[int | None, str, str, str, str]] = _committee_memo["texts"]
         return texts
     texts = []
     registered = Committee.objects.values_list(
@@ -321,11 +328,10 @@ def _committee_texts() -> list[tuple[int | None, str, str, str, str]]:
         "number", "name", "founder"
     )
     for number, name, founder in listed:
-        texts.append(
-            (None, name, "", number, search.search_text(number, institutions=(name, founder)))
-        )
+        text = search.search_text(number, institutions=(name, founder))
+        texts.append((None, name, "", number, text))
     texts.sort(key=lambda row: row[3])
-    cache.set(_COMMITTEE_TEXTS_KEY, texts, COMMITTEE_TEXTS_SECONDS)
+    _committee_memo.update(generation=generation, built=now, texts=texts)
     return texts
 
 
