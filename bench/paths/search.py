@@ -29,7 +29,7 @@ TEXT_EN = "fibroblast"
 TEXT_SHORT = "軟骨"  # two characters: below a trigram
 
 PUBLIC_COLUMNS = (
-    "id, plan_id, source, institution_id, institution_name, institution_name_en, title, "
+    "id, plan_id, institution_id, institution_name, institution_name_en, title, "
     "title_en, plan_number, prefecture, risk_class, therapy, status, filed_on"
 )
 PUBLIC_ORDER = "ORDER BY institution_name, title, id"

@@ -31,6 +31,7 @@ from saisei.plans.models import (
     Plan,
     PlanNotice,
     PublicList,
+    PublicSource,
     Review,
 )
 from saisei.plans.schemas import (
@@ -187,7 +188,7 @@ def public_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "id": row["plan_id"],
-            "source": row["source"],
+            "source": PublicSource.SAISEI if row["plan_id"] is not None else PublicSource.MHLW,
             "title": row["title"],
             "title_en": row["title_en"],
             "institution": _named(

@@ -171,8 +171,8 @@ def public_plans() -> QuerySet[Plan]:
 # public API's list, saisei.plans.api.public_summaries).
 SEARCH_ROW_COLUMNS = (
     "id",
+    # A row without a plan is a plan of MHLW's list alone (PublicPlan.source "mhlw").
     "plan_id",
-    "source",
     "title",
     "title_en",
     "institution_id",
