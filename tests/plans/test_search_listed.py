@@ -46,7 +46,8 @@ def test_every_plan_of_the_list_is_found_and_shows_as_listed() -> None:
     _import(SAMPLE.read_bytes())
     rows = list(selectors.public_plan_search())
     assert len(rows) == 30
-    assert {row["source"] for row in rows} == {PublicSource.MHLW}
+    assert {row["plan_id"] for row in rows} == {None}
+    assert set(PublicPlan.objects.values_list("source", flat=True)) == {PublicSource.MHLW}
     assert {row["status"] for row in rows} == {ListedStatus.LISTED}
     assert {row["plan_number"] for row in rows} == _sample_numbers(lambda cells: True)
 
