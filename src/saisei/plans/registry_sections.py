@@ -1,5 +1,6 @@
 """The plans' part of the registry's pages: an institution's filed plans and the orders against
-it, on its public page (registered by PlansConfig.ready() into saisei.registry.sections)."""
+it, a committee's founder flag, a facility's plans and orders (registered by PlansConfig.ready()
+into saisei.registry.sections)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ from typing import Any
 from saisei.plans.labels import choice_labels, list_date
 from saisei.plans.selectors import (
     committee_founder_reviews,
+    facility_public_plans,
     institution_listed_plans,
     institution_public_plans,
+    orders_for_facility,
     orders_for_institution,
 )
-from saisei.registry.models import Committee, Institution
-from saisei.registry.sections import add_committee_section, add_institution_section
+from saisei.registry.models import Committee, Institution, ProcessingFacility
+from saisei.registry.sections import (
+    add_committee_section,
+    add_facility_section,
+    add_institution_section,
+)
 
 
 def institution_section(institution: Institution) -> Mapping[str, Any]:
@@ -59,6 +66,16 @@ def committee_section(committee: Committee) -> Mapping[str, Any]:
     }
 
 
+def facility_section(facility: ProcessingFacility) -> Mapping[str, Any]:
+    """What a processing facility's page says of it from the plans: the public plans whose
+    cells it processes now, and the orders against it."""
+    return {
+        "facility_plans": facility_public_plans(facility.pk),
+        "orders": orders_for_facility(facility),
+    }
+
+
 def register() -> None:
     add_institution_section("plans", institution_section)
     add_committee_section("plans", committee_section)
+    add_facility_section("plans", facility_section)

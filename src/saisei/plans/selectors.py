@@ -543,6 +543,32 @@ def orders_for_institution(institution: Any) -> list[Order]:
     )
 
 
+def orders_for_facility(facility: Any) -> list[Order]:
+    return list(
+        Order.objects.filter(target_facility=facility)
+        .select_related("target_facility")
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def facility_public_plans(facility_id: int) -> list[Plan]:
+    """The public plans whose cells the facility processes now (their current version's
+    facilities), with their institutions, by institution and title."""
+    return list(
+        public_plans()
+        .filter(plan_facilities__facility_id=facility_id, plan_facilities__is_current=True)
+        .select_related("institution")
+        .only("id", "title", "title_en", "status", "plan_number", *INSTITUTION_NAMES)
+        .distinct()
+        .order_by("institution__name", "title", "pk")[:FACILITY_PLANS]
+    )
+
+
+# A facility's page names at most this many plans (a page, not a report).
+FACILITY_PLANS = 200
+INSTITUTION_NAMES = ("institution__id", "institution__name", "institution__name_en")
+
+
 def order_list() -> QuerySet[Order]:
     return Order.objects.select_related(
         "target_plan", "target_institution", "target_facility"

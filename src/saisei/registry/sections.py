@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from saisei.registry.models import Committee, Institution
+from saisei.registry.models import Committee, Institution, ProcessingFacility
 
 # Template context for registry/institution_public.html (and committee.html), by the name of the
 # app that adds it.
 InstitutionSection = Callable[[Institution], Mapping[str, Any]]
 CommitteeSection = Callable[[Committee], Mapping[str, Any]]
+FacilitySection = Callable[[ProcessingFacility], Mapping[str, Any]]
 
 _INSTITUTION_SECTIONS: dict[str, InstitutionSection] = {}
 _COMMITTEE_SECTIONS: dict[str, CommitteeSection] = {}
+_FACILITY_SECTIONS: dict[str, FacilitySection] = {}
 
 
 def add_institution_section(name: str, section: InstitutionSection) -> None:
@@ -44,4 +46,16 @@ def committee_sections(committee: Committee) -> dict[str, Any]:
     context: dict[str, Any] = {}
     for section in _COMMITTEE_SECTIONS.values():
         context.update(section(committee))
+    return context
+
+
+def add_facility_section(name: str, section: FacilitySection) -> None:
+    """Contribute `section`'s keys to a processing facility's page (once per name)."""
+    _FACILITY_SECTIONS[name] = section
+
+
+def facility_sections(facility: ProcessingFacility) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for section in _FACILITY_SECTIONS.values():
+        context.update(section(facility))
     return context

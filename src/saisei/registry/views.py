@@ -268,6 +268,9 @@ def _facility_context(
     user = request.user
     private = selectors.may_see_private(user, facility)
     return {
+        # What the apps above the registry add (saisei.registry.sections): from the plans, the
+        # plans whose cells it processes and the orders against it.
+        **sections.facility_sections(facility),
         "facility": facility,
         "name": _display(facility),
         "operator_name": _display(facility.operator_institution)
