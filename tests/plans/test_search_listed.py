@@ -232,7 +232,7 @@ def test_one_search_names_the_institutions_and_committees_it_finds(client: Any) 
         listed.institution_id
         for listed in ListedPlan.objects.filter(institution_name__contains="リペアセル")
     }
-    named = selectors.public_search_institutions("Repair cell sapporo")
+    named = selectors.public_plan_counts(named=True, q="Repair cell sapporo")[1]
     assert [row["institution_id"] for row in named] == [repair]
     assert named[0]["plans"] == 3
     # A committee of MHLW's list by a word of its name, in either script.

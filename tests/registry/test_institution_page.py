@@ -41,4 +41,4 @@ def test_the_plans_app_contributes_its_section_once() -> None:
     from saisei.plans import registry_sections
 
     registry_sections.register()  # a second ready() (the test runner's) replaces, not repeats
-    assert {"plans": registry_sections.institution_section} == sections._INSTITUTION_SECTIONS
+    assert {"plans": registry_sections.institution_section} == sections.institution._sections

@@ -16,12 +16,8 @@ from saisei.plans.selectors import (
     orders_for_facility,
     orders_for_institution,
 )
+from saisei.registry import sections
 from saisei.registry.models import Committee, Institution, ProcessingFacility
-from saisei.registry.sections import (
-    add_committee_section,
-    add_facility_section,
-    add_institution_section,
-)
 
 
 def institution_section(institution: Institution) -> Mapping[str, Any]:
@@ -76,6 +72,6 @@ def facility_section(facility: ProcessingFacility) -> Mapping[str, Any]:
 
 
 def register() -> None:
-    add_institution_section("plans", institution_section)
-    add_committee_section("plans", committee_section)
-    add_facility_section("plans", facility_section)
+    sections.institution.add("plans", institution_section)
+    sections.committee.add("plans", committee_section)
+    sections.facility.add("plans", facility_section)

@@ -292,14 +292,6 @@ def public_plan_facets(**criteria: Any) -> dict[str, dict[str, int]]:
     return public_plan_counts(**criteria)[0]
 
 
-def public_search_institutions(q: str) -> list[dict[str, Any]]:
-    """The institutions of the plans a text search finds, those with the most found first
-    (at most SEARCH_NAMED)."""
-    if not search.query_terms(q):
-        return []
-    return public_plan_counts(named=True, q=q)[1]
-
-
 # The committees' searchable texts, kept in each process (like the choice labels): built once,
 # again when a committee is saved or a list of committees imported (which moves the generation
 # in the shared cache, saisei.plans.search.committees_changed), and at the latest after

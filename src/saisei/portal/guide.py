@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -72,51 +73,28 @@ SOURCES = [
 ]
 
 
+def _question(label: Any, choices: list[tuple[str, Any]] = YES_NO_UNKNOWN) -> forms.ChoiceField:
+    """A question about the cells: one of its choices, or none (as "I don't know")."""
+    return forms.ChoiceField(label=label, choices=choices, required=False, widget=forms.RadioSelect)
+
+
 class GuideForm(forms.Form):
     """The guide's questions; every answer but the first may be "I don't know" (or left out)."""
 
     offered = forms.ChoiceField(
         label=_("What were you offered?"), choices=OFFERED, widget=forms.RadioSelect
     )
-    source = forms.ChoiceField(
-        label=_("Whose cells are they?"),
-        choices=SOURCES,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    cultured = forms.ChoiceField(
-        label=_("Are the cells grown (cultured) in a laboratory before they are given?"),
-        choices=YES_NO_UNKNOWN,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    stem = forms.ChoiceField(
-        label=_("Are they stem cells (for example from fat or bone marrow)?"),
-        choices=YES_NO_UNKNOWN,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    pluripotent = forms.ChoiceField(
-        label=_("Are they made from iPS or ES cells?"),
-        choices=YES_NO_UNKNOWN,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    gene = forms.ChoiceField(
-        label=_("Were genes added to the cells or edited?"),
-        choices=YES_NO_UNKNOWN,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    same_place = forms.ChoiceField(
-        label=_(
+    source = _question(_("Whose cells are they?"), SOURCES)
+    cultured = _question(_("Are the cells grown (cultured) in a laboratory before they are given?"))
+    stem = _question(_("Are they stem cells (for example from fat or bone marrow)?"))
+    pluripotent = _question(_("Are they made from iPS or ES cells?"))
+    gene = _question(_("Were genes added to the cells or edited?"))
+    same_place = _question(
+        _(
             "Do the cells do the same job where they are given as the cells already there (for "
             "example PRP into the skin), rather than another job (for example fat cells into a "
             "vein, or PRP into a joint)?"
-        ),
-        choices=YES_NO_UNKNOWN,
-        required=False,
-        widget=forms.RadioSelect,
+        )
     )
 
 

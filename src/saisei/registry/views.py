@@ -67,7 +67,7 @@ def institution_public(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "institution": institution,
             # Its filed plans and orders, from the apps that add them (saisei.registry.sections).
-            **sections.institution_sections(institution),
+            **sections.institution.context(institution),
             "facilities": institution.facilities.order_by("name", "pk"),
         },
     )
@@ -134,7 +134,7 @@ def _committee_context(request: HttpRequest, committee: Committee, **forms: Any)
     context: dict[str, Any] = {
         # What the apps above the registry add (saisei.registry.sections): from the plans, the
         # institutions its founder runs whose plans it reviewed, and its row of MHLW's list.
-        **sections.committee_sections(committee),
+        **sections.committee.context(committee),
         "committee": committee,
         "name": _display(committee),
         "status": status,
@@ -270,7 +270,7 @@ def _facility_context(
     return {
         # What the apps above the registry add (saisei.registry.sections): from the plans, the
         # plans whose cells it processes and the orders against it.
-        **sections.facility_sections(facility),
+        **sections.facility.context(facility),
         "facility": facility,
         "name": _display(facility),
         "operator_name": _display(facility.operator_institution)

@@ -1,13 +1,15 @@
 """What the commands that import MHLW's public lists share: their arguments, the list's date,
-the refusal and the summary as printed."""
+the refusal and the summary as printed, and the command itself (ImportListCommand)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from saisei.core.errors import DomainError
 from saisei.plans.services.public_list import MAX_BYTES, ImportSummary
@@ -71,3 +73,35 @@ def describe(summary: ImportSummary, what: str) -> list[str]:
         number = note.get("plan_number") or note.get("number")
         lines.append(f"  note, line {note['line']}, {number}: {note['detail']}")
     return lines
+
+
+class ImportListCommand(BaseCommand):
+    """An import of one of MHLW's lists: all or nothing (a refused file is named error by
+    error, each with its line), idempotent, printing what the list changed. A command sets the
+    service, its default source, the audit's system name and what the list holds."""
+
+    importer: Callable[..., ImportSummary]
+    default_source: str
+    system: str
+    what: str
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_arguments(parser, self.default_source)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        day, precision = listed_on(options["listed_on"])
+        try:
+            summary = type(self).importer(
+                data=read(path),
+                file_name=path.name,
+                listed_on=day,
+                listed_precision=precision,
+                source=options["source"],
+                actor=None,
+                system=self.system,
+            )
+        except DomainError as exc:
+            raise CommandError(refusal(exc)) from None
+        for line in describe(summary, self.what):
+            self.stdout.write(line)
