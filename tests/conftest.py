@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import time_machine
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from tests.support.personas import Personas, build_personas
 
@@ -21,6 +22,12 @@ from tests.support.require_all import (  # noqa: F401 (hooks, found by name)
     pytest_make_collect_report,
     pytest_runtest_makereport,
 )
+
+# Hypothesis's timing checks measure the machine, not the code: on a loaded two-core machine
+# (a suite beside another) one slow draw failed a property test that passes. Tests assert
+# behaviour; timings live in the benchmarks (`make bench`).
+settings.register_profile("saisei", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("saisei")
 
 
 @pytest.fixture(autouse=True, scope="session")
