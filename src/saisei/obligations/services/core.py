@@ -40,6 +40,7 @@ from saisei.obligations.models import (
     ObligationStatus,
 )
 from saisei.obligations.services.transitions import _move, _move_many
+from saisei.obligations.signals import send_changed
 from saisei.obligations.sources import SOURCES, ObligationSpec, spec_of_row
 
 log = logging.getLogger(__name__)
@@ -188,6 +189,7 @@ def obligation_open(
     obligation = Obligation.objects.create(
         **_row_values(spec, due), **_status_for(spec, due.due, today)
     )
+    send_changed([(spec.subject_type, spec.subject_id)])
     audit_record(
         action="obligations.obligation.opened",
         actor=actor,
@@ -384,6 +386,7 @@ def obligations_reschedule_for_committee(
             _move(row, action=ObligationAction.RESCHEDULE, to=status, actor=actor, **values)
         else:
             Obligation.objects.filter(pk=row.pk).update(**values, updated_at=timezone.now())
+            send_changed([(row.subject_type, row.subject_id)])
         audit_record(
             action="obligations.obligation.rescheduled",
             actor=actor,

@@ -23,6 +23,7 @@ from saisei.obligations.services.core import (
     current_rules,
 )
 from saisei.obligations.services.transitions import _move, _move_many
+from saisei.obligations.signals import send_changed
 from saisei.obligations.sources import BY_SUBJECT, SOURCES, ObligationSpec, one_pass, pk_chunks
 
 
@@ -85,6 +86,8 @@ def _sync_row(spec: ObligationSpec, pk: int, due_on: date, status: str, today: d
         _move(row, action=ObligationAction.SYNC, to=values["status"], actor=None, **fields)
     else:
         Obligation.objects.filter(pk=row.pk).update(**values, updated_at=timezone.now())
+        if "due_on" in values:
+            send_changed([(row.subject_type, row.subject_id)])
     audit_record(
         action="obligations.obligation.synced",
         actor=None,
@@ -197,6 +200,7 @@ class _Tick:
             Obligation.objects.bulk_create(
                 [self._row(spec) for spec in missing], batch_size=1000, ignore_conflicts=True
             )
+            send_changed((spec.subject_type, spec.subject_id) for spec in missing)
         fixed = [s for s, found in zip(specs, stored, strict=True) if found and s.fixed_due]
         _sync_fixed(fixed, self.today)
 

@@ -16,6 +16,7 @@ from saisei.accounts.models import User
 from saisei.core.errors import DomainError, ErrorCode
 from saisei.obligations.lifecycle import OUTSTANDING, ObligationStatus, allowed_targets
 from saisei.obligations.models import Obligation, ObligationStatusChange
+from saisei.obligations.signals import records_change, send_changed
 
 # Rows per UPDATE ... WHERE pk IN (...) and per INSERT: under SQLite's limit on bound variables.
 CHUNK = 500
@@ -58,18 +59,21 @@ def _move(
     instance's status is updated: callers that audit it as it was, or need its new values,
     decide when to refresh it."""
     _require_transaction("An obligation's move")
-    current = (
+    found = (
         Obligation.objects.select_for_update()
         .filter(pk=obligation.pk)
-        .values_list("status", flat=True)
+        .values_list("status", "subject_type", "subject_id")
         .first()
     )
-    if current is None or to not in allowed_targets(action, current):
+    current = found[0] if found is not None else None
+    if found is None or current is None or to not in allowed_targets(action, current):
         raise _forbidden_move(obligation, action, current)
     Obligation.objects.filter(pk=obligation.pk, status=current).update(
         status=to, updated_at=timezone.now(), **fields
     )
     obligation.status = to
+    if records_change(to, fields):
+        send_changed([(found[1], found[2])])
     return ObligationStatusChange.objects.create(
         obligation_id=obligation.pk,
         action=action,
@@ -112,6 +116,11 @@ def _move_many(
         for chunk in _chunks(pks):
             Obligation.objects.filter(pk__in=chunk, status=status).update(
                 status=to, updated_at=now, **fields
+            )
+    if records_change(to, fields):
+        for chunk in _chunks([pk for pk, _status in rows]):
+            send_changed(
+                Obligation.objects.filter(pk__in=chunk).values_list("subject_type", "subject_id")
             )
     ObligationStatusChange.objects.bulk_create(
         [
