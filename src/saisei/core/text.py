@@ -28,13 +28,41 @@ from typing import Any
 # the other; NFKC has already made half-width katakana full-width.
 _BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
 _KANA = str.maketrans({chr(code): chr(code - 0x60) for code in range(0x30A1, 0x30F7)})
+# Variant forms of kanji (異体字) that names are written in, each as its common form: 髙橋 and
+# 高橋 are one name to a reader. NFKC leaves these alone (they are unified ideographs, 﨑 among
+# them, not compatibility ones). Only variants of one character: 沢 and 澤 yes, 渕 and 淵 (two
+# characters, both common in names) no.
+ITAIJI = {
+    "髙": "高",
+    "﨑": "崎",
+    "嵜": "崎",
+    "德": "徳",
+    "邊": "辺",
+    "邉": "辺",
+    "齋": "斎",
+    "齊": "斉",
+    "濱": "浜",
+    "澤": "沢",
+    "櫻": "桜",
+    "廣": "広",
+    "國": "国",
+    "眞": "真",
+    "惠": "恵",
+    "冨": "富",
+    "峯": "峰",
+    "嶋": "島",
+    "嶌": "島",
+    "舘": "館",
+}
+_ITAIJI = str.maketrans(ITAIJI)
 
 
 def normalise(text: str) -> str:
     """`text` as an index holds it: NFKC (full-width Latin letters and digits to half-width,
-    half-width katakana to full-width), case-folded, katakana as hiragana, runs of white space
-    (line breaks and full-width spaces included) as one space."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_KANA)
+    half-width katakana to full-width), case-folded, katakana as hiragana, variant kanji as
+    their common form (ITAIJI), runs of white space (line breaks and full-width spaces
+    included) as one space."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_KANA).translate(_ITAIJI)
     return " ".join(folded.split())
 
 
