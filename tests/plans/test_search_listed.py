@@ -125,6 +125,27 @@ def test_a_plan_accepted_under_a_listed_number_takes_over_its_listing(personas) 
     assert (row.plan_id, row.listed_id, row.source) == (plan.pk, listed.pk, PublicSource.SAISEI)
 
 
+@pytest.mark.parametrize("typed", ["０２ｂ２５１１００１", "02b2511001", " 02B2511001 "])  # noqa: RUF001
+def test_a_listed_number_typed_in_another_width_or_case_is_the_same_number(
+    personas, typed: str
+) -> None:
+    from saisei.plans import services
+    from tests.support.world import build_world
+
+    world = build_world(personas)
+    _import(SAMPLE.read_bytes())
+    plan = world.plan_in("filed")
+    services.plan_accept(plan=plan, actor=personas.regulator, plan_number=typed)
+    plan.refresh_from_db()
+    assert plan.plan_number == "02B2511001"
+    assert ListedPlan.objects.get(plan_number="02B2511001").plan_id == plan.pk
+    # A number of another shape stays as the authority gave it.
+    other = world.plan_in("filed")
+    services.plan_accept(plan=other, actor=personas.regulator, plan_number="jRCTb-test-1")
+    other.refresh_from_db()
+    assert other.plan_number == "jRCTb-test-1"
+
+
 def test_a_saisei_plan_no_longer_public_leaves_its_listing_shown(personas) -> None:
     from tests.support.world import build_world
 

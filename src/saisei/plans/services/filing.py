@@ -39,6 +39,7 @@ from saisei.plans.models import (
 )
 from saisei.plans.obligations import periodic_report_specs
 from saisei.plans.services.content import _new_version, classify_plan
+from saisei.plans.services.public_list import canonical_plan_number
 from saisei.plans.services.transitions import S, _forbidden_move, _guard, _lock, _move
 from saisei.registry.services import authorise
 
@@ -162,11 +163,14 @@ def plan_file(*, plan: Plan, actor: User, filed_on: date | None = None) -> Plan:
 
 @transaction.atomic
 def plan_accept(*, plan: Plan, actor: User, plan_number: str) -> Plan:
-    """The authority accepts the filing and issues the plan number (opaque text)."""
+    """The authority accepts the filing and issues the plan number (opaque text; one of the
+    shape of MHLW's list in the list's own characters, public_list.canonical_plan_number)."""
     ensure_can(actor, "plans.accept", plan)
     _lock(plan)
     _guard(plan, Action.ACCEPT)
-    plan_number = plan_number.strip()
+    # A number of the shape of MHLW's list is kept as the list writes it, so that the plan and
+    # its listing meet whatever width or case it was typed in.
+    plan_number = canonical_plan_number(plan_number)
     if not plan_number or len(plan_number) > 60:
         raise invalid("plan_number", _("Give the plan number (1 to 60 characters)."))
     if Plan.objects.filter(plan_number=plan_number).exclude(pk=plan.pk).exists():

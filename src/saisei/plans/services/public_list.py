@@ -74,6 +74,17 @@ DEFAULT_COMMITTEE_SOURCE = "https://saiseiiryo.mhlw.go.jp/disclosed_committee/"
 
 # A plan number of the list: two digits, a letter, seven digits (01A2507002). domain.md §1.11.
 PLAN_NUMBER = re.compile(r"[0-9]{2}[A-Z][0-9]{7}")
+
+
+def canonical_plan_number(number: str) -> str:
+    """A plan number as MHLW's list writes it when, written in full-width characters or in
+    lower case, it has the list's shape (full-width "01a2507002" is 01A2507002); any other number
+    as given, without surrounding spaces (a number is the authority's, opaque otherwise)."""
+    number = number.strip()
+    folded = unicodedata.normalize("NFKC", number).strip().upper()
+    return folded if PLAN_NUMBER.fullmatch(folded) else number
+
+
 CLASSES = {"1": RiskClass.I, "2": RiskClass.II, "3": RiskClass.III}
 # The number's letter appears to be the Regional Bureau that received the plan (domain.md §1.11:
 # an uncertain reading, not a published rule), so a mismatch with the prefecture is reported
