@@ -86,14 +86,37 @@ def test_the_product_page_shows_designations_and_the_indication_in_its_language(
     assert "SAKIGAKE designation (先駆審査(27再)第1号), designated 2016-02-10" in en
     amchepry_en = Client().get("/products/amchepry/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert (
-        'lang="en" data-testid="indication">improvement of motor symptoms during OFF periods'
-        in amchepry_en
+        'data-testid="indication">improvement of motor symptoms during OFF periods' in amchepry_en
     )
     amchepry_ja = Client().get("/products/amchepry/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert (
-        'lang="ja" data-testid="indication">進行期パーキンソン病患者のオフ時の運動症状の改善'
-        in amchepry_ja
+        'data-testid="indication">進行期パーキンソン病患者のオフ時の運動症状の改善' in amchepry_ja
     )
+    # What it is, in each language, from the project's cited corrections.
+    assert (
+        '<p class="lead">ラグネプロセル(非自己iPS細胞由来ドパミン神経前駆細胞)</p>' in amchepry_ja
+    )
+    assert '<p class="lead">raguneprocel (allogeneic iPSC-derived' in amchepry_en
+
+
+def test_a_product_without_japanese_fields_is_marked_in_english_on_a_japanese_page(
+    reference: str,
+) -> None:
+    """Nepic's reference row has English only, and no cited Japanese has been added."""
+    ja = Client().get("/products/nepic/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert (
+        '<p class="lead"><span lang="en">autologous cultured corneal epithelium</span> '
+        '<span class="fallback">（英語）</span></p>' in ja  # noqa: RUF001
+    )
+    assert 'data-testid="indication"><span lang="en">limbal stem-cell deficiency</span>' in ja
+    # Every product whose Japanese is recorded shows it, with no mark.
+    for slug, name in (
+        ("jace", "ヒト(自己)表皮由来細胞シート"),
+        ("reheart", "iPS細胞由来心筋細胞"),
+    ):
+        page = Client().get(f"/products/{slug}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        assert name in page
+        assert '<p class="lead"><span lang="en">' not in page
 
 
 def test_the_list_filters_by_status_on_a_day(reference: str) -> None:

@@ -84,6 +84,7 @@ class ProductOut(Schema):
     brand_name: str
     brand_name_ja: str
     what_it_is: str
+    what_it_is_ja: str
     category: str
     holder: HolderOut
     approval_id: int | None
@@ -200,6 +201,7 @@ def product_out(row: ProductRow) -> dict[str, Any]:
         "brand_name": product.brand_name,
         "brand_name_ja": product.brand_name_ja,
         "what_it_is": product.what_it_is,
+        "what_it_is_ja": product.what_it_is_ja,
         "category": product.category,
         "holder": {"name": product.holder.name, "organisation": product.holder.organisation.slug},
         "approval_id": approval.pk if approval else None,

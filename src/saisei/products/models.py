@@ -162,6 +162,7 @@ class Product(models.Model):
     brand_name = models.CharField(_("brand name (English)"), max_length=200)
     brand_name_ja = models.CharField(_("brand name (Japanese)"), max_length=200, blank=True)
     what_it_is = models.CharField(_("what it is"), max_length=300)
+    what_it_is_ja = models.CharField(_("what it is (Japanese)"), max_length=300, blank=True)
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
     holder = models.ForeignKey(Holder, on_delete=models.PROTECT, related_name="products")
     notes = models.TextField(_("notes"), blank=True)

@@ -1,4 +1,5 @@
-"""`{{ obj|localised:"title" }}`: a record's field in the page's language, a fallback marked.
+"""`{{ obj|localised:"title" }}`: a record's field in the page's language, a fallback marked
+(`localised_ja` for a record whose field is English, with `<field>_ja` beside it).
 
 Records carry Japanese fields (`name`, `title`) and English ones beside them (`name_en`,
 `title_en`) where the filer or the law gives them. An English page shows the English field; where
@@ -24,8 +25,23 @@ register = template.Library()
 def localised(obj: Any, field: str = "name") -> str | SafeString:
     if obj is None:
         return ""
-    japanese = str(getattr(obj, field, "") or "")
-    english = str(getattr(obj, f"{field}_en", "") or "")
+    return _in_language(
+        str(getattr(obj, field, "") or ""), str(getattr(obj, f"{field}_en", "") or "")
+    )
+
+
+@register.filter
+def localised_ja(obj: Any, field: str) -> str | SafeString:
+    """`{{ obj|localised_ja:"indication" }}`: the same for a record whose field is English, with
+    the Japanese beside it in `<field>_ja` (a product's description and indication)."""
+    if obj is None:
+        return ""
+    return _in_language(
+        str(getattr(obj, f"{field}_ja", "") or ""), str(getattr(obj, field, "") or "")
+    )
+
+
+def _in_language(japanese: str, english: str) -> str | SafeString:
     if (get_language() or "").startswith("en"):
         if english:
             return english

@@ -43,10 +43,11 @@ PRODUCT_COLUMNS = (
     "notes",
     "sources",
 )
-# Columns a field correction may set: the reference's own, and indication_ja, which the
-# reference does not have (a correction of it expects it empty there, and stops loading if the
-# shared file ever fills it in).
-CORRECTABLE_COLUMNS = frozenset(PRODUCT_COLUMNS) - {"id"} | {"indication_ja"}
+# Columns a field correction may set: the reference's own, and the Japanese ones, which the
+# reference does not have (indication_ja, what_it_is_ja: a correction of one expects it empty
+# there, and stops loading if the shared file ever fills it in).
+JAPANESE_COLUMNS = frozenset({"indication_ja", "what_it_is_ja"})
+CORRECTABLE_COLUMNS = frozenset(PRODUCT_COLUMNS) - {"id"} | JAPANESE_COLUMNS
 
 
 class ReferenceDataError(DomainError):
@@ -190,6 +191,7 @@ def _product_row(
         "brand_name": row["brand_name"],
         "brand_name_ja": row["brand_name_ja"],
         "what_it_is": row["what_it_is"],
+        "what_it_is_ja": row.get("what_it_is_ja", ""),
         "category": row["category"],
         "holder": row["holder"],
         "notes": row["notes"],
