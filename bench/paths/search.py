@@ -28,13 +28,24 @@ TEXT_JA = "線維芽細胞"  # cultured fibroblast plans, about one in twenty
 TEXT_EN = "fibroblast"
 TEXT_SHORT = "軟骨"  # two characters: below a trigram
 
+# What the page's rows show of a row's reporting: what it is read from
+# (saisei.plans.selectors.REPORTING_COLUMNS).
 PUBLIC_COLUMNS = (
     "id, plan_id, institution_id, institution_name, institution_name_en, title, "
-    "title_en, plan_number, prefecture, risk_class, therapy, status, filed_on"
+    "title_en, plan_number, prefecture, risk_class, therapy, condition, status, orders, "
+    "filed_on, source, next_due, reported_late, reported"
 )
 PUBLIC_ORDER = "ORDER BY institution_name, title, id"
-# The page counts its results by these (saisei.plans.selectors.SEARCH_FACETS).
-FACETS = "risk_class, prefecture, therapy, status"
+# The page counts its results by these columns (saisei.plans.selectors._GROUPED_FACETS), each
+# group's rows of each reporting value but the last besides (the day the one parameter of each).
+FACETS = "risk_class, prefecture, therapy, status, condition, orders"
+NOT_OVERDUE = "source = 'saisei' AND (next_due IS NULL OR next_due >= %s)"
+REPORTING_COUNTS = (
+    "count(CASE WHEN source = 'saisei' AND next_due < %s THEN 1 END), "
+    f"count(CASE WHEN {NOT_OVERDUE} AND reported_late THEN 1 END), "
+    f"count(CASE WHEN {NOT_OVERDUE} AND NOT reported_late AND reported THEN 1 END), "
+    "count(CASE WHEN source <> 'saisei' THEN 1 END)"
+)
 # ... and, for a text, by institution (saisei.plans.selectors.public_plan_counts).
 NAMED = "institution_id, institution_name, institution_name_en"
 # What the plans page lists (saisei.plans.selectors.LIST_COLUMNS), and what the API lists besides
@@ -140,13 +151,25 @@ def _count_sql(where: str, params: list[Any]) -> tuple[str, list[Any]]:
     return f"SELECT count(*) FROM plans_publicplan {clause}", list(params)
 
 
+def _overdue_where() -> tuple[str, list[Any]]:
+    """The rows whose reporting is overdue on the day, as simply as SQL says it (the search
+    filters by saisei.plans.selectors.reporting_filters)."""
+    from saisei.core.time import legal_today
+
+    return "source = %s AND next_due < %s", ["saisei", legal_today()]
+
+
 def _facets_sql(where: str, params: list[Any], *, named: bool = False) -> tuple[str, list[Any]]:
+    from saisei.core.time import legal_today
+
     clause = f"WHERE {where}" if where else ""
     # A text search's page names the institutions of its results too, from the same GROUP BY.
     columns = f"{FACETS}, {NAMED}" if named else FACETS
+    today = legal_today()
     return (
-        f"SELECT {columns}, count(*) FROM plans_publicplan {clause} GROUP BY {columns}",
-        list(params),
+        f"SELECT {columns}, count(*), {REPORTING_COUNTS} FROM plans_publicplan {clause} "
+        f"GROUP BY {columns}",
+        [today, today, today, *params],
     )
 
 
@@ -461,6 +484,14 @@ def _measures() -> list[Measure]:
             api_call=False,
             criteria={"prefecture": PREFECTURE},
             where_of=lambda: ("prefecture = %s", [PREFECTURE]),
+        )
+    )
+    m.append(
+        public(
+            "Search page, reports overdue",
+            api_call=False,
+            criteria={"reporting": "overdue"},
+            where_of=_overdue_where,
         )
     )
 

@@ -20,6 +20,7 @@ from saisei.core.errors import ErrorCode, NotFound, invalid
 from saisei.core.links import url_maker
 from saisei.core.time import legal_today
 from saisei.plans import selectors, services
+from saisei.plans.conditions import condition_of
 from saisei.plans.content import PRIVATE_NAMES, PUBLIC_NAMES, content_of
 from saisei.plans.labels import LISTED_NOTES, choice_labels, in_choice_order, status_label
 from saisei.plans.models import (
@@ -185,6 +186,7 @@ def public_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     statuses = choice_labels("status")
     url = url_maker("api:public_plan")
     listed_url = url_maker("api:public_listed_plan")
+    today = legal_today()
     return [
         {
             "id": row["plan_id"],
@@ -198,8 +200,11 @@ def public_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "plan_number": row["plan_number"] or None,
             "risk_class": row["risk_class"],
             "therapy": row["therapy"],
+            "condition": row["condition"],
             "status": row["status"],
             "status_label": statuses.get(row["status"], row["status"]),
+            "reporting": selectors.reporting_of(row, today),
+            "orders": row["orders"],
             "filed_on": row["filed_on"],
             "url": url(row["plan_id"])
             if row["plan_id"] is not None
@@ -230,6 +235,7 @@ def listed_plan_dict(listed: ListedPlan) -> dict[str, Any]:
         "title": listed.title,
         "therapy": listed.therapy,
         "therapy_inferred": True,
+        "condition": condition_of(listed.title),
         "documents": list(listed.documents),
         "first_list": _public_list(listed.first_list),
         "last_list": _public_list(listed.last_list),
@@ -634,18 +640,17 @@ def public_plans(
     risk_class: Annotated[str, line(3)] = "",
     therapy: Annotated[str, line(20)] = "",
     status: Annotated[str, line(30)] = "",
+    condition: Annotated[str, line(20)] = "",
+    reporting: Annotated[str, line(20)] = "",
+    orders: Annotated[str, line(20)] = "",
     sort: Annotated[str, line(20)] = "",
 ) -> Any:
     # The page is one range of the narrow search table (its index, its text index), shown as
     # it is there; each item's `url` reads the whole plan.
-    _check_search(status=status, sort=sort)
+    choices = {"status": status, "condition": condition, "reporting": reporting, "orders": orders}
+    _check_search(sort=sort, **choices)
     return selectors.public_plan_search(
-        q=q,
-        prefecture=prefecture,
-        risk_class=risk_class,
-        therapy=therapy,
-        status=status,
-        sort=sort,
+        q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy, sort=sort, **choices
     )
 
 
@@ -653,7 +658,7 @@ def public_plans(
     "/public/plans/facets",
     auth=None,
     response={200: PublicPlanFacetsOut, 400: ErrorOut},
-    summary="Count the search's results by class, therapy, status and prefecture (public)",
+    summary="Count the search's results by each facet (public)",
 )
 def public_plan_facets(
     request: HttpRequest,
@@ -662,10 +667,14 @@ def public_plan_facets(
     risk_class: Annotated[str, line(3)] = "",
     therapy: Annotated[str, line(20)] = "",
     status: Annotated[str, line(30)] = "",
+    condition: Annotated[str, line(20)] = "",
+    reporting: Annotated[str, line(20)] = "",
+    orders: Annotated[str, line(20)] = "",
 ) -> dict[str, Any]:
-    _check_search(status=status)
+    choices = {"status": status, "condition": condition, "reporting": reporting, "orders": orders}
+    _check_search(**choices)
     counts = selectors.public_plan_facets(
-        q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy, status=status
+        q=q, prefecture=prefecture, risk_class=risk_class, therapy=therapy, **choices
     )
     out: dict[str, Any] = {}
     for name in selectors.SEARCH_FACETS:
@@ -677,9 +686,13 @@ def public_plan_facets(
     return out
 
 
-def _check_search(*, status: str = "", sort: str = "") -> None:
-    if status and status not in selectors.SEARCH_STATUSES:
+def _check_search(*, sort: str = "", **choices: str) -> None:
+    """Refuse a value the search does not know for a filter of fixed values (400)."""
+    if choices.get("status") and choices["status"] not in selectors.SEARCH_STATUSES:
         raise invalid("status", _("The search knows no such status."))
+    for name, value in choices.items():
+        if value and value not in selectors.SEARCH_CHOICES[name]:
+            raise invalid(name, _("Choose one of the listed options."))
     if sort and sort not in selectors.SEARCH_ORDERS:
         raise invalid("sort", _("The search knows no such order."))
 

@@ -27,10 +27,13 @@ from saisei.plans.content import (
 )
 from saisei.plans.models import (
     PUBLIC_STATUS_CHOICES,
+    Condition,
     Decision,
     Meeting,
     OrderKind,
+    OrderRecord,
     OrderTarget,
+    ReportingRecord,
     Therapy,
 )
 from saisei.plans.schemas import CriterionIn, PlanContentIn
@@ -481,6 +484,24 @@ class SearchForm(RmActFormMixin, forms.Form):
             ("", _("Any")),
             *((value, label) for value, label in PUBLIC_STATUS_CHOICES if value in SEARCH_STATUSES),
         ],
+        required=False,
+        widget=QuickSelect,
+    )
+    condition = FixedChoiceField(
+        label=_("What it treats"),
+        choices=[("", _("Any")), *Condition.choices],
+        required=False,
+        widget=QuickSelect,
+    )
+    reporting = FixedChoiceField(
+        label=_("Reports and notices"),
+        choices=[("", _("Any")), *ReportingRecord.choices],
+        required=False,
+        widget=QuickSelect,
+    )
+    orders = FixedChoiceField(
+        label=_("Orders"),
+        choices=[("", _("Any")), *OrderRecord.choices],
         required=False,
         widget=QuickSelect,
     )

@@ -13,7 +13,14 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from saisei.plans.models import PUBLIC_STATUS_CHOICES, RiskClass, Therapy
+from saisei.plans.models import (
+    PUBLIC_STATUS_CHOICES,
+    Condition,
+    OrderRecord,
+    ReportingRecord,
+    RiskClass,
+    Therapy,
+)
 from saisei.registry.regions import Prefecture
 
 _CHOICES: dict[str, Iterable[tuple[Any, Any]]] = {
@@ -22,13 +29,17 @@ _CHOICES: dict[str, Iterable[tuple[Any, Any]]] = {
     # A Saisei plan's statuses and a listed plan's (the public search shows both).
     "status": PUBLIC_STATUS_CHOICES,
     "therapy": Therapy.choices,
+    # The public search's facets of what a row keeps (saisei.plans.search).
+    "condition": Condition.choices,
+    "reporting": ReportingRecord.choices,
+    "orders": OrderRecord.choices,
 }
 _LABELS: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def choice_labels(name: str) -> dict[str, str]:
     """Value to label of the choice list `name` ("prefecture", "risk_class", "status",
-    "therapy")."""
+    "therapy", "condition", "reporting", "orders")."""
     key = (name, get_language() or "")
     labels = _LABELS.get(key)
     if labels is None:

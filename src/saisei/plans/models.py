@@ -20,6 +20,7 @@ from saisei.registry.regions import Prefecture
 __all__ = [
     "PUBLIC_STATUS_CHOICES",
     "Action",
+    "Condition",
     "EvaluationCriterion",
     "ListedCommittee",
     "ListedCommitteeChange",
@@ -32,6 +33,7 @@ __all__ = [
     "Opinion",
     "Order",
     "OrderEffect",
+    "OrderRecord",
     "Plan",
     "PlanFacility",
     "PlanNotice",
@@ -42,6 +44,7 @@ __all__ = [
     "PublicListKind",
     "PublicPlan",
     "PublicSource",
+    "ReportingRecord",
     "Review",
 ]
 
@@ -69,6 +72,23 @@ class Therapy(models.TextChoices):
     PLURIPOTENT = "pluripotent", _("ES or iPS cell-derived cells")
     GENE_THERAPY = "gene_therapy", _("Gene therapy")
     OTHER = "other", _("Other")
+
+
+class Condition(models.TextChoices):
+    """Broad kinds of what a treatment is for, for search: read from the plan's target disease
+    and the treatment's name by saisei.plans.conditions (never filed as such)."""
+
+    JOINTS = "joints", _("Joints and cartilage")
+    MUSCLES = "muscles", _("Muscles, tendons and ligaments")
+    PAIN = "pain", _("Chronic pain")
+    NERVES = "nerves", _("Brain, spinal cord and nerves")
+    HEART = "heart", _("Heart and blood vessels")
+    CANCER = "cancer", _("Cancer")
+    SKIN = "skin", _("Skin, scars and appearance")
+    HAIR = "hair", _("Hair loss")
+    MOUTH = "mouth", _("Mouth, teeth and jaw")
+    FERTILITY = "fertility", _("Fertility and women's health")
+    OTHER = "other", _("Other, or not named")
 
 
 class FiledWith(models.TextChoices):
@@ -630,6 +650,28 @@ class ListedStatus(models.TextChoices):
     DELISTED = "delisted", _("No longer in MHLW's list")
 
 
+class ReportingRecord(models.TextChoices):
+    """A public plan's reporting as the search counts it, as of the day of the search
+    (saisei.plans.selectors.reporting_filters): what a plan's verification page says of it
+    in counts."""
+
+    OVERDUE = "overdue", _("A report or notice is overdue")
+    LATE = "late", _("Some were made late, none overdue")
+    ON_TIME = "on_time", _("Every one made on time")
+    NONE_DUE = "none_due", _("None due yet")
+    NOT_KNOWN = "not_known", _("Not known (MHLW's list says nothing of reporting)")
+
+
+class OrderRecord(models.TextChoices):
+    """The Minister's orders recorded in Saisei that reach a public plan: against it, its
+    institution or a facility that processes its cells, or one that suspended it
+    (saisei.plans.selectors.orders_for_plan)."""
+
+    IN_FORCE = "in_force", _("An order in force")
+    LIFTED = "lifted", _("Past orders, all lifted")
+    NONE = "none", _("No order recorded")
+
+
 # The statuses a public plan may show: a Saisei plan's, or a listed plan's.
 PUBLIC_STATUS_CHOICES = [*PlanStatus.choices, *ListedStatus.choices]
 
@@ -669,6 +711,14 @@ class PublicPlan(models.Model):
     therapy = models.CharField(max_length=20, choices=Therapy.choices)
     status = models.CharField(max_length=30, choices=PUBLIC_STATUS_CHOICES)
     filed_on = models.DateField(null=True, blank=True)
+    condition = models.CharField(max_length=20, choices=Condition.choices, default=Condition.OTHER)
+    orders = models.CharField(max_length=10, choices=OrderRecord.choices, default=OrderRecord.NONE)
+    # The plan's reporting, kept so that the day of the search decides what is overdue
+    # (selectors.reporting_filters): the earliest due date of its duties still open (NULL: none),
+    # and whether any duty was met late, or met at all. A listed plan's reporting is not known.
+    next_due = models.DateField(null=True, blank=True)
+    reported_late = models.BooleanField(default=False)
+    reported = models.BooleanField(default=False)
     search_text = models.TextField()
 
     class Meta:
@@ -692,9 +742,28 @@ class PublicPlan(models.Model):
             models.Index(
                 fields=["institution", "institution_name", "title", "id"], name="pubplan_inst"
             ),
-            # The facets' counts (selectors.public_plan_facets) from the index alone.
             models.Index(
-                fields=["risk_class", "prefecture", "therapy", "status"], name="pubplan_facets"
+                fields=["condition", "institution_name", "title", "id"], name="pubplan_condition"
+            ),
+            models.Index(
+                fields=["orders", "institution_name", "title", "id"], name="pubplan_orders"
+            ),
+            # The facets' counts (selectors.public_plan_facets) from the index alone: every
+            # column they group by or read.
+            models.Index(
+                fields=[
+                    "risk_class",
+                    "prefecture",
+                    "therapy",
+                    "status",
+                    "condition",
+                    "orders",
+                    "source",
+                    "next_due",
+                    "reported_late",
+                    "reported",
+                ],
+                name="pubplan_facets",
             ),
         ]
         constraints = [

@@ -283,8 +283,14 @@ class PublicPlanSummaryOut(Out):
     plan_number: str | None
     risk_class: str
     therapy: str
+    # What it treats, read from its names (inferred: saisei.plans.conditions).
+    condition: str
     status: str
     status_label: str
+    # Its reports and notices on the day of the search ("not_known" for a listed plan), and the
+    # orders recorded that reach it.
+    reporting: str
+    orders: str
     filed_on: date | None
     url: str
 
@@ -303,6 +309,9 @@ class PublicPlanFacetsOut(Out):
     therapy: list[FacetValueOut]
     status: list[FacetValueOut]
     prefecture: list[FacetValueOut]
+    condition: list[FacetValueOut]
+    reporting: list[FacetValueOut]
+    orders: list[FacetValueOut]
 
 
 class PublicListOut(Out):
@@ -329,8 +338,9 @@ class ListedNoteOut(Out):
 
 class ListedPlanOut(Out):
     """A plan as MHLW's public list of filed plans shows it. The list gives no committee, no
-    filing date and nothing of the plan's reporting; `therapy` is inferred from the treatment's
-    name. `plan` is the plan filed through Saisei under the same number, when there is one."""
+    filing date and nothing of the plan's reporting; `therapy` and `condition` are inferred from
+    the treatment's name. `plan` is the plan filed through Saisei under the same number, when
+    there is one."""
 
     plan_number: str
     risk_class: Literal["I", "II", "III"]
@@ -340,6 +350,8 @@ class ListedPlanOut(Out):
     title: str
     therapy: str
     therapy_inferred: Literal[True]
+    # What it treats (a Condition), read from the treatment's name like `therapy`.
+    condition: str
     documents: list[str]
     first_list: PublicListOut
     last_list: PublicListOut

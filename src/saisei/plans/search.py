@@ -23,19 +23,31 @@ list's own index until the page is full.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connections, transaction
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 
 from saisei.core.text import normalise, romanise
+from saisei.plans.conditions import condition_of
 from saisei.plans.lifecycle import PUBLIC_STATUSES
-from saisei.plans.models import ListedPlan, ListedStatus, Plan, PublicPlan, PublicSource
+from saisei.plans.models import (
+    ListedPlan,
+    ListedStatus,
+    Order,
+    OrderEffect,
+    OrderRecord,
+    Plan,
+    PlanFacility,
+    PublicPlan,
+    PublicSource,
+)
 from saisei.registry.regions import PREFECTURE_NAMES_JA, Prefecture
 
 # The FTS5 table migration 0011 makes on SQLite (rowid = PublicPlan.id).
@@ -159,6 +171,7 @@ def _plan_rows(plans: QuerySet[Plan]) -> Iterator[PublicPlan]:
             therapy=therapy,
             status=status,
             filed_on=filed_on,
+            condition=condition_of(disease, title, title_en),
             search_text=search_text(
                 title,
                 title_en,
@@ -203,6 +216,7 @@ def _listed_rows(listed: QuerySet[ListedPlan]) -> Iterator[PublicPlan]:
             risk_class=risk_class,
             therapy=therapy,
             status=ListedStatus.DELISTED if delisted_by else ListedStatus.LISTED,
+            condition=condition_of(title),
             search_text=search_text(
                 title,
                 number,
@@ -212,19 +226,184 @@ def _listed_rows(listed: QuerySet[ListedPlan]) -> Iterator[PublicPlan]:
         )
 
 
+# A Saisei plan's reporting as the search keeps it (PublicPlan.next_due, reported_late,
+# reported): the earliest due date of its duties still open, whether any was met late, whether
+# any was met at all.
+Reporting = tuple[date | None, bool, bool]
+NO_REPORTING: Reporting = (None, False, False)
+# Who reads the plans' duties for their reporting: saisei.reporting registers itself in its
+# ready() (plans does not import reporting, which knows which duties are a plan's).
+_reporting_sources: list[Callable[[list[int]], dict[int, Reporting]]] = []
+
+
+def reporting_source(
+    read: Callable[[list[int]], dict[int, Reporting]],
+) -> Callable[[list[int]], dict[int, Reporting]]:
+    """Register the function that gives plans' reporting (plan id to Reporting; a plan it does
+    not name has no duty yet)."""
+    _reporting_sources[:] = [read]
+    return read
+
+
+def _reporting(plan_ids: list[int]) -> dict[int, Reporting]:
+    if not plan_ids or not _reporting_sources:
+        return {}
+    return _reporting_sources[0](plan_ids)
+
+
+def _record(lifted: Iterable[date | None]) -> str:
+    """An order record from the orders' lifting dates (None: in force)."""
+    found = list(lifted)
+    if not found:
+        return OrderRecord.NONE
+    return OrderRecord.IN_FORCE if any(day is None for day in found) else OrderRecord.LIFTED
+
+
+def order_records(
+    plans: dict[int, int], listed: dict[int, int]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The order records (OrderRecord) of Saisei plans and of listed plans, each given as id to
+    its institution's id: the orders against a plan, its institution or a facility that
+    processes its cells now, and those that suspended it (as selectors.orders_for_plan shows
+    them); for a plan known only from MHLW's list, those against its institution. Orders are
+    few: four small queries per call."""
+    lifted: dict[int, list[date | None]] = {pk: [] for pk in plans}
+    by_institution: dict[int, list[date | None]] = {}
+    institutions = set(plans.values()) | set(listed.values())
+    if institutions:
+        for institution_id, day in Order.objects.filter(
+            target_institution_id__in=institutions
+        ).values_list("target_institution_id", "lifted_on"):
+            by_institution.setdefault(institution_id, []).append(day)
+    if plans:
+        ids = list(plans)
+        for plan_id, day in Order.objects.filter(target_plan_id__in=ids).values_list(
+            "target_plan_id", "lifted_on"
+        ):
+            lifted[plan_id].append(day)
+        for plan_id, day in OrderEffect.objects.filter(plan_id__in=ids).values_list(
+            "plan_id", "order__lifted_on"
+        ):
+            lifted[plan_id].append(day)
+        facilities: dict[int, list[int]] = {}
+        for plan_id, facility_id in PlanFacility.objects.filter(
+            plan_id__in=ids, is_current=True
+        ).values_list("plan_id", "facility_id"):
+            facilities.setdefault(facility_id, []).append(plan_id)
+        if facilities:
+            for facility_id, day in Order.objects.filter(
+                target_facility_id__in=list(facilities)
+            ).values_list("target_facility_id", "lifted_on"):
+                for plan_id in facilities[facility_id]:
+                    lifted[plan_id].append(day)
+    plan_records = {
+        pk: _record([*lifted[pk], *by_institution.get(institution_id, ())])
+        for pk, institution_id in plans.items()
+    }
+    listed_records = {
+        pk: _record(by_institution.get(institution_id, ())) for pk, institution_id in listed.items()
+    }
+    return plan_records, listed_records
+
+
+def _complete(batch: list[PublicPlan]) -> None:
+    """Fill the rows' order records and their plans' reporting, a batch at a time."""
+    plans = {row.plan_id: row.institution_id for row in batch if row.plan_id is not None}
+    listed = {
+        row.listed_id: row.institution_id
+        for row in batch
+        if row.plan_id is None and row.listed_id is not None
+    }
+    plan_records, listed_records = order_records(plans, listed)
+    reporting = _reporting(list(plans))
+    for row in batch:
+        if row.plan_id is not None:
+            row.orders = plan_records[row.plan_id]
+            row.next_due, row.reported_late, row.reported = reporting.get(row.plan_id, NO_REPORTING)
+        elif row.listed_id is not None:
+            row.orders = listed_records[row.listed_id]
+
+
 def _write(rows: Iterator[PublicPlan]) -> int:
     written = 0
     batch: list[PublicPlan] = []
     for row in rows:
         batch.append(row)
         if len(batch) == BATCH:
+            _complete(batch)
             PublicPlan.objects.bulk_create(batch)
             written += len(batch)
             batch = []
     if batch:
+        _complete(batch)
         PublicPlan.objects.bulk_create(batch)
         written += len(batch)
     return written
+
+
+def _update_grouped(rows: dict[int, tuple[Any, ...]], key: str, fields: tuple[str, ...]) -> None:
+    """Set `fields` of the rows whose `key` (plan_id or listed_id) is each of `rows`: one UPDATE
+    per distinct set of values and chunk (the text is not touched: no text index moves)."""
+    by_values: dict[tuple[Any, ...], list[int]] = {}
+    for pk, values in rows.items():
+        by_values.setdefault(values, []).append(pk)
+    for values, pks in by_values.items():
+        for chunk in _chunks(sorted(pks)):
+            PublicPlan.objects.filter(**{f"{key}__in": chunk}).update(
+                **dict(zip(fields, values, strict=True))
+            )
+
+
+def refresh_orders(plan_ids: Iterable[int] = (), *, institution_ids: Iterable[int] = ()) -> None:
+    """After an order was issued or lifted: the order records of these plans' rows and of every
+    row of these institutions (their Saisei plans and their listed plans). The caller's
+    transaction holds it."""
+    rows = PublicPlan.objects.filter(
+        _rows_of(plan_ids=set(plan_ids), institution_ids=set(institution_ids))
+    ).values_list("plan_id", "listed_id", "institution_id")
+    plans: dict[int, int] = {}
+    listed: dict[int, int] = {}
+    for plan_id, listed_id, institution_id in rows:
+        if plan_id is not None:
+            plans[plan_id] = institution_id
+        elif listed_id is not None:
+            listed[listed_id] = institution_id
+    if not plans and not listed:
+        return
+    plan_records, listed_records = order_records(plans, listed)
+    _update_grouped({pk: (v,) for pk, v in plan_records.items()}, "plan_id", ("orders",))
+    _update_grouped({pk: (v,) for pk, v in listed_records.items()}, "listed_id", ("orders",))
+    changed()
+
+
+def _rows_of(*, plan_ids: set[int], institution_ids: set[int]) -> Q:
+    found = Q(pk__in=[])
+    if plan_ids:
+        found |= Q(plan_id__in=sorted(plan_ids))
+    if institution_ids:
+        found |= Q(institution_id__in=sorted(institution_ids))
+    return found
+
+
+def refresh_reporting(plan_ids: Iterable[int]) -> None:
+    """After these plans' duties changed (one opened, met, waived or moved to another date):
+    their rows' reporting (a plan not public has none). The caller's transaction holds it."""
+    ids = sorted(set(plan_ids))
+    if not ids:
+        return
+    for chunk in _chunks(ids):
+        public = list(
+            PublicPlan.objects.filter(plan_id__in=chunk).values_list("plan_id", flat=True)
+        )
+        if not public:
+            continue
+        reporting = _reporting(public)
+        _update_grouped(
+            {pk: reporting.get(pk, NO_REPORTING) for pk in public},
+            "plan_id",
+            ("next_due", "reported_late", "reported"),
+        )
+    changed()
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -11,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from saisei.accounts.models import User
 from saisei.accounts.permissions import organisation_ids_with
 from saisei.core.errors import NotFound
+from saisei.core.time import legal_today
 from saisei.plans import search
 from saisei.plans.content import DIFF_FIELDS, label
 from saisei.plans.lifecycle import PUBLIC_STATUSES, PlanStatus
 from saisei.plans.models import (
+    Condition,
     EvaluationCriterion,
     ListedCommittee,
     ListedCommitteeChange,
@@ -23,10 +26,13 @@ from saisei.plans.models import (
     ListedStatus,
     Order,
     OrderEffect,
+    OrderRecord,
     Plan,
     PlanFacility,
     PlanVersion,
     PublicPlan,
+    PublicSource,
+    ReportingRecord,
     Review,
 )
 from saisei.registry.models import Committee, Institution
@@ -169,6 +175,8 @@ def public_plans() -> QuerySet[Plan]:
 
 # What the public search shows of a plan, from its search row (views.common.list_rows and the
 # public API's list, saisei.plans.api.public_summaries).
+# The columns a row's reporting on a day is read from (reporting_filters, reporting_of).
+REPORTING_COLUMNS = ("source", "next_due", "reported_late", "reported")
 SEARCH_ROW_COLUMNS = (
     "id",
     # A row without a plan is a plan of MHLW's list alone (PublicPlan.source "mhlw").
@@ -182,19 +190,63 @@ SEARCH_ROW_COLUMNS = (
     "plan_number",
     "risk_class",
     "therapy",
+    "condition",
     "status",
+    "orders",
     "filed_on",
+    # A row's reporting on the day is reporting_of these.
+    *REPORTING_COLUMNS,
 )
 # The statuses the public search filters by: a public Saisei plan's, and a listed plan's.
 SEARCH_STATUSES: tuple[str, ...] = (
     *(value for value, _label in PlanStatus.choices if value in PUBLIC_STATUSES),
     *ListedStatus.values,
 )
+# The values of the search's other filters (each a facet), in the order of their lists.
+SEARCH_CHOICES: dict[str, tuple[str, ...]] = {
+    "status": SEARCH_STATUSES,
+    "condition": tuple(Condition.values),
+    "reporting": tuple(ReportingRecord.values),
+    "orders": tuple(OrderRecord.values),
+}
 # The public search's orders, each served by an index that ends in the row's id (keyset pages).
 SEARCH_ORDERS: dict[str, tuple[str, ...]] = {
     "institution": ("institution_name", "title", "id"),
     "number": ("plan_number", "id"),
 }
+
+
+# A search row's reporting on a day, in SQL (reporting_filters) and in Python (reporting_of): the
+# same rule. As a plan's verification page counts its duties
+# (saisei.obligations.selectors.timeliness): overdue if one still open was due before the day,
+# else late if one was met late, else on time if one was met, else none due yet; not known for a
+# plan known only from MHLW's list.
+def reporting_filters(today: date) -> dict[str, Q]:
+    """Each reporting value (ReportingRecord) as a condition on a search row on `today`; the
+    conditions exclude each other and cover every row."""
+    saisei = Q(source=PublicSource.SAISEI)
+    # NULL (nothing open) is never overdue.
+    not_overdue = saisei & (Q(next_due__isnull=True) | Q(next_due__gte=today))
+    return {
+        ReportingRecord.OVERDUE: saisei & Q(next_due__lt=today),
+        ReportingRecord.LATE: not_overdue & Q(reported_late=True),
+        ReportingRecord.ON_TIME: not_overdue & Q(reported_late=False, reported=True),
+        ReportingRecord.NONE_DUE: not_overdue & Q(reported_late=False, reported=False),
+        ReportingRecord.NOT_KNOWN: ~saisei,
+    }
+
+
+def reporting_of(row: dict[str, Any], today: date) -> str:
+    """A search row's reporting (ReportingRecord) on `today`, from its REPORTING_COLUMNS."""
+    if row["source"] == PublicSource.MHLW:
+        return ReportingRecord.NOT_KNOWN
+    if row["next_due"] is not None and row["next_due"] < today:
+        return ReportingRecord.OVERDUE
+    if row["reported_late"]:
+        return ReportingRecord.LATE
+    if row["reported"]:
+        return ReportingRecord.ON_TIME
+    return ReportingRecord.NONE_DUE
 
 
 def _public_rows(
@@ -204,6 +256,9 @@ def _public_rows(
     risk_class: str = "",
     therapy: str = "",
     status: str = "",
+    condition: str = "",
+    reporting: str = "",
+    orders: str = "",
     institution_id: int | None = None,
 ) -> QuerySet[PublicPlan]:
     rows = PublicPlan.objects.all()
@@ -217,6 +272,12 @@ def _public_rows(
         rows = rows.filter(therapy=therapy)
     if status:
         rows = rows.filter(status=status)
+    if condition:
+        rows = rows.filter(condition=condition)
+    if orders:
+        rows = rows.filter(orders=orders)
+    if reporting:
+        rows = rows.filter(reporting_filters(legal_today())[reporting])
     if institution_id is not None:
         rows = rows.filter(institution_id=institution_id)
     return rows
@@ -226,8 +287,9 @@ def public_plan_search(*, sort: str = "", **criteria: Any) -> QuerySet[PublicPla
     """The public search's rows (saisei.plans.search) as values of SEARCH_ROW_COLUMNS: plans
     filed through Saisei and plans of MHLW's public list, in the order `sort` names
     (SEARCH_ORDERS; institution, title, row by default). `criteria`: q, prefecture,
-    risk_class, therapy, status, institution_id. Every filter leads an index in the default
-    order, and the text goes through the database's text index."""
+    risk_class, therapy, status, condition, reporting, orders, institution_id. Every filter but
+    reporting leads an index in the default order (reporting walks it), and the text goes
+    through the database's text index."""
     # The text is matched, never shown: the rows are what a page shows of them.
     order = SEARCH_ORDERS.get(sort) or SEARCH_ORDERS["institution"]
     shown: QuerySet[PublicPlan, dict[str, Any]] = (
@@ -236,8 +298,28 @@ def public_plan_search(*, sort: str = "", **criteria: Any) -> QuerySet[PublicPla
     return shown
 
 
-# What the public search counts its results by, each a column of the search row.
-SEARCH_FACETS = ("risk_class", "prefecture", "therapy", "status")
+# What the public search counts its results by.
+SEARCH_FACETS = (
+    "risk_class",
+    "prefecture",
+    "therapy",
+    "status",
+    "condition",
+    "reporting",
+    "orders",
+)
+# The facets that are columns of the search row, which the GROUP BY groups by: the leading
+# columns of the index `pubplan_facets`, in its order, so that the grouping reads the index in
+# order and sorts nothing. Reporting depends on the day: each group counts its rows of each
+# reporting value (reporting_filters) instead.
+_GROUPED_FACETS = ("risk_class", "prefecture", "therapy", "status", "condition", "orders")
+# The reporting values a group counts; NONE_DUE is the rest of the group.
+_COUNTED_REPORTING = (
+    ReportingRecord.OVERDUE,
+    ReportingRecord.LATE,
+    ReportingRecord.ON_TIME,
+    ReportingRecord.NOT_KNOWN,
+)
 
 
 # What a text search groups its results by besides, to name their institutions.
@@ -247,13 +329,26 @@ _NAMED_INSTITUTION = ("institution_id", "institution_name", "institution_name_en
 def public_plan_facets_query(
     *, named: bool = False, **criteria: Any
 ) -> QuerySet[PublicPlan, tuple[Any, ...]]:
-    """The search's GROUP BY (public_plan_counts; the bench's --explain shows it): by facet,
-    and by institution too when `named`. It counts rows (COUNT(*)), not ids: a count of a
+    """The search's GROUP BY (public_plan_counts; the bench's --explain shows it): by the
+    facets that are columns, and by institution too when `named`; each group's rows, and its
+    rows of each reporting value but the last. It counts rows (COUNT(*)), not ids: a count of a
     column the index `pubplan_facets` does not hold would read every row (PostgreSQL: a
     sequential scan of the table, not an index-only scan)."""
-    columns = SEARCH_FACETS + (_NAMED_INSTITUTION if named else ())
+    columns = _GROUPED_FACETS + (_NAMED_INSTITUTION if named else ())
+    conditions = reporting_filters(legal_today())
     grouped: QuerySet[PublicPlan, tuple[Any, ...]] = (
-        _public_rows(**criteria).order_by().values_list(*columns).annotate(found=Count("*"))
+        _public_rows(**criteria)
+        .order_by()
+        .values_list(*columns)
+        .annotate(
+            found=Count("*"),
+            **{
+                # Of a column the index holds (a count of a row, which Count("*") cannot
+                # filter): the grouping still reads the index alone.
+                f"reporting_{value}": Count("risk_class", filter=conditions[value])
+                for value in _COUNTED_REPORTING
+            },
+        )
     )
     return grouped
 
@@ -270,11 +365,21 @@ def public_plan_counts(
     results (at most SEARCH_NAMED, with their count as `plans`): one GROUP BY over the results,
     read from the index `pubplan_facets` where no filter leads another."""
     counts: dict[str, dict[str, int]] = {name: {} for name in SEARCH_FACETS}
+    reporting = counts["reporting"]
     institutions: dict[tuple[Any, ...], int] = {}
-    width = len(SEARCH_FACETS)
-    for *values, found in public_plan_facets_query(named=named, **criteria):
-        for name, value in zip(SEARCH_FACETS, values[:width], strict=True):
+    width = len(_GROUPED_FACETS)
+    key_width = width + (len(_NAMED_INSTITUTION) if named else 0)
+    for row in public_plan_facets_query(named=named, **criteria):
+        values, found = row[:key_width], row[key_width]
+        for name, value in zip(_GROUPED_FACETS, values[:width], strict=True):
             counts[name][value] = counts[name].get(value, 0) + found
+        rest = found
+        for value, counted in zip(_COUNTED_REPORTING, row[key_width + 1 :], strict=True):
+            if counted:
+                reporting[value] = reporting.get(value, 0) + counted
+                rest -= counted
+        if rest:
+            reporting[ReportingRecord.NONE_DUE] = reporting.get(ReportingRecord.NONE_DUE, 0) + rest
         if named:
             key = tuple(values[width:])
             institutions[key] = institutions.get(key, 0) + found
@@ -518,8 +623,17 @@ def public_versions(plan: Plan) -> list[dict[str, Any]]:
 
 
 def orders_for_plan(plan: Plan) -> list[Order]:
+    """The orders that reach a plan: against it, its institution or a facility that processes
+    its cells now, and those that suspended it (the search's order record counts the same,
+    saisei.plans.search.order_records)."""
+    facilities = plan.plan_facilities.filter(is_current=True).values("facility_id")
     return list(
-        Order.objects.filter(Q(effects__plan=plan) | Q(target_plan=plan))
+        Order.objects.filter(
+            Q(effects__plan=plan)
+            | Q(target_plan=plan)
+            | Q(target_institution_id=plan.institution_id)
+            | Q(target_facility_id__in=facilities)
+        )
         .distinct()
         .select_related("target_plan", "target_institution", "target_facility")
         .order_by("-issued_on", "-pk")

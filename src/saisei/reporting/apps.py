@@ -9,8 +9,10 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from saisei.core import demo
-        from saisei.reporting import obligation_sources
+        from saisei.reporting import obligation_sources, search_record
         from saisei.reporting.demo import load_demo_reporting
 
         obligation_sources.register_all()
+        # The public search keeps each plan's reporting from its duties.
+        search_record.connect()
         demo.register(60, "a plan with two years of reporting", load_demo_reporting)

@@ -21,8 +21,17 @@ from saisei.core.errors import (
     invalid_fields,
 )
 from saisei.core.time import legal_today
+from saisei.plans import search
 from saisei.plans.lifecycle import IN_FORCE, Action
-from saisei.plans.models import SUSPENDING_ORDERS, Order, OrderEffect, OrderKind, OrderTarget, Plan
+from saisei.plans.models import (
+    SUSPENDING_ORDERS,
+    Order,
+    OrderEffect,
+    OrderKind,
+    OrderTarget,
+    Plan,
+    PlanFacility,
+)
 from saisei.plans.services.transitions import S, _lock, _move
 
 REACHABLE = frozenset({*IN_FORCE, S.SUSPENDED})
@@ -133,7 +142,25 @@ def order_issue(
         },
         scope=_order_scope(order, reach),
     )
+    _refresh_search(order)
     return order
+
+
+def _refresh_search(order: Order) -> None:
+    """The public search's order records of every plan the order reaches (saisei.plans.search):
+    its plan, its institution's plans and listed plans, the plans a facility processes for, the
+    plans it suspended."""
+    plans = set(order.effects.values_list("plan_id", flat=True))
+    if order.target_plan_id is not None:
+        plans.add(order.target_plan_id)
+    if order.target_facility_id is not None:
+        plans.update(
+            PlanFacility.objects.filter(
+                facility_id=order.target_facility_id, is_current=True
+            ).values_list("plan_id", flat=True)
+        )
+    institutions = [order.target_institution_id] if order.target_institution_id else []
+    search.refresh_orders(plans, institution_ids=institutions)
 
 
 def _order_scope(order: Order, plans: Iterable[Plan]) -> set[int]:
@@ -193,4 +220,5 @@ def order_lift(*, order: Order, actor: User, reason: str, lifted_on: date | None
         data={"lifted_on": lifted_on, "restored_plan_ids": restored, "reason": reason.strip()},
         scope=_order_scope(order, [e.plan for e in effects]),
     )
+    _refresh_search(order)
     return order

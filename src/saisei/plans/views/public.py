@@ -19,6 +19,7 @@ from saisei.core.keyset import keyset_page
 from saisei.core.links import url_maker
 from saisei.core.time import legal_today
 from saisei.plans import search, selectors
+from saisei.plans.conditions import condition_of
 from saisei.plans.forms import SearchForm
 from saisei.plans.labels import LISTED_NOTES, choice_labels, in_choice_order, list_date
 from saisei.plans.models import ListedPlanChangeKind, PublicList, plan_may_provide
@@ -72,9 +73,14 @@ REGIONS = {
 FACET_LABELS = {
     "risk_class": _("Class"),
     "therapy": _("Therapy"),
+    "condition": _("What it treats"),
     "status": _("Status"),
+    "reporting": _("Reports and notices"),
+    "orders": _("Orders"),
     "prefecture": _("Prefecture"),
 }
+# The facets listed before the prefectures, in this order.
+LISTED_FACETS = ("risk_class", "therapy", "condition", "status", "reporting", "orders")
 
 
 def _named_institutions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -129,7 +135,7 @@ def _facet_links(request: HttpRequest, counts: dict[str, dict[str, int]]) -> lis
         }
 
     facets = []
-    for name in ("risk_class", "therapy", "status"):
+    for name in LISTED_FACETS:
         labels = choice_labels(name)
         facets.append(
             {
@@ -167,6 +173,8 @@ def _cache_key(criteria: dict[str, Any], cursor: str | None) -> str:
         "q": search.query_terms(criteria.get("q") or ""),
         "cursor": cursor or "",
         "generation": search.generation(),
+        # What is overdue depends on the day (selectors.reporting_filters).
+        "today": legal_today().isoformat(),
     }
     digest = hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
     return f"plans:search:page:{digest}"
@@ -289,6 +297,7 @@ def listed_plan(request: HttpRequest, number: str) -> HttpResponse:
             "first_listed": _list_date(listed.first_list),
             "last_listed": _list_date(listed.last_list),
             "delisted": _list_date(listed.delisted_by),
+            "condition": choice_labels("condition").get(condition_of(listed.title), ""),
             "documents": list(enumerate(listed.documents, start=1)),
             "notes": [LISTED_NOTES[n["kind"]] for n in listed.notes if n["kind"] in LISTED_NOTES],
             "changes": _changes(selectors.listed_plan_changes(listed), LISTED_FIELDS),
