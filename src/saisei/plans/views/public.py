@@ -79,8 +79,9 @@ FACET_LABELS = {
     "orders": _("Orders"),
     "prefecture": _("Prefecture"),
 }
-# The facets listed before the prefectures, in this order.
+# The facets listed before the prefectures, in this order, and those shown open.
 LISTED_FACETS = ("risk_class", "therapy", "condition", "status", "reporting", "orders")
+OPEN_FACETS = frozenset({"risk_class", "therapy", "condition"})
 
 
 def _named_institutions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -137,13 +138,16 @@ def _facet_links(request: HttpRequest, counts: dict[str, dict[str, int]]) -> lis
     facets = []
     for name in LISTED_FACETS:
         labels = choice_labels(name)
+        values = [
+            link(name, v, counts[name][v], labels) for v in in_choice_order(name, counts[name])
+        ]
         facets.append(
             {
                 "label": FACET_LABELS[name],
-                "values": [
-                    link(name, v, counts[name][v], labels)
-                    for v in in_choice_order(name, counts[name])
-                ],
+                "values": values,
+                # Open: the facets a patient narrows by first, and any with a value chosen (a
+                # phone shows the results sooner with the others folded).
+                "open": name in OPEN_FACETS or any(value["chosen"] for value in values),
             }
         )
     prefectures = choice_labels("prefecture")
@@ -156,6 +160,7 @@ def _facet_links(request: HttpRequest, counts: dict[str, dict[str, int]]) -> lis
     facets.append(
         {
             "label": FACET_LABELS["prefecture"],
+            "open": bool(request.GET.get("prefecture")),
             "regions": [
                 {"label": REGIONS.get(region, region), "values": values}
                 for region, values in regions.items()
@@ -201,6 +206,7 @@ def public_search(request: HttpRequest) -> HttpResponse:
         "plans/public_search.html",
         {
             "form": form,
+            "filtered": any(value for name, value in criteria.items() if name != "q"),
             "plans": list_rows(
                 results["rows"], detail="plans:public", institution="registry:institution"
             ),
