@@ -142,6 +142,14 @@ def test_the_page_shows_the_record_of_each_plan(active_plan, client_for) -> None
         assert f"/plans/verify/{active_plan.pk}/" in en
         ja = client_for(None).get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
         assert "期限を過ぎた報告・届出がある" in ja
+        # The institution's page gives each of its plans' the same.
+        page = client_for(None).get(
+            f"/registry/institutions/{active_plan.institution_id}/", HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert page.status_code == 200
+        assert '<span class="status-bad">A report or notice is overdue</span>' in (
+            page.content.decode()
+        )
         api = client_for(None).get("/api/v1/public/plans?reporting=overdue").json()
         assert [item["id"] for item in api["items"]] == [active_plan.pk]
         assert api["items"][0]["reporting"] == "overdue"

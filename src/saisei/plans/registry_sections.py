@@ -7,14 +7,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from saisei.core.time import legal_today
 from saisei.plans.labels import choice_labels, list_date
+from saisei.plans.models import Plan, PublicPlan
 from saisei.plans.selectors import (
+    REPORTING_COLUMNS,
     committee_founder_reviews,
     facility_public_plans,
     institution_listed_plans,
     institution_public_plans,
     orders_for_facility,
     orders_for_institution,
+    reporting_of,
 )
 from saisei.registry import sections
 from saisei.registry.models import Committee, Institution, ProcessingFacility
@@ -22,10 +26,26 @@ from saisei.registry.models import Committee, Institution, ProcessingFacility
 
 def institution_section(institution: Institution) -> Mapping[str, Any]:
     return {
-        "plans": institution_public_plans(institution.pk),
+        "plans": _with_reporting(list(institution_public_plans(institution.pk))),
         "listed_plans": _listed(institution),
         "orders": orders_for_institution(institution),
     }
+
+
+def _with_reporting(plans: list[Plan]) -> list[Plan]:
+    """The plans, each with its reports and notices today as the search counts them
+    (`reporting`, `reporting_label`: selectors.reporting_of, the verification page's counts)."""
+    today = legal_today()
+    labels = choice_labels("reporting")
+    rows = PublicPlan.objects.filter(plan_id__in=[plan.pk for plan in plans]).values(
+        "plan_id", *REPORTING_COLUMNS
+    )
+    found = {row["plan_id"]: reporting_of(row, today) for row in rows}
+    for plan in plans:
+        value = found.get(plan.pk, "")
+        plan.reporting = value  # type: ignore[attr-defined]
+        plan.reporting_label = labels.get(value, "")  # type: ignore[attr-defined]
+    return plans
 
 
 def _listed(institution: Institution) -> list[dict[str, Any]]:
