@@ -55,6 +55,21 @@ def _check(plan: Any, day: dt.date, expected: str) -> None:
         ] == sum(1 for row in found if row is not None and _in(plan, row))
 
 
+def _death(plan: Any, patient_code: str) -> Any:
+    """A death learned of on 2026-04-28: reports due to the committee on 05-05 and to the
+    Regional Bureau on 05-07."""
+    return adverse_event_record(
+        plan=plan,
+        patient_code=patient_code,
+        learned_on=dt.date(2026, 4, 28),
+        category="death",
+        description="Death (fictional)",
+        outcome="fatal",
+        causality="possibly_related",
+        actor=plan.created_by,
+    )
+
+
 def _in(plan: Any, plan_id: int) -> bool:
     return PublicPlan.objects.filter(plan_id=plan_id, institution_id=plan.institution_id).exists()
 
@@ -62,16 +77,7 @@ def _in(plan: Any, plan_id: int) -> bool:
 def test_the_record_follows_the_duties_and_the_day(active_plan, personas) -> None:
     _check(active_plan, dt.date(2026, 4, 27), ReportingRecord.NONE_DUE)
     with at(dt.date(2026, 4, 28)):
-        event = adverse_event_record(
-            plan=active_plan,
-            patient_code="P-101",
-            learned_on=dt.date(2026, 4, 28),
-            category="death",
-            description="Death (fictional)",
-            outcome="fatal",
-            causality="possibly_related",
-            actor=active_plan.created_by,
-        )
+        event = _death(active_plan, "P-101")
     entry = PublicPlan.objects.get(plan_id=active_plan.pk)
     # The committee's report is due on 2026-05-05 (7 days, not moved), the Bureau's on the 7th.
     assert entry.next_due == dt.date(2026, 5, 5)
@@ -99,16 +105,7 @@ def test_the_record_follows_the_duties_and_the_day(active_plan, personas) -> Non
 
 def test_a_report_on_time_is_on_time(active_plan, personas) -> None:
     with at(dt.date(2026, 4, 28)):
-        event = adverse_event_record(
-            plan=active_plan,
-            patient_code="P-102",
-            learned_on=dt.date(2026, 4, 28),
-            category="death",
-            description="Death (fictional)",
-            outcome="fatal",
-            causality="possibly_related",
-            actor=active_plan.created_by,
-        )
+        event = _death(active_plan, "P-102")
         for recipient in ("regional_bureau", "committee"):
             adverse_event_report_file(
                 plan=active_plan,
@@ -125,16 +122,7 @@ def test_a_report_on_time_is_on_time(active_plan, personas) -> None:
 
 def test_the_page_shows_the_record_of_each_plan(active_plan, client_for) -> None:
     with at(dt.date(2026, 4, 28)):
-        adverse_event_record(
-            plan=active_plan,
-            patient_code="P-103",
-            learned_on=dt.date(2026, 4, 28),
-            category="death",
-            description="Death (fictional)",
-            outcome="fatal",
-            causality="possibly_related",
-            actor=active_plan.created_by,
-        )
+        _death(active_plan, "P-103")
     with at(dt.date(2026, 5, 8)):
         url = "/plans/search/?reporting=overdue"
         en = client_for(None).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
