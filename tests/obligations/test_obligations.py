@@ -248,3 +248,16 @@ def test_reminders_are_sent_once_when_due_soon_and_once_when_overdue(personas) -
     assert len(mail.outbox) == 2
     assert "Overdue" in mail.outbox[1].subject and "期限超過" in mail.outbox[1].subject
     assert "期限" in mail.outbox[0].body and "Due: 2026-05-07" in mail.outbox[0].body
+
+
+def test_the_tick_and_the_reminders_refuse_a_day_to_come() -> None:
+    """Marking a duty overdue (or reminding of it) before its date passed would say what is not
+    so; the public search decides what is overdue from the day itself."""
+    from datetime import timedelta
+
+    from saisei.core.time import legal_today
+
+    tomorrow = (legal_today() + timedelta(days=1)).isoformat()
+    for action in ("tick", "remind"):
+        with pytest.raises(CommandError, match="after today in Japan"):
+            call_command("obligations", action, "--today", tomorrow, stdout=io.StringIO())

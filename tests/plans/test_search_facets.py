@@ -111,6 +111,13 @@ def test_each_treatment_of_the_real_list_is_counted_under_what_it_treats() -> No
         (("", "Anti-aging infusion"), Condition.SKIN),
         (("", "Imaging study"), Condition.OTHER),  # "aging" inside another word is no ageing
         (("疲労回復",), Condition.OTHER),
+        # An English word starts a word: not "oral" in "temporal", "pain" in "Spain".
+        (("Temporal lobe epilepsy",), Condition.OTHER),
+        (("Fatigue after a trip to Spain",), Condition.OTHER),
+        (("Cardiac repair",), Condition.HEART),
+        # がん in hiragana is cancer; ガン in katakana is part of ガンマ.
+        (("ガンマデルタT細胞療法",), Condition.OTHER),
+        (("がんの再発予防",), Condition.CANCER),
         ((None, ""), Condition.OTHER),
     ],
 )
@@ -221,7 +228,7 @@ def test_an_order_against_a_facility_reaches_the_plans_it_processes_for(world) -
     _agrees(plan)
 
 
-def test_a_listed_plan_is_reached_by_an_order_against_its_institution(world) -> None:
+def test_a_listed_plan_is_reached_by_an_order_against_its_institution(world, client) -> None:
     _import_sample()
     listed = PublicPlan.objects.filter(plan__isnull=True).select_related("institution").first()
     assert listed is not None
@@ -230,8 +237,16 @@ def test_a_listed_plan_is_reached_by_an_order_against_its_institution(world) -> 
         kind="improvement",
         target_kind="institution",
         target=listed.institution,
-        reason="r",
+        reason="Consent forms missing (fictional)",
     )
+    # Its page and the API name the order its record counts.
+    page = client.get(f"/plans/listed/{listed.plan_number}/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "Orders against its institution" in html and "Consent forms missing" in html
+    api = client.get(f"/api/v1/public/listed-plans/{listed.plan_number}").json()
+    assert [(o["kind"], o["target_kind"]) for o in api["orders"]] == [
+        ("improvement", "institution")
+    ]
     same = PublicPlan.objects.filter(institution_id=listed.institution_id)
     assert set(same.values_list("orders", flat=True)) == {OrderRecord.IN_FORCE}
     assert (
@@ -240,3 +255,66 @@ def test_a_listed_plan_is_reached_by_an_order_against_its_institution(world) -> 
         .count()
         == 0
     )
+
+
+def test_a_facility_a_change_adds_or_drops_brings_or_takes_its_order(world) -> None:
+    """A notified change of facilities moves the plan into and out of a facility's order."""
+    officer = world.personas.officer
+    plan = world.plan_in(S.ACTIVE)
+    in_house = world.objects["in_house_facility"]
+    services.order_issue(
+        actor=world.personas.regulator,
+        kind="improvement",
+        target_kind="facility",
+        target=in_house,
+        reason="Cleanroom records (fictional)",
+    )
+    assert _record(plan) == OrderRecord.NONE
+    _agrees(plan)
+    for facilities, expected in (
+        ([world.facility.pk, in_house.pk], OrderRecord.IN_FORCE),
+        ([world.facility.pk], OrderRecord.NONE),
+    ):
+        services.plan_change_propose(
+            plan=plan, actor=officer, changes={"facility_ids": facilities}, reason="facilities"
+        )
+        world.decide(plan)
+        services.plan_change_notify(plan=plan, actor=officer)
+        plan.refresh_from_db()
+        assert _record(plan) == expected
+        _agrees(plan)
+
+
+def test_the_records_are_updated_in_place_without_moving_the_text_index(world) -> None:
+    """An order's record is written by UPDATE (search.refresh_orders): on SQLite the text
+    index's update trigger fires only for a new text, and the text index still holds every
+    row."""
+    from django.db import connection
+
+    plan = world.plan_in(S.ACTIVE, content=KNEE)
+    services.order_issue(
+        actor=world.personas.regulator,
+        kind="improvement",
+        target_kind="institution",
+        target=plan.institution,
+        reason="r",
+    )
+    assert _record(plan) == OrderRecord.IN_FORCE
+    found = {row["plan_id"] for row in selectors.public_plan_search(q="ひざ関節")}
+    assert plan.pk in found
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'plans_publicplan'"
+            )
+            triggers = dict(cursor.fetchall())
+            cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE}")  # noqa: S608
+            (indexed,) = cursor.fetchone()
+        assert set(triggers) == {
+            "plans_publicplan_fts_insert",
+            "plans_publicplan_fts_delete",
+            "plans_publicplan_fts_update",
+        }
+        assert "AFTER UPDATE OF search_text" in triggers["plans_publicplan_fts_update"]
+        assert indexed == PublicPlan.objects.count()

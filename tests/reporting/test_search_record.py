@@ -141,3 +141,21 @@ def test_the_page_shows_the_record_of_each_plan(active_plan, client_for) -> None
         api = client_for(None).get("/api/v1/public/plans?reporting=overdue").json()
         assert [item["id"] for item in api["items"]] == [active_plan.pk]
         assert api["items"][0]["reporting"] == "overdue"
+
+
+def test_a_page_kept_for_anonymous_visitors_is_not_kept_past_midnight(active_plan) -> None:
+    """The anonymous search page is kept for a minute; what is overdue changes at midnight in
+    Japan, so a page kept at 23:59:30 is not the one shown at 00:00:10."""
+    import time_machine
+    from django.test import Client
+
+    from tests.support import JST
+
+    with at(dt.date(2026, 4, 28)):
+        _death(active_plan, "P-104")
+    url = "/plans/search/?reporting=overdue"
+    verify = f"/plans/verify/{active_plan.pk}/"
+    with time_machine.travel(dt.datetime(2026, 5, 5, 23, 59, 30, tzinfo=JST), tick=False):
+        assert verify not in Client().get(url).content.decode()
+    with time_machine.travel(dt.datetime(2026, 5, 6, 0, 0, 10, tzinfo=JST), tick=False):
+        assert verify in Client().get(url).content.decode()

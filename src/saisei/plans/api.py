@@ -253,6 +253,10 @@ def listed_plan_dict(listed: ListedPlan) -> dict[str, Any]:
             }
             for change in selectors.listed_plan_changes(listed)
         ],
+        "orders": [
+            order_dict(order)
+            for order in selectors.orders_against_institution(listed.institution_id)
+        ],
         "plan": url_maker("api:public_plan")(listed.plan_id)
         if listed.plan_id is not None and listed.plan is not None and listed.plan.is_public
         else None,

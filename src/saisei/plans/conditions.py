@@ -18,6 +18,7 @@ The table is search data, not law: a change to it takes effect for the rows writ
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from saisei.core.text import normalise
 from saisei.plans.models import Condition
@@ -154,24 +155,53 @@ CONDITION_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # Where a treatment's name states its target: the words before these.
 _TARGET_MARK = re.compile("に対する|を対象とした|を対象とする|における|に対して")
+# Words matched in the text as written (NFKC, lower case) rather than with katakana as hiragana:
+# がん written in hiragana is cancer, ガン in katakana may be a part of another word (ガンマ).
+AS_WRITTEN = frozenset({"がん"})
 
 
-def _kind(text: str) -> str | None:
-    for kind, words in CONDITION_TERMS:
-        if any(word in text for word in words):
+def _pattern(word: str) -> str:
+    # An English word starts a word ("oral" is not in "temporal", "pain" not in "spain"); it may
+    # go on ("cardi" is in "cardiac"). A Japanese word is found anywhere.
+    return rf"(?<![a-z]){re.escape(word)}" if word.isascii() else re.escape(word)
+
+
+_PATTERNS = [
+    (
+        kind,
+        re.compile("|".join(_pattern(w) for w in words if w not in AS_WRITTEN)),
+        [w for w in words if w in AS_WRITTEN],
+    )
+    for kind, words in CONDITION_TERMS
+]
+
+
+def _kind(folded: str, written: str) -> str | None:
+    for kind, pattern, as_written in _PATTERNS:
+        if pattern.search(folded) or any(word in written for word in as_written):
             return kind
     return None
+
+
+def _forms(text: str) -> tuple[str, str]:
+    """The text as matched (saisei.core.text.normalise, without spaces) and as written (NFKC,
+    lower case, without spaces); both of the same length, so a mark found in one cuts both."""
+    written = unicodedata.normalize("NFKC", text).casefold()
+    written = "".join(written.split())
+    return normalise(text).replace(" ", ""), written
 
 
 def condition_of(*texts: str | None) -> str:
     """The kind of condition these texts (a target disease, a treatment's name) name: the first
     text's stated target first, then the whole of each; Condition.OTHER if none names one."""
-    folded = [normalise(text).replace(" ", "") for text in texts if text]
-    for text in folded:
-        mark = _TARGET_MARK.search(text)
-        if mark is not None and (kind := _kind(text[: mark.start()])) is not None:
-            return kind
-    for text in folded:
-        if (kind := _kind(text)) is not None:
+    forms = [_forms(text) for text in texts if text]
+    for folded, written in forms:
+        mark = _TARGET_MARK.search(folded)
+        if mark is not None and len(folded) == len(written):
+            cut = mark.start()
+            if (kind := _kind(folded[:cut], written[:cut])) is not None:
+                return kind
+    for folded, written in forms:
+        if (kind := _kind(folded, written)) is not None:
             return kind
     return Condition.OTHER

@@ -329,6 +329,25 @@ class ListedPlanChangeOut(Out):
     fields: dict[str, Any]
 
 
+class EffectOut(Schema):
+    plan_id: int
+    previous_status: str
+    restored_status: str
+    restored_on: date | None
+
+
+class OrderOut(Schema):
+    id: int
+    kind: str
+    target_kind: str
+    target_id: int
+    target_name: str
+    reason: str
+    issued_on: date
+    lifted_on: date | None
+    effects: list[EffectOut]
+
+
 class ListedNoteOut(Out):
     """What the import found of a listed plan (`kind`), as a patient reads it (`text`)."""
 
@@ -358,6 +377,8 @@ class ListedPlanOut(Out):
     delisted_by: PublicListOut | None
     notes: list[ListedNoteOut]
     changes: list[ListedPlanChangeOut]
+    # The orders recorded in Saisei against its institution (they reach every plan of it).
+    orders: list[OrderOut]
     plan: str | None
 
 
@@ -615,22 +636,3 @@ class ReachOut(Schema):
 class LiftIn(Schema):
     reason: Annotated[str, text(4000)]
     lifted_on: RmActDay | None = None
-
-
-class EffectOut(Schema):
-    plan_id: int
-    previous_status: str
-    restored_status: str
-    restored_on: date | None
-
-
-class OrderOut(Schema):
-    id: int
-    kind: str
-    target_kind: str
-    target_id: int
-    target_name: str
-    reason: str
-    issued_on: date
-    lifted_on: date | None
-    effects: list[EffectOut]

@@ -651,6 +651,16 @@ def orders_for_institution(institution: Any) -> list[Order]:
     )
 
 
+def orders_against_institution(institution_id: int) -> list[Order]:
+    """The orders against an institution itself: those that reach a plan known only from MHLW's
+    list (the search's order record of a listed plan, saisei.plans.search.order_records)."""
+    return list(
+        Order.objects.filter(target_institution_id=institution_id)
+        .select_related("target_institution")
+        .order_by("-issued_on", "-pk")
+    )
+
+
 def orders_for_facility(facility: Any) -> list[Order]:
     return list(
         Order.objects.filter(target_facility=facility)

@@ -65,9 +65,14 @@ def refill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The refill reads the duties (obligations), the adverse events (reporting) and writes an
+    # audit event: their tables as this code knows them.
     dependencies = [
         ("plans", "0011_public_search_listed_plans"),
         ("registry", "0004_institution_match_keys"),
+        ("obligations", "0008_committee_closed_and_verify_index"),
+        ("reporting", "0004_outcome_values_index"),
+        ("audit", "0003_sqlite_refuses_delete"),
     ]
 
     operations = [

@@ -289,12 +289,14 @@ def _apply_content(
         Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now(), **content)
         for name, value in content.items():
             setattr(plan, name, value)
-        if plan.is_public:
-            search.sync_plan(plan)
     if criteria is not None:
         _set_criteria(plan, criteria, version)
     if facilities is not None:
         _set_facilities(plan, facilities, version)
+    # Last: the search row holds the content and the orders that reach the plan through its
+    # facilities now.
+    if (content or facilities is not None) and plan.is_public:
+        search.sync_plan(plan)
 
 
 def _next_version_number(plan: Plan) -> int:

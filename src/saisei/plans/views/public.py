@@ -307,6 +307,7 @@ def listed_plan(request: HttpRequest, number: str) -> HttpResponse:
             "documents": list(enumerate(listed.documents, start=1)),
             "notes": [LISTED_NOTES[n["kind"]] for n in listed.notes if n["kind"] in LISTED_NOTES],
             "changes": _changes(selectors.listed_plan_changes(listed), LISTED_FIELDS),
+            "orders": selectors.orders_against_institution(listed.institution_id),
         },
     )
 

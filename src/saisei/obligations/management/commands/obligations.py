@@ -39,6 +39,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today = _date(options["today"]) if options.get("today") else legal_today()
         action = options["action"]
+        if action in ("tick", "remind") and today > legal_today():
+            # A duty is overdue once its date has passed, not before: marking it (or reminding
+            # of it) for a day to come would say what is not yet so. Verify only reads.
+            raise CommandError(
+                f"--today {today} is after today in Japan ({legal_today()}): "
+                f"{action} acts only as of a day that has come"
+            )
         if action == "tick":
             result = obligations_tick(today=today)
             self.stdout.write(
