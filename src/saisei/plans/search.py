@@ -456,6 +456,16 @@ def sync_institution(institution_id: int) -> None:
     )
 
 
+def writes_state_of(apps: Any) -> bool:
+    """Does this code write the search table as a migration's state of it (`apps`) has it? A
+    migration that refills the table with this code does so only then; otherwise a later
+    migration, whose state the code is, refills it."""
+    state = apps.get_model("plans", "PublicPlan")
+    return {f.column for f in state._meta.concrete_fields} == {
+        f.column for f in PublicPlan._meta.concrete_fields
+    }
+
+
 def rebuild(*, system: str = "plans reindex") -> int:
     """Write the whole index from the plans (after a bulk load, or to repair it); the number of
     public plans. One transaction, audited as `system`; rows are read and written BATCH at a

@@ -49,20 +49,15 @@ def refill(apps, schema_editor):
     """Every row afresh, as `saisei plans reindex` writes them. A new database has nothing to
     write; a database with plans is refilled by the search's own code when its model is this
     migration's state of it (a later migration that alters it refills by itself)."""
-    from saisei.plans.models import PublicPlan
+    from saisei.plans import search
 
     db = schema_editor.connection.alias
-    state = apps.get_model("plans", "PublicPlan")
-    if {f.column for f in state._meta.concrete_fields} != {
-        f.column for f in PublicPlan._meta.concrete_fields
-    }:
+    if not search.writes_state_of(apps):
         return  # the code's rows are a later migration's: that one refills
     plan = apps.get_model("plans", "Plan")
     listed_plan = apps.get_model("plans", "ListedPlan")
     if not plan.objects.using(db).exists() and not listed_plan.objects.using(db).exists():
         return
-    from saisei.plans import search
-
     search.rebuild(system="migration plans 0011")
 
 

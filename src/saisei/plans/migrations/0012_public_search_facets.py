@@ -49,13 +49,9 @@ def refill(apps, schema_editor):
     model is this migration's state of it (else a later migration refills). A new database has
     nothing to write."""
     from saisei.plans import search
-    from saisei.plans.models import PublicPlan
 
     db = schema_editor.connection.alias
-    state = apps.get_model("plans", "PublicPlan")
-    if {f.column for f in state._meta.concrete_fields} != {
-        f.column for f in PublicPlan._meta.concrete_fields
-    }:
+    if not search.writes_state_of(apps):
         return
     plan = apps.get_model("plans", "Plan")
     listed_plan = apps.get_model("plans", "ListedPlan")

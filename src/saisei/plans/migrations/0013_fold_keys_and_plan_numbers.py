@@ -43,12 +43,8 @@ def _resync(apps, plan_ids):
     """The search rows of these plans, by the search's own code when its model is this
     migration's state of it (else a later migration refills the whole table)."""
     from saisei.plans import search
-    from saisei.plans.models import PublicPlan
 
-    state = apps.get_model("plans", "PublicPlan")
-    if {f.column for f in state._meta.concrete_fields} == {
-        f.column for f in PublicPlan._meta.concrete_fields
-    }:
+    if search.writes_state_of(apps):
         search.sync(plan_ids)
 
 
