@@ -495,6 +495,9 @@ def _measures() -> list[Measure]:
         )
     )
 
+    # A regulator sees every plan from its first submission to a committee (plans_visible_to).
+    REGULATOR_SCOPE = "p.first_submitted_at IS NOT NULL"
+
     def plans(
         name: str,
         user: str,
@@ -539,23 +542,23 @@ def _measures() -> list[Measure]:
             _committee_ids,
         )
     )
-    m.append(plans("Plans API page 1 (regulator)", "regulator", "", _none))
+    m.append(plans("Plans API page 1 (regulator)", "regulator", REGULATOR_SCOPE, _none))
     m.append(
         plans(
             "Plans API page 500 (regulator)",
             "regulator",
-            "",
+            REGULATOR_SCOPE,
             _none,
             deep=True,
             same_as="Plans API page 1 (regulator)",
         )
     )
-    m.append(plans("Plans page 1 (regulator)", "regulator", "", _none, api_call=False))
+    m.append(plans("Plans page 1 (regulator)", "regulator", REGULATOR_SCOPE, _none, api_call=False))
     m.append(
         plans(
             "Plans page 500 (regulator)",
             "regulator",
-            "",
+            REGULATOR_SCOPE,
             _none,
             api_call=False,
             deep=True,

@@ -38,6 +38,8 @@ def _expect(table: dict[str | None, int], persona: str | None) -> int:
     return table[persona]
 
 
+# A regulator sees a plan from its first submission to a committee: a draft never submitted is
+# "not found" to it, as to anyone outside the institution (plans_visible_to).
 # (method, url template, body, {persona: status}); {draft}, {active}, {filed}, {committee}
 MATRIX = [
     # Private plan pages and API reads
@@ -66,7 +68,7 @@ MATRIX = [
             "other-officer": 404,
             "secretariat": 404,
             "member": 404,
-            "regulator": 200,
+            "regulator": 404,
             "holder": 404,
             None: 302,
         },
@@ -126,7 +128,7 @@ MATRIX = [
             "other-officer": 404,
             "secretariat": 404,
             "member": 404,
-            "regulator": 200,
+            "regulator": 404,
             "holder": 404,
             None: 401,
         },
@@ -157,7 +159,7 @@ MATRIX = [
             "other-officer": 404,
             "secretariat": 404,
             "member": 404,
-            "regulator": 403,
+            "regulator": 404,
             "holder": 404,
             None: 401,
         },
@@ -172,7 +174,7 @@ MATRIX = [
             "other-officer": 404,
             "secretariat": 404,
             "member": 404,
-            "regulator": 403,
+            "regulator": 404,
             "holder": 404,
             None: 302,
         },
@@ -187,7 +189,7 @@ MATRIX = [
             "other-officer": 404,
             "secretariat": 404,
             "member": 404,
-            "regulator": 403,
+            "regulator": 404,
             "holder": 404,
             None: 401,
         },

@@ -69,8 +69,13 @@ def with_details(plans: QuerySet[Plan]) -> QuerySet[Plan]:
 
 
 def plans_visible_to(actor: User, permission: str = "plans.view") -> QuerySet[Plan]:
-    """Every plan the actor may see: its institution's, those submitted to its committee, or all
-    for a regulator. A committee never sees a draft that was never submitted to it.
+    """Every plan the actor may see: its institution's, those submitted to its committee, or,
+    for a regulator, every plan from its first submission to a committee. A draft never
+    submitted is the institution's own working paper: the law gives the authority no part in a
+    plan before the committee's review (domain.md §1.3, §1.5; the authority's role starts at
+    filing), and the committee's review is the first act the Minister oversees (the Minister
+    supervises certified committees). A plan the committee rejected back to draft stays
+    visible: its review is on the record.
 
     `permission` names what the actor reads of them (reporting reads ask "reporting.view"), so
     each app's selectors start from the same scope. The institutions and committees are looked
@@ -79,7 +84,7 @@ def plans_visible_to(actor: User, permission: str = "plans.view") -> QuerySet[Pl
     orgs = organisation_ids_with(actor, permission)
     plans = Plan.objects.all()
     if orgs is None:
-        return plans
+        return plans.filter(first_submitted_at__isnull=False)
     if not orgs:
         return plans.none()
     institutions = list(
