@@ -66,6 +66,11 @@ def normalise(text: str) -> str:
     return " ".join(folded.split())
 
 
+def csv_cell(text: str) -> str:
+    """Written text as a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def one_line(text: str) -> str:
     """`text` as written on one line: each run of line breaks and tabs as one space, the ends
     stripped, every other character (a full-width space included) kept. How a name from a

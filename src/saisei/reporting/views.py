@@ -25,6 +25,7 @@ from saisei.accounts.permissions import can, ensure_can
 from saisei.api import idempotency
 from saisei.core.errors import NotFound
 from saisei.core.forms import apply
+from saisei.core.text import csv_cell
 from saisei.core.time import legal_today
 from saisei.law import period_bounds
 from saisei.obligations.labels import RECIPIENT_LABELS, RULE_LABELS
@@ -403,14 +404,14 @@ def periodic_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 value = "" if c[key] is None else c[key]
             writer.writerow([f"criterion {c['position']}", key, value])
         writer.writerow([f"criterion {c['position']}", "missing", ";".join(c["missing"])])
-    writer.writerow(["institution", "evaluation", _text_cell(report.evaluation)])
+    writer.writerow(["institution", "evaluation", csv_cell(report.evaluation)])
     writer.writerow(
-        ["institution", "conflicts_of_interest", _text_cell(report.conflicts_of_interest)]
+        ["institution", "conflicts_of_interest", csv_cell(report.conflicts_of_interest)]
     )
-    writer.writerow(["institution", "non_compliance", _text_cell(report.non_compliance)])
+    writer.writerow(["institution", "non_compliance", csv_cell(report.non_compliance)])
     writer.writerow(["committee", "submitted_on", _iso(report.submitted_on)])
     writer.writerow(["committee", "continuation", report.continuation])
-    writer.writerow(["committee", "opinion", _text_cell(report.committee_opinion)])
+    writer.writerow(["committee", "opinion", csv_cell(report.committee_opinion)])
     writer.writerow(["committee", "reviewed_on", _iso(report.reviewed_on)])
     writer.writerow(["authority", "filed_on", _iso(report.filed_on)])
     return response
@@ -418,11 +419,6 @@ def periodic_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _iso(day: Any) -> str:
     return "" if day is None else day.isoformat()
-
-
-def _text_cell(text: str) -> str:
-    """Written text as a CSV cell a spreadsheet shows as text, never runs as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @login_required
