@@ -101,6 +101,11 @@ PROBES = {
         "from saisei.plans.lifecycle import PUBLIC_STATUSES\n",
         "saisei.registry._probe -> saisei.plans.lifecycle",
     ),
+    "oversight": (
+        "reporting/_probe.py",
+        "from saisei.oversight.areas import NATION\n",
+        "saisei.reporting._probe -> saisei.oversight.areas",
+    ),
     "api-mount": (
         "products/api.py",
         "\n\ndef _mounted():\n    from saisei.config.api import api\n\n    return api\n",

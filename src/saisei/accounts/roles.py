@@ -111,6 +111,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "obligations.waive",
             "reporting.view",
             "products.record_decision",
+            # The national view (saisei.oversight): figures across every institution.
+            "oversight.view",
         }
     ),
     Role.HOLDER_OFFICER: frozenset(

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "saisei.registry",
     "saisei.plans",
     "saisei.reporting",
+    "saisei.oversight",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/", include("saisei.plans.urls")),
     path("obligations/", include("saisei.obligations.urls")),
     path("reporting/", include("saisei.reporting.urls")),
+    path("oversight/", include("saisei.oversight.urls")),
     path("api/v1/", api.urls),
     # Last: an /api/ path no route matched answers the error body, not an HTML 404 page.
     re_path(r"^api/(?P<rest>.*)$", core_views.api_not_found),

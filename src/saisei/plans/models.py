@@ -186,6 +186,23 @@ class Plan(models.Model):
             models.Index(fields=["institution", "updated_at", "id"], name="plan_inst_updated"),
             models.Index(fields=["committee", "updated_at", "id"], name="plan_comm_updated"),
             models.Index(fields=["status", "updated_at", "id"], name="plan_status_updated"),
+            # The national view's counts of the register (saisei.oversight.figures), read from
+            # the index alone: by class, status, therapy and committee; by month of filing.
+            models.Index(
+                fields=[
+                    "status",
+                    "risk_class",
+                    "therapy",
+                    "committee",
+                    "institution",
+                    "first_submitted_at",
+                ],
+                name="plan_oversight_register",
+            ),
+            models.Index(
+                fields=["filed_on", "risk_class", "institution", "first_submitted_at"],
+                name="plan_oversight_filed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -307,7 +324,12 @@ class PlanFacility(models.Model):
 
     class Meta:
         ordering = ["plan", "pk"]
-        indexes = [models.Index(fields=["facility", "is_current"])]
+        indexes = [
+            models.Index(fields=["facility", "is_current"]),
+            # The national view's count of the plans that depend on each facility, in the
+            # facility's order, from the index alone.
+            models.Index(fields=["facility", "is_current", "plan"], name="planfacility_oversight"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan_id} → {self.facility_id}"

@@ -184,6 +184,8 @@ class AdverseEvent(models.Model):
         indexes = [
             models.Index(fields=["plan", "learned_on"]),
             models.Index(fields=["category", "learned_on"]),
+            # The national view's events of a window (saisei.oversight.figures), by seriousness.
+            models.Index(fields=["learned_on", "category", "plan"], name="ae_oversight"),
         ]
 
     def __str__(self) -> str:

@@ -8,4 +8,16 @@
     event.preventDefault();
     window.print();
   });
+  // Printing opens every folded table (the national view's charts print with their numbers),
+  // where the browser does not print a closed <details>; closing them again afterwards.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.chart-table:not([open])").forEach(function (d) {
+      d.open = true; opened.push(d);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
 }());

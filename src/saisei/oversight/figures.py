@@ -1,0 +1,770 @@
+"""The national picture: every figure of the regulator's dashboard, and the rows behind each.
+
+Each figure is defined once here, as a queryset, so that a number on the dashboard and the
+list it links to are the same rows (`tests/oversight` checks both against hand-written SQL).
+
+Two kinds of figure:
+
+- **The register as it stands** (plans by class, status and therapy; the committees and
+  facilities most plans depend on): the plans' current status, whatever day is chosen.
+  A plan's status on a past day is not stored as a column (only its changes are), so the
+  register is not replayed; the page says so.
+- **Dated figures**, on the chosen day D (Japan time) over the *window*, from the first day of
+  the month eleven months before D's month to D: filings per month; duties due in the window
+  met on time or late by D; duties overdue on D whatever their due date; adverse events the
+  institutions learned of in the window and how fast each recipient's report came; orders in
+  force on D.
+
+A duty's state on D (`duty_state`): *waived* if it was waived (a waiver is not dated, so a
+duty waived after D counts as waived); *on time* if it was met by D on or before its due date;
+*late* if met by D after it; *overdue* if its due date is before D and it was not met by D;
+otherwise *ahead* (due on D or later, not met yet). A duty belongs to the place of the
+institution that owes it, or, for a third-party facility with no account (no organisation),
+to the facility's prefecture; a committee's renewal belongs to no prefecture and counts for
+the nation only.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, TruncMonth
+
+from saisei.obligations.models import Obligation, ObligationStatus
+from saisei.oversight.areas import Area, bureau_of
+from saisei.plans.lifecycle import IN_FORCE, PlanStatus
+from saisei.plans.models import Order, Plan, PlanFacility
+from saisei.registry.models import Committee, Institution, ProcessingFacility
+from saisei.reporting.lifecycle import PeriodicReportStatus
+from saisei.reporting.models import CATEGORY_RULE, AdverseEvent, AECategory, PeriodicReport
+
+# Subject types of the duties the dashboard reads (saisei.*.obligations).
+EVENT = "reporting.adverseevent"
+FACILITY = "registry.processingfacility"
+
+# Plans that still depend on their committee and facilities: in force, or suspended by order.
+DEPENDENT_STATUSES: frozenset[str] = frozenset({*IN_FORCE, PlanStatus.SUSPENDED})
+# Periodic reports that have left the institution (submitted to the committee or further).
+SENT_REPORTS = (
+    PeriodicReportStatus.SUBMITTED,
+    PeriodicReportStatus.REVIEWED,
+    PeriodicReportStatus.FILED,
+)
+# The dashboard's groups of plan statuses (its chart of plans by class).
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "before_filing": (PlanStatus.DRAFT, PlanStatus.UNDER_REVIEW, PlanStatus.APPROVED),
+    "in_force": tuple(sorted(IN_FORCE)),
+    "suspended": (PlanStatus.SUSPENDED,),
+    "discontinued": (PlanStatus.DISCONTINUED,),
+    "closed": (PlanStatus.CLOSED,),
+}
+SERIOUS = tuple(c for c in AECategory.values if c != AECategory.NON_SERIOUS)
+DUTY_STATES = ("on_time", "late", "overdue")
+TOP = 10
+
+
+def window_start(on: date) -> date:
+    """The first day of the month eleven months before `on`'s month: twelve calendar months."""
+    month = on.year * 12 + on.month - 1 - 11
+    return date(month // 12, month % 12 + 1, 1)
+
+
+def months(on: date) -> list[date]:
+    start = window_start(on)
+    out = []
+    for k in range(12):
+        m = start.year * 12 + start.month - 1 + k
+        out.append(date(m // 12, m % 12 + 1, 1))
+    return out
+
+
+# -- Plans --------------------------------------------------------------------------------
+
+
+def regulator_plans() -> QuerySet[Plan]:
+    """The plans a regulator's figures count: each plan from its first submission to a
+    committee (a draft never submitted is the institution's own; see plans_visible_to)."""
+    return Plan.objects.filter(first_submitted_at__isnull=False)
+
+
+def plans_in(area: Area) -> QuerySet[Plan]:
+    plans = regulator_plans()
+    if area.prefectures is not None:
+        plans = plans.filter(institution__prefecture__in=area.prefectures)
+    return plans
+
+
+def plan_rows(
+    area: Area,
+    *,
+    risk_class: str = "",
+    status: str = "",
+    group: str = "",
+    therapy: str = "",
+    committee: int | None = None,
+    facility: int | None = None,
+    filed_from: date | None = None,
+    filed_to: date | None = None,
+    dependent: bool = False,
+) -> QuerySet[Plan]:
+    """The plans behind a number of the dashboard (a drill-down's rows)."""
+    plans = plans_in(area)
+    if risk_class:
+        plans = plans.filter(risk_class=risk_class)
+    if status:
+        plans = plans.filter(status=status)
+    if group:
+        plans = plans.filter(status__in=STATUS_GROUPS[group])
+    if therapy:
+        plans = plans.filter(therapy=therapy)
+    if dependent:
+        plans = plans.filter(status__in=DEPENDENT_STATUSES)
+    if committee is not None:
+        plans = plans.filter(committee_id=committee)
+    if facility is not None:
+        plans = plans.filter(
+            pk__in=PlanFacility.objects.filter(facility_id=facility, is_current=True).values(
+                "plan_id"
+            )
+        )
+    if filed_from is not None:
+        plans = plans.filter(filed_on__gte=filed_from)
+    if filed_to is not None:
+        plans = plans.filter(filed_on__lte=filed_to)
+    return plans
+
+
+@dataclass
+class PlanFigures:
+    by_class_status: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_class: dict[str, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_therapy: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    # Plans in force or suspended, per committee (what top_committees ranks).
+    dependent_by_committee: dict[int, int] = field(default_factory=dict)
+
+
+def plan_figures(area: Area) -> PlanFigures:
+    """The register's counts, from one pass over its index (plan_oversight_register)."""
+    out = PlanFigures()
+    rows = (
+        plans_in(area)
+        .order_by()
+        .values_list("risk_class", "status", "therapy", "committee_id")
+        .annotate(n=Count("pk"))
+    )
+    by_class_status: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_class: dict[str, int] = defaultdict(int)
+    by_status: dict[str, int] = defaultdict(int)
+    by_therapy: dict[str, int] = defaultdict(int)
+    dependent: dict[int, int] = defaultdict(int)
+    for risk_class, status, therapy, committee, n in rows:
+        if status in DEPENDENT_STATUSES and committee is not None:
+            dependent[committee] += n
+        by_class_status[risk_class][status] += n
+        by_class[risk_class] += n
+        by_status[status] += n
+        by_therapy[therapy] += n
+        out.total += n
+    out.by_class_status = {k: dict(v) for k, v in by_class_status.items()}
+    out.by_class, out.by_status, out.by_therapy = dict(by_class), dict(by_status), dict(by_therapy)
+    out.dependent_by_committee = dict(dependent)
+    return out
+
+
+def filings_per_month(area: Area, on: date) -> list[tuple[date, dict[str, int]]]:
+    """Plans filed in each month of the window (to `on`), by class."""
+    counts: dict[date, dict[str, int]] = {m: {} for m in months(on)}
+    rows = (
+        plans_in(area)
+        .filter(filed_on__gte=window_start(on), filed_on__lte=on)
+        .annotate(month=TruncMonth("filed_on"))
+        .order_by()
+        .values_list("month", "risk_class")
+        .annotate(n=Count("pk"))
+    )
+    for month, risk_class, n in rows:
+        key = month if isinstance(month, date) else date.fromisoformat(str(month)[:10])
+        key = date(key.year, key.month, 1)
+        counts.setdefault(key, {})[risk_class] = n
+    return sorted(counts.items())
+
+
+# -- Duties ---------------------------------------------------------------------------------
+
+
+def duty_state(on: date) -> Case:
+    """A duty's state on `on` (the module's docstring): one CASE, the same in every query."""
+    met_by_then = Q(met_on__isnull=False, met_on__lte=on)
+    return Case(
+        When(status=ObligationStatus.WAIVED, then=Value("waived")),
+        When(met_by_then & Q(met_on__lte=F("due_on")), then=Value("on_time")),
+        When(met_by_then, then=Value("late")),
+        When(due_on__lt=on, then=Value("overdue")),
+        default=Value("ahead"),
+        output_field=CharField(),
+    )
+
+
+def _facility_ids_in(area: Area) -> list[str]:
+    assert area.prefectures is not None
+    return [
+        str(pk)
+        for pk in ProcessingFacility.objects.filter(prefecture__in=area.prefectures).values_list(
+            "pk", flat=True
+        )
+    ]
+
+
+def _institution_orgs(area: Area) -> QuerySet[Institution, int]:
+    assert area.prefectures is not None
+    return Institution.objects.filter(
+        prefecture__in=area.prefectures, organisation__isnull=False
+    ).values_list("organisation_id", flat=True)
+
+
+def duties_in(area: Area) -> QuerySet[Obligation]:
+    duties = Obligation.objects.all()
+    if area.prefectures is not None:
+        duties = duties.filter(
+            Q(organisation_id__in=_institution_orgs(area))
+            | Q(
+                organisation__isnull=True,
+                subject_type=FACILITY,
+                subject_id__in=_facility_ids_in(area),
+            )
+        )
+    return duties
+
+
+def _duty_parts(on: date) -> tuple[Q, Q, Q]:
+    """The three disjoint sets of duties the dashboard counts, each answered from an index:
+    due in the window (up to `on`); due before it and still open or overdue; due before it and
+    met only after `on` (empty when `on` is today)."""
+    start = window_start(on)
+    return (
+        Q(due_on__gte=start, due_on__lte=on),
+        Q(status__in=(ObligationStatus.OPEN, ObligationStatus.OVERDUE), due_on__lt=start),
+        Q(met_on__gt=on, due_on__lt=start),
+    )
+
+
+def duty_rows(
+    area: Area, on: date, *, state: str = "", rule: str = "", place: str = ""
+) -> QuerySet[Obligation]:
+    """The duties behind a number of the dashboard: in the window, or overdue on `on`."""
+    window, old_open, met_after = _duty_parts(on)
+    duties = (
+        duties_in(area)
+        .filter(window | old_open | met_after)
+        .annotate(state=duty_state(on))
+        .filter(state__in=DUTY_STATES)
+    )
+    if state:
+        duties = duties.filter(state=state)
+    if rule:
+        duties = duties.filter(rule=rule)
+    if place:
+        duties = duties.filter(_place_q(place))
+    return duties
+
+
+def _place_q(place: str) -> Q:
+    """A place of the breakdown: `bureau:<code>`, `pref:<code>`, or `none` (no prefecture)."""
+    from saisei.oversight.areas import parse_area
+
+    if place == "none":
+        placed = [
+            str(pk)
+            for pk in ProcessingFacility.objects.filter(prefecture__isnull=False)
+            .exclude(prefecture="")
+            .values_list("pk", flat=True)
+        ]
+        return ~Q(organisation__institution__isnull=False) & ~Q(
+            organisation__isnull=True, subject_type=FACILITY, subject_id__in=placed
+        )
+    area = parse_area(place)
+    if area.prefectures is None:
+        return Q(pk__in=[])
+    return Q(organisation__institution__prefecture__in=area.prefectures) | Q(
+        organisation__isnull=True, subject_type=FACILITY, subject_id__in=_facility_ids_in(area)
+    )
+
+
+@dataclass
+class DutyFigures:
+    by_rule: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Keyed by the place of the breakdown: a bureau code for the nation, a prefecture code for
+    # a bureau; "" for duties with no prefecture (a committee's renewal).
+    by_place: dict[str, dict[str, int]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    longest: list[dict[str, Any]] = field(default_factory=list)
+
+
+def duty_figures(area: Area, on: date) -> DutyFigures:
+    """The duty figures, counted per organisation (or, for a facility with no account, per
+    facility) over the whole country from indexes that hold every column the count groups by
+    (obligation_oversight_*), then placed, and kept to the area, by the organisations'
+    institutions: grouping first and placing the groups costs a fraction of joining every duty
+    to its institution, and an area costs what the nation costs."""
+    out = DutyFigures()
+    by_rule: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DUTY_STATES, 0))
+    by_place: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DUTY_STATES, 0))
+    totals = dict.fromkeys(DUTY_STATES, 0)
+    per_bureau = area.kind == "nation"
+    start = window_start(on)
+
+    owned: dict[tuple[int, str, str], int] = defaultdict(int)
+    loose: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    duties = Obligation.objects.annotate(state=duty_state(on))
+    window, old_open, _met_after = _duty_parts(on)
+    # Met only after `on`, due before the window: asked by the met date alone (an index range
+    # that is empty for today) with "due before the window" as a column of the count, so that
+    # SQLite does not take the due date's index for this part.
+    met_after = duties.filter(met_on__gt=on).annotate(
+        before=Case(
+            When(due_on__lt=start, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+    )
+    for selected, part in ((duties, window), (duties, old_open), (met_after, Q(before=1))):
+        rows = selected.filter(part).filter(state__in=DUTY_STATES).order_by()
+        for org, rule, state, n in (
+            rows.filter(organisation__isnull=False)
+            .values_list("organisation_id", "rule", "state")
+            .annotate(n=Count("pk"))
+        ):
+            owned[org, rule, state] += n
+        for subject_type, subject_id, rule, state, n in (
+            rows.filter(organisation__isnull=True)
+            .values_list("subject_type", "subject_id", "rule", "state")
+            .annotate(n=Count("pk"))
+        ):
+            loose[subject_type, subject_id, rule, state] += n
+
+    org_place: dict[int, str] = {}
+    if owned:
+        org_place = dict(
+            Institution.objects.filter(organisation__isnull=False).values_list(
+                "organisation_id", "prefecture"
+            )
+        )
+    facility_ids = [int(sid) for st, sid, _r, _s in loose if st == FACILITY and sid.isdigit()]
+    facility_place: dict[int, str] = {}
+    if facility_ids:
+        facility_place = dict(
+            ProcessingFacility.objects.filter(pk__in=facility_ids).values_list("pk", "prefecture")
+        )
+
+    placed: list[tuple[str | None, str, str, int]] = [
+        (org_place.get(org), rule, state, n) for (org, rule, state), n in owned.items()
+    ]
+    for (subject_type, subject_id, rule, state), n in loose.items():
+        prefecture = None
+        if subject_type == FACILITY and subject_id.isdigit():
+            prefecture = facility_place.get(int(subject_id))
+        placed.append((prefecture, rule, state, n))
+    inside = set(area.prefectures) if area.prefectures is not None else None
+    for prefecture, rule, state, n in placed:
+        if inside is not None and prefecture not in inside:
+            continue
+        place = "" if not prefecture else (bureau_of(prefecture) if per_bureau else prefecture)
+        by_rule[rule][state] += n
+        by_place[place][state] += n
+        totals[state] += n
+    out.by_rule = dict(sorted(by_rule.items()))
+    out.by_place = dict(by_place)
+    out.totals = totals
+    out.longest = longest_overdue(area, on)
+    return out
+
+
+def _iterate(rows: Any) -> Any:
+    return rows.iterator(chunk_size=500) if isinstance(rows, QuerySet) else iter(rows)
+
+
+def longest_overdue(area: Area, on: date) -> list[dict[str, Any]]:
+    """The TOP duties overdue longest on `on`: the first TOP of each way a duty is overdue
+    (still open, overdue, or met only after `on`), each read in due-date order from its index
+    and, for an area, kept to the duties of its institutions and facilities as they come (the
+    first few hundred hold a bureau's; a prefecture's may take longer), then merged."""
+    inside: tuple[set[int], set[str]] | None = None
+    if area.prefectures is not None:
+        inside = (set(_institution_orgs(area)), set(_facility_ids_in(area)))
+    chosen: list[tuple[date, int]] = []
+    columns = ("pk", "due_on", "organisation_id", "subject_type", "subject_id")
+    # In due-date order only, so that each status is one range of its index
+    # (obligation_oversight_open); ties at the cut are read to their end and ordered by id here.
+    outstanding = Obligation.objects.filter(due_on__lt=on).order_by("due_on")
+    # Met only after `on`: asked by the met date alone (an empty index range for today), the due
+    # date checked here, so that SQLite does not walk the due date's index for it.
+    met_after = (
+        Obligation.objects.filter(met_on__gt=on).exclude(status=ObligationStatus.WAIVED).order_by()
+    )
+    for rows in (
+        outstanding.filter(status=ObligationStatus.OPEN).values_list(*columns),
+        outstanding.filter(status=ObligationStatus.OVERDUE).values_list(*columns),
+        sorted(
+            (r for r in met_after.values_list(*columns) if r[1] < on),
+            key=lambda r: (r[1], r[0]),
+        ),
+    ):
+        found: list[tuple[date, int]] = []
+        for pk, due_on, org, subject_type, subject_id in _iterate(rows):
+            if len(found) >= TOP and due_on > found[-1][0]:
+                break
+            if inside is not None and not (
+                org in inside[0]
+                or (org is None and subject_type == FACILITY and subject_id in inside[1])
+            ):
+                continue
+            found.append((due_on, pk))
+        chosen.extend(found)
+    chosen.sort()
+    ids = [pk for _due, pk in chosen[:TOP]]
+    shown = ("pk", "rule", "subject_label", "recipient", "due_on", "organisation__name")
+    by_id = {row["pk"]: dict(row) for row in Obligation.objects.filter(pk__in=ids).values(*shown)}
+    longest = [by_id[pk] for pk in ids]
+    for row in longest:
+        row["days_overdue"] = (on - row["due_on"]).days
+    return longest
+
+
+# -- Adverse events -------------------------------------------------------------------------
+
+
+def _plan_ids_in(area: Area) -> QuerySet[Plan, Any]:
+    """The area's plans as a subquery the database reads once (from the register's index)."""
+    return plans_in(area).order_by().values("pk")
+
+
+def events_in(area: Area) -> QuerySet[AdverseEvent]:
+    """Adverse events, of the area's plans. An event is recorded only on a plan that was filed
+    (saisei.reporting.services), so every event's plan is one a regulator sees."""
+    events = AdverseEvent.objects.all()
+    if area.prefectures is not None:
+        events = events.filter(plan_id__in=_plan_ids_in(area))
+    return events
+
+
+def event_rows(
+    area: Area, on: date, *, category: str = "", serious: bool = False
+) -> QuerySet[AdverseEvent]:
+    """The adverse events the institutions learned of in the window, newest first."""
+    events = events_in(area).filter(learned_on__gte=window_start(on), learned_on__lte=on)
+    if category:
+        events = events.filter(category=category)
+    if serious:
+        events = events.filter(category__in=SERIOUS)
+    return events
+
+
+@dataclass
+class Timeliness:
+    """How fast one recipient's reports of one rule came, for the events of the window."""
+
+    rule: str
+    recipient: str
+    limit_days: int
+    reports: int = 0
+    on_time: int = 0
+    late: int = 0
+    outstanding: int = 0
+    median_days: float | None = None
+    longest_days: int | None = None
+
+
+@dataclass
+class EventFigures:
+    by_category: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    serious: int = 0
+    # From the periodic reports whose period ended in the window and that were sent.
+    reports: int = 0
+    treatments: int = 0
+    reported_by_category: dict[str, int] = field(default_factory=dict)
+    per_thousand: dict[str, float] = field(default_factory=dict)
+    timeliness: list[Timeliness] = field(default_factory=list)
+
+
+# The law's limits for the serious rules (domain.md §1.8; saisei.law's obligation table).
+LIMIT_DAYS = {"ae_death": 7, "ae_serious": 15}
+
+
+def report_rows(area: Area, on: date) -> QuerySet[PeriodicReport]:
+    # A periodic report exists only for a filed plan (saisei.reporting.services).
+    reports = PeriodicReport.objects.filter(
+        status__in=SENT_REPORTS,
+        period_end__gte=window_start(on),
+        period_end__lte=on,
+    )
+    if area.prefectures is not None:
+        reports = reports.filter(plan_id__in=_plan_ids_in(area))
+    return reports
+
+
+def event_duties(event_ids: list[int] | None) -> QuerySet[Obligation]:
+    """The serious events' report duties, one per recipient (ae_death / ae_serious): of the
+    given events, or (None) of every event, for the caller to narrow."""
+    duties = Obligation.objects.filter(subject_type=EVENT, rule__in=tuple(LIMIT_DAYS))
+    if event_ids is not None:
+        duties = duties.filter(subject_id__in=[str(pk) for pk in event_ids])
+    return duties
+
+
+REPORT_STATES = ("on_time", "late", "outstanding")
+
+
+def event_duty_rows(
+    area: Area, on: date, *, rule: str = "", recipient: str = "", report: str = ""
+) -> QuerySet[Obligation]:
+    """The report duties of the serious events of the window (not waived), each with its
+    `report` state on `on`: in on time, in late, or outstanding (not in by then)."""
+    ids = [str(pk) for pk in event_rows(area, on, serious=True).values_list("pk", flat=True)]
+    met_by_then = Q(met_on__isnull=False, met_on__lte=on)
+    duties = (
+        event_duties(None)
+        .filter(subject_id__in=ids)
+        .exclude(status=ObligationStatus.WAIVED)
+        .annotate(
+            report=Case(
+                When(met_by_then & Q(met_on__lte=F("due_on")), then=Value("on_time")),
+                When(met_by_then, then=Value("late")),
+                default=Value("outstanding"),
+                output_field=CharField(),
+            )
+        )
+    )
+    if rule:
+        duties = duties.filter(rule=rule)
+    if recipient:
+        duties = duties.filter(recipient=recipient)
+    if report:
+        duties = duties.filter(report=report)
+    return duties
+
+
+def event_figures(area: Area, on: date) -> EventFigures:
+    out = EventFigures()
+    events = event_rows(area, on)
+    counts = dict(events.order_by().values_list("category").annotate(n=Count("pk")))
+    out.by_category = {c: counts.get(c, 0) for c in AECategory.values}
+    out.total = sum(counts.values())
+    out.serious = sum(counts.get(c, 0) for c in SERIOUS)
+
+    def figure(key: str) -> Coalesce:
+        return Coalesce(Sum(Cast(KT(f"figures__{key}"), IntegerField())), 0)
+
+    sums = report_rows(area, on).aggregate(
+        reports=Count("pk"),
+        treatments=figure("cases"),
+        **{f"ae_{c}": figure(f"adverse_events__{c}") for c in AECategory.values},
+    )
+    out.reports = sums["reports"]
+    out.treatments = sums["treatments"]
+    out.reported_by_category = {c: sums[f"ae_{c}"] for c in AECategory.values}
+    if out.treatments:
+        out.per_thousand = {
+            c: round(n * 1000 / out.treatments, 2) for c, n in out.reported_by_category.items()
+        }
+
+    found: dict[tuple[str, str], list[tuple[date, date, date | None, str]]] = defaultdict(list)
+    for rule, recipient, starts_on, due_on, met_on, status in event_duty_rows(area, on).values_list(
+        "rule", "recipient", "starts_on", "due_on", "met_on", "status"
+    ):
+        found[rule, recipient].append((starts_on, due_on, met_on, status))
+    for (rule, recipient), duties in sorted(found.items()):
+        t = Timeliness(rule=rule, recipient=recipient, limit_days=LIMIT_DAYS[rule])
+        days: list[int] = []
+        for starts_on, due_on, met_on, status in duties:
+            if status == ObligationStatus.WAIVED:
+                continue
+            t.reports += 1
+            if met_on is not None and met_on <= on:
+                days.append((met_on - starts_on).days)
+                if met_on <= due_on:
+                    t.on_time += 1
+                else:
+                    t.late += 1
+            else:
+                t.outstanding += 1
+        if days:
+            t.median_days = statistics.median(days)
+            t.longest_days = max(days)
+        out.timeliness.append(t)
+    return out
+
+
+def rule_of(category: str) -> str:
+    return CATEGORY_RULE.get(category, "")
+
+
+# -- What the country depends on ------------------------------------------------------------
+
+
+def top_committees(area: Area, plans: PlanFigures | None = None) -> list[dict[str, Any]]:
+    """The TOP committees by the plans in force or suspended they review (from the register's
+    counts, if the caller has them)."""
+    counts = (plans or plan_figures(area)).dependent_by_committee
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+    names = {
+        c.pk: c
+        for c in Committee.objects.filter(pk__in=[k for k, _n in top]).only("name", "name_en")
+    }
+    return [
+        {
+            "committee_id": pk,
+            "committee__name": names[pk].name,
+            "committee__name_en": names[pk].name_en,
+            "n": n,
+        }
+        for pk, n in top
+    ]
+
+
+def top_facilities(area: Area) -> list[dict[str, Any]]:
+    """The TOP facilities by the plans in force or suspended that name them, with the number of
+    institutions those plans belong to. The plans are a semi-join (their ids from the register's
+    index), so the count runs down the facility index without reading a plan row."""
+    dependent = plans_in(area).filter(status__in=DEPENDENT_STATUSES).values("pk")
+    top = list(
+        PlanFacility.objects.filter(is_current=True, plan_id__in=dependent)
+        .order_by()
+        .values_list("facility_id")
+        .annotate(n=Count("plan_id", distinct=True))
+        .order_by("-n", "facility_id")[:TOP]
+    )
+    if not top:
+        return []
+    ids = [facility_id for facility_id, _n in top]
+    names = {
+        f.pk: f
+        for f in ProcessingFacility.objects.filter(pk__in=ids).only("name", "name_en", "kind")
+    }
+    institutions = dict(
+        PlanFacility.objects.filter(is_current=True, facility_id__in=ids, plan_id__in=dependent)
+        .order_by()
+        .values_list("facility_id")
+        .annotate(n=Count("plan__institution_id", distinct=True))
+    )
+    return [
+        {
+            "facility_id": facility_id,
+            "facility__name": names[facility_id].name,
+            "facility__name_en": names[facility_id].name_en,
+            "facility__kind": names[facility_id].kind,
+            "n": n,
+            "institutions": institutions.get(facility_id, 0),
+        }
+        for facility_id, n in top
+    ]
+
+
+# -- Orders ---------------------------------------------------------------------------------
+
+
+def orders_in_force(area: Area, on: date) -> QuerySet[Order]:
+    orders = Order.objects.filter(issued_on__lte=on).filter(
+        Q(lifted_on__isnull=True) | Q(lifted_on__gt=on)
+    )
+    if area.prefectures is not None:
+        p = area.prefectures
+        orders = orders.filter(
+            Q(target_plan__institution__prefecture__in=p)
+            | Q(target_institution__prefecture__in=p)
+            | Q(target_facility__prefecture__in=p)
+        )
+    return orders.select_related("target_plan", "target_institution", "target_facility").annotate(
+        reach=Count("effects")
+    )
+
+
+# -- The whole page -------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    on: date
+    area: Area
+    start: date
+    plans: PlanFigures
+    filings: list[tuple[date, dict[str, int]]]
+    duties: DutyFigures
+    events: EventFigures
+    committees: list[dict[str, Any]]
+    facilities: list[dict[str, Any]]
+    orders: list[Order]
+
+
+def dashboard(area: Area, on: date) -> Dashboard:
+    plans = plan_figures(area)
+    return Dashboard(
+        on=on,
+        area=area,
+        start=window_start(on),
+        plans=plans,
+        filings=filings_per_month(area, on),
+        duties=duty_figures(area, on),
+        events=event_figures(area, on),
+        committees=top_committees(area, plans),
+        facilities=top_facilities(area),
+        orders=list(orders_in_force(area, on)),
+    )
+
+
+def event_details(events: list[AdverseEvent], on: date) -> dict[int, dict[str, Any]]:
+    """For the serious-event monitor's page of events: each recipient's report duty and its
+    state on `on`, and each facility that processed the plan's cells with the number of other
+    plans in force or suspended that depend on it."""
+    details: dict[int, dict[str, Any]] = {e.pk: {"duties": [], "facilities": []} for e in events}
+    if not events:
+        return details
+    for duty in (
+        event_duties([e.pk for e in events])
+        .annotate(state=duty_state(on))
+        .order_by("subject_id", "recipient")
+        .only("pk", "rule", "recipient", "due_on", "met_on", "status", "subject_id")
+    ):
+        details[int(duty.subject_id)]["duties"].append(duty)
+    plan_ids = {e.plan_id for e in events}
+    links = list(
+        PlanFacility.objects.filter(plan_id__in=plan_ids, is_current=True)
+        .select_related("facility")
+        .only("plan_id", "facility__id", "facility__name", "facility__name_en", "facility__number")
+    )
+    facility_ids = {link.facility_id for link in links}
+    dependent = dict(
+        PlanFacility.objects.filter(
+            facility_id__in=facility_ids,
+            is_current=True,
+            plan__status__in=DEPENDENT_STATUSES,
+        )
+        .order_by()
+        .values_list("facility_id")
+        .annotate(n=Count("plan_id", distinct=True))
+    )
+    by_plan: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for link in links:
+        by_plan[link.plan_id].append(
+            {"facility": link.facility, "plans": dependent.get(link.facility_id, 0)}
+        )
+    for event in events:
+        details[event.pk]["facilities"] = by_plan.get(event.plan_id, [])
+    return details
