@@ -131,23 +131,45 @@ def test_the_committee_approves_and_the_regulator_accepts_on_the_pages(world, cl
     assert "KANTO-9" in page and "提供中" in page and "NA8999001" in page
 
 
-def test_the_regulator_previews_the_reach_then_issues(world, client_for) -> None:
+def test_the_regulator_finds_the_target_by_name_previews_the_reach_then_issues(
+    world, client_for
+) -> None:
     plans = [world.plan_in(S.ACTIVE), world.plan_in(S.ACTIVE)]
     client = client_for("regulator")
-    data = {
-        "kind": "emergency",
-        "target_kind": "facility",
-        "target_id": world.facility.pk,
-        "reason": "r",
-    }
+    # The facility is found by its name or its number, never by typing an id.
+    for query in (world.facility.name[2:8], world.facility.number.lower()):
+        found = client.get("/plans/orders/", {"find": query}, HTTP_ACCEPT_LANGUAGE="en")
+        assert f'href="?target=facility:{world.facility.pk}"' in found.content.decode(), query
+    chosen = client.get(f"/plans/orders/?target=facility:{world.facility.pk}")
+    assert world.facility.number in chosen.content.decode()
+    data = {"kind": "emergency", "target": f"facility:{world.facility.pk}", "reason": "r"}
     preview = client.post("/plans/orders/", {**data, "preview": "1"}, HTTP_ACCEPT_LANGUAGE="en")
     html = preview.content.decode()
     assert "Plans this order would suspend: 2" in html
+    assert "Legal basis: RM Act Art 22. It restricts provision" in html
     assert not Order.objects.exists()
     assert client.post("/plans/orders/", {**data, "confirm": "1"}).status_code == 302
     assert {p.status for p in Plan.objects.filter(pk__in=[p.pk for p in plans])} == {S.SUSPENDED}
     public = client_for(None).get(f"/plans/verify/{plans[0].pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Emergency suspension order" in public.content.decode()
+
+
+@pytest.mark.parametrize("target", ["", "facility:", "facility:99999999", "committee:1", "plan:x"])
+def test_an_order_against_nothing_chosen_is_refused(world, client_for, target) -> None:
+    client = client_for("regulator")
+    data = {"kind": "improvement", "target": target, "reason": "r", "confirm": "1"}
+    response = client.post("/plans/orders/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Choose what the order is against" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_the_improvement_order_preview_says_provision_goes_on(world, client_for) -> None:
+    plan = world.plan_in(S.ACTIVE)
+    client = client_for("regulator")
+    data = {"kind": "improvement", "target": f"plan:{plan.pk}", "reason": "r", "preview": "1"}
+    html = client.post("/plans/orders/", data, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "再生医療等安全性確保法第23条第1項" in html
 
 
 def test_the_public_search_finds_filed_plans_only(world, client_for) -> None:
@@ -185,3 +207,89 @@ def test_the_public_search_shows_each_plan_number(world, client_for) -> None:
         assert f'<th scope="col">{label}</th>' in html
         assert _number_cell(html, numbered) == numbered.plan_number
         assert _number_cell(html, unnumbered) == "\u2014"
+
+
+def test_the_regulator_extends_then_shortens_a_class_i_restriction_from_the_plan_page(
+    world, client_for
+) -> None:
+    from datetime import timedelta
+
+    from saisei.audit.models import AuditEvent
+
+    plan = world.plan_in(S.RESTRICTED, risk_class="I")
+    allowed = plan.provision_allowed_from
+    regulator = client_for("regulator")
+    page = regulator.get(f"/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Extend the Class I restriction" in page and "Shorten the Class I restriction" in page
+    officer_page = client_for("officer").get(f"/plans/{plan.pk}/").content.decode()
+    assert "restriction/extend" not in officer_page
+    extended = allowed + timedelta(days=30)
+    response = regulator.post(
+        f"/plans/{plan.pk}/restriction/extend/",
+        {"ext-which": "plan", "ext-until": extended.isoformat(), "ext-reason": "Council review"},
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.provision_allowed_from == extended
+    # A new date before the current one is refused in place, with the field's message.
+    refused = regulator.post(
+        f"/plans/{plan.pk}/restriction/extend/",
+        {"ext-which": "plan", "ext-until": allowed.isoformat(), "ext-reason": "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 400
+    assert "The new date must be after the current one." in refused.content.decode()
+    today = legal_today()
+    response = regulator.post(
+        f"/plans/{plan.pk}/restriction/shorten/",
+        {"sho-which": "plan", "sho-until": today.isoformat(), "sho-reason": "Meets the standards"},
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.provision_allowed_from) == (S.ACTIVE, today)
+    actions = set(
+        AuditEvent.objects.filter(target_id=str(plan.pk)).values_list("action", flat=True)
+    )
+    assert {"plans.plan.restriction_extended", "plans.plan.restriction_shortened"} <= actions
+    # The officer may not: refused, and nothing changes.
+    assert (
+        client_for("officer")
+        .post(
+            f"/plans/{plan.pk}/restriction/extend/",
+            {"ext-which": "plan", "ext-until": extended.isoformat(), "ext-reason": "x"},
+        )
+        .status_code
+        == 403
+    )
+
+
+def test_the_regulator_waives_a_duty_with_a_reason_from_the_national_view(
+    world, client_for
+) -> None:
+    from saisei.audit.models import AuditEvent
+    from saisei.obligations.models import Obligation
+
+    world.plan_in(S.ACTIVE)
+    duty = Obligation.objects.filter(status__in=("open", "overdue")).first()
+    assert duty is not None
+    regulator = client_for("regulator")
+    url = f"/obligations/{duty.pk}/waive/"
+    form = regulator.get(url + "?next=/oversight/duties/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert form.status_code == 200 and "免除" in form.content.decode()
+    empty = regulator.post(url, {"reason": "  "}, HTTP_ACCEPT_LANGUAGE="en")
+    assert empty.status_code == 400
+    duty.refresh_from_db()
+    assert duty.status in ("open", "overdue")
+    done = regulator.post(url, {"reason": "Plan closed by order", "next": "/oversight/duties/"})
+    assert done.status_code == 302 and done["Location"] == "/oversight/duties/"
+    duty.refresh_from_db()
+    assert (duty.status, duty.waived_reason) == ("waived", "Plan closed by order")
+    assert AuditEvent.objects.filter(target_id=str(duty.pk), action__contains="waive").exists()
+    # Another site as the place to go back to is not followed.
+    other = Obligation.objects.filter(status__in=("open", "overdue")).first()
+    if other is not None:
+        away = regulator.post(
+            f"/obligations/{other.pk}/waive/", {"reason": "r", "next": "https://evil.example/"}
+        )
+        assert away["Location"] == "/obligations/"
+    assert client_for("officer").get(url).status_code == 403

@@ -120,6 +120,7 @@ class Ids:
 PAGE_PARAMS: dict[str, str] = {
     "accounts:token_revoke": "token",
     "obligations:record_filing": "obligation",
+    "obligations:waive": "obligation",
     "plans:public": "plan",
     "plans:listed": "listed",
     "plans:listed_committee": "listed_committee",
@@ -137,6 +138,9 @@ PAGE_PARAMS: dict[str, str] = {
     "plans:minor_change": "plan",
     "plans:discontinue": "plan",
     "plans:close": "plan",
+    "plans:restriction_extend": "plan",
+    "plans:restriction_shorten": "plan",
+    "plans:restriction_release": "plan",
     "plans:data_collection_end": "plan",
     "products:detail": "product",
     "registry:institution": "institution",

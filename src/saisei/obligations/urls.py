@@ -7,4 +7,5 @@ app_name = "obligations"
 urlpatterns = [
     path("", views.due, name="due"),
     path("<int:pk>/filing/", views.record_filing, name="record_filing"),
+    path("<int:pk>/waive/", views.waive, name="waive"),
 ]

@@ -10,6 +10,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,11 +21,11 @@ from saisei.accounts.permissions import can
 from saisei.core.errors import DomainError, NotFound, NotPermitted
 from saisei.core.keyset import keyset_page
 from saisei.core.time import legal_today
-from saisei.obligations.forms import FilingForm
+from saisei.obligations.forms import FilingForm, WaiverForm
 from saisei.obligations.labels import RECIPIENT_LABELS, RULE_LABELS, legal_name
 from saisei.obligations.models import FILED_OUTSIDE_RULES, Obligation, ObligationStatus
 from saisei.obligations.selectors import effective_status, obligation_get_for, obligations_for
-from saisei.obligations.services import obligation_record_filing
+from saisei.obligations.services import obligation_record_filing, obligation_waive
 
 STATUS_FILTERS = ("outstanding", "overdue", "open", "met", "met_late", "waived", "all")
 
@@ -177,3 +178,58 @@ def record_filing(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The filing is recorded and the duty is met."))
     return redirect("obligations:due")
+
+
+@login_required
+def waive(request: HttpRequest, pk: int) -> HttpResponse:
+    """A regulator waives a duty, giving the reason (the form, then the service)."""
+    actor = page_actor(request)
+    try:
+        obligation = obligation_get_for(actor, pk)
+    except NotFound:
+        raise Http404 from None
+    if not can(actor, "obligations.waive", obligation):
+        return render(
+            request,
+            "refused.html",
+            {"message": _("Only a regulator may waive a duty.")},
+            status=403,
+        )
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    form = WaiverForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                obligation_waive(
+                    obligation=obligation, reason=form.cleaned_data["reason"], actor=actor
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+                status = exc.status
+            else:
+                messages.success(request, _("The duty is waived; the reason is on its record."))
+                return redirect(back or "obligations:due")
+        else:
+            status = 400
+    return render(
+        request,
+        "obligations/waive.html",
+        {
+            "obligation": obligation,
+            "form": form,
+            "next": back,
+            "outstanding": obligation.is_outstanding,
+            "explain": _explanation_sentence(obligation),
+        },
+        status=status,
+    )
+
+
+def _explanation_sentence(obligation: Obligation) -> str:
+    japanese = (get_language() or "").startswith("ja")
+    e = obligation.explanation or {}
+    english = e.get("explanation") or e.get("explain") or ""
+    return str((e.get("explain_ja") or english) if japanese else english)

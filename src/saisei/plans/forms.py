@@ -362,12 +362,64 @@ class OpinionForm(RmActFormMixin, forms.Form):
 
 
 class OrderForm(RmActFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of order"), choices=OrderKind.choices)
-    target_kind = forms.ChoiceField(label=_("Against"), choices=OrderTarget.choices)
-    target_id = forms.IntegerField(
-        label=_("Identifier of the plan, institution or facility"), min_value=1
+    """An order against the target the regulator chose from the page's search (the `target`
+    token, `kind:id`, is the choice's own: nobody types an id)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of order"),
+        choices=OrderKind.choices,
+        help_text=_(
+            "The legal basis is the kind's: an improvement order (Art 23(1)) orders changes and "
+            "provision goes on; an order restricting provision (Art 23(2)) and an emergency "
+            "order (Art 22, the Minister's own) suspend every plan in its reach until lifted."
+        ),
+    )
+    target = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea)
+
+
+RESTRICTION_CHOICES = [
+    ("plan", _("The plan's own restriction (Act Art 8-9)")),
+    ("change", _("The restriction of its change (Act Art 10(1))")),
+]
+
+
+class RestrictionExtendForm(RmActFormMixin, forms.Form):
+    which = forms.ChoiceField(label=_("Which restriction"), choices=RESTRICTION_CHOICES)
+    until = forms.DateField(
+        label=_("Provision allowed from (the new first day)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    notified_on = forms.DateField(
+        label=_("Notified to the institution on"),
+        help_text=_("Within the current period (Act Art 8(2)); today if left empty."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea)
+
+
+class RestrictionShortenForm(RmActFormMixin, forms.Form):
+    which = forms.ChoiceField(label=_("Which restriction"), choices=RESTRICTION_CHOICES)
+    until = forms.DateField(
+        label=_("Provision allowed from (the new first day)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea)
+
+
+class OrderTargetSearchForm(forms.Form):
+    find = forms.CharField(
+        label=_("Find the plan, institution or facility"),
+        help_text=_("A name (in Japanese or English), a plan number or a facility number."),
+        max_length=100,
+        min_length=2,
+    )
+    against = forms.ChoiceField(
+        label=_("Among"),
+        choices=[("", _("Plans, institutions and facilities")), *OrderTarget.choices],
+        required=False,
+    )
 
 
 def _attributes(attrs: Mapping[str, Any]) -> str:

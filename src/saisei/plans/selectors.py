@@ -700,3 +700,91 @@ def order_list() -> QuerySet[Order]:
 
 def order_effects(order: Order) -> QuerySet[OrderEffect]:
     return order.effects.select_related("plan", "plan__institution").order_by("plan_id")
+
+
+# What the orders page's search may find: the kinds of target an order can have.
+ORDER_TARGET_LIMIT = 20
+
+
+def order_targets(q: str, kind: str = "") -> list[dict[str, Any]]:
+    """What an order can be issued against, found by name or number (a regulator never types an
+    id): plans filed and in force or suspended, by title or plan number; institutions by name
+    (as written, or as its spelling key: width, kana and spaces aside); processing facilities
+    by name or facility number. At most ORDER_TARGET_LIMIT of each kind."""
+    from saisei.core.text import normalise
+    from saisei.plans.lifecycle import IN_FORCE
+    from saisei.registry.models import ProcessingFacility
+    from saisei.registry.names import name_key
+
+    q = " ".join(q.split())[:100]
+    if len(q) < 2:
+        return []
+    found: list[dict[str, Any]] = []
+    if kind in ("", "plan"):
+        plans = (
+            Plan.objects.filter(status__in={*IN_FORCE, PlanStatus.SUSPENDED})
+            .filter(Q(title__icontains=q) | Q(title_en__icontains=q) | Q(plan_number__icontains=q))
+            .select_related("institution")
+            .order_by("plan_number", "pk")[:ORDER_TARGET_LIMIT]
+        )
+        found += [
+            {
+                "kind": "plan",
+                "pk": p.pk,
+                "name": p.title,
+                "name_en": p.title_en,
+                "detail": f"{p.plan_number} · {p.institution.name}",
+                "obj": p,
+            }
+            for p in plans
+        ]
+    if kind in ("", "institution"):
+        key = name_key(q).facility
+        match = Q(name__icontains=q) | Q(name_en__icontains=q)
+        if key:
+            match |= Q(name_key__contains=key)
+        institutions = Institution.objects.filter(match).order_by("name", "pk")[:ORDER_TARGET_LIMIT]
+        found += [
+            {
+                "kind": "institution",
+                "pk": i.pk,
+                "name": i.name,
+                "name_en": i.name_en,
+                "detail": i.get_prefecture_display(),
+                "obj": i,
+            }
+            for i in institutions
+        ]
+    if kind in ("", "facility"):
+        text = normalise(q)
+        facilities = ProcessingFacility.objects.filter(
+            Q(name__icontains=q) | Q(name_en__icontains=q) | Q(number__icontains=text)
+        ).order_by("number", "pk")[:ORDER_TARGET_LIMIT]
+        found += [
+            {
+                "kind": "facility",
+                "pk": f.pk,
+                "name": f.name,
+                "name_en": f.name_en,
+                "detail": f"{f.number} · {f.operator_name}",
+                "obj": f,
+            }
+            for f in facilities
+        ]
+    return found
+
+
+def order_target_get(value: str) -> Any:
+    """The target a `kind:id` token of the orders page names, or None (an unknown kind, a
+    malformed token, or nothing by that id)."""
+    from saisei.registry.models import ProcessingFacility
+
+    kind, _sep, pk = (value or "").partition(":")
+    models: dict[str, Any] = {
+        "plan": Plan,
+        "institution": Institution,
+        "facility": ProcessingFacility,
+    }
+    if kind not in models or not pk.isdigit() or len(pk) > 12:
+        return None
+    return models[kind].objects.filter(pk=int(pk)).first()

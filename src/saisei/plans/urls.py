@@ -23,6 +23,17 @@ urlpatterns = [
     path("<int:pk>/submit/", views.plan_submit, name="submit"),
     path("<int:pk>/file/", views.plan_file, name="file"),
     path("<int:pk>/accept/", views.plan_accept, name="accept"),
+    path("<int:pk>/restriction/extend/", views.plan_restriction_extend, name="restriction_extend"),
+    path(
+        "<int:pk>/restriction/shorten/",
+        views.plan_restriction_shorten,
+        name="restriction_shorten",
+    ),
+    path(
+        "<int:pk>/restriction/release/",
+        views.plan_restriction_release,
+        name="restriction_release",
+    ),
     path("<int:pk>/change/", views.plan_change, name="change"),
     path("<int:pk>/change/notify/", views.plan_change_notify, name="change_notify"),
     path("<int:pk>/minor-change/", views.plan_minor_change, name="minor_change"),

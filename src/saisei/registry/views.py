@@ -69,6 +69,8 @@ def institution_public(request: HttpRequest, pk: int) -> HttpResponse:
             # Its filed plans and orders, from the apps that add them (saisei.registry.sections).
             **sections.institution.context(institution),
             "facilities": institution.facilities.order_by("name", "pk"),
+            # A regulator goes from here to an order against the institution (the orders page).
+            "can_order": can(request.user, "orders.issue"),
         },
     )
 
@@ -282,6 +284,7 @@ def _facility_context(
         if private and isinstance(user, User)
         else [],
         "can_record_notice": _may_record_notice(user, facility),
+        "can_order": can(user, "orders.issue"),
         "notice_form": form or NoticeForm(initial={"event_on": legal_today()}),
     }
 

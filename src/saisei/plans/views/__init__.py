@@ -22,6 +22,9 @@ from saisei.plans.views.actions import (
     plan_discontinue,
     plan_file,
     plan_minor_change,
+    plan_restriction_extend,
+    plan_restriction_release,
+    plan_restriction_shorten,
     plan_submit,
 )
 from saisei.plans.views.committee import review_detail, review_meeting, review_opinion, review_queue
@@ -48,6 +51,9 @@ __all__ = [
     "plan_form",
     "plan_list",
     "plan_minor_change",
+    "plan_restriction_extend",
+    "plan_restriction_release",
+    "plan_restriction_shorten",
     "plan_submit",
     "public_plan",
     "public_search",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from saisei.accounts.auth import page_actor
 from saisei.accounts.permissions import can
-from saisei.core.errors import DomainError, ErrorCode, NotFound
+from saisei.core.errors import DomainError, ErrorCode, NotFound, NotPermitted
 from saisei.core.forms import attach_errors
 from saisei.core.time import legal_today
 from saisei.plans import selectors, services
@@ -27,9 +27,11 @@ from saisei.plans.forms import (
     DateReasonForm,
     DiscontinueForm,
     MinorChangeForm,
+    RestrictionExtendForm,
+    RestrictionShortenForm,
     plan_field_name,
 )
-from saisei.plans.lifecycle import Action, PlanStatus, allowed_targets
+from saisei.plans.lifecycle import IN_FORCE, Action, PlanStatus, allowed_targets
 from saisei.plans.models import Plan, PlanType, plan_may_provide
 from saisei.plans.views.common import _plan_for, office_label
 
@@ -77,7 +79,84 @@ def _detail_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
             research=plan.plan_type == PlanType.RESEARCH,
         ),
         "close_form": DateReasonForm(initial={"on": legal_today()}, prefix="close"),
+        # The Minister's decisions on a Class I restriction (Act Arts 8-10): the plan's own while
+        # it is restricted, or its restricted change's.
+        "can_change_restriction": (
+            status == PlanStatus.RESTRICTED or plan.change_restricted_on(legal_today())
+        )
+        and can(user, "plans.accept", plan),
+        "can_release_restriction": may(Action.RELEASE_RESTRICTION, "plans.accept"),
+        "can_order": status in {*IN_FORCE, PlanStatus.SUSPENDED} and can(user, "orders.issue"),
+        "extend_form": RestrictionExtendForm(prefix="ext", initial={"which": _which(plan, status)}),
+        "shorten_form": RestrictionShortenForm(
+            prefix="sho", initial={"which": _which(plan, status)}
+        ),
     }
+
+
+def _which(plan: Plan, status: str) -> str:
+    return "plan" if status == PlanStatus.RESTRICTED else "change"
+
+
+@login_required
+@require_POST
+def plan_restriction_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    if not can(request.user, "plans.accept", plan):
+        return _action_failed(request, plan, NotPermitted("plans.accept"))
+    form = RestrictionExtendForm(request.POST, prefix="ext")
+    return _act(
+        request,
+        plan,
+        lambda d: services.plan_restriction_extend(
+            plan=plan,
+            actor=page_actor(request),
+            until=d["until"],
+            reason=d["reason"],
+            which=d["which"],
+            notified_on=d["notified_on"],
+        ),
+        _("The restriction is extended; the institution is notified with the reason."),
+        form,
+        "extend_form",
+    )
+
+
+@login_required
+@require_POST
+def plan_restriction_shorten(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    if not can(request.user, "plans.accept", plan):
+        return _action_failed(request, plan, NotPermitted("plans.accept"))
+    form = RestrictionShortenForm(request.POST, prefix="sho")
+    return _act(
+        request,
+        plan,
+        lambda d: services.plan_restriction_shorten(
+            plan=plan,
+            actor=page_actor(request),
+            until=d["until"],
+            reason=d["reason"],
+            which=d["which"],
+        ),
+        _("The restriction is shortened; the institution is notified."),
+        form,
+        "shorten_form",
+    )
+
+
+@login_required
+@require_POST
+def plan_restriction_release(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    if not can(request.user, "plans.accept", plan):
+        return _action_failed(request, plan, NotPermitted("plans.accept"))
+    return _act(
+        request,
+        plan,
+        lambda _d: services.plan_restriction_release(plan=plan, actor=page_actor(request)),
+        _("The restriction has ended: the plan is active."),
+    )
 
 
 @login_required
