@@ -539,7 +539,7 @@ def _duty_query(request: HttpRequest, area: Area, on: date) -> tuple[Any, dict[s
             rule=_choice(request, "rule", figures.LIMIT_DAYS),
             recipient=_choice(request, "recipient", RECIPIENT_LABELS),
             report=_choice(request, "report", figures.REPORT_STATES),
-        ).select_related("organisation")
+        ).select_related("organisation__institution")
         return rows.order_by("due_on", "id"), {"what": _("Duties"), "state_labels": STATE_LABELS}
     place = request.GET.get("place", "")
     if place and place != "none" and parse_area(place) is NATION:
@@ -550,7 +550,7 @@ def _duty_query(request: HttpRequest, area: Area, on: date) -> tuple[Any, dict[s
         state=_choice(request, "state", figures.DUTY_STATES),
         rule=_choice(request, "rule", RULE_LABELS),
         place=place,
-    ).select_related("organisation")
+    ).select_related("organisation__institution")
     rows = rows.order_by("due_on", "id")
     return rows, {"what": _("Duties"), "state_labels": STATE_LABELS}
 
