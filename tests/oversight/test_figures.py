@@ -331,3 +331,125 @@ def test_orders_in_force_equal_sql(world: Any, area: Area, which: str) -> None:
     assert sorted(o.pk for o in figures.orders_in_force(area, on)) == [r[0] for r in rows]
     if area is NATION:
         assert rows  # the demo's order today, the lifted one on `past`
+
+
+@pytest.mark.parametrize("area", AREAS, ids=lambda a: a.param or "nation")
+def test_each_committees_record_as_a_reviewer_equals_sql(world: Any, area: Area) -> None:
+    where, params = _in(area, "i.prefecture")
+    join = (
+        "JOIN plans_plan p ON p.id = r.plan_id "
+        "JOIN registry_institution i ON i.id = p.institution_id"
+    )
+    reviews = {
+        c: (n, decided, approved)
+        for c, n, decided, approved in _rows(
+            "SELECT r.committee_id, COUNT(*), "
+            "SUM(CASE WHEN r.decided_at IS NOT NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN r.decision IN ('approve', 'approve_with_conditions') THEN 1 ELSE 0 END) "
+            f"FROM plans_review r {join} WHERE 1 = 1{where} GROUP BY r.committee_id",
+            params,
+        )
+    }
+    meetings = {
+        c: (n, failed)
+        for c, n, failed in _rows(
+            "SELECT m.committee_id, COUNT(*), SUM(CASE WHEN m.quorate THEN 0 ELSE 1 END) "
+            f"FROM plans_meeting m JOIN plans_review r ON r.id = m.review_id {join} "
+            f"WHERE 1 = 1{where} GROUP BY m.committee_id",
+            params,
+        )
+    }
+    conflicts = dict(
+        _rows(
+            "SELECT m.committee_id, COUNT(*) FROM plans_meetingattendance a "
+            "JOIN plans_meeting m ON m.id = a.meeting_id JOIN plans_review r ON r.id = m.review_id "
+            f"{join} WHERE a.conflicted = %s{where} GROUP BY m.committee_id",
+            [True, *params],
+        )
+    )
+    rows = {row.committee.pk: row for row in figures.committee_rows(area)}
+    assert rows
+    for pk, row in rows.items():
+        assert (row.reviews, row.decided, row.approved) == reviews.get(pk, (0, 0, 0))
+        assert (row.meetings, row.quorum_failures) == meetings.get(pk, (0, 0))
+        assert row.conflicts == conflicts.get(pk, 0)
+    if area is NATION:
+        assert set(rows) == {r[0] for r in _rows("SELECT id FROM registry_committee", [])}
+
+
+def test_a_committee_whose_founder_runs_an_institution_it_reviews_is_flagged(world: Any) -> None:
+    from saisei.registry.names import founder_key
+
+    flagged = {
+        row.committee.pk: {i.pk for i in row.founder_institutions}
+        for row in figures.committee_rows(NATION)
+    }
+    expected: dict[int, set[int]] = {}
+    committees = _rows("SELECT id, founder_name FROM registry_committee", [])
+    for pk, founder in committees:
+        key = founder_key(founder)
+        found = (
+            {
+                i
+                for (i,) in _rows(
+                    "SELECT DISTINCT i.id FROM plans_plan p "
+                    "JOIN registry_institution i ON i.id = p.institution_id "
+                    "WHERE p.committee_id = %s AND i.corporation_key = %s",
+                    [pk, key],
+                )
+            }
+            if key
+            else set()
+        )
+        expected[pk] = found
+    assert flagged == expected
+    assert any(flagged.values())  # the demo's committee reviews its founder's hospital
+
+
+@pytest.mark.parametrize("which", DAYS)
+@pytest.mark.parametrize("area", AREAS, ids=lambda a: a.param or "nation")
+def test_each_facilitys_plans_orders_and_yearly_reports_equal_sql(
+    world: Any, area: Area, which: str
+) -> None:
+    on = _on(world, which)
+    dependent = tuple(sorted(figures.DEPENDENT_STATUSES))
+    marks = ", ".join(["%s"] * len(dependent))
+    plans = {
+        f: (n, i)
+        for f, n, i in _rows(
+            "SELECT pf.facility_id, COUNT(DISTINCT pf.plan_id), COUNT(DISTINCT p.institution_id) "
+            "FROM plans_planfacility pf JOIN plans_plan p ON p.id = pf.plan_id "
+            "WHERE pf.is_current = %s AND p.first_submitted_at IS NOT NULL "
+            f"AND p.status IN ({marks}) GROUP BY pf.facility_id",
+            [True, *dependent],
+        )
+    }
+    reports: dict[int, list[int]] = {}
+    for subject_id, due_on, met_on, status in _rows(
+        "SELECT subject_id, due_on, met_on, status FROM obligations_obligation "
+        "WHERE rule = 'cpc_periodic_report' AND subject_type = 'registry.processingfacility' "
+        "AND due_on < %s",
+        [on],
+    ):
+        counts = reports.setdefault(int(subject_id), [0, 0, 0])
+        counts[0] += 1
+        if status != "waived" and met_on is not None and due_on < met_on <= on:
+            counts[1] += 1
+        elif status != "waived" and (met_on is None or met_on > on):
+            counts[2] += 1
+    where, params = _in(area, "f.prefecture")
+    ids = [
+        r[0]
+        for r in _rows(f"SELECT f.id FROM registry_processingfacility f WHERE 1 = 1{where}", params)
+    ]
+    rows = {row.facility.pk: row for row in figures.facility_rows(area, on)}
+    assert set(rows) == set(ids)
+    for pk, row in rows.items():
+        assert (row.plans, row.institutions) == plans.get(pk, (0, 0))
+        assert [row.reports_due, row.reports_late, row.reports_overdue] == reports.get(
+            pk, [0, 0, 0]
+        )
+    orders = {
+        o.target_facility_id for o in figures.orders_in_force(NATION, on) if o.target_facility_id
+    }
+    assert {pk for pk, row in rows.items() if row.orders_in_force} == orders & set(rows)

@@ -159,3 +159,23 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(
     client.get("/oversight/")  # session, user and grants warmed
     with django_assert_max_num_queries(40):
         assert client.get("/oversight/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "rows_of"),
+    [
+        ("/oversight/committees/", lambda w: figures.committee_rows(NATION)),
+        ("/oversight/facilities/", lambda w: figures.facility_rows(NATION, w.today)),
+    ],
+)
+def test_the_committee_and_facility_records_list_every_row_and_their_csv(
+    world: Any, url: str, rows_of: Any
+) -> None:
+    client = _client("regulator")
+    expected = len(rows_of(world))
+    html = client.get(url).content.decode()
+    assert _table_rows(html) == min(expected, 100)
+    rows = list(csv.reader(io.StringIO(_csv(client, url))))
+    assert len(rows) - 1 == expected
+    for username in ("officer", "secretariat", "holder"):
+        assert _client(username).get(url).status_code == 403

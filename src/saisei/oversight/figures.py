@@ -48,6 +48,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from saisei.obligations.models import Obligation, ObligationStatus
+from saisei.oversight.areas import NATION as NATION_AREA
 from saisei.oversight.areas import Area, bureau_of
 from saisei.plans.lifecycle import IN_FORCE, PlanStatus
 from saisei.plans.models import Order, Plan, PlanFacility
@@ -768,3 +769,190 @@ def event_details(events: list[AdverseEvent], on: date) -> dict[int, dict[str, A
     for event in events:
         details[event.pk]["facilities"] = by_plan.get(event.plan_id, [])
     return details
+
+
+# -- Committees and facilities --------------------------------------------------------------
+
+
+@dataclass
+class CommitteeRow:
+    committee: Committee
+    reviews: int = 0
+    decided: int = 0
+    approved: int = 0
+    median_days_to_opinion: float | None = None
+    meetings: int = 0
+    quorum_failures: int = 0
+    conflicts: int = 0
+    dependent_plans: int = 0
+    # Institutions run by the committee's founder whose plans it reviewed (the keys of
+    # saisei.registry.names): a review of the founder's own institutions.
+    founder_institutions: list[Institution] = field(default_factory=list)
+
+    @property
+    def approval_rate(self) -> float | None:
+        return round(self.approved * 100 / self.decided, 1) if self.decided else None
+
+
+def committee_rows(area: Area) -> list[CommitteeRow]:
+    """Every certified committee with its record as a reviewer: reviews submitted and decided,
+    the share approved (with or without conditions), the median days from submission to the
+    opinion, meetings held and those that were not quorate, members' conflicts of interest
+    recorded at its meetings, the plans in force that depend on it, and whether its founder
+    runs institutions whose plans it reviewed. For an area: the committees that reviewed a
+    plan of the area's institutions (a committee has no prefecture of its own), with every
+    figure counted over the area's plans."""
+    from saisei.plans.models import Decision, Meeting, MeetingAttendance, Review
+    from saisei.registry.names import founder_key
+
+    plans = plans_in(area) if area.prefectures is not None else None
+    reviews = Review.objects.all()
+    meetings = Meeting.objects.all()
+    attendance = MeetingAttendance.objects.filter(conflicted=True)
+    if plans is not None:
+        reviews = reviews.filter(plan_id__in=plans.values("pk"))
+        meetings = meetings.filter(review__plan_id__in=plans.values("pk"))
+        attendance = attendance.filter(meeting__review__plan_id__in=plans.values("pk"))
+    approving = (Decision.APPROVE, Decision.APPROVE_WITH_CONDITIONS)
+    counts = {
+        committee_id: (n, decided, approved)
+        for committee_id, n, decided, approved in reviews.order_by()
+        .values_list("committee_id")
+        .annotate(
+            n=Count("pk"),
+            decided=Count("pk", filter=Q(decided_at__isnull=False)),
+            approved=Count("pk", filter=Q(decision__in=approving)),
+        )
+    }
+    days: dict[int, list[float]] = defaultdict(list)
+    for committee_id, submitted, decided_at in reviews.filter(decided_at__isnull=False).values_list(
+        "committee_id", "submitted_at", "decided_at"
+    ):
+        if decided_at is not None:
+            days[committee_id].append((decided_at - submitted).total_seconds() / 86400)
+    held = {
+        committee_id: (n, failed)
+        for committee_id, n, failed in meetings.order_by()
+        .values_list("committee_id")
+        .annotate(n=Count("pk"), failed=Count("pk", filter=Q(quorate=False)))
+    }
+    conflicts = dict(
+        attendance.order_by().values_list("meeting__committee_id").annotate(n=Count("pk"))
+    )
+    dependent = plan_figures(area).dependent_by_committee
+    ids = set(counts) | set(held) | set(dependent)
+    committees = Committee.objects.order_by("name", "pk")
+    if plans is not None:
+        committees = committees.filter(pk__in=ids)
+    keyed: dict[str, list[int]] = defaultdict(list)
+    rows: dict[int, CommitteeRow] = {}
+    for committee in committees:
+        n, decided, approved = counts.get(committee.pk, (0, 0, 0))
+        meetings_held, failed = held.get(committee.pk, (0, 0))
+        spent = days.get(committee.pk)
+        rows[committee.pk] = CommitteeRow(
+            committee=committee,
+            reviews=n,
+            decided=decided,
+            approved=approved,
+            median_days_to_opinion=round(statistics.median(spent), 1) if spent else None,
+            meetings=meetings_held,
+            quorum_failures=failed,
+            conflicts=conflicts.get(committee.pk, 0),
+            dependent_plans=dependent.get(committee.pk, 0),
+        )
+        key = founder_key(committee.founder_name)
+        if key:
+            keyed[key].append(committee.pk)
+    if keyed:
+        for plan_committee, institution in (
+            (p.committee_id, p.institution)
+            for p in Plan.objects.filter(
+                committee_id__in=[pk for pks in keyed.values() for pk in pks],
+                institution__corporation_key__in=list(keyed),
+            )
+            .select_related("institution")
+            .order_by("institution__name", "institution_id")
+        ):
+            row = rows.get(plan_committee) if plan_committee is not None else None
+            if row is None or institution.corporation_key not in keyed:
+                continue
+            if plan_committee not in keyed[institution.corporation_key]:
+                continue
+            if institution not in row.founder_institutions:
+                row.founder_institutions.append(institution)
+    return list(rows.values())
+
+
+@dataclass
+class FacilityRow:
+    facility: ProcessingFacility
+    plans: int = 0
+    institutions: int = 0
+    orders_in_force: int = 0
+    reports_due: int = 0
+    reports_late: int = 0
+    reports_overdue: int = 0
+
+
+def facility_rows(area: Area, on: date) -> list[FacilityRow]:
+    """Every processing facility of the area (by its own prefecture; a foreign facility is the
+    nation's only) that a plan names, or that is licensed, notified or accredited there: the
+    plans in force or suspended that depend on it and their institutions, the orders against
+    it in force on `on`, and its yearly manufacturing reports (cpc_periodic_report, Act Art 46)
+    due by `on`: met late, or overdue on `on`."""
+    facilities = ProcessingFacility.objects.all()
+    if area.prefectures is not None:
+        facilities = facilities.filter(prefecture__in=area.prefectures)
+    dependent = PlanFacility.objects.filter(
+        is_current=True,
+        plan__first_submitted_at__isnull=False,
+        plan__status__in=DEPENDENT_STATUSES,
+    )
+    per_facility = {
+        facility_id: (n, institutions)
+        for facility_id, n, institutions in dependent.order_by()
+        .values_list("facility_id")
+        .annotate(
+            n=Count("plan_id", distinct=True),
+            institutions=Count("plan__institution_id", distinct=True),
+        )
+    }
+    orders = dict(
+        orders_in_force(NATION_AREA, on)
+        .filter(target_facility__isnull=False)
+        .order_by()
+        .values_list("target_facility_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    reports: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for subject_id, state in (
+        Obligation.objects.filter(rule="cpc_periodic_report", subject_type=FACILITY, due_on__lt=on)
+        .annotate(state=duty_state(on))
+        .values_list("subject_id", "state")
+    ):
+        if not subject_id.isdigit():
+            continue
+        counts = reports[int(subject_id)]
+        counts[0] += 1
+        if state == "late":
+            counts[1] += 1
+        elif state == "overdue":
+            counts[2] += 1
+    rows = []
+    for facility in facilities.order_by("number", "pk"):
+        n, institutions = per_facility.get(facility.pk, (0, 0))
+        due, late, overdue = reports.get(facility.pk, [0, 0, 0])
+        rows.append(
+            FacilityRow(
+                facility=facility,
+                plans=n,
+                institutions=institutions,
+                orders_in_force=orders.get(facility.pk, 0),
+                reports_due=due,
+                reports_late=late,
+                reports_overdue=overdue,
+            )
+        )
+    rows.sort(key=lambda r: (-r.plans, r.facility.number))
+    return rows

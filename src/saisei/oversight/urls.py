@@ -9,4 +9,6 @@ urlpatterns = [
     path("plans/", views.plan_list, name="plans"),
     path("duties/", views.duty_list, name="duties"),
     path("adverse-events/", views.event_list, name="events"),
+    path("committees/", views.committee_list, name="committees"),
+    path("facilities/", views.facility_list, name="facilities"),
 ]

@@ -637,3 +637,140 @@ def _day_or_today(request: HttpRequest) -> date:
         return _day(request)
     except BadQuery:
         return legal_today()
+
+
+ROWS_PER_PAGE = 100
+
+
+def _offset_page(request: HttpRequest, rows: list[Any]) -> tuple[list[Any], int, int]:
+    """A page of ROWS_PER_PAGE of a list worked out whole (1-based `page`), and the count."""
+    value = request.GET.get("page", "1")
+    page = int(value) if value.isdigit() and len(value) < 7 else 1
+    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    return rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE], page, pages
+
+
+def _record_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    rows_of: Callable[[Area, date], list[Any]],
+    csv_name: str,
+    csv_header: list[str],
+    csv_row: Callable[[Any], list[Any]],
+) -> HttpResponse | StreamingHttpResponse:
+    actor = page_actor(request)
+    if not can(actor, PERMISSION):
+        return _refused(request)
+    today = legal_today()
+    area = parse_area(request.GET.get("area"))
+    try:
+        on = _day(request)
+    except BadQuery as exc:
+        return render(
+            request,
+            "oversight/bad_query.html",
+            {"message": str(exc), "back": reverse("oversight:dashboard")},
+            status=400,
+        )
+    rows = rows_of(area, on)
+    if request.GET.get("format") == "csv":
+        return _csv_response(csv_name, csv_header, (csv_row(r) for r in rows))
+    shown, page, pages = _offset_page(request, rows)
+    query = request.GET.copy()
+    for key in ("page", "format"):
+        query.pop(key, None)
+    return render(
+        request,
+        template,
+        {
+            "rows": shown,
+            "count": len(rows),
+            "page_number": page,
+            "pages": pages,
+            "area": area,
+            "on": on,
+            "today": today,
+            "area_choices": area_choices(),
+            "query": query.urlencode(),
+            "csv_query": urlencode([*query.lists(), ("format", "csv")], doseq=True),
+            "dashboard": Links(area, on, today).dashboard(),
+        },
+    )
+
+
+@login_required
+def committee_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    return _record_page(
+        request,
+        template="oversight/committees.html",
+        rows_of=lambda area, _on: figures.committee_rows(area),
+        csv_name="saisei-committees.csv",
+        csv_header=[
+            "id",
+            "number",
+            "name",
+            "reviews",
+            "decided",
+            "approved",
+            "approval_rate_percent",
+            "median_days_to_opinion",
+            "meetings",
+            "quorum_failures",
+            "conflicts_recorded",
+            "dependent_plans",
+            "founder_institutions_reviewed",
+        ],
+        csv_row=lambda r: [
+            r.committee.pk,
+            r.committee.certification_number,
+            r.committee.name,
+            r.reviews,
+            r.decided,
+            r.approved,
+            "" if r.approval_rate is None else r.approval_rate,
+            "" if r.median_days_to_opinion is None else r.median_days_to_opinion,
+            r.meetings,
+            r.quorum_failures,
+            r.conflicts,
+            r.dependent_plans,
+            "; ".join(i.name for i in r.founder_institutions),
+        ],
+    )
+
+
+@login_required
+def facility_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    return _record_page(
+        request,
+        template="oversight/facilities.html",
+        rows_of=figures.facility_rows,
+        csv_name="saisei-facilities.csv",
+        csv_header=[
+            "id",
+            "number",
+            "name",
+            "kind",
+            "prefecture",
+            "dependent_plans",
+            "institutions",
+            "orders_in_force",
+            "yearly_reports_due",
+            "yearly_reports_late",
+            "yearly_reports_overdue",
+        ],
+        csv_row=lambda r: [
+            r.facility.pk,
+            r.facility.number,
+            r.facility.name,
+            r.facility.kind,
+            r.facility.prefecture,
+            r.plans,
+            r.institutions,
+            r.orders_in_force,
+            r.reports_due,
+            r.reports_late,
+            r.reports_overdue,
+        ],
+    )
