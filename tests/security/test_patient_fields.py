@@ -146,6 +146,8 @@ PAGE_PARAMS: dict[str, str] = {
     "registry:institution": "institution",
     "registry:committee": "committee",
     "registry:committee_closed_days": "committee",
+    "registry:committee_rules": "committee",
+    "registry:committee_member": "committee",
     "registry:committee_renewal": "committee",
     "registry:committee_renewal_decision": "renewal",
     "registry:facility": "facility",

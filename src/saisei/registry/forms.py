@@ -1,4 +1,5 @@
-"""Forms of the registry's pages: a committee's closed days and renewal, a facility's notices."""
+"""Forms of the registry's pages: a committee's closed days and renewal, a facility's notices,
+and the regulator's records."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from saisei.core.bounds import RmActFormMixin
 from saisei.law import COMMITTEE_CLOSED_DAY_CHOICES
-from saisei.registry.models import FacilityNoticeKind
+from saisei.registry.models import (
+    CommitteeKind,
+    FacilityKind,
+    FacilityNoticeKind,
+    FounderType,
+    InstitutionKind,
+    MemberCategory,
+    Sex,
+)
+from saisei.registry.regions import Prefecture
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -67,4 +77,88 @@ class NoticeForm(RmActFormMixin, forms.Form):
         label=_("What changed, or why manufacture stopped"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+# -- The regulator's records (registry.manage): new institutions, committees and facilities,
+# a committee's rules and members. Each form's fields are the service's, bounded as the API's.
+
+
+class InstitutionForm(RmActFormMixin, forms.Form):
+    slug = forms.SlugField(
+        label=_("Identifier"),
+        help_text=_("Letters, digits and hyphens: the institution's account name in Saisei."),
+        max_length=80,
+    )
+    name = forms.CharField(label=_("Name (Japanese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=InstitutionKind.choices)
+    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=Prefecture.choices)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    manager_name = forms.CharField(label=_("Manager"), max_length=150)
+
+
+class CommitteeForm(RmActFormMixin, forms.Form):
+    slug = forms.SlugField(label=_("Identifier"), max_length=80)
+    name = forms.CharField(label=_("Name (Japanese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CommitteeKind.choices)
+    certification_number = forms.CharField(
+        label=_("Certification number"),
+        help_text=_("NA… for a specially certified committee, NB… for a certified one."),
+        max_length=9,
+    )
+    founder_name = forms.CharField(label=_("Founder"), max_length=200)
+    founder_type = forms.ChoiceField(label=_("Founder type"), choices=FounderType.choices)
+    certified_on = _date(_("Certified on"))
+    scope = forms.CharField(label=_("Scope of review"), max_length=300, required=False)
+
+
+class RulesForm(RmActFormMixin, forms.Form):
+    min_present = forms.IntegerField(label=_("Minimum members present"), min_value=1, max_value=100)
+    majority_present = forms.BooleanField(label=_("A majority of members present"), required=False)
+    both_sexes = forms.BooleanField(label=_("At least one man and one woman"), required=False)
+    required_categories = forms.MultipleChoiceField(
+        label=_("Member categories that must be present"),
+        choices=MemberCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    min_no_interest = forms.IntegerField(
+        label=_("Members with no interest in the applicant, at least"), min_value=0, max_value=100
+    )
+    min_independent = forms.IntegerField(
+        label=_("Members independent of the founder, at least"), min_value=0, max_value=100
+    )
+
+
+class MemberForm(RmActFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    category = forms.ChoiceField(label=_("Category"), choices=MemberCategory.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    independent_of_founder = forms.BooleanField(
+        label=_("Independent of the founder"), required=False, initial=True
+    )
+    affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
+
+
+class FacilityForm(RmActFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name (Japanese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=FacilityKind.choices)
+    number = forms.CharField(label=_("Facility number"), max_length=40)
+    operator_name = forms.CharField(label=_("Operator"), max_length=200)
+    domestic = forms.BooleanField(label=_("In Japan"), required=False, initial=True)
+    country = forms.CharField(
+        label=_("Country (a foreign facility)"), max_length=80, required=False
+    )
+    prefecture = forms.ChoiceField(
+        label=_("Prefecture"), choices=[("", "—"), *Prefecture.choices], required=False
+    )
+    valid_from = _date(_("Licensed, notified or accredited on"))
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        help_text=_("A licence: five years (Act Art 36(1)); empty for a notified facility."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )

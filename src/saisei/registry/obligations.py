@@ -425,3 +425,10 @@ def register_all() -> None:
     sources.register(
         "registry.renewals", ["committee_renewal"], renewals_expected, by_subject=RENEWALS
     )
+
+
+def facility_duties_begun(facility_pk: int, today: date) -> list[ObligationSpec]:
+    """The duties a facility's record opens at once, as the tick would: its licence's or
+    accreditation's expiry and the yearly reports of the periods begun by `today`."""
+    pks = [facility_pk]
+    return [*_licence_specs(today, FACILITY, pks), *_facility_report_specs(today, FACILITY, pks)]

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from saisei.registry import views
+from saisei.registry import manage, views
 
 app_name = "registry"
 
 urlpatterns = [
+    path("institutions/new/", manage.institution_new, name="institution_new"),
+    path("committees/new/", manage.committee_new, name="committee_new"),
+    path("committees/<int:pk>/rules/", manage.committee_rules, name="committee_rules"),
+    path("committees/<int:pk>/members/", manage.committee_member_new, name="committee_member"),
+    path("facilities/new/", manage.facility_new, name="facility_new"),
     path("institutions/<int:pk>/", views.institution_public, name="institution"),
     path("committees/", views.committee_list, name="committees"),
     path("committees/<int:pk>/", views.committee_page, name="committee"),

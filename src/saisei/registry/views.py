@@ -123,7 +123,11 @@ def committee_list(request: HttpRequest) -> HttpResponse:
         }
         for committee in page
     ]
-    return render(request, "registry/committee_list.html", {"page": page, "rows": rows})
+    return render(
+        request,
+        "registry/committee_list.html",
+        {"page": page, "rows": rows, "can_register": can(request.user, "registry.manage")},
+    )
 
 
 def _committee_context(request: HttpRequest, committee: Committee, **forms: Any) -> dict[str, Any]:
@@ -154,6 +158,8 @@ def _committee_context(request: HttpRequest, committee: Committee, **forms: Any)
             for renewal in renewals
         ],
         "can_set_closed_days": can(user, "registry.committee.set_closed_days", committee),
+        # Its meeting rules and members (the regulator's records, or its own secretariat's).
+        "can_manage": can(user, "registry.committee.manage", committee),
         "can_apply": can(user, "registry.committee.apply_renewal", committee),
         "can_decide": can_decide,
         "closed_days_form": forms.get("closed_days_form")
@@ -252,7 +258,11 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     page = Paginator(selectors.facility_list(q=q), 50).get_page(request.GET.get("page"))
     rows = [{"facility": facility, "name": _display(facility)} for facility in page]
-    return render(request, "registry/facility_list.html", {"page": page, "rows": rows, "q": q})
+    return render(
+        request,
+        "registry/facility_list.html",
+        {"page": page, "rows": rows, "q": q, "can_register": can(request.user, "registry.manage")},
+    )
 
 
 def _may_record_notice(user: User | AnonymousUser, facility: ProcessingFacility) -> bool:

@@ -29,7 +29,7 @@ from saisei.registry.models import (
     MemberCategory,
     ProcessingFacility,
 )
-from saisei.registry.obligations import committee_renewal_spec
+from saisei.registry.obligations import committee_renewal_spec, facility_duties_begun
 from saisei.registry.regions import Prefecture
 from saisei.registry.services.common import authorise, full_clean, not_future
 
@@ -317,4 +317,10 @@ def facility_create(
         },
         system=system,
     )
+    # The duties the record opens at once (what the tick would open for it): the licence's or
+    # accreditation's expiry (Act Art 36(1)) and the yearly reports of the periods begun so far
+    # (Act Art 46), for a facility whose validity has started.
+    today = legal_today()
+    for spec in facility_duties_begun(facility.pk, today):
+        obligation_open(spec=spec, actor=actor, today=today, system=system)
     return facility
