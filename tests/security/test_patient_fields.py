@@ -143,6 +143,8 @@ PAGE_PARAMS: dict[str, str] = {
     "plans:restriction_release": "plan",
     "plans:data_collection_end": "plan",
     "products:detail": "product",
+    "products:approval_decision": "approval",
+    "products:approval_grant": "approval",
     "registry:institution": "institution",
     "registry:committee": "committee",
     "registry:committee_closed_days": "committee",
