@@ -293,3 +293,24 @@ def test_the_regulator_waives_a_duty_with_a_reason_from_the_national_view(
         )
         assert away["Location"] == "/obligations/"
     assert client_for("officer").get(url).status_code == 403
+
+
+def test_a_waived_duty_shows_on_the_plans_public_page_without_its_reason(
+    world, client_for
+) -> None:
+    from saisei.obligations.models import Obligation
+    from saisei.obligations.services import obligation_waive
+
+    plan = world.plan_in(S.ACTIVE)
+    duty = Obligation.objects.filter(
+        subject_type="plans.plan", subject_id=str(plan.pk), status__in=("open", "overdue")
+    ).first()
+    assert duty is not None
+    obligation_waive(obligation=duty, reason="架空 理由 secret-7", actor=world.personas.regulator)
+    html = client_for(None).get(f"/plans/verify/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="en").content
+    page = html.decode()
+    assert "Waived by the regulator" in page
+    assert duty.due_on.isoformat() in page and "secret-7" not in page
+    api = client_for(None).get(f"/api/v1/reporting/public/plans/{plan.pk}").json()
+    assert [w["due_on"] for w in api["waived"]] == [duty.due_on.isoformat()]
+    assert api["timeliness"]["waived"] == 1

@@ -324,6 +324,7 @@ def public_reporting(request: HttpRequest, plan_id: Id) -> Any:
             for recipient, counts in summary["by_recipient"]
         ],
         "overdue": [{**duty, "label": rule_label(duty["rule"])} for duty in summary["overdue"]],
+        "waived": [{**duty, "label": rule_label(duty["rule"])} for duty in summary["waived"]],
         "last_periodic_report": None
         if last is None
         else {

@@ -285,4 +285,8 @@ class PublicReportingOut(Schema):
         description="Each duty overdue now, the oldest first (at most 20; `timeliness.overdue` "
         "counts them all)"
     )
+    waived: list[OverdueDutyOut] = Field(
+        description="Each duty the regulator waived, the oldest first (at most 20; "
+        "`timeliness.waived` counts them all); the reason is not published"
+    )
     last_periodic_report: dict[str, Any] | None

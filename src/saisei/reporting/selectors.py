@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from saisei.accounts.models import User
 from saisei.accounts.permissions import ensure_can
 from saisei.core.errors import NotFound, NotPermitted
-from saisei.obligations.models import Obligation
+from saisei.obligations.models import Obligation, ObligationStatus
 from saisei.obligations.selectors import Timeliness, overdue_q, timeliness
 from saisei.plans.models import EvaluationCriterion, Plan
 from saisei.plans.obligations import PLAN, plan_authority
@@ -271,10 +271,18 @@ def public_reporting_summary(plan: Plan, today: date) -> dict[str, Any]:
         .order_by("due_on", "rule", "recipient", "pk")
         .values("rule", "recipient", "due_on", "period")[: PUBLIC_OVERDUE_SHOWN + 1]
     )
+    # A duty the regulator waived is public too (a waiver is a regulator's act on the plan's
+    # record); its reason stays with the regulator and the institution, as it may name people.
+    waived = list(
+        duties.filter(status=ObligationStatus.WAIVED)
+        .order_by("due_on", "rule", "recipient", "pk")
+        .values("rule", "recipient", "due_on", "period")[:PUBLIC_OVERDUE_SHOWN]
+    )
     return {
         "timeliness": counts,
         "by_recipient": by_recipient,
         "last_report": last_filed,
+        "waived": waived,
         # Each duty overdue now by name, recipient and due date, the oldest first (at most
         # PUBLIC_OVERDUE_SHOWN; the count says how many there are).
         "overdue": overdue[:PUBLIC_OVERDUE_SHOWN],

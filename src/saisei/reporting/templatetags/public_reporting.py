@@ -17,22 +17,24 @@ register = template.Library()
 def public_reporting(plan: Any) -> dict[str, Any]:
     summary = public_reporting_summary(plan, legal_today())
     last = summary["last_report"]
+
+    def shown(duty: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "label": rule_label(duty["rule"]),
+            "legal_name": legal_name(duty["rule"]),
+            "recipient": recipient_label(duty["recipient"]),
+            "due_on": duty["due_on"],
+            "period": duty["period"],
+        }
+
     return {
         "timeliness": summary["timeliness"],
         "by_recipient": [
             {"recipient": recipient, "label": recipient_label(recipient), "counts": counts}
             for recipient, counts in summary["by_recipient"]
         ],
-        "overdue": [
-            {
-                "label": rule_label(duty["rule"]),
-                "legal_name": legal_name(duty["rule"]),
-                "recipient": recipient_label(duty["recipient"]),
-                "due_on": duty["due_on"],
-                "period": duty["period"],
-            }
-            for duty in summary["overdue"]
-        ],
+        "overdue": [shown(duty) for duty in summary["overdue"]],
+        "waived": [shown(duty) for duty in summary["waived"]],
         "report": last,
         "criteria": last.figures.get("criteria", []) if last else [],
     }
