@@ -314,3 +314,34 @@ def test_a_waived_duty_shows_on_the_plans_public_page_without_its_reason(
     api = client_for(None).get(f"/api/v1/reporting/public/plans/{plan.pk}").json()
     assert [w["due_on"] for w in api["waived"]] == [duty.due_on.isoformat()]
     assert api["timeliness"]["waived"] == 1
+
+
+def test_the_enforcement_ledger_of_the_facility_institution_and_committee_is_public(
+    world, client_for
+) -> None:
+    from saisei.plans import services
+
+    plan = world.plan_in(S.ACTIVE)
+    order = services.order_issue(
+        actor=world.personas.regulator,
+        kind="emergency",
+        target_kind="facility",
+        target=world.facility,
+        reason="架空 緊急の理由 (fictional)",
+    )
+    reach = order.effects.count()
+    assert reach >= 1
+    pages = [
+        f"/registry/facilities/{world.facility.pk}/",
+        f"/registry/institutions/{plan.institution_id}/",
+        f"/registry/committees/{plan.committee_id}/",
+    ]
+    for url in pages:
+        html = client_for(None).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Enforcement ledger" in html, url
+        assert "Emergency suspension order (Art 22)" in html and "架空 緊急の理由" in html, url
+        assert f'<td class="num">{reach}</td>' in html, url
+        assert "in force" in html, url
+    services.order_lift(order=order, actor=world.personas.regulator, reason="架空 解除 (fictional)")
+    html = client_for(None).get(pages[2], HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "執行の記録" in html and "架空 解除" in html

@@ -16,6 +16,7 @@ from saisei.plans.selectors import (
     facility_public_plans,
     institution_listed_plans,
     institution_public_plans,
+    orders_for_committee,
     orders_for_facility,
     orders_for_institution,
     reporting_of,
@@ -76,6 +77,7 @@ def committee_section(committee: Committee) -> Mapping[str, Any]:
 
     return {
         "founder_reviews": committee_founder_reviews(committee),
+        "orders": orders_for_committee(committee),
         "listing_number": ListedCommittee.objects.filter(committee=committee)
         .values_list("number", flat=True)
         .first(),

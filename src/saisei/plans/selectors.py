@@ -627,6 +627,37 @@ def public_versions(plan: Plan) -> list[dict[str, Any]]:
     return out
 
 
+def _ledger(orders: QuerySet[Order]) -> list[Order]:
+    """Orders as the public ledger shows them: their targets, and `reach`, the plans each
+    suspended (counted apart from the filter's joins)."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    reach = (
+        OrderEffect.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        orders.distinct()
+        .select_related("target_plan", "target_institution", "target_facility")
+        .annotate(reach=Coalesce(Subquery(reach, output_field=IntegerField()), 0))
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def orders_for_committee(committee: Any) -> list[Order]:
+    """The orders that reached plans the committee reviews: those against one of its plans,
+    and those that suspended one."""
+    return _ledger(
+        Order.objects.filter(
+            Q(target_plan__committee=committee) | Q(effects__plan__committee=committee)
+        )
+    )
+
+
 def orders_for_plan(plan: Plan) -> list[Order]:
     """The orders that reach a plan: against it, its institution or a facility that processes
     its cells now, and those that suspended it (the search's order record counts the same,
@@ -646,13 +677,10 @@ def orders_for_plan(plan: Plan) -> list[Order]:
 
 
 def orders_for_institution(institution: Any) -> list[Order]:
-    return list(
+    return _ledger(
         Order.objects.filter(
             Q(target_institution=institution) | Q(effects__plan__institution=institution)
         )
-        .distinct()
-        .select_related("target_plan", "target_institution", "target_facility")
-        .order_by("-issued_on", "-pk")
     )
 
 
@@ -667,11 +695,7 @@ def orders_against_institution(institution_id: int) -> list[Order]:
 
 
 def orders_for_facility(facility: Any) -> list[Order]:
-    return list(
-        Order.objects.filter(target_facility=facility)
-        .select_related("target_facility")
-        .order_by("-issued_on", "-pk")
-    )
+    return _ledger(Order.objects.filter(target_facility=facility))
 
 
 def facility_public_plans(facility_id: int) -> list[Plan]:
