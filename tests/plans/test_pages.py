@@ -295,9 +295,7 @@ def test_the_regulator_waives_a_duty_with_a_reason_from_the_national_view(
     assert client_for("officer").get(url).status_code == 403
 
 
-def test_a_waived_duty_shows_on_the_plans_public_page_without_its_reason(
-    world, client_for
-) -> None:
+def test_a_waived_duty_shows_on_the_plans_public_page_without_its_reason(world, client_for) -> None:
     from saisei.obligations.models import Obligation
     from saisei.obligations.services import obligation_waive
 

@@ -153,3 +153,64 @@ def test_a_new_licensed_facility_opens_its_expiry_and_yearly_reports(world, clie
     )
     assert foreign.status_code == 400
     assert "A foreign facility is accredited by the Minister." in foreign.content.decode()
+
+
+def test_the_regulator_corrects_an_institutions_record_and_the_search_follows(
+    world, client_for
+) -> None:
+    from saisei.plans.lifecycle import PlanStatus
+    from saisei.plans.models import PublicPlan
+
+    plan = world.plan_in(PlanStatus.ACTIVE)
+    institution = plan.institution
+    client = client_for("regulator")
+    form = client.get(f"/registry/institutions/{institution.pk}/edit/")
+    assert form.status_code == 200 and "slug" not in form.content.decode()
+    data = {
+        "name": "架空 改称後クリニック",
+        "name_en": "Fictional Renamed Clinic",
+        "kind": institution.kind,
+        "prefecture": "27",
+        "manager_name": "架空 新院長",
+    }
+    assert client.post(f"/registry/institutions/{institution.pk}/edit/", data).status_code == 302
+    institution.refresh_from_db()
+    assert (institution.name, institution.prefecture) == ("架空 改称後クリニック", "27")
+    row = PublicPlan.objects.get(plan=plan)
+    assert (row.institution_name, row.prefecture) == ("架空 改称後クリニック", "27")
+    event = AuditEvent.objects.get(
+        action="registry.institution.changed", target_id=str(institution.pk)
+    )
+    assert event.data["changes"]["prefecture"][1] == "27"
+    assert event.data["regional_bureau"] == "kinki"
+    # Nothing changed: no second event.
+    client.post(f"/registry/institutions/{institution.pk}/edit/", data)
+    assert AuditEvent.objects.filter(action="registry.institution.changed").count() == 1
+    assert (
+        client_for("officer").get(f"/registry/institutions/{institution.pk}/edit/").status_code
+        == 403
+    )
+
+
+def test_a_facilitys_validity_is_extended_but_never_before_it_began(world, client_for) -> None:
+    facility = world.facility
+    client = client_for("regulator")
+    data = {
+        "name": facility.name,
+        "operator_name": facility.operator_name,
+        "prefecture": facility.prefecture,
+        "valid_until": (facility.valid_from - timedelta(days=1)).isoformat(),
+    }
+    refused = client.post(
+        f"/registry/facilities/{facility.pk}/edit/", data, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 400
+    assert "The validity must end after it starts." in refused.content.decode()
+    renewed = facility.valid_from + timedelta(days=10 * 365)
+    data["valid_until"] = renewed.isoformat()
+    assert client.post(f"/registry/facilities/{facility.pk}/edit/", data).status_code == 302
+    facility.refresh_from_db()
+    assert facility.valid_until == renewed
+    assert AuditEvent.objects.filter(
+        action="registry.facility.changed", target_id=str(facility.pk)
+    ).exists()

@@ -3,7 +3,7 @@ and the regulator's records."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -159,6 +159,35 @@ class FacilityForm(RmActFormMixin, forms.Form):
     valid_until = forms.DateField(
         label=_("Valid until"),
         help_text=_("A licence: five years (Act Art 36(1)); empty for a notified facility."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class InstitutionEditForm(InstitutionForm):
+    """The same record without its identifier (the account name stays as registered)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["slug"]
+
+
+class FacilityEditForm(RmActFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name (Japanese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    operator_name = forms.CharField(label=_("Operator"), max_length=200)
+    country = forms.CharField(
+        label=_("Country (a foreign facility)"), max_length=80, required=False
+    )
+    prefecture = forms.ChoiceField(
+        label=_("Prefecture"), choices=[("", "—"), *Prefecture.choices], required=False
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        help_text=_(
+            "A renewed licence: its new last day. The kind, number and start of validity stay as "
+            "registered: the facility's duties count from them."
+        ),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )

@@ -23,12 +23,14 @@ from saisei.core.forms import attach_errors
 from saisei.registry import selectors, services
 from saisei.registry.forms import (
     CommitteeForm,
+    FacilityEditForm,
     FacilityForm,
+    InstitutionEditForm,
     InstitutionForm,
     MemberForm,
     RulesForm,
 )
-from saisei.registry.models import Committee
+from saisei.registry.models import Committee, Institution, ProcessingFacility
 
 
 def _form_page(
@@ -188,4 +190,50 @@ def facility_new(request: HttpRequest) -> HttpResponse:
         save=lambda d: services.facility_create(actor=page_actor(request), **d),
         done=lambda f: redirect("registry:facility", pk=f.pk),
         message=_("The facility is registered; its duties are open."),
+    )
+
+
+@login_required
+def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    institution = Institution.objects.filter(pk=pk).first()
+    if institution is None:
+        raise Http404
+    initial = {
+        name: getattr(institution, name)
+        for name in ("name", "name_en", "kind", "prefecture", "address", "manager_name")
+    }
+    return _form_page(
+        request,
+        permission="registry.manage",
+        obj=institution,
+        form=InstitutionEditForm(request.POST or None, initial=initial),
+        heading=_("Correct an institution's record"),
+        intro=_("The public pages and the search follow its names and prefecture at once."),
+        save=lambda d: services.institution_update(
+            institution=institution, actor=page_actor(request), **d
+        ),
+        done=lambda i: redirect("registry:institution", pk=i.pk),
+        message=_("The institution's record is changed."),
+    )
+
+
+@login_required
+def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = ProcessingFacility.objects.filter(pk=pk).first()
+    if facility is None:
+        raise Http404
+    initial = {
+        name: getattr(facility, name)
+        for name in ("name", "name_en", "operator_name", "country", "prefecture", "valid_until")
+    }
+    return _form_page(
+        request,
+        permission="registry.manage",
+        obj=facility,
+        form=FacilityEditForm(request.POST or None, initial=initial),
+        heading=_("Correct a facility's record"),
+        intro=_("Its names, operator, place, and the end of its validity."),
+        save=lambda d: services.facility_update(facility=facility, actor=page_actor(request), **d),
+        done=lambda f: redirect("registry:facility", pk=f.pk),
+        message=_("The facility's record is changed."),
     )

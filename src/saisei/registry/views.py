@@ -71,6 +71,7 @@ def institution_public(request: HttpRequest, pk: int) -> HttpResponse:
             "facilities": institution.facilities.order_by("name", "pk"),
             # A regulator goes from here to an order against the institution (the orders page).
             "can_order": can(request.user, "orders.issue"),
+            "can_edit": can(request.user, "registry.manage", institution),
         },
     )
 
@@ -295,6 +296,7 @@ def _facility_context(
         else [],
         "can_record_notice": _may_record_notice(user, facility),
         "can_order": can(user, "orders.issue"),
+        "can_edit": can(user, "registry.manage", facility),
         "notice_form": form or NoticeForm(initial={"event_on": legal_today()}),
     }
 

@@ -22,7 +22,9 @@ from saisei.registry.services.records import (
     committee_member_add,
     committee_rules_set,
     facility_create,
+    facility_update,
     institution_create,
+    institution_update,
 )
 
 __all__ = [
@@ -35,6 +37,8 @@ __all__ = [
     "committee_rules_set",
     "facility_create",
     "facility_notice_record",
+    "facility_update",
     "institution_create",
+    "institution_update",
     "renewal_is_timely",
 ]

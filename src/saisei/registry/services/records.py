@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from saisei.accounts.models import User
@@ -323,4 +324,114 @@ def facility_create(
     today = legal_today()
     for spec in facility_duties_begun(facility.pk, today):
         obligation_open(spec=spec, actor=actor, today=today, system=system)
+    return facility
+
+
+def _changes(obj: Model, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each field whose value differs: [old, new]."""
+    return {
+        name: [getattr(obj, name), value]
+        for name, value in values.items()
+        if getattr(obj, name) != value
+    }
+
+
+@transaction.atomic
+def institution_update(
+    *,
+    institution: Institution,
+    name: str,
+    name_en: str = "",
+    kind: str,
+    prefecture: str,
+    address: str = "",
+    manager_name: str,
+    actor: User | None,
+    system: str | None = None,
+) -> Institution:
+    """Correct or update an institution's record (its names, kind, prefecture, address and
+    manager). The public search follows its names and prefecture (saisei.plans.search)."""
+    authorise(actor, "registry.manage", institution, system)
+    if prefecture not in Prefecture.values:
+        raise invalid("prefecture", _("Choose a prefecture."))
+    if kind not in InstitutionKind.values:
+        raise invalid("kind", _("Choose a hospital or a clinic."))
+    if not manager_name.strip():
+        raise invalid("manager_name", _("Name the manager."))
+    if not name.strip():
+        raise invalid("name", _("This field is required."))
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    changes = _changes(
+        institution,
+        {
+            "name": name.strip(),
+            "name_en": name_en.strip(),
+            "kind": kind,
+            "prefecture": prefecture,
+            "address": address.strip(),
+            "manager_name": manager_name.strip(),
+        },
+    )
+    if not changes:
+        return institution
+    for field, (_old, new) in changes.items():
+        setattr(institution, field, new)
+    full_clean(institution)
+    institution.save(update_fields=list(changes))
+    audit_record(
+        action="registry.institution.changed",
+        actor=actor,
+        target=institution,
+        data={"changes": changes, "regional_bureau": institution.regional_bureau.code},
+        system=system,
+    )
+    return institution
+
+
+@transaction.atomic
+def facility_update(
+    *,
+    facility: ProcessingFacility,
+    name: str,
+    name_en: str = "",
+    operator_name: str,
+    country: str = "",
+    prefecture: str = "",
+    valid_until: date | None = None,
+    actor: User | None,
+    system: str | None = None,
+) -> ProcessingFacility:
+    """Correct or update a facility's record: its names, operator, place, and the end of its
+    validity (a licence renewed for five more years). Its kind, number and the day its validity
+    began are what its duties count from, and stay as registered."""
+    authorise(actor, "registry.manage", facility, system)
+    facility = ProcessingFacility.objects.select_for_update().get(pk=facility.pk)
+    if valid_until is not None and valid_until < facility.valid_from:
+        raise invalid("valid_until", _("The validity must end after it starts."))
+    if facility.domestic and prefecture not in Prefecture.values:
+        raise invalid("prefecture", _("Choose a prefecture."))
+    changes = _changes(
+        facility,
+        {
+            "name": name.strip(),
+            "name_en": name_en.strip(),
+            "operator_name": operator_name.strip(),
+            "country": country.strip(),
+            "prefecture": prefecture,
+            "valid_until": valid_until,
+        },
+    )
+    if not changes:
+        return facility
+    for field, (_old, new) in changes.items():
+        setattr(facility, field, new)
+    full_clean(facility)
+    facility.save(update_fields=list(changes))
+    audit_record(
+        action="registry.facility.changed",
+        actor=actor,
+        target=facility,
+        data={"changes": changes},
+        system=system,
+    )
     return facility
