@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -164,13 +165,16 @@ class PlanFigures:
 
 
 def plan_figures(area: Area) -> PlanFigures:
-    """The register's counts, from one pass over its index (plan_oversight_register)."""
+    """The register's counts, from one pass over its index (plan_oversight_register).
+
+    Every count of the dashboard is COUNT(*), never of a column the index lacks: PostgreSQL
+    would read each row for it (an index holds a row's id in SQLite, not in PostgreSQL)."""
     out = PlanFigures()
     rows = (
         plans_in(area)
         .order_by()
         .values_list("risk_class", "status", "therapy", "committee_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     by_class_status: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_class: dict[str, int] = defaultdict(int)
@@ -200,7 +204,7 @@ def filings_per_month(area: Area, on: date) -> list[tuple[date, dict[str, int]]]
         .annotate(month=TruncMonth("filed_on"))
         .order_by()
         .values_list("month", "risk_class")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     for month, risk_class, n in rows:
         key = month if isinstance(month, date) else date.fromisoformat(str(month)[:10])
@@ -333,7 +337,13 @@ def duty_figures(area: Area, on: date) -> DutyFigures:
     per_bureau = area.kind == "nation"
     start = window_start(on)
 
-    owned: dict[tuple[int, str, str], int] = defaultdict(int)
+    # PostgreSQL joins each duty to its institution's prefecture as it counts (a hash join),
+    # returning a few hundred groups; SQLite's nested loop costs more than grouping by the
+    # organisation (a few tens of thousands of groups) and placing them here. Both count the
+    # same duties the same way (tests/oversight runs on both).
+    join_place = connection.vendor == "postgresql"
+    owner = "organisation__institution__prefecture" if join_place else "organisation_id"
+    owned: dict[tuple[Any, str, str], int] = defaultdict(int)
     loose: dict[tuple[str, str, str, str], int] = defaultdict(int)
     duties = Obligation.objects.annotate(state=duty_state(on))
     window, old_open, _met_after = _duty_parts(on)
@@ -345,23 +355,28 @@ def duty_figures(area: Area, on: date) -> DutyFigures:
             When(due_on__lt=start, then=Value(1)), default=Value(0), output_field=IntegerField()
         )
     )
+    # The state is grouped on, not filtered on: a filter on the CASE leaves PostgreSQL no
+    # estimate of the rows (it then reads the table instead of the index); the groups that are
+    # no figure (waived, ahead) are dropped below.
     for selected, part in ((duties, window), (duties, old_open), (met_after, Q(before=1))):
-        rows = selected.filter(part).filter(state__in=DUTY_STATES).order_by()
+        rows = selected.filter(part).order_by()
         for org, rule, state, n in (
             rows.filter(organisation__isnull=False)
-            .values_list("organisation_id", "rule", "state")
-            .annotate(n=Count("pk"))
+            .values_list(owner, "rule", "state")
+            .annotate(n=Count("*"))
         ):
-            owned[org, rule, state] += n
+            if state in DUTY_STATES:
+                owned[org, rule, state] += n
         for subject_type, subject_id, rule, state, n in (
             rows.filter(organisation__isnull=True)
             .values_list("subject_type", "subject_id", "rule", "state")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
         ):
-            loose[subject_type, subject_id, rule, state] += n
+            if state in DUTY_STATES:
+                loose[subject_type, subject_id, rule, state] += n
 
-    org_place: dict[int, str] = {}
-    if owned:
+    org_place: dict[Any, str] = {}
+    if owned and not join_place:
         org_place = dict(
             Institution.objects.filter(organisation__isnull=False).values_list(
                 "organisation_id", "prefecture"
@@ -375,7 +390,8 @@ def duty_figures(area: Area, on: date) -> DutyFigures:
         )
 
     placed: list[tuple[str | None, str, str, int]] = [
-        (org_place.get(org), rule, state, n) for (org, rule, state), n in owned.items()
+        (org if join_place else org_place.get(org), rule, state, n)
+        for (org, rule, state), n in owned.items()
     ]
     for (subject_type, subject_id, rule, state), n in loose.items():
         prefecture = None
@@ -397,8 +413,19 @@ def duty_figures(area: Area, on: date) -> DutyFigures:
     return out
 
 
-def _iterate(rows: Any) -> Any:
-    return rows.iterator(chunk_size=500) if isinstance(rows, QuerySet) else iter(rows)
+def _iterate(rows: Any, page: int = 200) -> Any:
+    """The rows in pages of `page` (each a LIMIT/OFFSET of the index's order), read only as far
+    as the caller goes: a server-side cursor would be materialised whole by PostgreSQL."""
+    if not isinstance(rows, QuerySet):
+        yield from rows
+        return
+    start = 0
+    while True:
+        chunk = list(rows[start : start + page])
+        yield from chunk
+        if len(chunk) < page:
+            return
+        start += page
 
 
 def longest_overdue(area: Area, on: date) -> list[dict[str, Any]]:
@@ -411,9 +438,10 @@ def longest_overdue(area: Area, on: date) -> list[dict[str, Any]]:
         inside = (set(_institution_orgs(area)), set(_facility_ids_in(area)))
     chosen: list[tuple[date, int]] = []
     columns = ("pk", "due_on", "organisation_id", "subject_type", "subject_id")
-    # In due-date order only, so that each status is one range of its index
-    # (obligation_oversight_open); ties at the cut are read to their end and ordered by id here.
-    outstanding = Obligation.objects.filter(due_on__lt=on).order_by("due_on")
+    # In due-date order, then id (so that the pages of _iterate neither skip nor repeat a row):
+    # each status is one range of its index (obligation_oversight_open), sorted by id only
+    # within a day; ties at the cut are read to their end.
+    outstanding = Obligation.objects.filter(due_on__lt=on).order_by("due_on", "pk")
     # Met only after `on`: asked by the met date alone (an empty index range for today), the due
     # date checked here, so that SQLite does not walk the due date's index for it.
     met_after = (
@@ -565,7 +593,7 @@ def event_duty_rows(
 def event_figures(area: Area, on: date) -> EventFigures:
     out = EventFigures()
     events = event_rows(area, on)
-    counts = dict(events.order_by().values_list("category").annotate(n=Count("pk")))
+    counts = dict(events.order_by().values_list("category").annotate(n=Count("*")))
     out.by_category = {c: counts.get(c, 0) for c in AECategory.values}
     out.total = sum(counts.values())
     out.serious = sum(counts.get(c, 0) for c in SERIOUS)
