@@ -12,22 +12,12 @@ from django.core.management import call_command
 from saisei.accounts.models import User
 from saisei.plans.models import Order
 from saisei.registry.models import Institution
+from tests.browser.test_plans import PASSWORD
+from tests.browser.test_plans import sign_in as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-test-password-2026"
 CLINIC = "demo-hinata-clinic"
-
-
-def _sign_in(context, base: str, username: str):
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    return page
 
 
 @pytest.mark.parametrize(

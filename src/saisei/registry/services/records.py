@@ -31,7 +31,7 @@ from saisei.registry.models import (
     ProcessingFacility,
 )
 from saisei.registry.obligations import committee_renewal_spec, facility_duties_begun
-from saisei.registry.regions import Prefecture
+from saisei.registry.regions import Prefecture, bureau_for_prefecture
 from saisei.registry.services.common import authorise, full_clean, not_future
 
 
@@ -327,13 +327,36 @@ def facility_create(
     return facility
 
 
-def _changes(obj: Model, values: dict[str, Any]) -> dict[str, list[Any]]:
-    """Each field whose value differs: [old, new]."""
-    return {
+def _apply_changes(
+    obj: Model,
+    values: dict[str, Any],
+    *,
+    action: str,
+    actor: User | None,
+    system: str | None,
+    data: dict[str, Any] | None = None,
+) -> dict[str, list[Any]]:
+    """Write the fields whose value differs and record them, [old, new] each, in one audit
+    event (`action`); nothing is written or recorded when nothing differs."""
+    changes = {
         name: [getattr(obj, name), value]
         for name, value in values.items()
         if getattr(obj, name) != value
     }
+    if not changes:
+        return changes
+    for field, (_old, new) in changes.items():
+        setattr(obj, field, new)
+    full_clean(obj)
+    obj.save(update_fields=list(changes))
+    audit_record(
+        action=action,
+        actor=actor,
+        target=obj,
+        data={"changes": changes, **(data or {})},
+        system=system,
+    )
+    return changes
 
 
 @transaction.atomic
@@ -361,7 +384,7 @@ def institution_update(
     if not name.strip():
         raise invalid("name", _("This field is required."))
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
-    changes = _changes(
+    _apply_changes(
         institution,
         {
             "name": name.strip(),
@@ -371,19 +394,10 @@ def institution_update(
             "address": address.strip(),
             "manager_name": manager_name.strip(),
         },
-    )
-    if not changes:
-        return institution
-    for field, (_old, new) in changes.items():
-        setattr(institution, field, new)
-    full_clean(institution)
-    institution.save(update_fields=list(changes))
-    audit_record(
         action="registry.institution.changed",
         actor=actor,
-        target=institution,
-        data={"changes": changes, "regional_bureau": institution.regional_bureau.code},
         system=system,
+        data={"regional_bureau": bureau_for_prefecture(prefecture).code},
     )
     return institution
 
@@ -410,7 +424,7 @@ def facility_update(
         raise invalid("valid_until", _("The validity must end after it starts."))
     if facility.domestic and prefecture not in Prefecture.values:
         raise invalid("prefecture", _("Choose a prefecture."))
-    changes = _changes(
+    _apply_changes(
         facility,
         {
             "name": name.strip(),
@@ -420,18 +434,8 @@ def facility_update(
             "prefecture": prefecture,
             "valid_until": valid_until,
         },
-    )
-    if not changes:
-        return facility
-    for field, (_old, new) in changes.items():
-        setattr(facility, field, new)
-    full_clean(facility)
-    facility.save(update_fields=list(changes))
-    audit_record(
         action="registry.facility.changed",
         actor=actor,
-        target=facility,
-        data={"changes": changes},
         system=system,
     )
     return facility
