@@ -247,6 +247,9 @@ def test_the_regulator_extends_then_shortens_a_class_i_restriction_from_the_plan
     assert response.status_code == 302
     plan.refresh_from_db()
     assert (plan.status, plan.provision_allowed_from) == (S.ACTIVE, today)
+    # The public page says why provision is allowed from that day (the Minister's decision).
+    public = client_for(None).get(f"/plans/verify/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Art 8(3)" in public.content.decode()
     actions = set(
         AuditEvent.objects.filter(target_id=str(plan.pk)).values_list("action", flat=True)
     )
