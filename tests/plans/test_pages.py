@@ -339,7 +339,7 @@ def test_the_enforcement_ledger_of_the_facility_institution_and_committee_is_pub
     ]
     for url in pages:
         html = client_for(None).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert "Enforcement ledger" in html, url
+        assert html.count('id="ledger-h"') == 1, url
         assert "Emergency suspension order (Art 22)" in html and "架空 緊急の理由" in html, url
         assert f'<td class="num">{reach}</td>' in html, url
         assert "in force" in html, url
