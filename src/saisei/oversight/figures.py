@@ -50,7 +50,7 @@ from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from saisei.obligations.models import Obligation, ObligationStatus
 from saisei.oversight.areas import NATION as NATION_AREA
-from saisei.oversight.areas import Area, bureau_of
+from saisei.oversight.areas import Area, bureau_of, parse_area
 from saisei.plans.lifecycle import IN_FORCE, PlanStatus
 from saisei.plans.models import Order, Plan, PlanFacility
 from saisei.registry.models import Committee, Institution, ProcessingFacility
@@ -294,8 +294,6 @@ def duty_rows(
 
 def _place_q(place: str) -> Q:
     """A place of the breakdown: `bureau:<code>`, `pref:<code>`, or `none` (no prefecture)."""
-    from saisei.oversight.areas import parse_area
-
     if place == "none":
         placed = [
             str(pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -9,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -350,12 +352,13 @@ def _japanese() -> bool:
 
 
 def _localised(name: str, name_en: str) -> str:
+    # A chart's label is SVG text: plain, without the `lang` span and "(in Japanese)" mark the
+    # pages' `localised` filter (saisei.core.templatetags.language) adds to a fallback.
     return name if _japanese() or not name_en else name_en
 
 
 def _month_end(month: date) -> date:
-    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 @login_required
@@ -412,7 +415,13 @@ def _csv_response(name: str, header: list[str], rows: Iterator[list[Any]]) -> St
     return response
 
 
-def _list_page(
+def _keyset(request: HttpRequest, rows: Any) -> dict[str, Any]:
+    """A queryset's page by key (the drill-down lists, as deep as the country's rows go)."""
+    page = keyset_page(rows, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE)
+    return {"page": page, "items": page.items}
+
+
+def _rows_page(
     request: HttpRequest,
     *,
     template: str,
@@ -420,8 +429,12 @@ def _list_page(
     csv_name: str,
     csv_header: list[str],
     csv_row: Callable[[Any], list[Any]],
-    enrich: Callable[[list[Any]], dict[str, Any]] | None = None,
+    paged: Callable[[HttpRequest, Any], dict[str, Any]] = _keyset,
+    enrich: Callable[[dict[str, Any], date], dict[str, Any]] | None = None,
 ) -> HttpResponse | StreamingHttpResponse:
+    """A list of the national view's rows (a queryset, or a list worked out whole): refused to
+    anyone but a regulator, 400 with its message for a bad query, all its rows as CSV with
+    `format=csv`, else a page of them (`paged`) with what `enrich` adds to that page."""
     actor = page_actor(request)
     if not can(actor, PERMISSION):
         return _refused(request)
@@ -438,22 +451,22 @@ def _list_page(
             status=400,
         )
     if request.GET.get("format") == "csv":
-        return _csv_response(csv_name, csv_header, (csv_row(r) for r in rows.iterator(2000)))
-    page = keyset_page(rows, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE)
+        every = rows.iterator(2000) if isinstance(rows, QuerySet) else rows
+        return _csv_response(csv_name, csv_header, (csv_row(r) for r in every))
+    shown = paged(request, rows)
     query = request.GET.copy()
-    query.pop("cursor", None)
-    query.pop("format", None)
+    for key in ("cursor", "page", "format"):
+        query.pop(key, None)
     return render(
         request,
         template,
         {
             **context,
-            **(enrich(page.items) if enrich else {}),
+            **shown,
+            **(enrich(shown, on) if enrich else {}),
             "area": area,
             "on": on,
             "today": today,
-            "page": page,
-            "items": page.items,
             "query": query.urlencode(),
             "csv_query": urlencode([*query.lists(), ("format", "csv")], doseq=True),
             "dashboard": Links(area, on, today).dashboard(),
@@ -498,7 +511,7 @@ def _bad(name: str) -> date:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    return _list_page(
+    return _rows_page(
         request,
         template="oversight/plans.html",
         parse=_plan_query,
@@ -557,7 +570,7 @@ def _duty_query(request: HttpRequest, area: Area, on: date) -> tuple[Any, dict[s
 
 @login_required
 def duty_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    return _list_page(
+    return _rows_page(
         request,
         template="oversight/duties.html",
         parse=_duty_query,
@@ -598,7 +611,7 @@ def _event_query(request: HttpRequest, area: Area, on: date) -> tuple[Any, dict[
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    return _list_page(
+    return _rows_page(
         request,
         template="oversight/events.html",
         parse=_event_query,
@@ -625,87 +638,46 @@ def event_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             e.plan.institution.name,
             e.plan.institution.prefecture,
         ],
-        enrich=lambda events: {
-            "details": figures.event_details(events, _day_or_today(request)),
+        enrich=lambda shown, on: {
+            "details": figures.event_details(shown["items"], on),
             "report_states": REPORT_STATES,
         },
     )
 
 
-def _day_or_today(request: HttpRequest) -> date:
-    try:
-        return _day(request)
-    except BadQuery:
-        return legal_today()
-
-
 ROWS_PER_PAGE = 100
 
 
-def _offset_page(request: HttpRequest, rows: list[Any]) -> tuple[list[Any], int, int]:
+def _offset(request: HttpRequest, rows: list[Any]) -> dict[str, Any]:
     """A page of ROWS_PER_PAGE of a list worked out whole (1-based `page`), and the count."""
     value = request.GET.get("page", "1")
     page = int(value) if value.isdigit() and len(value) < 7 else 1
     pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
     page = min(max(page, 1), pages)
-    return rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE], page, pages
+    return {
+        "rows": rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE],
+        "count": len(rows),
+        "page_number": page,
+        "pages": pages,
+    }
 
 
-def _record_page(
-    request: HttpRequest,
-    *,
-    template: str,
-    rows_of: Callable[[Area, date], list[Any]],
-    csv_name: str,
-    csv_header: list[str],
-    csv_row: Callable[[Any], list[Any]],
-) -> HttpResponse | StreamingHttpResponse:
-    actor = page_actor(request)
-    if not can(actor, PERMISSION):
-        return _refused(request)
-    today = legal_today()
-    area = parse_area(request.GET.get("area"))
-    try:
-        on = _day(request)
-    except BadQuery as exc:
-        return render(
-            request,
-            "oversight/bad_query.html",
-            {"message": str(exc), "back": reverse("oversight:dashboard")},
-            status=400,
-        )
-    rows = rows_of(area, on)
-    if request.GET.get("format") == "csv":
-        return _csv_response(csv_name, csv_header, (csv_row(r) for r in rows))
-    shown, page, pages = _offset_page(request, rows)
-    query = request.GET.copy()
-    for key in ("page", "format"):
-        query.pop(key, None)
-    return render(
-        request,
-        template,
-        {
-            "rows": shown,
-            "count": len(rows),
-            "page_number": page,
-            "pages": pages,
-            "area": area,
-            "on": on,
-            "today": today,
-            "area_choices": area_choices(),
-            "query": query.urlencode(),
-            "csv_query": urlencode([*query.lists(), ("format", "csv")], doseq=True),
-            "dashboard": Links(area, on, today).dashboard(),
-        },
-    )
+def _records(rows_of: Callable[[Area, date], list[Any]]) -> Any:
+    """A whole-list figure as a list page's rows, with the area menu its page carries."""
+
+    def parse(_request: HttpRequest, area: Area, on: date) -> tuple[Any, dict[str, Any]]:
+        return rows_of(area, on), {"area_choices": area_choices()}
+
+    return parse
 
 
 @login_required
 def committee_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    return _record_page(
+    return _rows_page(
         request,
         template="oversight/committees.html",
-        rows_of=lambda area, _on: figures.committee_rows(area),
+        parse=_records(lambda area, _on: figures.committee_rows(area)),
+        paged=_offset,
         csv_name="saisei-committees.csv",
         csv_header=[
             "id",
@@ -742,10 +714,11 @@ def committee_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
 
 @login_required
 def facility_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    return _record_page(
+    return _rows_page(
         request,
         template="oversight/facilities.html",
-        rows_of=figures.facility_rows,
+        parse=_records(figures.facility_rows),
+        paged=_offset,
         csv_name="saisei-facilities.csv",
         csv_header=[
             "id",

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from saisei.accounts.auth import page_actor
@@ -193,20 +193,21 @@ def facility_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _initial(record: Any, form_class: type[forms.Form]) -> dict[str, Any]:
+    """The record's values of the fields its form edits."""
+    return {name: getattr(record, name) for name in form_class().fields}
+
+
 @login_required
 def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = Institution.objects.filter(pk=pk).first()
-    if institution is None:
-        raise Http404
-    initial = {
-        name: getattr(institution, name)
-        for name in ("name", "name_en", "kind", "prefecture", "address", "manager_name")
-    }
+    institution = get_object_or_404(Institution, pk=pk)
     return _form_page(
         request,
         permission="registry.manage",
         obj=institution,
-        form=InstitutionEditForm(request.POST or None, initial=initial),
+        form=InstitutionEditForm(
+            request.POST or None, initial=_initial(institution, InstitutionEditForm)
+        ),
         heading=_("Correct an institution's record"),
         intro=_("The public pages and the search follow its names and prefecture at once."),
         save=lambda d: services.institution_update(
@@ -219,18 +220,12 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    facility = ProcessingFacility.objects.filter(pk=pk).first()
-    if facility is None:
-        raise Http404
-    initial = {
-        name: getattr(facility, name)
-        for name in ("name", "name_en", "operator_name", "country", "prefecture", "valid_until")
-    }
+    facility = get_object_or_404(ProcessingFacility, pk=pk)
     return _form_page(
         request,
         permission="registry.manage",
         obj=facility,
-        form=FacilityEditForm(request.POST or None, initial=initial),
+        form=FacilityEditForm(request.POST or None, initial=_initial(facility, FacilityEditForm)),
         heading=_("Correct a facility's record"),
         intro=_("Its names, operator, place, and the end of its validity."),
         save=lambda d: services.facility_update(facility=facility, actor=page_actor(request), **d),

@@ -102,8 +102,6 @@ def _which(plan: Plan, status: str) -> str:
 @require_POST
 def plan_restriction_extend(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    if not can(request.user, "plans.accept", plan):
-        return _action_failed(request, plan, NotPermitted("plans.accept"))
     form = RestrictionExtendForm(request.POST, prefix="ext")
     return _act(
         request,
@@ -119,6 +117,7 @@ def plan_restriction_extend(request: HttpRequest, pk: int) -> HttpResponse:
         _("The restriction is extended; the institution is notified with the reason."),
         form,
         "extend_form",
+        permission="plans.accept",
     )
 
 
@@ -126,8 +125,6 @@ def plan_restriction_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_restriction_shorten(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    if not can(request.user, "plans.accept", plan):
-        return _action_failed(request, plan, NotPermitted("plans.accept"))
     form = RestrictionShortenForm(request.POST, prefix="sho")
     return _act(
         request,
@@ -142,6 +139,7 @@ def plan_restriction_shorten(request: HttpRequest, pk: int) -> HttpResponse:
         _("The restriction is shortened; the institution is notified."),
         form,
         "shorten_form",
+        permission="plans.accept",
     )
 
 
@@ -149,13 +147,12 @@ def plan_restriction_shorten(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_restriction_release(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    if not can(request.user, "plans.accept", plan):
-        return _action_failed(request, plan, NotPermitted("plans.accept"))
     return _act(
         request,
         plan,
         lambda _d: services.plan_restriction_release(plan=plan, actor=page_actor(request)),
         _("The restriction has ended: the plan is active."),
+        permission="plans.accept",
     )
 
 
@@ -191,9 +188,13 @@ def _act(
     form: forms.Form | None = None,
     form_name: str = "",
     invalid: str | None = None,
+    permission: str | None = None,
 ) -> HttpResponse:
     """One action on a plan's page: validate the form (if any), call the service with the
-    cleaned data, then redirect with `done` or show the page again with the refusal."""
+    cleaned data, then redirect with `done` or show the page again with the refusal. With
+    `permission`, one who lacks it is refused before the form is read."""
+    if permission is not None and not can(request.user, permission, plan):
+        return _action_failed(request, plan, NotPermitted(permission))
     try:
         if form is not None and not form.is_valid():
             raise DomainError(ErrorCode.INVALID_INPUT, invalid or _("Some fields are not valid."))

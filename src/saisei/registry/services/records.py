@@ -35,6 +35,17 @@ from saisei.registry.regions import Prefecture, bureau_for_prefecture
 from saisei.registry.services.common import authorise, full_clean, not_future
 
 
+def _check_institution(*, kind: str, prefecture: str, manager_name: str) -> None:
+    """What every institution registered here records (only one known from MHLW's list lacks a
+    kind and a manager): its prefecture, whether it is a hospital or a clinic, its manager."""
+    if prefecture not in Prefecture.values:
+        raise invalid("prefecture", _("Choose a prefecture."))
+    if kind not in InstitutionKind.values:
+        raise invalid("kind", _("Choose a hospital or a clinic."))
+    if not manager_name.strip():
+        raise invalid("manager_name", _("Name the manager."))
+
+
 @transaction.atomic
 def institution_create(
     *,
@@ -50,13 +61,7 @@ def institution_create(
     system: str | None = None,
 ) -> Institution:
     authorise(actor, "registry.manage", None, system)
-    if prefecture not in Prefecture.values:
-        raise invalid("prefecture", _("Choose a prefecture."))
-    # Known of every institution registered here (only one known from MHLW's list lacks them).
-    if kind not in InstitutionKind.values:
-        raise invalid("kind", _("Choose a hospital or a clinic."))
-    if not manager_name.strip():
-        raise invalid("manager_name", _("Name the manager."))
+    _check_institution(kind=kind, prefecture=prefecture, manager_name=manager_name)
     if organisation is None:
         organisation = organisation_create(
             kind=OrganisationKind.INSTITUTION,
@@ -375,12 +380,7 @@ def institution_update(
     """Correct or update an institution's record (its names, kind, prefecture, address and
     manager). The public search follows its names and prefecture (saisei.plans.search)."""
     authorise(actor, "registry.manage", institution, system)
-    if prefecture not in Prefecture.values:
-        raise invalid("prefecture", _("Choose a prefecture."))
-    if kind not in InstitutionKind.values:
-        raise invalid("kind", _("Choose a hospital or a clinic."))
-    if not manager_name.strip():
-        raise invalid("manager_name", _("Name the manager."))
+    _check_institution(kind=kind, prefecture=prefecture, manager_name=manager_name)
     if not name.strip():
         raise invalid("name", _("This field is required."))
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
