@@ -1,0 +1,255 @@
+"""Keeping the duty tally (saisei.oversight.models.DutyTally): the triggers, a rebuild, a check.
+
+Each duty that is not waived counts once in the tally, under its key: its place (the prefecture
+of the institution whose organisation owes it; for a duty owed by no organisation on a
+facility, the facility's prefecture; else ""), its rule, its month due, its month met (0: not
+met) and whether it was met by its due date. The triggers keep that true for every way a duty,
+an institution or a facility changes, raw SQL and bulk loads included:
+
+- a duty inserted, deleted, or updated in a column of its key: its old key counts one less,
+  its new key one more;
+- an institution inserted, deleted, or moved to another prefecture or organisation: the duties
+  of the organisations it had and has leave the place they had for the place they now have;
+- a facility inserted, deleted, or moved: likewise for the duties owed by no organisation on it.
+
+Every statement is one `INSERT … SELECT … ON CONFLICT DO UPDATE` adding a count (negative to
+take one away), so that SQLite and PostgreSQL run the same statements (their triggers differ
+only in how they are declared). A row left at 0 stays: it counts nothing.
+"""
+
+# Every statement is built from this module's constants and column names; none holds a value.
+# ruff: noqa: S608
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection as default_connection
+
+TALLY = "oversight_dutytally"
+DUTY = "obligations_obligation"
+INSTITUTION = "registry_institution"
+FACILITY_TABLE = "registry_processingfacility"
+FACILITY = "registry.processingfacility"
+KEY = "place, rule, due_month, met_month, on_time"
+# The duty columns a key is made of (a change of another column leaves the tally alone).
+KEYED = ("organisation_id", "subject_type", "subject_id", "rule", "due_on", "met_on", "status")
+
+
+class _Dialect:
+    def __init__(self, vendor: str) -> None:
+        self.vendor = vendor
+        self.pg = vendor == "postgresql"
+
+    def month(self, column: str) -> str:
+        if self.pg:
+            return (
+                f"(CAST(EXTRACT(YEAR FROM {column}) AS INTEGER) * 12"
+                f" + CAST(EXTRACT(MONTH FROM {column}) AS INTEGER) - 1)"
+            )
+        return (
+            f"(CAST(substr({column}, 1, 4) AS INTEGER) * 12"
+            f" + CAST(substr({column}, 6, 2) AS INTEGER) - 1)"
+        )
+
+    def facility_id(self, column: str) -> str:
+        """A subject id as a facility's id, or NULL where it is not a number."""
+        if self.pg:
+            return f"CASE WHEN {column} ~ '^[0-9]{{1,18}}$' THEN CAST({column} AS BIGINT) END"
+        return (
+            f"CASE WHEN {column} <> '' AND {column} NOT GLOB '*[^0-9]*' AND length({column}) <= 18"
+            f" THEN CAST({column} AS INTEGER) END"
+        )
+
+    def distinct(self, a: str, b: str) -> str:
+        return f"{a} IS DISTINCT FROM {b}" if self.pg else f"{a} IS NOT {b}"
+
+    def place(self, d: str) -> str:
+        """The place of duty `d` (a row alias: NEW, OLD or a table's), from the tables as they
+        are now."""
+        return (
+            f"COALESCE((SELECT i.prefecture FROM {INSTITUTION} i"
+            f" WHERE i.organisation_id = {d}.organisation_id),"
+            f" (SELECT f.prefecture FROM {FACILITY_TABLE} f WHERE {d}.organisation_id IS NULL"
+            f" AND {d}.subject_type = '{FACILITY}'"
+            f" AND f.id = {self.facility_id(d + '.subject_id')}),"
+            " '')"
+        )
+
+    def columns(self, d: str, place: str) -> str:
+        return (
+            f"{place}, {d}.rule, {self.month(d + '.due_on')},"
+            f" COALESCE({self.month(d + '.met_on')}, 0),"
+            f" CASE WHEN {d}.met_on IS NOT NULL AND {d}.met_on <= {d}.due_on THEN 1 ELSE 0 END"
+        )
+
+    @staticmethod
+    def upsert(select: str) -> str:
+        return (
+            f"INSERT INTO {TALLY} ({KEY}, duties) {select}"
+            f" ON CONFLICT ({KEY}) DO UPDATE SET duties = {TALLY}.duties + excluded.duties"
+        )
+
+    def one(self, d: str, sign: str) -> str:
+        """Count duty `d` (NEW or OLD) once more (+) or once less (-)."""
+        return self.upsert(
+            f"SELECT {self.columns(d, self.place(d))}, {sign}1 WHERE {d}.status <> 'waived'"
+        )
+
+    def many(self, where: str, sign: str, place: str | None = None) -> str:
+        """Count the duties `where` once more or once less, at `place` (an SQL expression) or
+        at their place now."""
+        return self.upsert(
+            f"SELECT {self.columns('o', place or self.place('o'))}, {sign}COUNT(*)"
+            f" FROM {DUTY} o WHERE ({where}) AND o.status <> 'waived' GROUP BY 1, 2, 3, 4, 5"
+        )
+
+    def moved(self, where: str, before: str) -> list[str]:
+        """The duties `where` leave the place `before` for the place they now have."""
+        return [self.many(where, "-", before), self.many(where, "")]
+
+    def loose(self, facility: str) -> str:
+        return (
+            f"o.organisation_id IS NULL AND o.subject_type = '{FACILITY}'"
+            f" AND o.subject_id = CAST({facility}.id AS TEXT)"
+        )
+
+
+def _bodies(d: _Dialect) -> dict[tuple[str, str], tuple[list[str], str]]:
+    """Per (table, event): the statements of its trigger, and a WHEN condition ("" for none)."""
+    duty_changed = " OR ".join(d.distinct(f"OLD.{c}", f"NEW.{c}") for c in KEYED)
+    institution_changed = " OR ".join(
+        d.distinct(f"OLD.{c}", f"NEW.{c}") for c in ("prefecture", "organisation_id")
+    )
+    of_old = "o.organisation_id = OLD.organisation_id"
+    of_new = "o.organisation_id = NEW.organisation_id"
+    new_org_other = f"{of_new} AND {d.distinct('NEW.organisation_id', 'OLD.organisation_id')}"
+    return {
+        (DUTY, "INSERT"): ([d.one("NEW", "")], ""),
+        (DUTY, "DELETE"): ([d.one("OLD", "-")], ""),
+        (DUTY, "UPDATE"): ([d.one("OLD", "-"), d.one("NEW", "")], duty_changed),
+        # An organisation with no institution has its duties at "" (it is one-to-one).
+        (INSTITUTION, "INSERT"): (d.moved(of_new, "''"), ""),
+        (INSTITUTION, "DELETE"): (d.moved(of_old, "OLD.prefecture"), ""),
+        (INSTITUTION, "UPDATE"): (
+            [*d.moved(of_old, "OLD.prefecture"), *d.moved(new_org_other, "''")],
+            institution_changed,
+        ),
+        (FACILITY_TABLE, "INSERT"): (d.moved(d.loose("NEW"), "''"), ""),
+        (FACILITY_TABLE, "DELETE"): (d.moved(d.loose("OLD"), "COALESCE(OLD.prefecture, '')"), ""),
+        (FACILITY_TABLE, "UPDATE"): (
+            d.moved(d.loose("NEW"), "COALESCE(OLD.prefecture, '')"),
+            d.distinct("OLD.prefecture", "NEW.prefecture"),
+        ),
+    }
+
+
+def _name(table: str, event: str) -> str:
+    return f"oversight_tally_{table}_{event.lower()}"
+
+
+def create_sql(vendor: str) -> list[str]:
+    d = _Dialect(vendor)
+    out: list[str] = []
+    for (table, event), (statements, when) in _bodies(d).items():
+        name = _name(table, event)
+        if d.pg:
+            body = ";\n  ".join(statements)
+            out.append(
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                f"BEGIN\n  {body};\n  RETURN NULL;\nEND $$"
+            )
+            condition = f" WHEN ({when})" if when else ""
+            out.append(
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{condition}"
+                f" EXECUTE FUNCTION {name}()"
+            )
+        else:
+            condition = f" WHEN {when}" if when else ""
+            body = ";\n  ".join(statements)
+            out.append(
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{condition}\n"
+                f"BEGIN\n  {body};\nEND"
+            )
+    return out
+
+
+def drop_sql(vendor: str) -> list[str]:
+    d = _Dialect(vendor)
+    out = []
+    for table, event in _bodies(d):
+        name = _name(table, event)
+        out.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if d.pg else ""))
+        if d.pg:
+            out.append(f"DROP FUNCTION IF EXISTS {name}()")
+    return out
+
+
+def _count_sql(d: _Dialect) -> str:
+    """Every duty that is not waived, counted by its key (joins, not a lookup per duty)."""
+    place = "COALESCE(i.prefecture, f.prefecture, '')"
+    return (
+        f"SELECT {d.columns('o', place)}, COUNT(*) FROM {DUTY} o"
+        f" LEFT JOIN {INSTITUTION} i ON i.organisation_id = o.organisation_id"
+        f" LEFT JOIN {FACILITY_TABLE} f ON o.organisation_id IS NULL"
+        f" AND o.subject_type = '{FACILITY}' AND f.id = {d.facility_id('o.subject_id')}"
+        " WHERE o.status <> 'waived' GROUP BY 1, 2, 3, 4, 5"
+    )
+
+
+def _run(statements: list[str], connection: Any) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def install(connection: Any = None) -> None:
+    """Create the triggers and count every duty (a migration's step, and the rebuild's)."""
+    connection = connection or default_connection
+    _run([*drop_sql(connection.vendor), *create_sql(connection.vendor)], connection)
+    rebuild(connection)
+
+
+def uninstall(connection: Any = None) -> None:
+    connection = connection or default_connection
+    _run(drop_sql(connection.vendor), connection)
+
+
+def rebuild(connection: Any = None) -> int:
+    """Count every duty again; the number of the tally's rows."""
+    connection = connection or default_connection
+    d = _Dialect(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TALLY}")
+        cursor.execute(f"INSERT INTO {TALLY} ({KEY}, duties) {_count_sql(d)}")
+        cursor.execute(f"SELECT COUNT(*) FROM {TALLY}")
+        return int(cursor.fetchone()[0])
+
+
+Key = tuple[str, str, int, int, int]
+
+
+def differences(connection: Any = None) -> dict[Key, tuple[int, int]]:
+    """Where the tally and a count of the duties themselves differ: key → (tally, duties)."""
+    connection = connection or default_connection
+    d = _Dialect(connection.vendor)
+
+    def read(sql: str) -> dict[Key, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return {tuple(row[:5]): int(row[5]) for row in cursor.fetchall() if row[5]}
+
+    kept = read(f"SELECT {KEY}, duties FROM {TALLY}")
+    counted = read(_count_sql(d))
+    return {
+        key: (kept.get(key, 0), counted.get(key, 0))
+        for key in kept.keys() | counted.keys()
+        if kept.get(key, 0) != counted.get(key, 0)
+    }
+
+
+def migration_step(forward: bool) -> Callable[[Any, Any], None]:
+    def step(apps: Any, schema_editor: Any) -> None:
+        (install if forward else uninstall)(schema_editor.connection)
+
+    return step
