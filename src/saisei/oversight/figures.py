@@ -29,7 +29,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
@@ -51,6 +51,7 @@ from django.db.models.functions import Cast, Coalesce, TruncMonth
 from saisei.obligations.models import Obligation, ObligationStatus
 from saisei.oversight.areas import NATION as NATION_AREA
 from saisei.oversight.areas import Area, bureau_of, parse_area
+from saisei.oversight.models import DutyTally, month_index
 from saisei.plans.lifecycle import IN_FORCE, PlanStatus
 from saisei.plans.models import Order, Plan, PlanFacility
 from saisei.registry.models import Committee, Institution, ProcessingFacility
@@ -323,81 +324,21 @@ class DutyFigures:
 
 
 def duty_figures(area: Area, on: date) -> DutyFigures:
-    """The duty figures, counted per organisation (or, for a facility with no account, per
-    facility) over the whole country from indexes that hold every column the count groups by
-    (obligation_oversight_*), then placed, and kept to the area, by the organisations'
-    institutions: grouping first and placing the groups costs a fraction of joining every duty
-    to its institution, and an area costs what the nation costs."""
+    """The duty figures: the months before `on`'s from the tally (saisei.oversight.models), `on`'s
+    own month from the duties themselves (`_live_duties`), placed and kept to the area here.
+
+    The tally counts duties by month due and month met, which decides a duty's state on `on` for
+    every duty due and met (or not met) outside `on`'s month: met in an earlier month is met by
+    `on` (on time or late as its due date says; counted if due in the window), not met or met in
+    a later month is overdue on `on` (its due date is before `on`'s month). What falls in `on`'s
+    month, due or met, is decided day by day from the duties."""
     out = DutyFigures()
     by_rule: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DUTY_STATES, 0))
     by_place: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DUTY_STATES, 0))
     totals = dict.fromkeys(DUTY_STATES, 0)
     per_bureau = area.kind == "nation"
-    start = window_start(on)
-
-    # PostgreSQL joins each duty to its institution's prefecture as it counts (a hash join),
-    # returning a few hundred groups; SQLite's nested loop costs more than grouping by the
-    # organisation (a few tens of thousands of groups) and placing them here. Both count the
-    # same duties the same way (tests/oversight runs on both).
-    join_place = connection.vendor == "postgresql"
-    owner = "organisation__institution__prefecture" if join_place else "organisation_id"
-    owned: dict[tuple[Any, str, str], int] = defaultdict(int)
-    loose: dict[tuple[str, str, str, str], int] = defaultdict(int)
-    duties = Obligation.objects.annotate(state=duty_state(on))
-    window, old_open, _met_after = _duty_parts(on)
-    # Met only after `on`, due before the window: asked by the met date alone (an index range
-    # that is empty for today) with "due before the window" as a column of the count, so that
-    # SQLite does not take the due date's index for this part.
-    met_after = duties.filter(met_on__gt=on).annotate(
-        before=Case(
-            When(due_on__lt=start, then=Value(1)), default=Value(0), output_field=IntegerField()
-        )
-    )
-    # The state is grouped on, not filtered on: a filter on the CASE leaves PostgreSQL no
-    # estimate of the rows (it then reads the table instead of the index); the groups that are
-    # no figure (waived, ahead) are dropped below.
-    for selected, part in ((duties, window), (duties, old_open), (met_after, Q(before=1))):
-        rows = selected.filter(part).order_by()
-        for org, rule, state, n in (
-            rows.filter(organisation__isnull=False)
-            .values_list(owner, "rule", "state")
-            .annotate(n=Count("*"))
-        ):
-            if state in DUTY_STATES:
-                owned[org, rule, state] += n
-        for subject_type, subject_id, rule, state, n in (
-            rows.filter(organisation__isnull=True)
-            .values_list("subject_type", "subject_id", "rule", "state")
-            .annotate(n=Count("*"))
-        ):
-            if state in DUTY_STATES:
-                loose[subject_type, subject_id, rule, state] += n
-
-    org_place: dict[Any, str] = {}
-    if owned and not join_place:
-        org_place = dict(
-            Institution.objects.filter(organisation__isnull=False).values_list(
-                "organisation_id", "prefecture"
-            )
-        )
-    facility_ids = [int(sid) for st, sid, _r, _s in loose if st == FACILITY and sid.isdigit()]
-    facility_place: dict[int, str] = {}
-    if facility_ids:
-        facility_place = dict(
-            ProcessingFacility.objects.filter(pk__in=facility_ids).values_list("pk", "prefecture")
-        )
-
-    placed: list[tuple[str | None, str, str, int]] = [
-        (org if join_place else org_place.get(org), rule, state, n)
-        for (org, rule, state), n in owned.items()
-    ]
-    for (subject_type, subject_id, rule, state), n in loose.items():
-        prefecture = None
-        if subject_type == FACILITY and subject_id.isdigit():
-            prefecture = facility_place.get(int(subject_id))
-        placed.append((prefecture, rule, state, n))
     inside = set(area.prefectures) if area.prefectures is not None else None
-    for prefecture, rule, state, n in placed:
+    for prefecture, rule, state, n in [*_tallied_duties(on), *_live_duties(on)]:
         if inside is not None and prefecture not in inside:
             continue
         place = "" if not prefecture else (bureau_of(prefecture) if per_bureau else prefecture)
@@ -409,6 +350,107 @@ def duty_figures(area: Area, on: date) -> DutyFigures:
     out.totals = totals
     out.longest = longest_overdue(area, on)
     return out
+
+
+Placed = list[tuple[str | None, str, str, int]]
+
+
+def _tallied_duties(on: date) -> Placed:
+    """(place, rule, state, duties) for the duties due before `on`'s month and not met in it."""
+    this_month = month_index(on)
+    before = DutyTally.objects.filter(due_month__lt=this_month).order_by()
+    out: Placed = []
+    # Met in a month of the window before this one: each a range of the month-due index.
+    for place, rule, on_time, n in (
+        before.filter(due_month__gte=this_month - 11, met_month__gt=0, met_month__lt=this_month)
+        .values_list("place", "rule", "on_time")
+        .annotate(n=Sum("duties"))
+    ):
+        out.append((place, rule, "on_time" if on_time else "late", n))
+    # Not met, or met in a later month: overdue, whatever the month due (the month-met index).
+    for unmet in (Q(met_month=0), Q(met_month__gt=this_month)):
+        for place, rule, n in (
+            before.filter(unmet).values_list("place", "rule").annotate(n=Sum("duties"))
+        ):
+            out.append((place, rule, "overdue", n))
+    return [row for row in out if row[3]]
+
+
+def _live_duties(on: date) -> Placed:
+    """(place, rule, state, duties) for the duties of `on`'s month, from the duties: due in it
+    up to `on`, and due before it and met in it (by `on`: counted if due in the window; after
+    `on`: overdue on it).
+
+    Counted per organisation (or, for a facility with no account, per facility) from indexes
+    that hold every column the count groups by (obligation_oversight_due/met), then placed by
+    the organisations' institutions. PostgreSQL joins each duty to its institution's prefecture
+    as it counts (a hash join); SQLite's nested loop costs more than grouping by organisation
+    and placing the groups here. Both count the same duties the same way (tests/oversight runs
+    on both)."""
+    month_start = on.replace(day=1)
+    next_month = month_index(on) + 1
+    month_end = date(next_month // 12, next_month % 12 + 1, 1) - timedelta(days=1)
+    join_place = connection.vendor == "postgresql"
+    owner = "organisation__institution__prefecture" if join_place else "organisation_id"
+    owned: dict[tuple[Any, str, str], int] = defaultdict(int)
+    loose: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    duties = Obligation.objects.annotate(state=duty_state(on)).order_by()
+    due_this_month = duties.filter(due_on__gte=month_start, due_on__lte=on).annotate(
+        counted=Value(1, output_field=IntegerField())
+    )
+    # Met this month, due before it: a met one counts only if due in the window.
+    met_this_month = duties.filter(
+        met_on__gte=month_start, met_on__lte=month_end, due_on__lt=month_start
+    ).annotate(
+        counted=Case(
+            When(due_on__gte=window_start(on), then=Value(1)),
+            When(met_on__gt=on, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    # The state is grouped on, not filtered on: a filter on the CASE leaves PostgreSQL no
+    # estimate of the rows (it then reads the table instead of the index); the groups that are
+    # no figure (waived, ahead, not counted) are dropped below.
+    for rows in (due_this_month, met_this_month):
+        for org, rule, state, counted, n in (
+            rows.filter(organisation__isnull=False)
+            .values_list(owner, "rule", "state", "counted")
+            .annotate(n=Count("*"))
+        ):
+            if counted and state in DUTY_STATES:
+                owned[org, rule, state] += n
+        for subject_type, subject_id, rule, state, counted, n in (
+            rows.filter(organisation__isnull=True)
+            .values_list("subject_type", "subject_id", "rule", "state", "counted")
+            .annotate(n=Count("*"))
+        ):
+            if counted and state in DUTY_STATES:
+                loose[subject_type, subject_id, rule, state] += n
+
+    org_place: dict[Any, str] = {}
+    if owned and not join_place:
+        org_place = dict(
+            Institution.objects.filter(
+                organisation_id__in={org for org, _r, _s in owned}
+            ).values_list("organisation_id", "prefecture")
+        )
+    facility_ids = [int(sid) for st, sid, _r, _s in loose if st == FACILITY and sid.isdigit()]
+    facility_place: dict[int, str] = {}
+    if facility_ids:
+        facility_place = dict(
+            ProcessingFacility.objects.filter(pk__in=facility_ids).values_list("pk", "prefecture")
+        )
+    placed: Placed = [
+        (org if join_place else org_place.get(org), rule, state, n)
+        for (org, rule, state), n in owned.items()
+    ]
+    for (subject_type, subject_id, rule, state), n in loose.items():
+        prefecture = None
+        if subject_type == FACILITY and subject_id.isdigit():
+            prefecture = facility_place.get(int(subject_id))
+        placed.append((prefecture, rule, state, n))
+    return placed
 
 
 def _iterate(rows: Any, page: int = 200) -> Any:
@@ -440,19 +482,18 @@ def longest_overdue(area: Area, on: date) -> list[dict[str, Any]]:
     # each status is one range of its index (obligation_oversight_open), sorted by id only
     # within a day; ties at the cut are read to their end.
     outstanding = Obligation.objects.filter(due_on__lt=on).order_by("due_on", "pk")
-    # Met only after `on`: asked by the met date alone (an empty index range for today), the due
-    # date checked here, so that SQLite does not walk the due date's index for it.
+    # Met only after `on`: asked by the met date (an empty index range for today) and, once the
+    # outstanding ones have given TOP, only as far back as their TOP-th due date (no older
+    # duty could be shown; on a day a year ago a year of met duties is otherwise read whole).
+    # The due date is a column of the same index (obligation_oversight_met), so that SQLite
+    # neither reads the rows it leaves out nor walks the due date's index for it.
     met_after = (
-        Obligation.objects.filter(met_on__gt=on).exclude(status=ObligationStatus.WAIVED).order_by()
+        Obligation.objects.filter(met_on__gt=on, due_on__lt=on)
+        .exclude(status=ObligationStatus.WAIVED)
+        .order_by()
     )
-    for rows in (
-        outstanding.filter(status=ObligationStatus.OPEN).values_list(*columns),
-        outstanding.filter(status=ObligationStatus.OVERDUE).values_list(*columns),
-        sorted(
-            (r for r in met_after.values_list(*columns) if r[1] < on),
-            key=lambda r: (r[1], r[0]),
-        ),
-    ):
+
+    def first(rows: Any) -> list[tuple[date, int]]:
         found: list[tuple[date, int]] = []
         for pk, due_on, org, subject_type, subject_id in _iterate(rows):
             if len(found) >= TOP and due_on > found[-1][0]:
@@ -463,7 +504,14 @@ def longest_overdue(area: Area, on: date) -> list[dict[str, Any]]:
             ):
                 continue
             found.append((due_on, pk))
-        chosen.extend(found)
+        return found
+
+    for status in (ObligationStatus.OPEN, ObligationStatus.OVERDUE):
+        chosen.extend(first(outstanding.filter(status=status).values_list(*columns)))
+    chosen.sort()
+    if len(chosen) >= TOP:
+        met_after = met_after.filter(due_on__lte=chosen[TOP - 1][0])
+    chosen.extend(first(sorted(met_after.values_list(*columns), key=lambda r: (r[1], r[0]))))
     chosen.sort()
     ids = [pk for _due, pk in chosen[:TOP]]
     shown = ("pk", "rule", "subject_label", "recipient", "due_on", "organisation__name")
