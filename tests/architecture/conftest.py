@@ -15,7 +15,7 @@ from tests.security.test_scoped_reads import _objects
 def objects(patient_world: Any, django_db_blocker: Any) -> dict[str, Any]:  # noqa: F811
     from saisei.plans.models import Order
     from saisei.products.models import Approval, Product
-    from saisei.registry.models import Institution
+    from saisei.registry.models import CommitteeMember, Institution
 
     with django_db_blocker.unblock():
         # The real samples of MHLW's lists, as make run loads them (a plan and a committee of them
@@ -23,8 +23,13 @@ def objects(patient_world: Any, django_db_blocker: Any) -> dict[str, Any]:  # no
         from saisei.plans.reference import load
 
         load()
+        objects = _objects()
         return {
-            **_objects(),
+            **objects,
+            "member": CommitteeMember.objects.filter(committee_id=objects["kasumi"], is_active=True)
+            .order_by("pk")
+            .first()
+            .pk,  # type: ignore[union-attr]
             "institution": Institution.objects.get(organisation__slug="demo-hinata-clinic").pk,
             "order": Order.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
             "approval": Approval.objects.order_by("pk").first().pk,  # type: ignore[union-attr]

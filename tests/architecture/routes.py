@@ -112,6 +112,8 @@ def _value(fill: str, parameter: str, objects: dict[str, Any]) -> Any:
         return (
             objects["renewal"] if parameter in ("renewal_id", "renewal_pk") else objects["minato"]
         )
+    if fill == "member":  # a member's routes name its committee too
+        return objects["member"] if parameter in ("member_id", "member_pk") else objects["kasumi"]
     return objects[fill]
 
 

@@ -55,6 +55,7 @@ class Ids:
         from saisei.products.models import Approval, Product
         from saisei.registry.models import (
             Committee,
+            CommitteeMember,
             CommitteeRenewal,
             Institution,
             ProcessingFacility,
@@ -92,6 +93,7 @@ class Ids:
             "institution": list(Institution.objects.values_list("pk", flat=True)),
             "committee": list(Committee.objects.values_list("pk", flat=True)),
             "renewal": list(CommitteeRenewal.objects.values_list("committee_id", "pk")),
+            "member": list(CommitteeMember.objects.values_list("committee_id", "pk")),
             "facility": list(ProcessingFacility.objects.values_list("pk", flat=True)),
             "token": list(ApiToken.objects.values_list("pk", flat=True)),
             "approval": list(Approval.objects.values_list("pk", flat=True))[:3],
@@ -151,6 +153,9 @@ PAGE_PARAMS: dict[str, str] = {
     "registry:committee_closed_days": "committee",
     "registry:committee_rules": "committee",
     "registry:committee_member": "committee",
+    "registry:committee_edit": "committee",
+    "registry:committee_member_deactivate": "member",
+    "registry:committee_member_reactivate": "member",
     "registry:committee_renewal": "committee",
     "registry:committee_renewal_decision": "renewal",
     "registry:facility": "facility",
@@ -172,6 +177,7 @@ API_PARAMS: dict[str, str] = {
     "institution_id": "institution",
     "committee_id": "committee",
     "renewal_id": "renewal",
+    "member_id": "member",
     "facility_id": "facility",
     "token_id": "token",
     "approval_id": "approval",
@@ -186,11 +192,15 @@ def _api_kind(path: str, param: str) -> str:
     return API_PARAMS[param]
 
 
+# Kinds whose ids come as (committee, id) pairs: their routes name the committee too.
+_PAIRED = {"renewal": ("renewal_id", "renewal_pk"), "member": ("member_id", "member_pk")}
+
+
 def _fills(kind: str, values: list[Any], params: list[str]) -> Iterator[dict[str, Any]]:
     for value in values:
-        if kind == "renewal":  # (committee, renewal): the decision route needs both
-            committee, renewal = value
-            yield {p: (renewal if p in ("renewal_id", "renewal_pk") else committee) for p in params}
+        if kind in _PAIRED:  # (committee, renewal or member): their routes need both
+            committee, own = value
+            yield {p: (own if p in _PAIRED[kind] else committee) for p in params}
         else:
             yield dict.fromkeys(params, value)
 
@@ -254,7 +264,8 @@ def api_urls(ids: dict[str, list[Any]], methods: set[str]) -> Iterator[tuple[str
             yield method, path, path
             continue
         kinds = {_api_kind(path, p) for p in params}
-        kind = "renewal" if "renewal" in kinds else kinds.pop()
+        paired = kinds & set(_PAIRED)
+        kind = paired.pop() if paired else kinds.pop()
         for fill in _fills(kind, ids[kind], params):
             yield method, path, re.sub(r"\{(\w+)\}", lambda m, f=fill: str(f[m.group(1)]), path)
 

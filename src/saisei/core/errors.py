@@ -40,6 +40,7 @@ class ErrorCode(StrEnum):
     PLAN_NUMBER_TAKEN = "plan_number_taken"
     COMMITTEE_KIND_MISMATCH = "committee_kind_mismatch"
     COMMITTEE_NOT_CERTIFIED = "committee_not_certified"
+    COMMITTEE_RENEWAL_BASIS_FIXED = "committee_renewal_basis_fixed"
     MEETING_INVALID = "meeting_invalid"
     MEETING_NOT_QUORATE = "meeting_not_quorate"
     REVIEW_ALREADY_DECIDED = "review_already_decided"

@@ -1,6 +1,7 @@
 """API of the registry: /institutions, /committees, /facilities (public reads, regulator writes;
-a committee's closed days and renewal applications by its secretariat, renewal decisions by the
-regulator; facility notices by the operator or, for a third-party facility, the regulator)."""
+a committee's record, rules and roster by the regulator or its secretariat, its closed days and
+renewal applications by its secretariat, renewal decisions by the regulator; facility notices by
+the operator or, for a third-party facility, the regulator)."""
 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -146,6 +147,21 @@ class CommitteeOut(Schema):
 
 class CommitteeIn(Schema):
     slug: Slug
+    name: Annotated[str, line(200)]
+    name_en: Annotated[str, line(200)] = ""
+    kind: Annotated[str, line(30)]
+    certification_number: Annotated[str, line(9)]
+    founder_name: Annotated[str, line(200)]
+    founder_type: Annotated[str, line(30)]
+    certified_on: Day
+    scope: Annotated[str, line(300)] = ""
+
+
+class CommitteeEditIn(Schema):
+    """The record as corrected, whole (its identifier stays as registered). The kind and the day
+    of certification stay as registered once the renewal duty is open (409,
+    committee_renewal_basis_fixed)."""
+
     name: Annotated[str, line(200)]
     name_en: Annotated[str, line(200)] = ""
     kind: Annotated[str, line(30)]
@@ -307,6 +323,21 @@ def committee_new(request: HttpRequest, payload: CommitteeIn) -> Status[Committe
     return Status(201, services.committee_create(actor=actor(request), **payload.dict()))
 
 
+@router.put(
+    "/committees/{committee_id}",
+    response={200: CommitteeOut, **WRITE_ERRORS},
+    summary="Correct a committee's record (the regulator or its secretariat)",
+)
+def committee_edit(request: HttpRequest, committee_id: Id, payload: CommitteeEditIn) -> Committee:
+    """Its kind and the day it was certified are what its renewal duty counts from (RM Act
+    Art 28(1), (3)): once the duty is open a change of either is refused (409,
+    `committee_renewal_basis_fixed`); before, a change of kind is refused while plans in its care
+    are of a class the new kind may not review (409, `committee_kind_mismatch`)."""
+    return services.committee_update(
+        committee=selectors.committee_get(committee_id), actor=actor(request), **payload.dict()
+    )
+
+
 @router.put("/committees/{committee_id}/rules", response={200: CommitteeOut, **WRITE_ERRORS})
 def committee_rules(request: HttpRequest, committee_id: Id, payload: RulesIn) -> Committee:
     return services.committee_rules_set(
@@ -395,6 +426,36 @@ def committee_member_new(
         committee=selectors.committee_get(committee_id), actor=actor(request), **payload.dict()
     )
     return Status(201, member)
+
+
+@router.post(
+    "/committees/{committee_id}/members/{member_id}/deactivate",
+    response={200: MemberOut, **WRITE_ERRORS},
+    summary="Mark a member inactive: meetings no longer count them (409 if already inactive)",
+)
+def committee_member_deactivate(
+    request: HttpRequest, committee_id: Id, member_id: Id
+) -> CommitteeMember:
+    user = actor(request)
+    committee = selectors.committee_get(committee_id)
+    return services.committee_member_deactivate(
+        member=selectors.committee_member_get_for(user, committee, member_id), actor=user
+    )
+
+
+@router.post(
+    "/committees/{committee_id}/members/{member_id}/reactivate",
+    response={200: MemberOut, **WRITE_ERRORS},
+    summary="Mark an inactive member active again (409 if already active)",
+)
+def committee_member_reactivate(
+    request: HttpRequest, committee_id: Id, member_id: Id
+) -> CommitteeMember:
+    user = actor(request)
+    committee = selectors.committee_get(committee_id)
+    return services.committee_member_reactivate(
+        member=selectors.committee_member_get_for(user, committee, member_id), actor=user
+    )
 
 
 @router.get("/facilities", auth=None, response=list[FacilityOut], summary="Processing facilities")

@@ -172,6 +172,18 @@ class InstitutionEditForm(InstitutionForm):
         del self.fields["slug"]
 
 
+class CommitteeEditForm(CommitteeForm):
+    """The same record without its identifier (the account name stays as registered)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["slug"]
+        self.fields["certified_on"].help_text = _(
+            "The kind and this day stay as registered once the renewal duty is open: the duty "
+            "counts from them."
+        )
+
+
 class FacilityEditForm(RmActFormMixin, forms.Form):
     name = forms.CharField(label=_("Name (Japanese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)

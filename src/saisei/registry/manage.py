@@ -1,8 +1,9 @@
 """The regulator's records on pages (registry.manage): a new institution, committee or facility,
-a committee's meeting rules and its members. Each page validates its form, calls the service the
-API calls, and on success goes to the record's page; a refusal shows the form again with the
-service's message on its field. Only a regulator (or, for a committee's rules and members, its
-secretariat) may; anyone else is refused."""
+the correction of each, a committee's meeting rules and its members. Each page validates its
+form, calls the service the API calls, and on success goes to the record's page; a refusal shows
+the form again with the service's message on its field. Only a regulator (or, for a committee's
+record, rules and members, its secretariat) may; anyone else is refused before the form is
+read."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from saisei.core.errors import DomainError, NotFound
 from saisei.core.forms import attach_errors
 from saisei.registry import selectors, services
 from saisei.registry.forms import (
+    CommitteeEditForm,
     CommitteeForm,
     FacilityEditForm,
     FacilityForm,
@@ -53,7 +55,7 @@ def _form_page(
             "refused.html",
             {
                 "message": _(
-                    "Only a regulator (or, for a committee's rules and members, its "
+                    "Only a regulator (or, for a committee's record, rules and members, its "
                     "secretariat) may keep this record."
                 )
             },
@@ -215,6 +217,30 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=lambda i: redirect("registry:institution", pk=i.pk),
         message=_("The institution's record is changed."),
+    )
+
+
+@login_required
+def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    committee = _committee(pk)
+    return _form_page(
+        request,
+        permission="registry.committee.manage",
+        obj=committee,
+        form=CommitteeEditForm(
+            request.POST or None, initial=_initial(committee, CommitteeEditForm)
+        ),
+        heading=_("Correct a committee's record"),
+        intro=_(
+            "Its names, number, founder and scope of review. The public pages and the search "
+            "follow its names at once."
+        ),
+        save=lambda d: services.committee_update(
+            committee=committee, actor=page_actor(request), **d
+        ),
+        done=lambda c: redirect("registry:committee", pk=c.pk),
+        message=_("The committee's record is changed."),
+        context={"record": committee},
     )
 
 

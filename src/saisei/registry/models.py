@@ -120,6 +120,16 @@ DEFAULT_REQUIRED_CATEGORIES: dict[str, list[str]] = {
 GENE_THERAPY_CATEGORIES = ["i", "j"]
 GENE_THERAPY_CATEGORIES_FROM = date(2025, 5, 31)
 
+
+def kind_may_review(kind: str, risk_class: str) -> bool:
+    """Whether a committee of `kind` may review a plan of `risk_class` (domain.md §1.3)."""
+    from saisei.law import CommitteeKind as LawCommitteeKind
+    from saisei.law import procedure_for
+
+    required = procedure_for(risk_class).committee
+    return kind == CommitteeKind.SPECIALLY_CERTIFIED or required == LawCommitteeKind.CERTIFIED
+
+
 CERTIFICATION_NUMBER = RegexValidator(
     r"^N[AB][0-9]{7}$",
     _("A certification number is NA or NB followed by seven digits, for example NA8150004."),
@@ -184,13 +194,7 @@ class Committee(models.Model):
 
     def may_review(self, risk_class: str) -> bool:
         """Class I and II need a specially certified committee; Class III either kind."""
-        from saisei.law import CommitteeKind as LawCommitteeKind
-        from saisei.law import procedure_for
-
-        required = procedure_for(risk_class).committee
-        return (
-            self.kind == CommitteeKind.SPECIALLY_CERTIFIED or required == LawCommitteeKind.CERTIFIED
-        )
+        return kind_may_review(self.kind, risk_class)
 
     @property
     def closed_days(self) -> tuple[str, ...]:

@@ -86,6 +86,17 @@ def committee_members_for(actor: User, committee: Committee) -> QuerySet[Committ
     return committee.members.order_by("category", "name", "pk")
 
 
+def committee_member_get_for(actor: User, committee: Committee, pk: int) -> CommitteeMember:
+    """One member of the committee's roster, for those who may see the roster; "not found" for
+    anyone else, and for a member of another committee."""
+    members = committee_members_for(actor, committee)
+    member = None if members is None else members.filter(pk=pk).first()
+    if member is None:
+        raise NotFound("member")
+    member.committee = committee
+    return member
+
+
 def committee_roster_get_for(actor: User, pk: int) -> QuerySet[CommitteeMember]:
     """A committee's roster, for the committee and regulators; "not found" for anyone else, as
     for a missing committee (the committee itself is public, its roster is not)."""

@@ -9,6 +9,17 @@ urlpatterns = [
     path("committees/new/", manage.committee_new, name="committee_new"),
     path("committees/<int:pk>/rules/", manage.committee_rules, name="committee_rules"),
     path("committees/<int:pk>/members/", manage.committee_member_new, name="committee_member"),
+    path("committees/<int:pk>/edit/", manage.committee_edit, name="committee_edit"),
+    path(
+        "committees/<int:pk>/members/<int:member_pk>/deactivate/",
+        views.committee_member_deactivate,
+        name="committee_member_deactivate",
+    ),
+    path(
+        "committees/<int:pk>/members/<int:member_pk>/reactivate/",
+        views.committee_member_reactivate,
+        name="committee_member_reactivate",
+    ),
     path("facilities/new/", manage.facility_new, name="facility_new"),
     path("institutions/<int:pk>/edit/", manage.institution_edit, name="institution_edit"),
     path("facilities/<int:pk>/edit/", manage.facility_edit, name="facility_edit"),

@@ -1,7 +1,7 @@
 """Pages of the registry: institutions, committees and facilities (public), with the forms of
-the people who keep them: a committee's secretariat (closed days, renewal applications), the
-regulator (renewal decisions, a third-party facility's notices) and an in-house facility's
-operator (its notices).
+the people who keep them: a committee's secretariat (closed days, renewal applications, its
+members' standing on the roster), the regulator (renewal decisions, the roster, a third-party
+facility's notices) and an in-house facility's operator (its notices).
 
 Views parse input and call one service; a refusal is shown on the page, translated, with the
 service's status and nothing changed.
@@ -137,6 +137,8 @@ def _committee_context(request: HttpRequest, committee: Committee, **forms: Any)
     status = committee.certification(today)
     private = selectors.may_see_private(user, committee)
     renewals = list(selectors.committee_renewals(committee)) if private else []
+    # The roster, for the committee's own people and regulators (None: not theirs to see).
+    roster = selectors.committee_members_for(user, committee) if isinstance(user, User) else None
     can_decide = can(user, "registry.committee.decide_renewal", committee)
     context: dict[str, Any] = {
         # What the apps above the registry add (saisei.registry.sections): from the plans, the
@@ -163,6 +165,7 @@ def _committee_context(request: HttpRequest, committee: Committee, **forms: Any)
         "can_manage": can(user, "registry.committee.manage", committee),
         "can_apply": can(user, "registry.committee.apply_renewal", committee),
         "can_decide": can_decide,
+        "members": None if roster is None else list(roster),
         "closed_days_form": forms.get("closed_days_form")
         or ClosedDaysForm(initial={"closed_days": list(committee.closed_days)}),
         "renewal_form": forms.get("renewal_form") or RenewalForm(initial={"applied_on": today}),
@@ -249,6 +252,60 @@ def committee_renewal_decide(request: HttpRequest, pk: int, renewal_pk: int) -> 
             renewal=renewal, actor=page_actor(request), **d
         ),
         _("The decision on the renewal is recorded."),
+    )
+
+
+def _member_action(
+    request: HttpRequest, pk: int, member_pk: int, service: Any, done: str
+) -> HttpResponse:
+    """A member's standing on the roster, changed from the committee page: the member through
+    the roster's selector (404 for one of another committee, or for whoever may not see the
+    roster), then the permission (403) before anything of the request is read."""
+    user = page_actor(request)
+    committee = _found(selectors.committee_get, pk)
+    member = _found(selectors.committee_member_get_for, user, committee, member_pk)
+    if not can(user, "registry.committee.manage", committee):
+        return render(
+            request,
+            "refused.html",
+            {
+                "message": _(
+                    "Only a regulator or the committee's secretariat may change its roster."
+                )
+            },
+            status=403,
+        )
+    return _committee_action(
+        request,
+        committee,
+        forms.Form(request.POST),
+        "member_form",
+        lambda _data: service(member=member, actor=user),
+        done,
+    )
+
+
+@login_required
+@require_POST
+def committee_member_deactivate(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    return _member_action(
+        request,
+        pk,
+        member_pk,
+        services.committee_member_deactivate,
+        _("The member is marked inactive: meetings recorded from now on do not count them."),
+    )
+
+
+@login_required
+@require_POST
+def committee_member_reactivate(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    return _member_action(
+        request,
+        pk,
+        member_pk,
+        services.committee_member_reactivate,
+        _("The member is active again."),
     )
 
 

@@ -2,7 +2,8 @@
 transaction; a refusal is a DomainError whose details name the fields
 (saisei.core.errors.invalid).
 
-- records: registering institutions, committees (members, meeting rules) and facilities
+- records: registering and correcting institutions, committees (members, meeting rules) and
+  facilities
 - committees: a committee's closed days and the renewal of its certification
 - facilities: a facility's notices of a change or a stop of manufacture
 
@@ -20,7 +21,10 @@ from saisei.registry.services.facilities import facility_notice_record
 from saisei.registry.services.records import (
     committee_create,
     committee_member_add,
+    committee_member_deactivate,
+    committee_member_reactivate,
     committee_rules_set,
+    committee_update,
     facility_create,
     facility_update,
     institution_create,
@@ -32,9 +36,12 @@ __all__ = [
     "committee_closed_days_set",
     "committee_create",
     "committee_member_add",
+    "committee_member_deactivate",
+    "committee_member_reactivate",
     "committee_renewal_apply",
     "committee_renewal_decide",
     "committee_rules_set",
+    "committee_update",
     "facility_create",
     "facility_notice_record",
     "facility_update",

@@ -15,10 +15,12 @@ from saisei.accounts.models import User
 from saisei.accounts.roles import OrganisationKind
 from saisei.accounts.services import organisation_create
 from saisei.audit.services import audit_record
-from saisei.core.errors import invalid
+from saisei.core.errors import Conflict, ErrorCode, field_error, invalid, invalid_fields
 from saisei.core.time import legal_today
 from saisei.law import period_bounds
+from saisei.obligations.models import Obligation
 from saisei.obligations.services import current_rules, obligation_open
+from saisei.registry import dependents
 from saisei.registry.models import (
     DEFAULT_REQUIRED_CATEGORIES,
     Committee,
@@ -30,7 +32,11 @@ from saisei.registry.models import (
     MemberCategory,
     ProcessingFacility,
 )
-from saisei.registry.obligations import committee_renewal_spec, facility_duties_begun
+from saisei.registry.obligations import (
+    COMMITTEE,
+    committee_renewal_spec,
+    facility_duties_begun,
+)
 from saisei.registry.regions import Prefecture, bureau_for_prefecture
 from saisei.registry.services.common import authorise, full_clean, not_future
 
@@ -100,6 +106,29 @@ def institution_create(
     return institution
 
 
+def _check_committee(
+    *, kind: str, certification_number: str, certified_on: date, today: date
+) -> str:
+    """What every committee's record must say, registered or corrected: one of the two kinds, a
+    number whose letter matches it, a day of certification already come. Answers the number as
+    stored (upper case, without spaces around it)."""
+    if kind not in CommitteeKind.values:
+        raise invalid("kind", _("Choose a specially certified or a certified committee."))
+    certification_number = certification_number.strip().upper()
+    # The number's second letter says who certified it: A the Minister, B a Regional Bureau.
+    expected_letter = "A" if kind == CommitteeKind.SPECIALLY_CERTIFIED else "B"
+    if certification_number[1:2] != expected_letter:
+        raise invalid(
+            "certification_number",
+            _(
+                "A specially certified committee's number starts with NA, "
+                "a certified committee's with NB."
+            ),
+        )
+    not_future("certified_on", certified_on, today)
+    return certification_number
+
+
 @transaction.atomic
 def committee_create(
     *,
@@ -122,18 +151,9 @@ def committee_create(
     duty is opened at once."""
     authorise(actor, "registry.manage", None, system)
     today = today or legal_today()
-    certification_number = certification_number.strip().upper()
-    # The number's second letter says who certified it: A the Minister, B a Regional Bureau.
-    expected_letter = "A" if kind == CommitteeKind.SPECIALLY_CERTIFIED else "B"
-    if kind in CommitteeKind.values and certification_number[1:2] != expected_letter:
-        raise invalid(
-            "certification_number",
-            _(
-                "A specially certified committee's number starts with NA, "
-                "a certified committee's with NB."
-            ),
-        )
-    not_future("certified_on", certified_on, today)
+    certification_number = _check_committee(
+        kind=kind, certification_number=certification_number, certified_on=certified_on, today=today
+    )
     valid_until = period_bounds("committee_renewal", certified_on, 1, rules=current_rules())[1]
     if organisation is None:
         organisation = organisation_create(
@@ -268,6 +288,56 @@ def committee_member_add(
     return member
 
 
+def _member_set_active(
+    *, member: CommitteeMember, active: bool, actor: User | None, system: str | None
+) -> CommitteeMember:
+    """Move a member on or off the roster's active list: one conditional update, so of two
+    requests at once one moves it and the other is told it already had. A meeting counts only
+    the active members (saisei.plans.services.review); the row itself stays, as the meetings it
+    attended name it."""
+    committee = member.committee
+    authorise(actor, "registry.committee.manage", committee, system)
+    changed = CommitteeMember.objects.filter(pk=member.pk, is_active=not active).update(
+        is_active=active
+    )
+    if not changed:
+        raise Conflict(
+            ErrorCode.CONFLICT,
+            _("This member is already active.")
+            if active
+            else _("This member is already inactive."),
+            details={"member": member.pk},
+        )
+    member.refresh_from_db()
+    audit_record(
+        action="registry.committee.member_reactivated"
+        if active
+        else "registry.committee.member_deactivated",
+        actor=actor,
+        target=committee,
+        data={"member_id": member.pk, "name": member.name, "category": member.category},
+        system=system,
+    )
+    return member
+
+
+@transaction.atomic
+def committee_member_deactivate(
+    *, member: CommitteeMember, actor: User | None, system: str | None = None
+) -> CommitteeMember:
+    """Take a member off the committee's active roster (resigned, or no longer serving): the
+    meetings recorded from now on do not count them. 409 if already inactive."""
+    return _member_set_active(member=member, active=False, actor=actor, system=system)
+
+
+@transaction.atomic
+def committee_member_reactivate(
+    *, member: CommitteeMember, actor: User | None, system: str | None = None
+) -> CommitteeMember:
+    """Put an inactive member back on the active roster. 409 if already active."""
+    return _member_set_active(member=member, active=True, actor=actor, system=system)
+
+
 @transaction.atomic
 def facility_create(
     *,
@@ -340,9 +410,12 @@ def _apply_changes(
     actor: User | None,
     system: str | None,
     data: dict[str, Any] | None = None,
+    only_these: bool = False,
 ) -> dict[str, list[Any]]:
     """Write the fields whose value differs and record them, [old, new] each, in one audit
-    event (`action`); nothing is written or recorded when nothing differs."""
+    event (`action`); nothing is written or recorded when nothing differs. `only_these`
+    validates the fields of `values` alone: what other services keep (a committee's meeting
+    rules, which may leave its required categories empty) is not this correction's to refuse."""
     changes = {
         name: [getattr(obj, name), value]
         for name, value in values.items()
@@ -352,7 +425,8 @@ def _apply_changes(
         return changes
     for field, (_old, new) in changes.items():
         setattr(obj, field, new)
-    full_clean(obj)
+    others = [f.name for f in obj._meta.concrete_fields if f.name not in values]
+    full_clean(obj, exclude=others if only_these else None)
     obj.save(update_fields=list(changes))
     audit_record(
         action=action,
@@ -400,6 +474,113 @@ def institution_update(
         data={"regional_bureau": bureau_for_prefecture(prefecture).code},
     )
     return institution
+
+
+def _renewal_basis_fixed(committee: Committee) -> bool:
+    """Whether the committee's renewal duty exists (opened with the record, or by the tick), or
+    an application to renew has been recorded: from then on its kind and the day it was
+    certified are what the duty counts from."""
+    return (
+        committee.renewals.exists()
+        or Obligation.objects.filter(
+            rule="committee_renewal", subject_type=COMMITTEE, subject_id=str(committee.pk)
+        ).exists()
+    )
+
+
+@transaction.atomic
+def committee_update(
+    *,
+    committee: Committee,
+    name: str,
+    name_en: str = "",
+    kind: str,
+    certification_number: str,
+    founder_name: str,
+    founder_type: str,
+    certified_on: date,
+    scope: str = "",
+    actor: User | None,
+    system: str | None = None,
+    today: date | None = None,
+) -> Committee:
+    """Correct a committee's record: its names, number, founder and scope of review.
+
+    Its renewal duty counts from the day it was certified and is owed to the authority that
+    certified it, which its kind decides (RM Act Art 28(1), (3)): once that duty exists the kind
+    and the day stay as registered (COMMITTEE_RENEWAL_BASIS_FIXED, 409). Before, a changed day
+    moves the end of the first term with it, and a changed kind is refused while plans in the
+    committee's care are of a class the new kind may not review (saisei.registry.dependents).
+    The public search follows its names (saisei.plans.search)."""
+    authorise(actor, "registry.committee.manage", committee, system)
+    today = today or legal_today()
+    certification_number = _check_committee(
+        kind=kind, certification_number=certification_number, certified_on=certified_on, today=today
+    )
+    if not name.strip():
+        raise invalid("name", _("This field is required."))
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    basis = {
+        "kind": _(
+            "Its renewal is applied for to the authority that certified it, which its kind "
+            "decides (RM Act Art 28(3)), so the kind stays as registered."
+        ),
+        "certified_on": _(
+            "Its renewal duty counts from the day it was certified (RM Act Art 28(1)), so that "
+            "day stays as registered."
+        ),
+    }
+    moved = {"kind": kind != committee.kind, "certified_on": certified_on != committee.certified_on}
+    if any(moved.values()) and _renewal_basis_fixed(committee):
+        raise invalid_fields(
+            [field_error(field, message) for field, message in basis.items() if moved[field]],
+            ErrorCode.COMMITTEE_RENEWAL_BASIS_FIXED,
+            message=_(
+                "The committee's renewal duty counts from its kind and the day it was certified, "
+                "so they stay as registered."
+            ),
+            status=409,
+        )
+    if moved["kind"]:
+        blocking = dependents.committee_kind.blocking(committee, kind)
+        if blocking:
+            raise invalid(
+                "kind",
+                _(
+                    "Plans in this committee's care are of a class that a committee of the kind "
+                    "chosen (%(kind)s) may not review: %(plans)s."
+                )
+                % {
+                    "kind": CommitteeKind(kind).label,
+                    "plans": ", ".join(d.label for d in blocking[:10]),
+                },
+                ErrorCode.COMMITTEE_KIND_MISMATCH,
+                status=409,
+                context={"dependents": [d.as_dict() for d in blocking]},
+            )
+    values: dict[str, Any] = {
+        "name": name.strip(),
+        "name_en": name_en.strip(),
+        "kind": kind,
+        "certification_number": certification_number,
+        "founder_name": founder_name.strip(),
+        "founder_type": founder_type,
+        "certified_on": certified_on,
+        "scope": scope.strip(),
+    }
+    if moved["certified_on"]:
+        values["valid_until"] = period_bounds(
+            "committee_renewal", certified_on, 1, rules=current_rules()
+        )[1]
+    _apply_changes(
+        committee,
+        values,
+        action="registry.committee.changed",
+        actor=actor,
+        system=system,
+        only_these=True,
+    )
+    return committee
 
 
 @transaction.atomic
