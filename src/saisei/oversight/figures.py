@@ -51,7 +51,8 @@ from django.db.models.functions import Cast, Coalesce, TruncMonth
 from saisei.obligations.models import Obligation, ObligationStatus
 from saisei.oversight.areas import NATION as NATION_AREA
 from saisei.oversight.areas import Area, bureau_of, parse_area
-from saisei.oversight.models import DutyTally, month_index
+from saisei.oversight.models import DutyTally, FacilityTally, month_index
+from saisei.oversight.tally import DEPENDENT_STATUSES
 from saisei.plans.lifecycle import IN_FORCE, PlanStatus
 from saisei.plans.models import Order, Plan, PlanFacility
 from saisei.registry.models import Committee, Institution, ProcessingFacility
@@ -62,8 +63,6 @@ from saisei.reporting.models import CATEGORY_RULE, AdverseEvent, AECategory, Per
 EVENT = "reporting.adverseevent"
 FACILITY = "registry.processingfacility"
 
-# Plans that still depend on their committee and facilities: in force, or suspended by order.
-DEPENDENT_STATUSES: frozenset[str] = frozenset({*IN_FORCE, PlanStatus.SUSPENDED})
 # Periodic reports that have left the institution (submitted to the committee or further).
 SENT_REPORTS = (
     PeriodicReportStatus.SUBMITTED,
@@ -770,29 +769,25 @@ def top_committees(area: Area, plans: PlanFigures | None = None) -> list[dict[st
 
 def top_facilities(area: Area) -> list[dict[str, Any]]:
     """The TOP facilities by the plans in force or suspended that name them, with the number of
-    institutions those plans belong to. The plans are a semi-join (their ids from the register's
-    index), so the count runs down the facility index without reading a plan row."""
-    dependent = plans_in(area).filter(status__in=DEPENDENT_STATUSES).values("pk")
+    institutions those plans belong to: from the facility tally (one row per facility and
+    institution, kept by triggers: saisei.oversight.tally), not from every link and its plan."""
+    rows = FacilityTally.objects.filter(plans__gt=0)
+    if area.prefectures is not None:
+        rows = rows.filter(place__in=area.prefectures)
     top = list(
-        PlanFacility.objects.filter(is_current=True, plan_id__in=dependent)
-        .order_by()
+        rows.order_by()
         .values_list("facility_id")
-        .annotate(n=Count("plan_id", distinct=True))
+        .annotate(n=Sum("plans"), institutions=Count("*"))
         .order_by("-n", "facility_id")[:TOP]
     )
     if not top:
         return []
-    ids = [facility_id for facility_id, _n in top]
     names = {
         f.pk: f
-        for f in ProcessingFacility.objects.filter(pk__in=ids).only("name", "name_en", "kind")
+        for f in ProcessingFacility.objects.filter(pk__in=[f for f, _n, _i in top]).only(
+            "name", "name_en", "kind"
+        )
     }
-    institutions = dict(
-        PlanFacility.objects.filter(is_current=True, facility_id__in=ids, plan_id__in=dependent)
-        .order_by()
-        .values_list("facility_id")
-        .annotate(n=Count("plan__institution_id", distinct=True))
-    )
     return [
         {
             "facility_id": facility_id,
@@ -800,9 +795,9 @@ def top_facilities(area: Area) -> list[dict[str, Any]]:
             "facility__name_en": names[facility_id].name_en,
             "facility__kind": names[facility_id].kind,
             "n": n,
-            "institutions": institutions.get(facility_id, 0),
+            "institutions": institutions,
         }
-        for facility_id, n in top
+        for facility_id, n, institutions in top
     ]
 
 

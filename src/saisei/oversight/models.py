@@ -57,3 +57,36 @@ class DutyTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place or '-'} {self.rule} {self.due_month}/{self.met_month}: {self.duties}"
+
+
+class FacilityTally(models.Model):
+    """The plans that depend on each facility, counted per institution.
+
+    One row per (facility, institution) with the number of that institution's plans that name
+    the facility now and depend on it (in force or suspended: saisei.oversight.tally
+    DEPENDENT_STATUSES), and the institution's prefecture, so that the dashboard ranks the
+    facilities of an area by adding up rows rather than joining every link to its plan and its
+    institution. A row's institutions count is 1 while its plans are more than 0. Kept by
+    triggers like DutyTally (saisei.oversight.tally) and checked and rebuilt with it."""
+
+    facility_id = models.BigIntegerField()
+    institution_id = models.BigIntegerField()
+    # The institution's prefecture (registry.Prefecture), "" where the institution is gone.
+    place = models.CharField(max_length=2)
+    plans = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility_id", "institution_id"], name="facilitytally_key"
+            )
+        ]
+        indexes = [
+            # The nation: every row in facility order, from the index alone.
+            models.Index(fields=["facility_id", "plans"], name="facilitytally_facility"),
+            # An area: its prefectures' rows.
+            models.Index(fields=["place", "facility_id", "plans"], name="facilitytally_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"facility {self.facility_id} ← institution {self.institution_id}: {self.plans}"

@@ -15,6 +15,18 @@ an institution or a facility changes, raw SQL and bulk loads included:
 Every statement is one `INSERT … SELECT … ON CONFLICT DO UPDATE` adding a count (negative to
 take one away), so that SQLite and PostgreSQL run the same statements (their triggers differ
 only in how they are declared). A row left at 0 stays: it counts nothing.
+
+The facility tally (saisei.oversight.models.FacilityTally) is kept the same way: each current
+link of a plan that depends on its facilities (DEPENDENT_STATUSES, from its first submission)
+counts once under (facility, the plan's institution), with the institution's prefecture beside
+it. The triggers follow a link added, retired, moved or deleted; a plan that starts or stops
+depending, or moves to another institution; an institution that moves (its rows take the new
+prefecture). A plan names a facility at most once at a time (the constraint
+`planfacility_current_once`), so links counted are plans counted.
+
+A change of DEPENDENT_STATUSES needs a migration that calls `install` again: the triggers hold
+the statuses as they were when made. `flush` empties tables in no set order, so
+OversightConfig counts both tallies again after it (and after `migrate`).
 """
 
 # Every statement is built from this module's constants and column names; none holds a value.
@@ -26,12 +38,21 @@ from typing import Any
 
 from django.db import connection as default_connection
 
+from saisei.plans.lifecycle import IN_FORCE, PlanStatus
+
 TALLY = "oversight_dutytally"
 DUTY = "obligations_obligation"
 INSTITUTION = "registry_institution"
 FACILITY_TABLE = "registry_processingfacility"
 FACILITY = "registry.processingfacility"
 KEY = "place, rule, due_month, met_month, on_time"
+
+FACILITY_TALLY = "oversight_facilitytally"
+PLAN = "plans_plan"
+LINK = "plans_planfacility"
+FACILITY_KEY = "facility_id, institution_id"
+# Plans that still depend on their committee and facilities: in force, or suspended by order.
+DEPENDENT_STATUSES: frozenset[str] = frozenset({*IN_FORCE, PlanStatus.SUSPENDED})
 # The duty columns a key is made of (a change of another column leaves the tally alone).
 KEYED = ("organisation_id", "subject_type", "subject_id", "rule", "due_on", "met_on", "status")
 
@@ -144,15 +165,95 @@ def _bodies(d: _Dialect) -> dict[tuple[str, str], tuple[list[str], str]]:
     }
 
 
-def _name(table: str, event: str) -> str:
-    return f"oversight_tally_{table}_{event.lower()}"
+def _dependent(p: str) -> str:
+    """Whether plan `p` (a row alias) depends on its facilities."""
+    statuses = ", ".join(f"'{s}'" for s in sorted(DEPENDENT_STATUSES))
+    return f"{p}.first_submitted_at IS NOT NULL AND {p}.status IN ({statuses})"
 
 
-def create_sql(vendor: str) -> list[str]:
+def _institution_place(institution: str) -> str:
+    return f"COALESCE((SELECT i.prefecture FROM {INSTITUTION} i WHERE i.id = {institution}), '')"
+
+
+def _links(select: str) -> str:
+    return (
+        f"INSERT INTO {FACILITY_TALLY} ({FACILITY_KEY}, place, plans) {select}"
+        f" ON CONFLICT ({FACILITY_KEY}) DO UPDATE"
+        f" SET plans = {FACILITY_TALLY}.plans + excluded.plans"
+    )
+
+
+def _link(link: str, sign: str) -> str:
+    """Count link `link` (NEW or OLD) once more or once less, if current and its plan depends."""
+    return _links(
+        f"SELECT {link}.facility_id, p.institution_id, {_institution_place('p.institution_id')},"
+        f" {sign}1 FROM {PLAN} p WHERE p.id = {link}.plan_id AND {link}.is_current"
+        f" AND {_dependent('p')}"
+    )
+
+
+def _plan_links(plan: str, sign: str) -> str:
+    """Count the current links of plan `plan` (NEW or OLD) once more or once less, if it
+    depends (as it was, for OLD; as it is, for NEW)."""
+    return _links(
+        f"SELECT pf.facility_id, {plan}.institution_id,"
+        f" {_institution_place(plan + '.institution_id')}, {sign}COUNT(*) FROM {LINK} pf"
+        f" WHERE pf.plan_id = {plan}.id AND pf.is_current AND {_dependent(plan)}"
+        " GROUP BY pf.facility_id"
+    )
+
+
+def _facility_bodies(d: _Dialect) -> dict[tuple[str, str], tuple[list[str], str]]:
+    link_changed = " OR ".join(
+        d.distinct(f"OLD.{c}", f"NEW.{c}") for c in ("plan_id", "facility_id", "is_current")
+    )
+    plan_changed = " OR ".join(
+        d.distinct(f"OLD.{c}", f"NEW.{c}")
+        for c in ("status", "first_submitted_at", "institution_id")
+    )
+
+    def placed(institution: str, place: str) -> str:
+        return f"UPDATE {FACILITY_TALLY} SET place = {place} WHERE institution_id = {institution}"
+
+    return {
+        (LINK, "INSERT"): ([_link("NEW", "")], ""),
+        (LINK, "DELETE"): ([_link("OLD", "-")], ""),
+        (LINK, "UPDATE"): ([_link("OLD", "-"), _link("NEW", "")], link_changed),
+        (PLAN, "INSERT"): ([_plan_links("NEW", "")], ""),
+        (PLAN, "DELETE"): ([_plan_links("OLD", "-")], ""),
+        (PLAN, "UPDATE"): ([_plan_links("OLD", "-"), _plan_links("NEW", "")], plan_changed),
+        (INSTITUTION, "INSERT"): ([placed("NEW.id", "NEW.prefecture")], ""),
+        (INSTITUTION, "DELETE"): ([placed("OLD.id", "''")], ""),
+        (INSTITUTION, "UPDATE"): (
+            [placed("NEW.id", "NEW.prefecture")],
+            d.distinct("OLD.prefecture", "NEW.prefecture"),
+        ),
+    }
+
+
+# The tallies, by the table each fills: a part of install, rebuild, check.
+DUTIES, FACILITIES = TALLY, FACILITY_TALLY
+PARTS = (DUTIES, FACILITIES)
+
+
+def _triggers(d: _Dialect, parts: tuple[str, ...]) -> dict[str, tuple[str, str, list[str], str]]:
+    """Every trigger of `parts` by name: its table, event, statements and WHEN condition."""
+    out = {}
+    for part, prefix, bodies in (
+        (DUTIES, "tally", _bodies),
+        (FACILITIES, "facilities", _facility_bodies),
+    ):
+        if part not in parts:
+            continue
+        for (table, event), (statements, when) in bodies(d).items():
+            out[f"oversight_{prefix}_{table}_{event.lower()}"] = (table, event, statements, when)
+    return out
+
+
+def create_sql(vendor: str, parts: tuple[str, ...] = PARTS) -> list[str]:
     d = _Dialect(vendor)
     out: list[str] = []
-    for (table, event), (statements, when) in _bodies(d).items():
-        name = _name(table, event)
+    for name, (table, event, statements, when) in _triggers(d, parts).items():
         if d.pg:
             body = ";\n  ".join(statements)
             out.append(
@@ -174,11 +275,10 @@ def create_sql(vendor: str) -> list[str]:
     return out
 
 
-def drop_sql(vendor: str) -> list[str]:
+def drop_sql(vendor: str, parts: tuple[str, ...] = PARTS) -> list[str]:
     d = _Dialect(vendor)
     out = []
-    for table, event in _bodies(d):
-        name = _name(table, event)
+    for name, (table, _event, _statements, _when) in _triggers(d, parts).items():
         out.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if d.pg else ""))
         if d.pg:
             out.append(f"DROP FUNCTION IF EXISTS {name}()")
@@ -203,27 +303,45 @@ def _run(statements: list[str], connection: Any) -> None:
             cursor.execute(statement)
 
 
-def install(connection: Any = None) -> None:
-    """Create the triggers and count every duty (a migration's step, and the rebuild's)."""
+def install(connection: Any = None, parts: tuple[str, ...] = PARTS) -> None:
+    """Create the triggers and count again (a migration's step, and the rebuild's)."""
     connection = connection or default_connection
-    _run([*drop_sql(connection.vendor), *create_sql(connection.vendor)], connection)
-    rebuild(connection)
+    _run([*drop_sql(connection.vendor, parts), *create_sql(connection.vendor, parts)], connection)
+    rebuild(connection, parts)
 
 
-def uninstall(connection: Any = None) -> None:
+def uninstall(connection: Any = None, parts: tuple[str, ...] = PARTS) -> None:
     connection = connection or default_connection
-    _run(drop_sql(connection.vendor), connection)
+    _run(drop_sql(connection.vendor, parts), connection)
 
 
-def rebuild(connection: Any = None) -> int:
-    """Count every duty again; the number of the tally's rows."""
+_FACILITY_COUNT = (
+    f"SELECT pf.facility_id, p.institution_id, COALESCE(i.prefecture, ''), COUNT(*)"
+    f" FROM {LINK} pf JOIN {PLAN} p ON p.id = pf.plan_id"
+    f" LEFT JOIN {INSTITUTION} i ON i.id = p.institution_id"
+    f" WHERE pf.is_current AND {_dependent('p')} GROUP BY 1, 2, 3"
+)
+
+
+def rebuild(connection: Any = None, parts: tuple[str, ...] = PARTS) -> dict[str, int]:
+    """Count the duties and the facilities' dependent plans again (`parts` of them); the number
+    of rows of each tally counted."""
     connection = connection or default_connection
     d = _Dialect(connection.vendor)
+    counts = {
+        DUTIES: f"INSERT INTO {TALLY} ({KEY}, duties) {_count_sql(d)}",
+        FACILITIES: (
+            f"INSERT INTO {FACILITY_TALLY} ({FACILITY_KEY}, place, plans) {_FACILITY_COUNT}"
+        ),
+    }
+    out = {}
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TALLY}")
-        cursor.execute(f"INSERT INTO {TALLY} ({KEY}, duties) {_count_sql(d)}")
-        cursor.execute(f"SELECT COUNT(*) FROM {TALLY}")
-        return int(cursor.fetchone()[0])
+        for part in parts:
+            cursor.execute(f"DELETE FROM {part}")
+            cursor.execute(counts[part])
+            cursor.execute(f"SELECT COUNT(*) FROM {part}")
+            out[part] = int(cursor.fetchone()[0])
+    return out
 
 
 Key = tuple[str, str, int, int, int]
@@ -248,8 +366,30 @@ def differences(connection: Any = None) -> dict[Key, tuple[int, int]]:
     }
 
 
-def migration_step(forward: bool) -> Callable[[Any, Any], None]:
+FacilityKey = tuple[int, int, str]
+
+
+def facility_differences(connection: Any = None) -> dict[FacilityKey, tuple[int, int]]:
+    """Where the facility tally and a count of the links themselves differ:
+    (facility, institution, place) → (tally, links)."""
+    connection = connection or default_connection
+
+    def read(sql: str) -> dict[FacilityKey, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return {(int(r[0]), int(r[1]), r[2]): int(r[3]) for r in cursor.fetchall() if r[3]}
+
+    kept = read(f"SELECT {FACILITY_KEY}, place, plans FROM {FACILITY_TALLY}")
+    counted = read(_FACILITY_COUNT)
+    return {
+        key: (kept.get(key, 0), counted.get(key, 0))
+        for key in kept.keys() | counted.keys()
+        if kept.get(key, 0) != counted.get(key, 0)
+    }
+
+
+def migration_step(forward: bool, parts: tuple[str, ...]) -> Callable[[Any, Any], None]:
     def step(apps: Any, schema_editor: Any) -> None:
-        (install if forward else uninstall)(schema_editor.connection)
+        (install if forward else uninstall)(schema_editor.connection, parts)
 
     return step

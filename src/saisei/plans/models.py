@@ -330,6 +330,15 @@ class PlanFacility(models.Model):
             # facility's order, from the index alone.
             models.Index(fields=["facility", "is_current", "plan"], name="planfacility_oversight"),
         ]
+        constraints = [
+            # A plan names a facility once at a time (saisei.plans.services.content keeps the
+            # links so; the national view's facility tally counts links as plans).
+            models.UniqueConstraint(
+                fields=["plan", "facility"],
+                condition=models.Q(is_current=True),
+                name="planfacility_current_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan_id} → {self.facility_id}"

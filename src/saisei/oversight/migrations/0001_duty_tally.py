@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from saisei.oversight.tally import migration_step
+from saisei.oversight.tally import DUTIES, migration_step
 
 
 class Migration(migrations.Migration):
@@ -50,5 +50,5 @@ class Migration(migrations.Migration):
             },
         ),
         # The triggers that keep it, and every duty counted (saisei.oversight.tally).
-        migrations.RunPython(migration_step(True), migration_step(False)),
+        migrations.RunPython(migration_step(True, (DUTIES,)), migration_step(False, (DUTIES,))),
     ]

@@ -10,38 +10,51 @@ from saisei.oversight import tally
 
 class Command(BaseCommand):
     help = (
-        "The national view's duty tally. `saisei oversight check` compares it with a count of "
-        "the duties; `saisei oversight rebuild` counts them again."
+        "The national view's tallies (duties; plans per facility). `saisei oversight check` "
+        "compares them with a count of the duties and links; `saisei oversight rebuild` counts "
+        "them again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser(
             "check",
-            help="Count the duties and compare the count with the tally; exit 1 where they differ.",
+            help="Count the duties and links, compare with the tallies; exit 1 where they differ.",
         )
         sub.add_parser(
             "rebuild",
-            help="Recreate the triggers and count every duty again (in one transaction).",
+            help="Recreate the triggers and count everything again (in one transaction).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rebuild":
             with transaction.atomic():
                 tally.install()
-            self.stdout.write("duty tally rebuilt: triggers recreated, every duty counted")
+            self.stdout.write(
+                "tallies rebuilt: triggers recreated, every duty and every facility's plans counted"
+            )
             return
-        differences = tally.differences()
-        if differences:
+        problems = []
+        duties = tally.differences()
+        if duties:
             shown = "; ".join(
                 f"{place or '-'} {rule} due {due} met {met} on time {on_time}: "
                 f"tally {kept}, duties {counted}"
-                for (place, rule, due, met, on_time), (kept, counted) in sorted(
-                    differences.items()
-                )[:10]
+                for (place, rule, due, met, on_time), (kept, counted) in sorted(duties.items())[:10]
             )
-            raise CommandError(
-                f"duty tally differs from the duties in {len(differences)} places: {shown} "
-                "(run `saisei oversight rebuild`)"
+            problems.append(f"duty tally differs from the duties in {len(duties)} places: {shown}")
+        facilities = tally.facility_differences()
+        if facilities:
+            shown = "; ".join(
+                f"facility {facility} institution {institution} ({place or '-'}): "
+                f"tally {kept}, plans {counted}"
+                for (facility, institution, place), (kept, counted) in sorted(facilities.items())[
+                    :10
+                ]
             )
-        self.stdout.write("duty tally matches the duties")
+            problems.append(
+                f"facility tally differs from the plans' links in {len(facilities)} places: {shown}"
+            )
+        if problems:
+            raise CommandError(" / ".join(problems) + " (run `saisei oversight rebuild`)")
+        self.stdout.write("duty tally matches the duties; facility tally matches the plans' links")
