@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
 from saisei.obligations.labels import recipient_label as _recipient_label
 from saisei.obligations.labels import rule_label as _rule_label
-from saisei.oversight.charts import Chart
+from saisei.oversight.charts import Chart, render
 
 register = template.Library()
 
@@ -21,9 +22,10 @@ def rule_label(rule: str) -> str:
     return _rule_label(rule)
 
 
-@register.inclusion_tag("oversight/_chart.html")
-def chart(value: Chart) -> dict[str, Any]:
-    return {"chart": value}
+@register.simple_tag
+def chart(value: Chart) -> SafeString:
+    """The chart's picture and its table (saisei.oversight.charts.render)."""
+    return render(value)
 
 
 @register.filter
