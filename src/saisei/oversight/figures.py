@@ -46,7 +46,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce
 
 from saisei.obligations.models import Obligation, ObligationStatus
 from saisei.oversight.areas import NATION as NATION_AREA
@@ -198,18 +198,18 @@ def plan_figures(area: Area) -> PlanFigures:
 def filings_per_month(area: Area, on: date) -> list[tuple[date, dict[str, int]]]:
     """Plans filed in each month of the window (to `on`), by class."""
     counts: dict[date, dict[str, int]] = {m: {} for m in months(on)}
+    # Counted by day and added up by month here: a month of the day is, on SQLite, a Python
+    # function called for each plan (TruncMonth), several times the cost of the count itself.
     rows = (
         plans_in(area)
         .filter(filed_on__gte=window_start(on), filed_on__lte=on)
-        .annotate(month=TruncMonth("filed_on"))
         .order_by()
-        .values_list("month", "risk_class")
+        .values_list("filed_on", "risk_class")
         .annotate(n=Count("*"))
     )
-    for month, risk_class, n in rows:
-        key = month if isinstance(month, date) else date.fromisoformat(str(month)[:10])
-        key = date(key.year, key.month, 1)
-        counts.setdefault(key, {})[risk_class] = n
+    for filed_on, risk_class, n in rows:
+        month = counts.setdefault(filed_on.replace(day=1), {})
+        month[risk_class] = month.get(risk_class, 0) + n
     return sorted(counts.items())
 
 
@@ -419,8 +419,18 @@ def _live_duties(on: date) -> Placed:
         ):
             if counted and state in DUTY_STATES:
                 owned[org, rule, state] += n
+        # Owed by no organisation: asked as a CASE, which no index answers, so that the
+        # database reads the month's range of due (or met) dates, not every such duty of every
+        # month from the organisation's index (SQLite's choice for `organisation_id IS NULL`).
         for subject_type, subject_id, rule, state, counted, n in (
-            rows.filter(organisation__isnull=True)
+            rows.annotate(
+                unowned=Case(
+                    When(organisation__isnull=True, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+            .filter(unowned=1)
             .values_list("subject_type", "subject_id", "rule", "state", "counted")
             .annotate(n=Count("*"))
         ):
@@ -742,9 +752,11 @@ def event_figures(area: Area, on: date) -> EventFigures:
         }
 
     found: dict[tuple[str, str], list[tuple[date, date, date | None, str]]] = defaultdict(list)
-    for rule, recipient, starts_on, due_on, met_on, status in _report_duties(
-        serious, on
-    ).values_list("rule", "recipient", "starts_on", "due_on", "met_on", "status"):
+    for rule, recipient, starts_on, due_on, met_on, status in (
+        _report_duties(serious, on)
+        .order_by()
+        .values_list("rule", "recipient", "starts_on", "due_on", "met_on", "status")
+    ):
         found[rule, recipient].append((starts_on, due_on, met_on, status))
     for (rule, recipient), duties in sorted(found.items()):
         t = Timeliness(rule=rule, recipient=recipient, limit_days=LIMIT_DAYS[rule])
