@@ -51,7 +51,7 @@ from django.db.models.functions import Cast, Coalesce
 from saisei.obligations.models import Obligation, ObligationStatus
 from saisei.oversight.areas import NATION as NATION_AREA
 from saisei.oversight.areas import Area, bureau_of, parse_area
-from saisei.oversight.models import DutyTally, FacilityTally, month_index
+from saisei.oversight.models import DutyTally, EventTally, FacilityTally, month_index
 from saisei.oversight.tally import DEPENDENT_STATUSES
 from saisei.plans.lifecycle import IN_FORCE, PlanStatus
 from saisei.plans.models import Order, Plan, PlanFacility
@@ -548,42 +548,48 @@ def events_in(area: Area) -> QuerySet[AdverseEvent]:
     return events
 
 
-def window_events(
-    area: Area, on: date, inside: set[int] | None = None
-) -> tuple[Counter[str], list[int]]:
+def window_events(area: Area, on: date) -> tuple[Counter[str], list[int]]:
     """The adverse events learned of in the window, in the area (the events of
     `event_rows(area, on)`): their number by category, and the ids of the serious ones.
 
-    For an area, the country's are read from their index (ae_oversight holds the learned date,
-    category and plan), counted by plan, and kept to the area by their plans, looked up by id
-    and placed by their institutions: asking for the area's plans first (a join of every plan to
-    its institution, as a subquery or a join) costs many times the year's events of the whole
-    country on SQLite. `inside`: plans_of(area), where the caller has it."""
-    window = AdverseEvent.objects.filter(
-        learned_on__gte=window_start(on), learned_on__lte=on
+    The months before `on`'s are counted from the event tally (saisei.oversight.models), kept to
+    the area by its place; `on`'s own month from the events themselves (learned in it by `on`),
+    each placed by its plan, as are the serious events (a few in a thousand of the country's),
+    whose ids the report timeliness needs: placing every event of the window by its plan and
+    institution cost several times the rest of the figures at 3x on SQLite."""
+    this_month = month_index(on)
+    month_start = on.replace(day=1)
+    tallied = EventTally.objects.filter(
+        learned_month__gte=month_index(window_start(on)), learned_month__lt=this_month
     ).order_by()
-    if area.prefectures is None:
-        counts = Counter(dict(window.values_list("category").annotate(n=Count("*"))))
-        serious = list(window.filter(category__in=SERIOUS).values_list("pk", flat=True))
-        return counts, serious
-    by_plan = list(window.values_list("plan_id", "category").annotate(n=Count("*")))
-    if inside is None:
-        inside = plans_of(area)
+    if area.prefectures is not None:
+        tallied = tallied.filter(place__in=area.prefectures)
     counts = Counter[str]()
+    for category, n in tallied.values_list("category").annotate(n=Sum("events")):
+        counts[category] += n
+    window = AdverseEvent.objects.filter(learned_on__gte=window_start(on), learned_on__lte=on)
+    live = window.filter(learned_on__gte=month_start).order_by()
+    serious = window.filter(category__in=SERIOUS).order_by()
+    if area.prefectures is None:
+        counts.update(dict(live.values_list("category").annotate(n=Count("*"))))
+        return counts, list(serious.values_list("pk", flat=True))
+    by_plan = list(live.values_list("plan_id", "category").annotate(n=Count("*")))
+    serious_rows = list(serious.values_list("pk", "plan_id"))
+    plans = {plan for plan, _c, _n in by_plan} | {plan for _pk, plan in serious_rows}
+    inside = (
+        set(plans_in(area).filter(pk__in=plans).order_by().values_list("pk", flat=True))
+        if plans
+        else set()
+    )
     for plan, category, n in by_plan:
         if plan in inside:
             counts[category] += n
-    serious = [
-        pk
-        for pk, plan in window.filter(category__in=SERIOUS).values_list("pk", "plan_id")
-        if plan in inside
-    ]
-    return counts, serious
+    return counts, [pk for pk, plan in serious_rows if plan in inside]
 
 
 def plans_of(area: Area) -> set[int]:
     """The ids of plans_in(area), for a figure that reads the country's rows of a window and
-    keeps the area's (see window_events): every submitted plan's id and institution read from
+    keeps the area's (see _report_sums): every submitted plan's id and institution read from
     an index that holds both (plan_oversight_filed, by a scan), placed by the institution's
     prefecture in Python. At 3x that costs less than asking for the area's plans by a join
     (every plan row of the area read) or for each plan of the window by its id."""
@@ -654,10 +660,10 @@ def report_rows(area: Area, on: date) -> QuerySet[PeriodicReport]:
     return reports
 
 
-def _report_sums(area: Area, on: date, inside: set[int] | None = None) -> dict[str, int]:
+def _report_sums(area: Area, on: date) -> dict[str, int]:
     """The figures of report_rows(area, on) added up: the number of reports, their treatments
     and their adverse events by category. For an area, the country's reports of the window are
-    summed per plan and the area's plans kept (plans_of, or `inside` where the caller has it):
+    summed per plan and the area's plans kept (plans_of, read only where there are reports):
     walking the area's plans to their reports reads every plan row of the area."""
 
     def figure(key: str) -> Coalesce:
@@ -675,8 +681,7 @@ def _report_sums(area: Area, on: date, inside: set[int] | None = None) -> dict[s
         return reports.aggregate(**sums)
     keys = list(sums)
     per_plan = list(reports.values_list("plan_id").annotate(**sums))
-    if inside is None:
-        inside = plans_of(area)
+    inside = plans_of(area) if per_plan else set()
     out = dict.fromkeys(keys, 0)
     for plan, *values in per_plan:
         if plan in inside:
@@ -736,13 +741,12 @@ def _report_duties(
 
 def event_figures(area: Area, on: date) -> EventFigures:
     out = EventFigures()
-    inside = None if area.prefectures is None else plans_of(area)
-    counts, serious = window_events(area, on, inside)
+    counts, serious = window_events(area, on)
     out.by_category = {c: counts.get(c, 0) for c in AECategory.values}
     out.total = sum(counts.values())
     out.serious = sum(counts.get(c, 0) for c in SERIOUS)
 
-    sums = _report_sums(area, on, inside)
+    sums = _report_sums(area, on)
     out.reports = sums["reports"]
     out.treatments = sums["treatments"]
     out.reported_by_category = {c: sums[f"ae_{c}"] for c in AECategory.values}

@@ -90,3 +90,35 @@ class FacilityTally(models.Model):
 
     def __str__(self) -> str:
         return f"facility {self.facility_id} ← institution {self.institution_id}: {self.plans}"
+
+
+class EventTally(models.Model):
+    """The country's adverse events counted by place, category and month learned.
+
+    One row per (prefecture of the plan's institution, category, month the institution learned
+    of the events: `month_index`) with the number of events that share them, so that the
+    dashboard counts an area's events of a window by adding up a few hundred rows rather than
+    placing every event of the window by its plan and its institution. An event of a plan not
+    yet submitted counts at "" (none can be: an event is recorded only on a filed plan). Kept
+    by triggers like DutyTally (saisei.oversight.tally) and checked and rebuilt with it."""
+
+    place = models.CharField(max_length=2)
+    category = models.CharField(max_length=30)
+    learned_month = models.IntegerField()
+    events = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "category", "learned_month"], name="eventtally_key"
+            )
+        ]
+        indexes = [
+            # A window of months, every column the figures read in the index.
+            models.Index(
+                fields=["learned_month", "place", "category", "events"], name="eventtally_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place or '-'} {self.category} {self.learned_month}: {self.events}"

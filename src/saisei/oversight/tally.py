@@ -24,9 +24,16 @@ depending, or moves to another institution; an institution that moves (its rows 
 prefecture). A plan names a facility at most once at a time (the constraint
 `planfacility_current_once`), so links counted are plans counted.
 
+The event tally (saisei.oversight.models.EventTally) counts each adverse event once under (its
+place, its category, its month learned), its place being the prefecture of its plan's
+institution once the plan has been submitted ("" before, which no event can be in practice:
+one is recorded only on a filed plan). The triggers follow an event added, deleted, or changed
+in its category, day learned or plan; a plan that moves to another institution (or is first
+submitted); an institution that moves (its plans' events take the new prefecture).
+
 A change of DEPENDENT_STATUSES needs a migration that calls `install` again: the triggers hold
 the statuses as they were when made. `flush` empties tables in no set order, so
-OversightConfig counts both tallies again after it (and after `migrate`).
+OversightConfig counts every tally again after it (and after `migrate`).
 """
 
 # Every statement is built from this module's constants and column names; none holds a value.
@@ -51,6 +58,10 @@ FACILITY_TALLY = "oversight_facilitytally"
 PLAN = "plans_plan"
 LINK = "plans_planfacility"
 FACILITY_KEY = "facility_id, institution_id"
+
+EVENT_TALLY = "oversight_eventtally"
+EVENT_TABLE = "reporting_adverseevent"
+EVENT_KEY = "place, category, learned_month"
 # Plans that still depend on their committee and facilities: in force, or suspended by order.
 DEPENDENT_STATUSES: frozenset[str] = frozenset({*IN_FORCE, PlanStatus.SUSPENDED})
 # The duty columns a key is made of (a change of another column leaves the tally alone).
@@ -231,9 +242,79 @@ def _facility_bodies(d: _Dialect) -> dict[tuple[str, str], tuple[list[str], str]
     }
 
 
+def _plan_place(plan: str) -> str:
+    """The place of the events of plan `plan` (a row alias): its institution's prefecture once
+    it has been submitted, else ""."""
+    return (
+        f"COALESCE((SELECT i.prefecture FROM {INSTITUTION} i WHERE i.id = {plan}.institution_id"
+        f" AND {plan}.first_submitted_at IS NOT NULL), '')"
+    )
+
+
+def _events(select: str) -> str:
+    return (
+        f"INSERT INTO {EVENT_TALLY} ({EVENT_KEY}, events) {select}"
+        f" ON CONFLICT ({EVENT_KEY}) DO UPDATE SET events = {EVENT_TALLY}.events + excluded.events"
+    )
+
+
+def _event_bodies(d: _Dialect) -> dict[tuple[str, str], tuple[list[str], str]]:
+    def one(e: str, sign: str) -> str:
+        """Count event `e` (NEW or OLD) once more or once less, at its plan's place now."""
+        return _events(
+            f"SELECT {_plan_place('p')}, {e}.category, {d.month(e + '.learned_on')}, {sign}1"
+            f" FROM {PLAN} p WHERE p.id = {e}.plan_id"
+        )
+
+    def of_plan(plan: str, place: str, sign: str) -> str:
+        """Count the events of plan `plan` once more or once less, at `place`."""
+        return _events(
+            f"SELECT {place}, e.category, {d.month('e.learned_on')}, {sign}COUNT(*)"
+            f" FROM {EVENT_TABLE} e WHERE e.plan_id = {plan}.id GROUP BY 1, 2, 3"
+        )
+
+    def of_institution(institution: str, place: str, sign: str) -> str:
+        """Count the events of the submitted plans of `institution` once more or less, at
+        `place`."""
+        return _events(
+            f"SELECT {place}, e.category, {d.month('e.learned_on')}, {sign}COUNT(*)"
+            f" FROM {EVENT_TABLE} e JOIN {PLAN} p ON p.id = e.plan_id"
+            f" WHERE p.institution_id = {institution}.id AND p.first_submitted_at IS NOT NULL"
+            " GROUP BY 1, 2, 3"
+        )
+
+    event_changed = " OR ".join(
+        d.distinct(f"OLD.{c}", f"NEW.{c}") for c in ("category", "learned_on", "plan_id")
+    )
+    plan_changed = " OR ".join(
+        d.distinct(f"OLD.{c}", f"NEW.{c}") for c in ("institution_id", "first_submitted_at")
+    )
+    old_place = (
+        f"COALESCE((SELECT i.prefecture FROM {INSTITUTION} i WHERE i.id = OLD.institution_id"
+        " AND OLD.first_submitted_at IS NOT NULL), '')"
+    )
+    return {
+        (EVENT_TABLE, "INSERT"): ([one("NEW", "")], ""),
+        (EVENT_TABLE, "DELETE"): ([one("OLD", "-")], ""),
+        (EVENT_TABLE, "UPDATE"): ([one("OLD", "-"), one("NEW", "")], event_changed),
+        # A plan is deleted only without events (PROTECT), and inserted without them.
+        (PLAN, "UPDATE"): (
+            [of_plan("NEW", old_place, "-"), of_plan("NEW", _plan_place("NEW"), "")],
+            plan_changed,
+        ),
+        (INSTITUTION, "UPDATE"): (
+            [
+                of_institution("NEW", "OLD.prefecture", "-"),
+                of_institution("NEW", "NEW.prefecture", ""),
+            ],
+            d.distinct("OLD.prefecture", "NEW.prefecture"),
+        ),
+    }
+
+
 # The tallies, by the table each fills: a part of install, rebuild, check.
-DUTIES, FACILITIES = TALLY, FACILITY_TALLY
-PARTS = (DUTIES, FACILITIES)
+DUTIES, FACILITIES, EVENTS = TALLY, FACILITY_TALLY, EVENT_TALLY
+PARTS = (DUTIES, FACILITIES, EVENTS)
 
 
 def _triggers(d: _Dialect, parts: tuple[str, ...]) -> dict[str, tuple[str, str, list[str], str]]:
@@ -242,6 +323,7 @@ def _triggers(d: _Dialect, parts: tuple[str, ...]) -> dict[str, tuple[str, str, 
     for part, prefix, bodies in (
         (DUTIES, "tally", _bodies),
         (FACILITIES, "facilities", _facility_bodies),
+        (EVENTS, "events", _event_bodies),
     ):
         if part not in parts:
             continue
@@ -323,9 +405,19 @@ _FACILITY_COUNT = (
 )
 
 
+def _event_count_sql(d: _Dialect) -> str:
+    """Every adverse event counted by its key (a join, not a lookup per event)."""
+    return (
+        f"SELECT CASE WHEN p.first_submitted_at IS NOT NULL THEN COALESCE(i.prefecture, '')"
+        f" ELSE '' END, e.category, {d.month('e.learned_on')}, COUNT(*) FROM {EVENT_TABLE} e"
+        f" JOIN {PLAN} p ON p.id = e.plan_id LEFT JOIN {INSTITUTION} i ON i.id = p.institution_id"
+        " GROUP BY 1, 2, 3"
+    )
+
+
 def rebuild(connection: Any = None, parts: tuple[str, ...] = PARTS) -> dict[str, int]:
-    """Count the duties and the facilities' dependent plans again (`parts` of them); the number
-    of rows of each tally counted."""
+    """Count the duties, the facilities' dependent plans and the adverse events again (`parts`
+    of them); the number of rows of each tally counted."""
     connection = connection or default_connection
     d = _Dialect(connection.vendor)
     counts = {
@@ -333,6 +425,7 @@ def rebuild(connection: Any = None, parts: tuple[str, ...] = PARTS) -> dict[str,
         FACILITIES: (
             f"INSERT INTO {FACILITY_TALLY} ({FACILITY_KEY}, place, plans) {_FACILITY_COUNT}"
         ),
+        EVENTS: f"INSERT INTO {EVENT_TALLY} ({EVENT_KEY}, events) {_event_count_sql(d)}",
     }
     out = {}
     with connection.cursor() as cursor:
@@ -381,6 +474,29 @@ def facility_differences(connection: Any = None) -> dict[FacilityKey, tuple[int,
 
     kept = read(f"SELECT {FACILITY_KEY}, place, plans FROM {FACILITY_TALLY}")
     counted = read(_FACILITY_COUNT)
+    return {
+        key: (kept.get(key, 0), counted.get(key, 0))
+        for key in kept.keys() | counted.keys()
+        if kept.get(key, 0) != counted.get(key, 0)
+    }
+
+
+EventKey = tuple[str, str, int]
+
+
+def event_differences(connection: Any = None) -> dict[EventKey, tuple[int, int]]:
+    """Where the event tally and a count of the adverse events themselves differ:
+    (place, category, month learned) → (tally, events)."""
+    connection = connection or default_connection
+    d = _Dialect(connection.vendor)
+
+    def read(sql: str) -> dict[EventKey, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return {(r[0], r[1], int(r[2])): int(r[3]) for r in cursor.fetchall() if r[3]}
+
+    kept = read(f"SELECT {EVENT_KEY}, events FROM {EVENT_TALLY}")
+    counted = read(_event_count_sql(d))
     return {
         key: (kept.get(key, 0), counted.get(key, 0))
         for key in kept.keys() | counted.keys()

@@ -10,16 +10,19 @@ from saisei.oversight import tally
 
 class Command(BaseCommand):
     help = (
-        "The national view's tallies (duties; plans per facility). `saisei oversight check` "
-        "compares them with a count of the duties and links; `saisei oversight rebuild` counts "
-        "them again."
+        "The national view's tallies (duties; plans per facility; adverse events). "
+        "`saisei oversight check` compares them with a count of the duties, links and events; "
+        "`saisei oversight rebuild` counts them again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser(
             "check",
-            help="Count the duties and links, compare with the tallies; exit 1 where they differ.",
+            help=(
+                "Count the duties, links and events, compare with the tallies; exit 1 where "
+                "they differ."
+            ),
         )
         sub.add_parser(
             "rebuild",
@@ -31,7 +34,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 tally.install()
             self.stdout.write(
-                "tallies rebuilt: triggers recreated, every duty and every facility's plans counted"
+                "tallies rebuilt: triggers recreated, every duty, every facility's plans and "
+                "every adverse event counted"
             )
             return
         problems = []
@@ -55,6 +59,16 @@ class Command(BaseCommand):
             problems.append(
                 f"facility tally differs from the plans' links in {len(facilities)} places: {shown}"
             )
+        events = tally.event_differences()
+        if events:
+            shown = "; ".join(
+                f"{place or '-'} {category} month {month}: tally {kept}, events {counted}"
+                for (place, category, month), (kept, counted) in sorted(events.items())[:10]
+            )
+            problems.append(f"event tally differs from the events in {len(events)} places: {shown}")
         if problems:
             raise CommandError(" / ".join(problems) + " (run `saisei oversight rebuild`)")
-        self.stdout.write("duty tally matches the duties; facility tally matches the plans' links")
+        self.stdout.write(
+            "duty tally matches the duties; facility tally matches the plans' links; "
+            "event tally matches the adverse events"
+        )
