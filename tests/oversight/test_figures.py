@@ -171,6 +171,38 @@ def test_a_duty_met_after_the_day_was_overdue_on_it(world: Any, which: str) -> N
     assert found == ([False, False] if which == "today" else [True, True])
 
 
+@pytest.mark.parametrize("placed_pages", [0, 1, 3])
+@pytest.mark.parametrize("which", DAYS)
+@pytest.mark.parametrize("area", AREAS, ids=lambda a: a.param or "nation")
+def test_the_longest_overdue_of_an_area_equal_sql(
+    world: Any, area: Area, which: str, placed_pages: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In pages of two rows, placed page by page, read against the area's members once some
+    pages have not given the ten, or from the first: the same duties as SQL's."""
+    on = _on(world, which)
+    pages = figures._pages
+    monkeypatch.setattr(figures, "_pages", lambda rows: pages(rows, page=2))
+    monkeypatch.setattr(figures, "PLACED_PAGES", placed_pages)
+    place = (
+        "COALESCE(i.prefecture, CASE WHEN o.organisation_id IS NULL "
+        "AND o.subject_type = 'registry.processingfacility' THEN f.prefecture END)"
+    )
+    rows = _rows(
+        f"SELECT o.id, {place} FROM obligations_obligation o "
+        "LEFT JOIN registry_institution i ON i.organisation_id = o.organisation_id "
+        "LEFT JOIN registry_processingfacility f ON CAST(f.id AS TEXT) = o.subject_id "
+        "WHERE o.status <> 'waived' AND o.due_on < %s AND (o.met_on IS NULL OR o.met_on > %s) "
+        "ORDER BY o.due_on, o.id",
+        [on, on],
+    )
+    expected = [
+        pk for pk, prefecture in rows if area.prefectures is None or prefecture in area.prefectures
+    ]
+    got = [r["pk"] for r in figures.longest_overdue(area, on)]
+    assert got == expected[: figures.TOP]
+    assert got or area.prefectures is not None
+
+
 @pytest.mark.parametrize("which", DAYS)
 @pytest.mark.parametrize("area", AREAS, ids=lambda a: a.param or "nation")
 def test_the_lists_behind_the_duty_figures_hold_the_same_rows(

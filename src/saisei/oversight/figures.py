@@ -462,32 +462,67 @@ def _live_duties(on: date) -> Placed:
     return placed
 
 
-def _iterate(rows: Any, page: int = 200) -> Any:
+def _pages(rows: Any, page: int = 200) -> Any:
     """The rows in pages of `page` (each a LIMIT/OFFSET of the index's order), read only as far
     as the caller goes: a server-side cursor would be materialised whole by PostgreSQL."""
     if not isinstance(rows, QuerySet):
-        yield from rows
+        rows = list(rows)
+        for start in range(0, len(rows), page):
+            yield rows[start : start + page]
         return
     start = 0
     while True:
         chunk = list(rows[start : start + page])
-        yield from chunk
+        if chunk:
+            yield chunk
         if len(chunk) < page:
             return
         start += page
 
 
+def _duty_places(chunk: list[tuple[Any, ...]]) -> tuple[dict[int, str], dict[str, str]]:
+    """The places of a page of duties (pk, due_on, organisation, subject type, subject id):
+    each organisation's institution's prefecture, and each facility's owed by no organisation."""
+    orgs = {org for _pk, _due, org, _st, _sid in chunk if org is not None}
+    facilities = {
+        int(sid)
+        for _pk, _due, org, st, sid in chunk
+        if org is None and st == FACILITY and sid.isdigit()
+    }
+    by_org = dict(
+        Institution.objects.filter(organisation_id__in=orgs)
+        .order_by()
+        .values_list("organisation_id", "prefecture")
+        if orgs
+        else []
+    )
+    by_facility = {
+        str(pk): prefecture
+        for pk, prefecture in (
+            ProcessingFacility.objects.filter(pk__in=facilities)
+            .order_by()
+            .values_list("pk", "prefecture")
+            if facilities
+            else []
+        )
+    }
+    return by_org, by_facility
+
+
+# Pages of a status placed by their own organisations before the area's are read whole.
+PLACED_PAGES = 3
+
+
 def longest_overdue(area: Area, on: date) -> list[dict[str, Any]]:
     """The TOP duties overdue longest on `on`: the first TOP of each way a duty is overdue
     (still open, overdue, or met only after `on`), each read in due-date order from its index
-    and, for an area, kept to the duties of its institutions and facilities as they come (the
-    first few hundred hold a bureau's; a prefecture's may take longer), then merged."""
-    inside: tuple[set[int], set[str]] | None = None
-    if area.prefectures is not None:
-        inside = (set(_institution_orgs(area)), set(_facility_ids_in(area)))
+    and, for an area, kept to the duties of its institutions and facilities as they come (each
+    page of them placed by its own organisations and facilities: the first page holds a
+    bureau's; a prefecture's may take more), then merged."""
+    inside = set(area.prefectures) if area.prefectures is not None else None
     chosen: list[tuple[date, int]] = []
     columns = ("pk", "due_on", "organisation_id", "subject_type", "subject_id")
-    # In due-date order, then id (so that the pages of _iterate neither skip nor repeat a row):
+    # In due-date order, then id (so that the pages of _pages neither skip nor repeat a row):
     # each status is one range of its index (obligation_oversight_open), sorted by id only
     # within a day; ties at the cut are read to their end.
     outstanding = Obligation.objects.filter(due_on__lt=on).order_by("due_on", "pk")
@@ -502,17 +537,46 @@ def longest_overdue(area: Area, on: date) -> list[dict[str, Any]]:
         .order_by()
     )
 
+    # An area's institutions and facilities, read whole only after a few pages placed by their
+    # own rows have not given TOP (a prefecture of a few clinics, whose duties are sparse in
+    # the country's order, where placing page after page would cost more).
+    members: list[tuple[set[int], set[str]]] = []
+
+    def in_area(chunk: list[tuple[Any, ...]], pages_read: int) -> set[int]:
+        """The ids of the duties of `chunk` that belong to the area."""
+        assert inside is not None
+        if pages_read < PLACED_PAGES and not members:
+            by_org, by_facility = _duty_places(chunk)
+            return {
+                pk
+                for pk, _due, org, subject_type, subject_id in chunk
+                if (
+                    by_org.get(org)
+                    if org is not None
+                    else (by_facility.get(subject_id) if subject_type == FACILITY else None)
+                )
+                in inside
+            }
+        if not members:
+            members.append((set(_institution_orgs(area)), set(_facility_ids_in(area))))
+        orgs, facilities = members[0]
+        return {
+            pk
+            for pk, _due, org, subject_type, subject_id in chunk
+            if org in orgs
+            or (org is None and subject_type == FACILITY and subject_id in facilities)
+        }
+
     def first(rows: Any) -> list[tuple[date, int]]:
         found: list[tuple[date, int]] = []
-        for pk, due_on, org, subject_type, subject_id in _iterate(rows):
-            if len(found) >= TOP and due_on > found[-1][0]:
-                break
-            if inside is not None and not (
-                org in inside[0]
-                or (org is None and subject_type == FACILITY and subject_id in inside[1])
-            ):
-                continue
-            found.append((due_on, pk))
+        for pages_read, chunk in enumerate(_pages(rows)):
+            kept = in_area(chunk, pages_read) if inside is not None else None
+            for pk, due_on, _org, _subject_type, _subject_id in chunk:
+                if len(found) >= TOP and due_on > found[-1][0]:
+                    return found
+                if kept is not None and pk not in kept:
+                    continue
+                found.append((due_on, pk))
         return found
 
     for status in (ObligationStatus.OPEN, ObligationStatus.OVERDUE):
